@@ -1,0 +1,165 @@
+/**
+ * The command line every playbook shares: `node playbooks/X.ts -i FILE [--check] [--diff] ...`.
+ * Bad options, a missing inventory or a bad inventory stop before any connection, with exit code 5.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { HostwrightError } from './errors.ts';
+import { playSteps } from './engine/runner.ts';
+import { parseExtraVars } from './vars/index.ts';
+import type { Playbook } from './play/define.ts';
+import { consoleReporter } from './report/console.ts';
+import { jsonReporter } from './report/json.ts';
+import { inventoryView, resolveInventory, run } from './run.ts';
+import { taskLabel } from './engine/run-task.ts';
+
+/** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
+export const EXIT_BAD_INPUT = 5;
+
+const OPTIONS = {
+  inventory: { type: 'string', short: 'i', multiple: true },
+  check: { type: 'boolean', short: 'C' },
+  diff: { type: 'boolean', short: 'D' },
+  limit: { type: 'string', short: 'l' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  forks: { type: 'string', short: 'f' },
+  tags: { type: 'string', short: 't', multiple: true },
+  'skip-tags': { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  'known-hosts': { type: 'string' },
+  'accept-new-host-keys': { type: 'boolean' },
+  'connect-timeout': { type: 'string' },
+  'list-hosts': { type: 'boolean' },
+  'list-tasks': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Usage text of a playbook's command line. */
+export function usage(name = 'playbook.ts'): string {
+  return `Usage: node ${name} -i INVENTORY [options]
+
+  -i, --inventory FILE      inventory file (Ansible YAML/INI or JSON); repeat to merge several
+  -C, --check               probe and plan only: change nothing, report what would change
+  -D, --diff                show file diffs and before → after for every change
+  -l, --limit PATTERN       only hosts matching PATTERN (all, group, host, a:b, a:&b, a:!b, ~re, @file)
+  -e, --extra-vars VARS     key=value, JSON, or @file.yml / @file.json; repeatable, highest precedence
+  -f, --forks N             hosts worked on at once (default 20)
+  -t, --tags T              only tasks with these tags (comma-separated, repeatable)
+      --skip-tags T         skip tasks with these tags
+      --json                one JSON event per line on stdout instead of the console output
+      --known-hosts FILE    known_hosts for strict host key checking (default ~/.ssh/known_hosts)
+      --accept-new-host-keys  trust and record keys of hosts not yet known (changed keys are still refused)
+      --connect-timeout S   SSH connect timeout in seconds (default 10)
+      --list-hosts          list the hosts each play would run on, without connecting
+      --list-tasks          list the tasks of each play, without connecting
+  -h, --help                this help
+
+Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+}
+
+const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+
+/** Parse argv, run the playbook, print, and return the exit code (never calls process.exit). */
+export async function runCli(playbook: Playbook, argv: string[] = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const say = (text: string) => out.write(text + '\n');
+  const fail = (text: string) => {
+    err.write(`ERROR: ${text}\n`);
+    return EXIT_BAD_INPUT;
+  };
+  let values: Record<string, any>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (error) {
+    const valid = Object.entries(OPTIONS).map(([k, o]) => ('short' in o ? `-${o.short}/--${k}` : `--${k}`)).join(', ');
+    return fail(`${(error as Error).message.split('\n')[0]}\nValid options: ${valid}\nSee --help.`);
+  }
+  if (values.help) {
+    say(usage(playbook.name));
+    return 0;
+  }
+  if (!values.inventory?.length) {
+    return fail(`no inventory given. Pass one with -i, for example:\n  node playbooks/cluster.ts -i inventory/cluster.yml\nhostwright never guesses host addresses.`);
+  }
+  let forks: number | undefined;
+  if (values.forks !== undefined) {
+    forks = Number(values.forks);
+    if (!Number.isInteger(forks) || forks < 1) return fail(`--forks must be a positive integer, got "${values.forks}"`);
+  }
+  let connectTimeoutMs: number | undefined;
+  if (values['connect-timeout'] !== undefined) {
+    const s = Number(values['connect-timeout']);
+    if (!(s > 0)) return fail(`--connect-timeout must be a positive number of seconds, got "${values['connect-timeout']}"`);
+    connectTimeoutMs = s * 1000;
+  }
+  let inventory;
+  let extraVars: Record<string, unknown>;
+  try {
+    inventory = resolveInventory(values.inventory);
+    extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
+  } catch (error) {
+    if (error instanceof HostwrightError) return fail(error.message);
+    throw error;
+  }
+  const tags = splitList(values.tags);
+  const skipTags = splitList(values['skip-tags']);
+  if (values['list-hosts'] || values['list-tasks']) {
+    const view = inventoryView(inventory);
+    const limited = values.limit ? new Set(view.select(values.limit)) : undefined;
+    say(`\nplaybook: ${playbook.name}`);
+    playbook.plays.forEach((play, i) => {
+      const hosts = view.select(play.hosts).filter((h) => !limited || limited.has(h));
+      say(`\n  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: []`);
+      if (values['list-hosts']) {
+        say(`    pattern: ['${play.hosts}']`);
+        say(`    hosts (${hosts.length}):`);
+        for (const h of hosts) say(`      ${h}`);
+      }
+      if (values['list-tasks']) {
+        say('    tasks:');
+        for (const step of playSteps(play, tags, skipTags)) {
+          if (step.kind !== 'task') continue;
+          const t = step.task;
+          const args = typeof t.args === 'function' ? undefined : t.args;
+          const idem = args === undefined || !t.type.idempotent || t.type.idempotent(args) ? '' : '\t(not idempotent: always reports changed)';
+          say(`      ${step.role ? `${step.role.name} : ` : ''}${taskLabel(t)}\tTAGS: [${(t.options.tags ?? []).join(', ')}]${idem}`);
+        }
+      }
+    });
+    return 0;
+  }
+  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any })];
+  const result = await run(playbook, {
+    inventory,
+    check: values.check,
+    diff: values.diff,
+    limit: values.limit,
+    extraVars,
+    forks,
+    tags,
+    skipTags,
+    knownHostsFile: values['known-hosts'],
+    acceptNewHostKeys: values['accept-new-host-keys'],
+    connectTimeoutMs,
+    listeners,
+  });
+  return result.exitCode;
+}
+
+/**
+ * Run the command line when the calling module is the program's entry point:
+ * `await runIfMain(import.meta.url, playbook)` at the end of a playbook file.
+ */
+export async function runIfMain(moduleUrl: string, playbook: Playbook): Promise<void> {
+  const entry = process.argv[1];
+  if (!entry) return;
+  let same = false;
+  try {
+    same = realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    same = false;
+  }
+  if (!same) return;
+  const code = await runCli(playbook);
+  process.exitCode = code;
+}

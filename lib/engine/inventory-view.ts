@@ -1,0 +1,34 @@
+/**
+ * The engine's narrow view of an inventory: names, patterns, variables, groups and how to connect.
+ * The inventory module provides the real one; tests and library users can pass their own.
+ */
+
+/** How to reach a host; resolved from inventory variables (`ansible_host`, `ansible_port`, ...). */
+export interface ConnectionSettings {
+  address: string;
+  port?: number;
+  user?: string;
+  keyFile?: string;
+  password?: string;
+  become?: boolean;
+  becomeUser?: string;
+  becomePassword?: string;
+  /** Run on the controller itself (`ansible_connection: local`). */
+  local?: boolean;
+}
+
+/** What the runner needs from an inventory. */
+export interface InventoryView {
+  /** Every host name, in inventory order. */
+  hostNames(): string[];
+  /** Hosts matching an Ansible host pattern, in inventory order; [] when nothing matches. */
+  select(pattern: string): string[];
+  /** The host's merged inventory variables (all < groups < group_vars < host < host_vars). */
+  varsOf(host: string): Record<string, unknown>;
+  /** Group name → member hosts (transitively), `all` included. */
+  groups(): Record<string, string[]>;
+  /** Groups the host belongs to (without `all`). */
+  groupNamesOf(host: string): string[];
+  /** Connection settings of a host. */
+  connectionOf(host: string): ConnectionSettings;
+}

@@ -1,0 +1,289 @@
+/**
+ * Runs one task on one host: when → resolve arguments → probe → plan → (apply unless --check) →
+ * register / notify / retries → one `host-result` event. Never throws: every outcome is an event.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
+import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
+import { defaultTaskName } from '../play/define.ts';
+import { validateArgs } from '../play/validate.ts';
+import type { Diff, HostHandle, Plan, TaskContext, TemplateRef } from '../tasks/contract.ts';
+import type { BecomeOptions, ExecOptions, Transport } from '../transport/types.ts';
+import { renderTemplate } from '../vars/template.ts';
+import type { ErrorInfo, HostStatus } from './events.ts';
+import { factsProbe } from './facts.ts';
+import { materialize } from './host-vars.ts';
+import type { RunContext } from './state.ts';
+
+/** What the executor needs to know about the task's place in the play. */
+export interface TaskRun {
+  task: Task;
+  host: string;
+  /** Display name of the task. */
+  label: string;
+  role?: string;
+  templatesDir?: string;
+  handler: boolean;
+  hostVars: HostVars;
+  become?: boolean | BecomeOptions;
+}
+
+/** The result the runner needs for its bookkeeping. */
+export interface TaskRunResult {
+  status: HostStatus;
+  outcome: TaskOutcome;
+  /** A failure that `ignoreErrors` turned into a non-fatal result. */
+  ignored: boolean;
+}
+
+/** The display name of a task: its `name` option, else `type: main argument`. */
+export function taskLabel(task: Task): string {
+  return task.options.name ?? defaultTaskName(task.type, task.args);
+}
+
+const templateCache = new Map<string, string>();
+
+function readTemplate(path: string): string {
+  let source = templateCache.get(path);
+  if (source === undefined) {
+    try {
+      source = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new TemplateError(relative(process.cwd(), path), `cannot read template: ${(error as Error).message}`);
+    }
+    templateCache.set(path, source);
+  }
+  return source;
+}
+
+function errorInfo(error: unknown, location?: string): ErrorInfo {
+  const e = error as Error & { command?: string; code?: number; stderr?: string };
+  return {
+    kind: e?.name ?? 'Error',
+    message: e?.message ?? String(error),
+    ...(e instanceof TaskFailedError ? { command: e.command, code: e.code, stderr: e.stderr === undefined ? undefined : tail(e.stderr) } : {}),
+    ...(location ? { location } : {}),
+  };
+}
+
+function becomeFor(setting: TaskRun['become'], defaults: { password?: string; user?: string }): ExecOptions['become'] {
+  if (!setting) return undefined;
+  const base = setting === true ? {} : setting;
+  return { user: base.user ?? defaults.user ?? 'root', password: base.password ?? defaults.password };
+}
+
+/** Run one task on one host and emit its result. */
+export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<TaskRunResult> {
+  const { task, host, hostVars } = job;
+  const state = run.hosts.get(host)!;
+  const started = Date.now();
+  const opts = task.options;
+  const emitResult = (status: HostStatus, message: string, extra: { diff?: Diff[]; error?: ErrorInfo; ignored?: boolean; delegatedTo?: string } = {}) => {
+    const diff = extra.diff && run.diff ? (opts.sensitive ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }] : extra.diff) : undefined;
+    run.emit({
+      event: 'host-result', host, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status,
+      message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
+      ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
+      ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+      startedAt: started, durationMs: Date.now() - started,
+    });
+  };
+  const outcome = (o: Partial<TaskOutcome> & { msg: string }): TaskOutcome => ({ changed: false, failed: false, skipped: false, ...o });
+
+  // when
+  try {
+    if (opts.when && !opts.when(hostVars)) {
+      emitResult('skipped', 'conditional result was false');
+      return { status: 'skipped', outcome: outcome({ skipped: true, msg: 'conditional result was false' }), ignored: false };
+    }
+  } catch (error) {
+    emitResult('failed', `when: ${(error as Error).message}`, { error: errorInfo(error, task.location) });
+    return { status: 'failed', outcome: outcome({ failed: true, msg: (error as Error).message }), ignored: false };
+  }
+
+  let target = host;
+  let transport: Transport;
+  let items: unknown[] | undefined;
+  try {
+    if (opts.loop) items = typeof opts.loop === 'function' ? opts.loop(hostVars) : opts.loop;
+    if (opts.delegateTo) target = typeof opts.delegateTo === 'function' ? opts.delegateTo(hostVars) : opts.delegateTo;
+  } catch (error) {
+    emitResult('failed', (error as Error).message, { error: errorInfo(error, task.location) });
+    return { status: 'failed', outcome: outcome({ failed: true, msg: (error as Error).message }), ignored: false };
+  }
+  try {
+    transport = await run.pool.get(target);
+  } catch (error) {
+    const message = error instanceof UnreachableError ? error.message : `${target}: ${(error as Error).message}`;
+    emitResult('unreachable', message, { error: errorInfo(error, task.location) });
+    return { status: 'unreachable', outcome: outcome({ failed: true, msg: message, unreachable: true }), ignored: false };
+  }
+
+  const conn = run.inventory.connectionOf(host);
+  const become = becomeFor(job.become, { password: conn.becomePassword, user: conn.becomeUser });
+  const handle: HostHandle = {
+    name: target,
+    exec: (command, options = {}) => transport.exec(command, { become, ...options }),
+    put: (path, content, options = {}) => transport.put(path, content, { become, ...options }),
+  };
+  const contextFor = (view: HostVars): TaskContext => ({
+    host,
+    vars: view.vars,
+    check: run.check,
+    diff: run.diff,
+    earlierChangePredicted: state.predictedChange,
+    sensitive: Boolean(opts.sensitive),
+    memory: state.memory,
+    renderTemplate: (ref: TemplateRef) => {
+      const path = isAbsolute(ref.template) || !job.templatesDir ? ref.template : join(job.templatesDir, ref.template);
+      const vars = { ...materialize(view.vars), ...(ref.vars ?? {}) };
+      return renderTemplate(relative(process.cwd(), path), readTemplate(path), vars);
+    },
+    facts: () => {
+      state.facts ??= transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
+      return state.facts;
+    },
+  });
+
+  const runOne = async (view: HostVars): Promise<Attempt> => {
+    let args: any;
+    try {
+      args = typeof task.args === 'function' ? (task.args as (h: HostVars) => unknown)(view) : task.args;
+      if (typeof task.args === 'function') validateArgs(task.type, args, job.label, task.location);
+      if (opts.sensitive) run.redactor.add(args);
+    } catch (error) {
+      const info = errorInfo(error, task.location);
+      return { status: 'failed', message: info.message, error: info, result: outcome({ failed: true, msg: info.message }) };
+    }
+    const ctx = contextFor(view);
+    const attempts = 1 + (opts.retries ?? (opts.until ? 3 : 0));
+    let last!: Attempt;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      last = await attemptOnce(run, job, args, ctx, handle);
+      if (last.status === 'unreachable') return last;
+      const until = opts.until ? safeUntil(opts.until, last.result, view) : !last.result.failed;
+      if (until && !last.result.failed) return last;
+      if (attempt < attempts) await sleep((opts.delay ?? 1) * 1000);
+    }
+    if (opts.until && !last.result.failed) {
+      const message = `${last.message} (until condition not met after ${attempts} attempts)`;
+      last = { ...last, status: 'failed', message, error: { kind: 'TaskFailedError', message, location: task.location }, result: { ...last.result, failed: true } };
+    }
+    return last;
+  };
+
+  let last: Attempt;
+  if (items === undefined) last = await runOne(hostVars);
+  else last = await runLoop(items, hostVars, runOne);
+  const final = last;
+  let status = final.status;
+  let ignored = false;
+  if (status === 'failed' && opts.ignoreErrors) ignored = true;
+  if (status === 'unreachable') {
+    emitResult('unreachable', final.message, { error: final.error, delegatedTo: target !== host ? target : undefined });
+    return { status, outcome: final.result, ignored: false };
+  }
+  if (opts.register) state.registered[opts.register] = final.result;
+  if (run.check && (status === 'changed' || status === 'may-change')) state.predictedChange = true;
+  emitResult(status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo: target !== host ? target : undefined });
+  return { status, outcome: final.result, ignored };
+}
+
+/** One attempt's verdict. */
+interface Attempt {
+  status: HostStatus;
+  message: string;
+  diff?: Diff[];
+  error?: ErrorInfo;
+  result: TaskOutcome;
+}
+
+/** Run the task per loop item; changed if any changed, failed at the first failure. */
+async function runLoop(items: unknown[], hostVars: HostVars, runOne: (view: HostVars) => Promise<Attempt>): Promise<Attempt> {
+  const results: TaskOutcome[] = [];
+  const messages: string[] = [];
+  const diffs: Diff[] = [];
+  let status: HostStatus = 'ok';
+  for (const [index, item] of items.entries()) {
+    const vars = Object.defineProperties({}, Object.getOwnPropertyDescriptors(hostVars.vars)) as Record<string, unknown>;
+    vars.item = item;
+    vars.loop_index = index;
+    const one = await runOne({ ...hostVars, vars });
+    results.push({ ...one.result, item });
+    if (one.diff) diffs.push(...one.diff);
+    if (one.status === 'failed' || one.status === 'unreachable') {
+      return { ...one, message: `item ${index}: ${one.message}`, result: { ...one.result, results } };
+    }
+    if (one.status === 'changed' || one.status === 'may-change') messages.push(one.message);
+    if (one.status === 'changed' || (one.status === 'may-change' && status === 'ok')) status = one.status;
+  }
+  const message = messages.length ? messages.join('; ') : `${items.length} item(s) already as wanted`;
+  const changed = status !== 'ok';
+  return { status, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: false, skipped: false, msg: message, results } };
+}
+
+function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOutcome, h: HostVars): boolean {
+  try {
+    return until(outcome, h);
+  } catch {
+    return false;
+  }
+}
+
+async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle): Promise<Attempt> {
+  const type = job.task.type;
+  const location = job.task.location;
+  const fail = (error: unknown) => {
+    const info = errorInfo(error, location);
+    const e = error as TaskFailedError;
+    return { status: 'failed' as HostStatus, message: info.message, error: info, result: { changed: false, failed: true, skipped: false, msg: info.message, rc: e.code, stderr: e.stderr } as TaskOutcome };
+  };
+  let plan: Plan;
+  try {
+    const probe = type.probe(args, ctx);
+    let probed: unknown;
+    if (probe) {
+      const result = await host.exec(`export LANG=C LC_ALL=C\n${probe.command}`);
+      try {
+        probed = probe.parse(result);
+      } catch (error) {
+        // On a fresh host in check mode a probe may fail because an earlier task would have installed its target.
+        if (run.check && ctx.earlierChangePredicted) {
+          const reason = `cannot probe yet: depends on an earlier change on this host (${(error as Error).message.split('\n')[0]})`;
+          return { status: 'may-change' as HostStatus, message: reason, result: { changed: true, failed: false, skipped: false, msg: reason } as TaskOutcome };
+        }
+        throw error;
+      }
+    }
+    plan = type.plan(args, probed, ctx);
+  } catch (error) {
+    if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
+    return fail(error);
+  }
+  run.executions++;
+  switch (plan.status) {
+    case 'ok':
+      return { status: 'ok' as HostStatus, message: plan.reason, result: { changed: false, failed: false, skipped: false, msg: plan.reason } as TaskOutcome };
+    case 'may-change':
+      return { status: 'may-change' as HostStatus, message: plan.reason, result: { changed: true, failed: false, skipped: false, msg: plan.reason } as TaskOutcome };
+    case 'failed':
+      return fail(new TaskFailedError(`${ctx.host}: ${job.label}: ${plan.reason}`, { host: ctx.host, task: job.label }));
+    case 'change': {
+      if (run.check) {
+        return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
+      }
+      try {
+        const applied = (await type.apply(args, plan, host, ctx)) ?? {};
+        const changed = applied.changed ?? true;
+        const result: TaskOutcome = { changed, failed: false, skipped: false, msg: plan.summary, ...(applied.rc !== undefined ? { rc: applied.rc } : {}), ...(applied.stdout !== undefined ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') } : {}), ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}), ...(applied.extra ?? {}) };
+        return { status: (changed ? 'changed' : 'ok') as HostStatus, message: changed ? plan.summary : `ok: ${plan.summary}`, diff: changed ? plan.diff : undefined, result };
+      } catch (error) {
+        if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
+        if (error instanceof ValidationError || error instanceof TemplateError || error instanceof TaskFailedError) return fail(error);
+        return fail(new TaskFailedError(`${ctx.host}: ${job.label}: ${(error as Error).message}`, { host: ctx.host, task: job.label, cause: error }));
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The state of one run, shared by the runner and the per-host task executor: options, connections,
+ * per-host memory, registered results, notifications, counters. Plain data; the engine's only output is
+ * the event stream.
+ */
+import type { Facts } from '../tasks/contract.ts';
+import type { ConnectionPool } from './connections.ts';
+import type { EventListener, HostCounts, Redactor, RunEvent } from './events.ts';
+import type { InventoryView } from './inventory-view.ts';
+
+/** Per-host bookkeeping for a run. */
+export interface HostRunState {
+  counts: HostCounts;
+  /** Registered results by variable name. */
+  registered: Record<string, unknown>;
+  /** Handler names notified and not yet run. */
+  notified: Set<string>;
+  /** Check mode: an earlier task on this host was predicted to change. */
+  predictedChange: boolean;
+  /** Memory shared by task types across the run (e.g. units started by this run). */
+  memory: Map<string, unknown>;
+  /** Facts, once gathered. */
+  facts?: Promise<Facts>;
+  /** Set when the host left the run. */
+  failed: boolean;
+  unreachable: boolean;
+}
+
+/** Everything that stays the same during a run. */
+export interface RunContext {
+  inventory: InventoryView;
+  pool: ConnectionPool;
+  redactor: Redactor;
+  check: boolean;
+  diff: boolean;
+  extraVars: Record<string, unknown>;
+  tags: string[];
+  skipTags: string[];
+  hosts: Map<string, HostRunState>;
+  emit(event: RunEvent): void;
+  listeners: EventListener[];
+  /** Host-task executions, for the round-trips-per-task statistic. */
+  executions: number;
+}
+
+/** Fresh bookkeeping for a host. */
+export function newHostState(): HostRunState {
+  return {
+    counts: { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, ignored: 0 },
+    registered: {},
+    notified: new Set(),
+    predictedChange: false,
+    memory: new Map(),
+    failed: false,
+    unreachable: false,
+  };
+}

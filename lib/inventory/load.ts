@@ -1,0 +1,149 @@
+/**
+ * Reading inventory sources, as `-i` does in Ansible: a file (YAML, JSON or INI, detected like
+ * Ansible: YAML when it parses as a mapping, INI otherwise), a folder of such files, or a host
+ * list (`web1,web2,`). Several sources merge in order into one inventory; then `group_vars/` and
+ * `host_vars/` beside each source are attached.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { ValidationError } from '../errors.ts';
+import { InventoryBuilder } from './builder.ts';
+import { parseAddress } from './hostnames.ts';
+import { applyIni } from './ini-format.ts';
+import type { Inventory } from './types.ts';
+import { loadVarsFor } from './vars-files.ts';
+import { applyInventoryObject, inventoryError, readYaml } from './yaml-format.ts';
+
+/** An inventory given as data (a TypeScript object in Ansible's YAML shape) rather than a file. */
+export interface InventoryData {
+  /** Name used in error messages, e.g. `playbooks/cluster.ts inventory`. */
+  name: string;
+  data: unknown;
+}
+
+/** One `-i` value: a path, a host list (`a,b,`) or an object. */
+export type InventorySource = string | InventoryData;
+
+// Files Ansible skips in an inventory folder (INVENTORY_IGNORE_EXTS), and folders it never parses.
+const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
+const IGNORED_NAMES = /^(?:\..*|host_vars|group_vars|vars_plugins)$/;
+
+/**
+ * Read and merge inventory sources (later sources add hosts, groups and variables to earlier ones).
+ * Throws a {@link ValidationError} naming the file, the path inside it and the line.
+ */
+export function loadInventory(sources: InventorySource[]): Inventory {
+  const builder = new InventoryBuilder();
+  const varsDirs: (string | undefined)[] = [];
+  for (const source of sources) {
+    if (typeof source !== 'string') {
+      builder.sources.push(source.name);
+      varsDirs.push(undefined);
+      applyInventoryObject(source.data, source.name, builder);
+      continue;
+    }
+    builder.sources.push(source);
+    const kind = statKind(source);
+    if (kind === 'file') {
+      parseFile(source, builder);
+      varsDirs.push(dirname(source));
+    } else if (kind === 'dir') {
+      parseDir(source, builder);
+      varsDirs.push(source);
+    } else if (source.includes(',')) {
+      addHostList(source, builder);
+      varsDirs.push(undefined);
+    } else {
+      throw new ValidationError(`${source}: inventory source not found (give a file, a folder or a host list like "web1,web2,")`, { source });
+    }
+  }
+  const inventory = builder.finish();
+  attachVarsFiles(inventory, varsDirs);
+  return inventory;
+}
+
+/** Build an inventory from an object in Ansible's YAML shape (or `ansible-inventory --list` shape). */
+export function inventoryFromObject(data: unknown, source = 'inventory object'): Inventory {
+  return loadInventory([{ name: source, data }]);
+}
+
+function statKind(path: string): 'file' | 'dir' | undefined {
+  try {
+    const s = statSync(path);
+    return s.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parse one inventory file, choosing the format like Ansible's yaml-then-ini plugin order. */
+export function parseFile(file: string, builder: InventoryBuilder): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ValidationError(`${file}: cannot read inventory: ${(error as Error).message}`, { source: file });
+  }
+  const ext = extname(file).toLowerCase();
+  // Ansible's yaml plugin only looks at .yml/.yaml/.json files and files without an extension.
+  if (!['', '.yml', '.yaml', '.json'].includes(ext)) return applyIni(text, file, builder);
+  const yaml = readYaml(text, file);
+  if (yaml.kind === 'mapping') return applyInventoryObject(yaml.data, file, builder, yaml.locate);
+  if (yaml.kind === 'empty') return;
+  if (yaml.kind === 'error' && !yaml.syntax) throw yaml.error;
+  try {
+    applyIni(text, file, builder);
+  } catch (iniError) {
+    // Both readings failed: report the one the author most likely meant.
+    if (ext !== '' || looksLikeYaml(text)) {
+      throw yaml.kind === 'error' ? yaml.error : inventoryError(file, undefined, 'must be a mapping of groups (YAML) or an INI inventory');
+    }
+    throw iniError;
+  }
+}
+
+/** Whether the first meaningful line is a YAML mapping key (`all:`) or a document start. */
+function looksLikeYaml(text: string): boolean {
+  const first = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#') && !l.startsWith(';'));
+  return first !== undefined && (first === '---' || first === '{' || /^[^\s=[\]]+:(\s.*)?$/.test(first));
+}
+
+function parseDir(dir: string, builder: InventoryBuilder): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (IGNORED_NAMES.test(name) || IGNORED_EXTS.some((e) => name.endsWith(e))) continue;
+    const path = join(dir, name);
+    const kind = statKind(path);
+    if (kind === 'dir') parseDir(path, builder);
+    else if (kind === 'file') parseFile(path, builder);
+  }
+}
+
+/** `web1,web2:2222,` — every entry an ungrouped host, as Ansible's host_list plugin. */
+function addHostList(list: string, builder: InventoryBuilder): void {
+  for (const raw of list.split(',')) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const parsed = parseAddress(entry);
+    if (parsed && parsed.host.includes('[')) builder.addHost(entry, list, 'ungrouped');
+    else builder.addHost(parsed?.host ?? entry, list, 'ungrouped', parsed?.port);
+  }
+}
+
+/** Read `group_vars/` and `host_vars/` beside each source for every group and host that exists. */
+function attachVarsFiles(inventory: Inventory, varsDirs: (string | undefined)[]): void {
+  varsDirs.forEach((dir, sourceIndex) => {
+    if (dir === undefined) return;
+    const groupDir = join(dir, 'group_vars');
+    const hostDir = join(dir, 'host_vars');
+    if (statKind(groupDir) === 'dir') {
+      for (const group of inventory.groups.values()) {
+        for (const f of loadVarsFor(groupDir, group.name)) group.varsFiles.push({ ...f, sourceIndex });
+      }
+    }
+    if (statKind(hostDir) === 'dir') {
+      for (const host of inventory.hosts.values()) {
+        for (const f of loadVarsFor(hostDir, host.name)) host.varsFiles.push({ ...f, sourceIndex });
+      }
+    }
+  });
+}

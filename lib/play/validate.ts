@@ -1,0 +1,78 @@
+/**
+ * Run-time argument validation from the task type's own TypeBox schema (ajv, strict, compiled once per type),
+ * with messages that name the task, the argument and what is allowed.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { TSchema } from '@sinclair/typebox';
+import { ValidationError } from '../errors.ts';
+import type { TaskType } from '../tasks/contract.ts';
+
+const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+function validatorFor(schema: TSchema): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+function describeAllowed(schema: any): string {
+  if (schema?.enum) return `one of ${schema.enum.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
+  if (schema?.const !== undefined) return JSON.stringify(schema.const);
+  if (schema?.anyOf) return schema.anyOf.map(describeAllowed).join(' or ');
+  if (schema?.pattern && schema?.description) return schema.description;
+  if (schema?.type) return Array.isArray(schema.type) ? schema.type.join(' or ') : schema.type;
+  if (schema?.instanceOf) return schema.instanceOf;
+  return 'see the task type documentation';
+}
+
+function schemaAt(root: any, instancePath: string): any {
+  let node = root;
+  for (const part of instancePath.split('/').slice(1)) {
+    node = node?.properties?.[part] ?? node?.items ?? node?.anyOf?.find((s: any) => s.properties?.[part])?.properties?.[part];
+  }
+  return node;
+}
+
+function explain(type: TaskType, error: ErrorObject): string {
+  const arg = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const props = Object.keys((type.schema as any).properties ?? {});
+  if (error.keyword === 'additionalProperties') {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    const where = arg ? `${arg}.${extra}` : extra;
+    const allowed = arg ? Object.keys(schemaAt(type.schema, error.instancePath)?.properties ?? {}) : props;
+    return `unknown argument "${where}"; allowed: ${allowed.join(', ')}`;
+  }
+  if (error.keyword === 'required') {
+    return `missing required argument "${(error.params as { missingProperty: string }).missingProperty}"`;
+  }
+  const schema = schemaAt(type.schema, error.instancePath);
+  return `argument "${arg}" ${error.message ?? 'is invalid'}; allowed: ${describeAllowed(schema)}`;
+}
+
+/**
+ * Check arguments against a task type's schema (and its extra `check`). Throws a ValidationError naming
+ * the task, the argument and what is allowed; returns the arguments unchanged when valid.
+ */
+export function validateArgs<A>(type: TaskType, args: A, taskLabel: string, location?: string): A {
+  const where = location ? ` (${location})` : '';
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) {
+    throw new ValidationError(`task "${taskLabel}"${where}: ${type.name} arguments must be an object`, { source: taskLabel });
+  }
+  const fn = validatorFor(type.schema);
+  if (!fn(args)) {
+    // ajv reports anyOf branches separately; the first specific error reads best.
+    const errors = fn.errors ?? [];
+    const best = errors.find((e) => e.keyword === 'additionalProperties') ?? errors.find((e) => e.keyword !== 'anyOf') ?? errors[0];
+    throw new ValidationError(`task "${taskLabel}"${where}: ${type.name}: ${explain(type, best)}`, {
+      source: taskLabel,
+      path: best.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+    });
+  }
+  const extra = type.check?.(args as any);
+  if (extra) throw new ValidationError(`task "${taskLabel}"${where}: ${type.name}: ${extra}`, { source: taskLabel });
+  return args;
+}

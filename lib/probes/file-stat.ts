@@ -1,0 +1,75 @@
+/**
+ * File state probe: type, mode, owner, group, size, link target and SHA-256 in one round trip; the old
+ * content (base64) only when a diff is wanted, the checksum differs and the file is small enough.
+ */
+import { quote } from '../transport/quote.ts';
+import type { Probe } from '../tasks/contract.ts';
+import type { ExecResult } from '../transport/types.ts';
+
+/** What a path looks like on the host. */
+export interface FileState {
+  type: 'absent' | 'file' | 'directory' | 'link' | 'other';
+  /** Octal permission bits as four digits, e.g. `0644`. */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  size?: number;
+  /** Link target, for links. */
+  target?: string;
+  sha256?: string;
+  /** Old content, when fetched for a diff. */
+  content?: Buffer;
+  /** Whether the parent directory exists. */
+  parentExists: boolean;
+}
+
+/** Largest file whose old content is fetched for a diff. */
+export const DIFF_SIZE_LIMIT = 256 * 1024;
+
+/**
+ * Build the probe. `expectedSha256` lets the host decide on its own whether the old content is needed,
+ * so a diff costs no extra round trip.
+ */
+export function fileStatProbe(path: string, options: { expectedSha256?: string; fetchContent?: boolean; sizeLimit?: number } = {}): Probe<FileState> {
+  const p = quote(path);
+  const limit = options.sizeLimit ?? DIFF_SIZE_LIMIT;
+  const fetch = options.fetchContent
+    ? `if [ "$s" != ${quote(options.expectedSha256 ?? '-')} ] && [ "$(stat -c %s -- "$p")" -le ${limit} ]; then echo ---content---; base64 < "$p" | tr -d '\\n'; echo; fi`
+    : '';
+  const command = [
+    `p=${p}`,
+    'if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi',
+    'echo "type=$t"',
+    '[ "$t" != absent ] && stat -c "attrs=%a %U %G %s" -- "$p"',
+    '[ "$t" = link ] && printf "target=%s\\n" "$(readlink -- "$p")"',
+    'd=$(dirname -- "$p"); [ -d "$d" ] && echo parent=yes || echo parent=no',
+    `if [ "$t" = file ]; then s=$(sha256sum -- "$p" | cut -d" " -f1); echo "sha256=$s"; ${fetch} fi`,
+    'true',
+  ].join('\n');
+  return { command, parse: parseFileStat };
+}
+
+/** Pure parser of the probe's output. */
+export function parseFileStat(result: ExecResult): FileState {
+  if (result.code !== 0) throw new Error(`file probe failed (exit ${result.code}): ${result.stderr.trim()}`);
+  const [head, content] = result.stdout.split('---content---\n');
+  const state: FileState = { type: 'absent', parentExists: true };
+  for (const line of head.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (key === 'type') state.type = value as FileState['type'];
+    else if (key === 'attrs') {
+      const [mode, owner, group, size] = value.split(' ');
+      state.mode = mode.padStart(4, '0');
+      state.owner = owner;
+      state.group = group;
+      state.size = Number(size);
+    } else if (key === 'target') state.target = value;
+    else if (key === 'parent') state.parentExists = value === 'yes';
+    else if (key === 'sha256') state.sha256 = value;
+  }
+  if (content !== undefined) state.content = Buffer.from(content.trim(), 'base64');
+  return state;
+}

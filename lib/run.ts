@@ -1,0 +1,102 @@
+/**
+ * Running a playbook from code: inventories from files or objects, SSH or local transports, reporters,
+ * and the results. The command line (`cli.ts`) is a thin layer over {@link run}.
+ */
+import type { TransportFactory } from './engine/connections.ts';
+import type { EventListener, RunEvent } from './engine/events.ts';
+import type { ConnectionSettings, InventoryView } from './engine/inventory-view.ts';
+import { runPlaybook, type RunResult } from './engine/runner.ts';
+import { connectionVars, groupNames, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';
+import type { Playbook } from './play/define.ts';
+import { createTransport } from './transport/index.ts';
+
+/** Options of {@link run}. */
+export interface RunPlaybookOptions {
+  /** Inventory files (merged in order), an inventory object in Ansible's YAML shape, or a loaded Inventory. */
+  inventory: string | string[] | Inventory | Record<string, unknown>;
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  extraVars?: Record<string, unknown>;
+  forks?: number;
+  tags?: string[];
+  skipTags?: string[];
+  /** known_hosts file for strict host key checking (default ~/.ssh/known_hosts). */
+  knownHostsFile?: string;
+  /** Accept and record keys of hosts not yet in known_hosts (a changed key is always refused). */
+  acceptNewHostKeys?: boolean;
+  /** SSH connect timeout in milliseconds. */
+  connectTimeoutMs?: number;
+  /** Subscribers to the event stream, e.g. `consoleReporter()`. */
+  listeners?: EventListener[];
+  /** Keep every event in the result (default false). */
+  collectEvents?: boolean;
+  /** Replace how hosts are reached (tests, custom transports). */
+  transportFactory?: TransportFactory;
+}
+
+/** The result of {@link run}: exit code, recap, statistics, and the events when collected. */
+export interface RunPlaybookResult extends RunResult {
+  events: RunEvent[];
+}
+
+/** Load an inventory from paths, an object, or pass a loaded one through. */
+export function resolveInventory(source: RunPlaybookOptions['inventory']): Inventory {
+  if (typeof source === 'string') return loadInventory([source]);
+  if (Array.isArray(source)) return loadInventory(source);
+  if (source instanceof Object && (source as Inventory).hosts instanceof Map) return source as Inventory;
+  return inventoryFromObject(source, 'inventory object');
+}
+
+/** The engine's view of a loaded inventory. */
+export function inventoryView(inv: Inventory): InventoryView {
+  const varsCache = new Map<string, Record<string, unknown>>();
+  const varsOf = (host: string) => {
+    let v = varsCache.get(host);
+    if (!v) varsCache.set(host, (v = hostVars(inv, host)));
+    return v;
+  };
+  let groupsCache: Record<string, string[]> | undefined;
+  return {
+    hostNames: () => [...inv.hosts.keys()],
+    select: (pattern) => selectHosts(inv, pattern),
+    varsOf,
+    groups: () => {
+      if (!groupsCache) {
+        groupsCache = {};
+        for (const name of inv.groups.keys()) groupsCache[name] = selectHosts(inv, name);
+        groupsCache.all = [...inv.hosts.keys()];
+      }
+      return groupsCache;
+    },
+    groupNamesOf: (host) => groupNames(inv, host),
+    connectionOf: (host): ConnectionSettings => {
+      const c = connectionVars(varsOf(host)) as ConnectionSettings;
+      return { ...c, address: c.address ?? host };
+    },
+  };
+}
+
+/** Run a playbook against an inventory and return the results. */
+export async function run(playbook: Playbook, options: RunPlaybookOptions): Promise<RunPlaybookResult> {
+  const view = inventoryView(resolveInventory(options.inventory));
+  const events: RunEvent[] = [];
+  const listeners = [...(options.listeners ?? [])];
+  if (options.collectEvents) listeners.push((e) => events.push(e));
+  const factory: TransportFactory =
+    options.transportFactory ??
+    ((host, settings) => createTransport(host, settings, { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys, connectTimeoutMs: options.connectTimeoutMs }));
+  const result = await runPlaybook(playbook, {
+    inventory: view,
+    transportFactory: factory,
+    check: options.check,
+    diff: options.diff,
+    limit: options.limit,
+    extraVars: options.extraVars,
+    forks: options.forks,
+    tags: options.tags,
+    skipTags: options.skipTags,
+    listeners,
+  });
+  return { ...result, events };
+}

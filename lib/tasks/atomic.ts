@@ -1,0 +1,41 @@
+/**
+ * Atomic file replacement: the new bytes go to a temporary file in the same directory (stdin), get their
+ * mode and owner, are validated, and only then renamed over the real file. A failure at any point removes
+ * the temporary file and leaves the old file as it was.
+ */
+import { quote } from '../transport/quote.ts';
+
+/** Options of {@link atomicWriteCommand}. */
+export interface AtomicWriteOptions {
+  /** Octal mode; default: the existing file's mode, else 0644. */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  /** Command run on the temporary file before it replaces the real one; `%s` stands for its path. */
+  validate?: string;
+  /** Keep a timestamped copy of the old file (`PATH.YYYYmmddHHMMSS~`), printed as `backup=PATH`. */
+  backup?: boolean;
+}
+
+/** A shell command that reads the new content on stdin and replaces `path` atomically. */
+export function atomicWriteCommand(path: string, options: AtomicWriteOptions = {}): string {
+  const p = quote(path);
+  const steps = [
+    `p=${p}`,
+    'd=$(dirname -- "$p")',
+    't=$(mktemp "$d/.hostwright.XXXXXX") || exit 1',
+    'trap \'rm -f -- "$t"\' EXIT',
+    'cat > "$t" || exit 1',
+    options.mode ? `chmod ${quote(options.mode)} "$t" || exit 1` : 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod 0644 "$t"; fi || exit 1',
+    options.owner || options.group
+      ? `chown ${quote(`${options.owner ?? ''}${options.group ? ':' + options.group : ''}`)} "$t" || exit 1`
+      : 'if [ -e "$p" ]; then chown --reference="$p" "$t" || exit 1; fi',
+  ];
+  if (options.validate) {
+    const cmd = options.validate.split('%s').join('"$t"');
+    steps.push(`( ${cmd} ) >&2 || { echo "validation failed: ${options.validate.replace(/["\\$`]/g, '\\$&')}" >&2; exit 3; }`);
+  }
+  if (options.backup) steps.push('if [ -e "$p" ]; then b="$p.$(date +%Y%m%d%H%M%S)~"; cp -p -- "$p" "$b" || exit 1; echo "backup=$b"; fi');
+  steps.push('mv -f -- "$t" "$p" || exit 1', 'trap - EXIT');
+  return steps.join('\n');
+}

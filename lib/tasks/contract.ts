@@ -1,0 +1,128 @@
+/**
+ * The task contract: probe → plan → apply. A probe reads (one shell command and a pure parser), a plan
+ * decides (pure, tested from fixtures), an apply writes exactly what the plan says. Check mode, diffs,
+ * JSON plans and the real run all come from the same plan, so a dry run cannot drift from the real one.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { ExecOptions, ExecResult } from '../transport/types.ts';
+
+/** A read-only probe: one shell command and a pure parser of its result (like a pyinfra fact). */
+export interface Probe<State> {
+  /** POSIX shell text; built with `quote()`. Run with `LANG=C LC_ALL=C` by the engine. */
+  command: string;
+  /** Pure: turns the command's result into typed state. Throwing means "could not probe". */
+  parse(result: ExecResult): State;
+}
+
+/** One piece of a diff, rendered by reporters. */
+export type Diff =
+  /** File content: rendered as a unified diff with `--- before: PATH` / `+++ after: PATH`. */
+  | { kind: 'file'; path: string; before: string; after: string }
+  /** Any other state: rendered as `key: before → after`. */
+  | { kind: 'state'; key: string; before: string; after: string }
+  /** A one-line note in place of a diff (binary file, too large, sensitive). */
+  | { kind: 'note'; text: string };
+
+/** The plan's verdict for one task on one host. It is data: printable, serialisable, testable. */
+export type Plan<Data = unknown> =
+  /** Nothing to do; `reason` says why, e.g. "etcd 3.4.23 is installed". */
+  | { status: 'ok'; reason: string }
+  /** The apply will change the host; `summary` says what, `data` carries what apply needs. */
+  | { status: 'change'; summary: string; diff?: Diff[]; data?: Data }
+  /** Check mode only: the state hinges on an earlier predicted change on the same host. */
+  | { status: 'may-change'; reason: string }
+  /** The desired state cannot be reached (bad combination, missing unit in a real run, ...). */
+  | { status: 'failed'; reason: string };
+
+/** What a task's code may do on its host. Only `apply` may change anything. */
+export interface HostHandle {
+  /** Inventory name of the host. */
+  readonly name: string;
+  /** Run a command on the host (with the task's `become` unless overridden). */
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Write bytes to a path (not atomic by itself; use {@link atomicWriteCommand} for real files). */
+  put(path: string, content: string | Buffer, options?: { mode?: string }): Promise<void>;
+}
+
+/** Host facts, gathered lazily once per host per run (see the `facts` task type). */
+export interface Facts {
+  osFamily: string;
+  distribution: string;
+  distributionVersion: string;
+  packageManager: 'yum' | 'dnf' | 'apt' | 'unknown';
+  serviceManager: 'systemd' | 'unknown';
+  hostname: string;
+  addresses: string[];
+}
+
+/** Everything a task type sees besides its arguments. */
+export interface TaskContext {
+  /** Inventory name of the host. */
+  host: string;
+  /** The host's resolved variables (read-only view). */
+  vars: Readonly<Record<string, unknown>>;
+  /** `--check`: probe and plan only. */
+  check: boolean;
+  /** `--diff`: plans should carry diffs (a probe may fetch old content only then). */
+  diff: boolean;
+  /** In check mode: an earlier task on this host was predicted to change something. */
+  earlierChangePredicted: boolean;
+  /** True when the task is marked sensitive: plans should not put secret values into diffs. */
+  sensitive: boolean;
+  /** Per-host memory for the whole run, shared by task types (e.g. units started in this run). */
+  memory: Map<string, unknown>;
+  /** Render a template reference (role templates folder or a path) with the host's variables. */
+  renderTemplate(ref: TemplateRef): string;
+  /** Gather (once) and return the host's facts. */
+  facts(): Promise<Facts>;
+}
+
+/** What apply may report back: output for `register`, or a correction of the plan's verdict. */
+export interface ApplyResult {
+  /** Defaults to true: apply ran because the plan said "change". */
+  changed?: boolean;
+  /** Output of the command(s) run, exposed to `register`, `changedWhen`, `failedWhen`, `until`. */
+  stdout?: string;
+  stderr?: string;
+  rc?: number;
+  /** Extra fields exposed to `register`. */
+  extra?: Record<string, unknown>;
+}
+
+/** A task type: typed arguments (one TypeBox schema for compile time and run time), probe, plan, apply. */
+export interface TaskType<S extends TSchema = TSchema, State = unknown, Data = unknown> {
+  /** Module name: 'file', 'package', ... */
+  name: string;
+  /** One-line description for `--help` and docs. */
+  description: string;
+  /** The argument schema; `Static<S>` is the argument type. Unknown arguments are refused. */
+  schema: S;
+  /** Declared diff support (check mode is always supported by the contract). */
+  supportsDiff: boolean;
+  /** False when a run without guards always reports changed (command without creates/unless...). */
+  idempotent?(args: Static<S>): boolean;
+  /** Extra argument checks that a schema cannot express; return an error message or undefined. */
+  check?(args: Static<S>): string | undefined;
+  /** The read-only probe, or undefined when the plan needs no host state. */
+  probe(args: Static<S>, ctx: TaskContext): Probe<State> | undefined;
+  /** Pure: arguments and probed state in, plan out. */
+  plan(args: Static<S>, state: State, ctx: TaskContext): Plan<Data>;
+  /** Perform exactly the plan. Throw TaskFailedError on failure. */
+  apply(args: Static<S>, plan: Extract<Plan<Data>, { status: 'change' }>, host: HostHandle, ctx: TaskContext): Promise<ApplyResult | void>;
+}
+
+/** A reference to a Handlebars template, rendered per host at run time (plain data, JSON-friendly). */
+export interface TemplateRef {
+  /** File name inside the role's `templates/` folder, or an absolute path. */
+  readonly template: string;
+  /** Extra variables layered over the host's variables for this render only. */
+  readonly vars?: Record<string, unknown>;
+}
+
+/**
+ * Mark file content as a template: `file({ path, content: template('etcd.conf.hbs') })`.
+ * Rendered per host with the host's variables; a missing variable fails that task on that host.
+ */
+export function template(name: string, vars?: Record<string, unknown>): TemplateRef {
+  return vars === undefined ? { template: name } : { template: name, vars };
+}

@@ -1,0 +1,203 @@
+/**
+ * `file`: a file with content (inline, from a role template, or from a local file), a directory, a link,
+ * an empty file (`touch`) or nothing (`absent`); mode, owner, group; atomic writes with `validate` and
+ * `backup`. Idempotent: decided from the SHA-256 and the attributes in one round trip.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import { TaskFailedError, tail } from '../errors.ts';
+import { defineTaskType } from '../play/define.ts';
+import { fileStatProbe, DIFF_SIZE_LIMIT, type FileState } from '../probes/file-stat.ts';
+import { quote } from '../transport/quote.ts';
+import { atomicWriteCommand } from './atomic.ts';
+import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import { AbsolutePath, Args, FileModeSchema, TemplateRefSchema, normalizeMode } from './schema-types.ts';
+
+/** Arguments of the `file` task. */
+export const FileArgsSchema = Args({
+  /** Absolute path on the host. */
+  path: AbsolutePath,
+  /** `file` (default), `absent`, `directory`, `link` or `touch`. */
+  state: Type.Optional(Type.Union([Type.Literal('file'), Type.Literal('absent'), Type.Literal('directory'), Type.Literal('link'), Type.Literal('touch')])),
+  /** Content: a string, or `template('name.hbs')` rendered with the host's variables. */
+  content: Type.Optional(Type.Union([Type.String(), TemplateRefSchema])),
+  /** A local file on the controller whose bytes become the content. */
+  src: Type.Optional(Type.String({ minLength: 1 })),
+  /** Link target (state `link`). */
+  target: Type.Optional(Type.String({ minLength: 1 })),
+  /** Octal mode string such as `'0644'`. */
+  mode: Type.Optional(FileModeSchema),
+  owner: Type.Optional(Type.String({ minLength: 1 })),
+  group: Type.Optional(Type.String({ minLength: 1 })),
+  /** Keep a timestamped copy of the old file before replacing it. */
+  backup: Type.Optional(Type.Boolean()),
+  /** Command run on the new temporary file before it replaces the real one; `%s` is its path. */
+  validate: Type.Optional(Type.String({ pattern: '%s', description: 'a command containing %s' })),
+});
+
+/** Arguments of the `file` task. */
+export type FileArgs = Static<typeof FileArgsSchema>;
+
+interface FilePlanData {
+  write?: Buffer;
+  attrs?: { mode?: string; owner?: string; group?: string };
+  remove?: boolean;
+  mkdir?: boolean;
+  link?: string;
+  touch?: boolean;
+}
+
+function desiredContent(args: FileArgs, ctx: TaskContext): Buffer | undefined {
+  if (args.content !== undefined) return Buffer.from(typeof args.content === 'string' ? args.content : ctx.renderTemplate(args.content));
+  if (args.src !== undefined) return readFileSync(args.src);
+  return undefined;
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function isText(b: Buffer): boolean {
+  if (b.includes(0)) return false;
+  return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+}
+
+function attrChanges(args: FileArgs, state: FileState): { diff: Diff[]; attrs?: FilePlanData['attrs'] } {
+  const diff: Diff[] = [];
+  const attrs: NonNullable<FilePlanData['attrs']> = {};
+  if (args.mode && normalizeMode(args.mode) !== state.mode) {
+    diff.push({ kind: 'state', key: 'mode', before: state.mode ?? '(none)', after: normalizeMode(args.mode) });
+    attrs.mode = normalizeMode(args.mode);
+  }
+  if (args.owner && args.owner !== state.owner) {
+    diff.push({ kind: 'state', key: 'owner', before: state.owner ?? '(none)', after: args.owner });
+    attrs.owner = args.owner;
+  }
+  if (args.group && args.group !== state.group) {
+    diff.push({ kind: 'state', key: 'group', before: state.group ?? '(none)', after: args.group });
+    attrs.group = args.group;
+  }
+  return diff.length ? { diff, attrs } : { diff };
+}
+
+// Content and a template are resolved in probe() and kept per host for plan(); plans stay pure on (args, state).
+const rendered = new WeakMap<TaskContext, Buffer | undefined>();
+
+/** The `file` task type. */
+export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> = {
+  name: 'file',
+  description: 'Manage a file, directory or link: content, mode, owner, group (atomic writes).',
+  schema: FileArgsSchema,
+  supportsDiff: true,
+  check(args) {
+    const state = args.state ?? 'file';
+    const given = [args.content !== undefined && 'content', args.src !== undefined && 'src'].filter(Boolean);
+    if (given.length > 1) return 'give either content or src, not both';
+    if (state !== 'file' && given.length) return `${given[0]} is only allowed with state "file"`;
+    if (state === 'link' && !args.target) return 'state "link" needs target';
+    if (state !== 'link' && args.target) return 'target is only allowed with state "link"';
+    if ((args.validate || args.backup) && state !== 'file') return 'validate and backup are only allowed with state "file"';
+    return undefined;
+  },
+  probe(args, ctx) {
+    const content = desiredContent(args, ctx);
+    rendered.set(ctx, content);
+    return fileStatProbe(args.path, { expectedSha256: content && sha256(content), fetchContent: Boolean(content) && ctx.diff && !ctx.sensitive });
+  },
+  plan(args, state, ctx): Plan<FilePlanData> {
+    return planFile(args, state, rendered.get(ctx), ctx);
+  },
+  async apply(args, plan, host) {
+    const data = plan.data ?? {};
+    const run = async (command: string, stdin?: Buffer) => {
+      const r = await host.exec(command, stdin ? { stdin } : {});
+      if (r.code !== 0) throw new TaskFailedError(`${host.name}: file ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: command.split('\n')[0], code: r.code, stderr: r.stderr });
+      return r;
+    };
+    const p = quote(args.path);
+    if (data.remove) await run(`rm -rf -- ${p}`);
+    else if (data.write) {
+      const r = await run(atomicWriteCommand(args.path, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup }), data.write);
+      const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
+      return backup ? { extra: { backup_file: backup } } : undefined;
+    } else {
+      const cmds: string[] = [];
+      if (data.mkdir) cmds.push(`mkdir -p -- ${p}`);
+      if (data.link !== undefined) cmds.push(`t=${quote(args.path + '.hostwright-link')}; ln -sfn -- ${quote(data.link)} "$t" && mv -Tf -- "$t" ${p}`);
+      if (data.touch) cmds.push(`touch -- ${p}`);
+      const attrs = data.attrs ?? {};
+      if (attrs.mode) cmds.push(`chmod ${quote(attrs.mode)} -- ${p}`);
+      if (attrs.owner || attrs.group) cmds.push(`chown ${data.link !== undefined ? '-h ' : ''}${quote(`${attrs.owner ?? ''}${attrs.group ? ':' + attrs.group : ''}`)} -- ${p}`);
+      if (cmds.length) await run(cmds.join(' && '));
+    }
+    return undefined;
+  },
+};
+
+/** Pure plan of the `file` task (exported for fixture tests). */
+export function planFile(args: FileArgs, state: FileState, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {
+  const want = args.state ?? 'file';
+  const path = args.path;
+  const withAttrs = (base: { summary: string[]; diff: Diff[]; data: FilePlanData }, st: FileState): Plan<FilePlanData> => {
+    const a = attrChanges(args, st);
+    if (a.attrs) {
+      base.summary.push(`set ${Object.keys(a.attrs).join(', ')}`);
+      base.diff.push(...a.diff);
+      base.data.attrs = a.attrs;
+    }
+    if (!base.summary.length) return { status: 'ok', reason: `${path} is as wanted` };
+    return { status: 'change', summary: `${path}: ${base.summary.join(', ')}`, diff: base.diff, data: base.data };
+  };
+  switch (want) {
+    case 'absent':
+      if (state.type === 'absent') return { status: 'ok', reason: `${path} is absent` };
+      return { status: 'change', summary: `remove ${state.type} ${path}`, diff: [{ kind: 'state', key: path, before: state.type, after: 'absent' }], data: { remove: true } };
+    case 'directory':
+      if (state.type === 'directory') return withAttrs({ summary: [], diff: [], data: {} }, state);
+      if (state.type !== 'absent') return { status: 'failed', reason: `${path} exists as a ${state.type}, not a directory` };
+      return withAttrs({ summary: ['create directory'], diff: [{ kind: 'state', key: path, before: 'absent', after: 'directory' }], data: { mkdir: true } }, {} as FileState);
+    case 'link':
+      if (state.type === 'link' && state.target === args.target) return withAttrs({ summary: [], diff: [], data: {} }, state);
+      if (state.type === 'directory') return { status: 'failed', reason: `${path} is a directory; refusing to replace it with a link` };
+      return { status: 'change', summary: `${path}: link to ${args.target}`, diff: [{ kind: 'state', key: path, before: state.type === 'link' ? `link to ${state.target}` : state.type, after: `link to ${args.target}` }], data: { link: args.target } };
+    case 'touch':
+      if (state.type === 'absent') {
+        if (!state.parentExists) return missingParent(path, ctx);
+        return withAttrs({ summary: ['create empty file'], diff: [{ kind: 'state', key: path, before: 'absent', after: 'file' }], data: { touch: true } }, {} as FileState);
+      }
+      return withAttrs({ summary: [], diff: [], data: {} }, state);
+    case 'file': {
+      if (content === undefined) {
+        if (state.type === 'absent') return { status: 'failed', reason: `${path} does not exist; give content, src or template, or use state "touch"` };
+        return withAttrs({ summary: [], diff: [], data: {} }, state);
+      }
+      if (state.type === 'directory' || state.type === 'other') return { status: 'failed', reason: `${path} is a ${state.type}, not a file` };
+      if (state.type === 'absent' && !state.parentExists) return missingParent(path, ctx);
+      const same = state.type === 'file' && state.sha256 === sha256(content);
+      if (same) return withAttrs({ summary: [], diff: [], data: {} }, state);
+      const diff: Diff[] = [];
+      if (ctx.diff) diff.push(contentDiff(path, state, content));
+      // A rewrite applies the wanted attributes too; report them in the diff.
+      const attrs = state.type === 'file' ? attrChanges(args, state).diff : [];
+      return { status: 'change', summary: state.type === 'absent' ? `create ${path} (${content.length} bytes)` : `update ${path} (${content.length} bytes)`, diff: [...diff, ...attrs], data: { write: content } };
+    }
+  }
+}
+
+function missingParent(path: string, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<FilePlanData> {
+  const parent = path.replace(/\/[^/]*$/, '') || '/';
+  if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${parent} does not exist yet (an earlier task may create it)` };
+  return { status: 'failed', reason: `parent directory ${parent} does not exist; create it first with file({ path: '${parent}', state: 'directory' })` };
+}
+
+function contentDiff(path: string, state: FileState, content: Buffer): Diff {
+  if (!isText(content)) return { kind: 'note', text: `${path}: binary content differs (${content.length} bytes); no diff shown` };
+  if (state.type === 'absent') return { kind: 'file', path, before: '', after: content.toString('utf8') };
+  if (state.content === undefined) {
+    return { kind: 'note', text: `${path}: content differs (${state.size ?? '?'} → ${content.length} bytes); ${(state.size ?? 0) > DIFF_SIZE_LIMIT ? 'file too large for a diff' : 'old content not fetched'}` };
+  }
+  if (!isText(state.content)) return { kind: 'note', text: `${path}: binary file replaced (${state.content.length} → ${content.length} bytes); no diff shown` };
+  return { kind: 'file', path, before: state.content.toString('utf8'), after: content.toString('utf8') };
+}
+
+/** `file({ path, content, mode: '0644' })`: manage a file, directory, link, or make sure a path is absent. */
+export const file = defineTaskType(fileType);

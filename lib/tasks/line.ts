@@ -1,0 +1,146 @@
+/**
+ * `line` and `block`: edit one line (Ansible `lineinfile` semantics, checked against Ansible's own
+ * answers) or a managed block between marker lines (`blockinfile`) in a text file on the host.
+ * Probe: attributes and the whole content in one round trip; plan: the pure edit; apply: an atomic rewrite.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TaskFailedError, tail } from '../errors.ts';
+import { defineTaskType } from '../play/define.ts';
+import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
+import { quote } from '../transport/quote.ts';
+import { atomicWriteCommand } from './atomic.ts';
+import { editBlock } from './block-edit.ts';
+import type { Plan, TaskContext, TaskType } from './contract.ts';
+import { editLines, type LineEditResult } from './line-edit.ts';
+import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
+
+/** Largest file the line and block tasks edit (its whole content is read). */
+export const EDIT_SIZE_LIMIT = 8 * 1024 * 1024;
+
+const fileAttrs = {
+  /** Mode of the file when it is created or rewritten (default: keep; new files 0644). */
+  mode: Type.Optional(FileModeSchema),
+  owner: Type.Optional(Type.String({ minLength: 1 })),
+  group: Type.Optional(Type.String({ minLength: 1 })),
+  /** Keep a timestamped copy of the old file. */
+  backup: Type.Optional(Type.Boolean()),
+  /** Command run on the new temporary file before it replaces the real one; `%s` is its path. */
+  validate: Type.Optional(Type.String({ pattern: '%s', description: 'a command containing %s' })),
+};
+
+/** Arguments of the `line` task (Ansible `lineinfile`, camelCase). */
+export const LineArgsSchema = Args({
+  path: AbsolutePath,
+  line: Type.Optional(Type.String()),
+  regexp: Type.Optional(Type.String()),
+  searchString: Type.Optional(Type.String()),
+  state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')])),
+  insertAfter: Type.Optional(Type.String()),
+  insertBefore: Type.Optional(Type.String()),
+  create: Type.Optional(Type.Boolean()),
+  backrefs: Type.Optional(Type.Boolean()),
+  firstMatch: Type.Optional(Type.Boolean()),
+  ...fileAttrs,
+});
+/** Arguments of the `line` task. */
+export type LineArgs = Static<typeof LineArgsSchema>;
+
+/** Arguments of the `block` task (Ansible `blockinfile`, camelCase). */
+export const BlockArgsSchema = Args({
+  path: AbsolutePath,
+  /** The block's text (without markers); empty with state present removes the block's content. */
+  block: Type.Optional(Type.String()),
+  /** Marker line template; `{mark}` becomes markerBegin / markerEnd. */
+  marker: Type.Optional(Type.String({ pattern: '\\{mark\\}', description: 'a line containing {mark}' })),
+  markerBegin: Type.Optional(Type.String()),
+  markerEnd: Type.Optional(Type.String()),
+  state: Type.Optional(Type.Union([Type.Literal('present'), Type.Literal('absent')])),
+  insertAfter: Type.Optional(Type.String()),
+  insertBefore: Type.Optional(Type.String()),
+  create: Type.Optional(Type.Boolean()),
+  ...fileAttrs,
+});
+/** Arguments of the `block` task. */
+export type BlockArgs = Static<typeof BlockArgsSchema>;
+
+interface EditData {
+  content: string;
+}
+
+/** Pure plan shared by `line` and `block`: the edit result and the probed file in, a plan out. */
+export function planEdit(path: string, state: FileState, edit: LineEditResult, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>, attrs: { mode?: string; owner?: string; group?: string } = {}): Plan<EditData> {
+  if (edit.failed) {
+    // On a fresh host in check mode the file may come from a package an earlier task installs.
+    if (state.type === 'absent' && ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${path} does not exist yet (an earlier task may create it)` };
+    return { status: 'failed', reason: edit.failed };
+  }
+  if (edit.changed && edit.content !== null) {
+    return { status: 'change', summary: `${path}: ${edit.message}`, diff: [{ kind: 'file', path, before: state.content?.toString('utf8') ?? '', after: edit.content }], data: { content: edit.content } };
+  }
+  const attrDiff = [
+    attrs.mode && normalizeMode(attrs.mode) !== state.mode ? { key: 'mode', before: state.mode ?? '', after: normalizeMode(attrs.mode) } : undefined,
+    attrs.owner && attrs.owner !== state.owner ? { key: 'owner', before: state.owner ?? '', after: attrs.owner } : undefined,
+    attrs.group && attrs.group !== state.group ? { key: 'group', before: state.group ?? '', after: attrs.group } : undefined,
+  ].filter((d): d is { key: string; before: string; after: string } => d !== undefined);
+  if (attrDiff.length && state.type === 'file' && state.content) {
+    return { status: 'change', summary: `${path}: set ${attrDiff.map((d) => d.key).join(', ')}`, diff: attrDiff.map((d) => ({ kind: 'state' as const, ...d })), data: { content: state.content.toString('utf8') } };
+  }
+  return { status: 'ok', reason: edit.message && edit.message !== 'file not present' ? `${path}: ${edit.message}` : `${path} already as wanted` };
+}
+
+function currentContent(path: string, state: FileState): string | null {
+  if (state.type === 'absent') return null;
+  if (state.type !== 'file') throw new Error(`${path} is a ${state.type}, not a regular file`);
+  if (state.content === undefined) throw new Error(`${path} is larger than ${EDIT_SIZE_LIMIT} bytes; the line task edits text files only`);
+  return state.content.toString('utf8');
+}
+
+/** Argument combinations a schema cannot express (refused before any host is touched). */
+export function checkEditArgs(args: { state?: string; line?: string; regexp?: string; searchString?: string; insertAfter?: string; insertBefore?: string; backrefs?: boolean; block?: string }, kind: 'line' | 'block'): string | undefined {
+  if (args.insertAfter !== undefined && args.insertBefore !== undefined) return 'insertAfter and insertBefore are mutually exclusive';
+  if (kind === 'block') return undefined;
+  if (args.regexp !== undefined && args.searchString !== undefined) return 'regexp and searchString are mutually exclusive';
+  if (args.backrefs && args.regexp === undefined) return 'backrefs needs regexp';
+  if ((args.state ?? 'present') === 'present' && args.line === undefined) return 'state "present" needs line';
+  if (args.state === 'absent' && args.line === undefined && args.regexp === undefined && args.searchString === undefined) return 'state "absent" needs line, regexp or searchString';
+  return undefined;
+}
+
+function editTaskType<S extends TSchema>(name: 'line' | 'block', description: string, schema: S, edit: (current: string | null, args: Static<S>) => LineEditResult): TaskType<S, FileState, EditData> {
+  return {
+    name,
+    description,
+    schema,
+    supportsDiff: true,
+    check: (args: any) => checkEditArgs(args, name),
+    probe: (args: any) => fileStatProbe(args.path, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT }),
+    plan(args: any, state, ctx) {
+      let current: string | null;
+      try {
+        current = currentContent(args.path, state);
+      } catch (error) {
+        return { status: 'failed', reason: (error as Error).message };
+      }
+      return planEdit(args.path, state, edit(current, args), ctx, args);
+    },
+    async apply(args: any, plan, host) {
+      const command = atomicWriteCommand(args.path, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
+      const r = await host.exec(`mkdir -p -- "$(dirname -- ${quote(args.path)})" && {\n${command}\n}`, { stdin: plan.data!.content });
+      if (r.code !== 0) throw new TaskFailedError(`${host.name}: ${name} ${args.path}: ${tail(r.stderr || r.stdout)}`, { host: host.name, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
+      const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
+      return backup ? { extra: { backup_file: backup } } : undefined;
+    },
+  };
+}
+
+/** The `line` task type. */
+export const lineType = editTaskType('line', 'Ensure a line is present (replacing a regexp match) or absent in a text file (Ansible lineinfile).', LineArgsSchema, (current, args) => editLines(current, args));
+
+/** The `block` task type. */
+export const blockType = editTaskType('block', 'Ensure a block of lines between marker lines is present or absent (Ansible blockinfile).', BlockArgsSchema, (current, args) => editBlock(current, args));
+
+/** `line({ path: '/etc/hosts', regexp: '^10\\.0\\.0\\.1\\s', line: '10.0.0.1 master' })`. */
+export const line = defineTaskType(lineType);
+
+/** `block({ path, block: 'a\nb\n' })`: a managed block between `# BEGIN/END HOSTWRIGHT MANAGED BLOCK` markers. */
+export const block = defineTaskType(blockType);

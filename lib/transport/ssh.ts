@@ -1,0 +1,288 @@
+/**
+ * The SSH transport: one ssh2 connection per host for the whole run, TCP no-delay, a bounded number of
+ * channels in flight (OpenSSH refuses bursts beyond `MaxSessions`, default 10), strict host key checking
+ * against known_hosts, and sudo become.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
+import ssh2 from 'ssh2';
+import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
+import { TaskFailedError, UnreachableError } from '../errors.ts';
+import { becomeStdin, checkBecomeResult, resolveBecome, signalExitCode, wrapBecome } from './become.ts';
+import type { BecomeDefaults } from './become.ts';
+import { appendKnownHost, fingerprint, hostToken, keyTypeOf, preferredHostKeyAlgorithms, readKnownHosts, verifyHostKey } from './known-hosts.ts';
+import type { KnownHostEntry } from './known-hosts.ts';
+import { putWithCat } from './put.ts';
+import type { PutOptions } from './put.ts';
+import { authMethods, describeConnectError } from './ssh-auth.ts';
+import type { ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
+
+/** How to reach and authenticate to one host over SSH. */
+export interface SshTransportOptions extends BecomeDefaults {
+  /** Inventory name of the host (used in every error message). */
+  name: string;
+  /** Address or DNS name to connect to (`ansible_host`). */
+  address: string;
+  /** Default 22. */
+  port?: number;
+  /** Default `root`. */
+  user?: string;
+  /** Private key file. Without one, the default `~/.ssh/id_*` keys that exist are tried. */
+  keyFile?: string;
+  /** Passphrase for an encrypted key file. */
+  passphrase?: string;
+  /** Password authentication, tried after keys. */
+  password?: string;
+  /** ssh-agent socket; default `SSH_AUTH_SOCK`; `false` disables the agent. */
+  agent?: string | false;
+  /** Default `~/.ssh/known_hosts`. */
+  knownHostsFile?: string;
+  /** Record unknown host keys instead of refusing them (a changed key is refused regardless). Default false. */
+  acceptNewHostKeys?: boolean;
+  /** Time allowed for TCP connect + handshake + authentication. Default 10000. */
+  connectTimeoutMs?: number;
+  /** SSH keepalive interval; a dead peer is detected after 3 missed replies. Default 15000; 0 disables. */
+  keepaliveIntervalMs?: number;
+  /** Channels (commands) in flight at once; more wait in a queue. Default 4. */
+  maxChannels?: number;
+}
+
+/** Retries of a channel the server refused to open (about 8 s in all, backing off to 250 ms). */
+const OPEN_RETRIES = 40;
+
+/** An SSH connection to one host; see {@link SshTransportOptions}. */
+export class SshTransport implements Transport {
+  /** Inventory name of the host. */
+  readonly name: string;
+  /** Live counters. */
+  readonly stats: TransportStats = { roundTrips: 0, bytesSent: 0, bytesReceived: 0, connectMs: 0, connections: 0 };
+  readonly #options: SshTransportOptions & { port: number; user: string; knownHostsFile: string };
+  readonly #limit: ReturnType<typeof pLimit>;
+  #client: Client | undefined;
+  #connecting: Promise<Client> | undefined;
+  /** Why the open connection dropped; set until an explicit connect() opens a new one. */
+  #lost: string | undefined;
+  #closed = false;
+  /** Channels open right now. */
+  #openChannels = 0;
+  /** Rejecters of the commands in flight, called when the connection drops or is closed. */
+  readonly #pending = new Set<(error: Error) => void>();
+
+  constructor(options: SshTransportOptions) {
+    this.name = options.name;
+    this.#options = {
+      ...options,
+      port: options.port ?? 22,
+      user: options.user ?? 'root',
+      knownHostsFile: options.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts'),
+    };
+    this.#limit = pLimit(Math.max(1, options.maxChannels ?? 4));
+  }
+
+  get #where(): string {
+    return `${this.#options.user}@${this.#options.address}:${this.#options.port}`;
+  }
+
+  /** Open the connection (idempotent; concurrent calls share one attempt; reconnects after a drop). */
+  async connect(): Promise<void> {
+    await this.#connect();
+  }
+
+  #connect(): Promise<Client> {
+    if (this.#closed) return Promise.reject(new UnreachableError(this.name, 'the SSH transport is closed'));
+    if (this.#client && this.#lost === undefined) return Promise.resolve(this.#client);
+    this.#connecting ??= this.#open().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  async #open(): Promise<Client> {
+    const o = this.#options;
+    const started = performance.now();
+    const token = hostToken(o.address, o.port);
+    let entries: KnownHostEntry[];
+    try {
+      entries = await readKnownHosts(o.knownHostsFile);
+    } catch (error) {
+      throw new UnreachableError(this.name, `cannot read known_hosts file ${o.knownHostsFile}: ${(error as Error).message}`, { cause: error });
+    }
+    const agent = o.agent === undefined ? process.env.SSH_AUTH_SOCK : o.agent;
+    const timeoutMs = o.connectTimeoutMs ?? 10_000;
+    const { methods, tried } = authMethods(this.name, { user: o.user, keyFile: o.keyFile, passphrase: o.passphrase, password: o.password, agent: agent || false });
+    const client = new ssh2.Client();
+    let refusal: string | undefined;
+
+    const hostVerifier = (key: Buffer, verify: (ok: boolean) => void): void => {
+      const verdict = verifyHostKey(entries, token, key);
+      const print = `${keyTypeOf(key)} key ${fingerprint(key)}`;
+      if (verdict.status === 'known') return verify(true);
+      if (verdict.status === 'unknown' && o.acceptNewHostKeys) {
+        appendKnownHost(o.knownHostsFile, token, key).then(
+          () => verify(true),
+          (error: Error) => {
+            refusal = `cannot record the new host key (${print}) in ${o.knownHostsFile}: ${error.message}`;
+            verify(false);
+          },
+        );
+        return;
+      }
+      if (verdict.status === 'unknown') {
+        refusal = `unknown host key for ${token} (${print}); not in ${o.knownHostsFile}. If the fingerprint is right, add it (ssh-keyscan -p ${o.port} ${o.address} >> ${o.knownHostsFile}) or run with --accept-new-host-keys`;
+      } else if (verdict.status === 'changed') {
+        refusal = `HOST KEY CHANGED for ${token}: it now presents ${print}, but ${o.knownHostsFile} line ${verdict.entry.line} records a different ${verdict.entry.keyType} key. This may be an attack; if the host was reinstalled, remove the old key (ssh-keygen -R '${token}' -f ${o.knownHostsFile}) and connect again`;
+      } else {
+        refusal = `host key for ${token} (${print}) is marked @revoked in ${o.knownHostsFile} line ${verdict.entry.line}`;
+      }
+      verify(false);
+    };
+
+    return new Promise<Client>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: Error & { level?: string; code?: string }) => {
+        if (settled) return;
+        settled = true;
+        client.end();
+        const reason = refusal ?? describeConnectError(error, this.#where, o.user, tried, timeoutMs);
+        reject(new UnreachableError(this.name, reason, { cause: error }));
+      };
+      client.once('ready', () => {
+        settled = true;
+        this.#client = client;
+        this.#lost = undefined;
+        this.stats.connections++;
+        this.stats.connectMs += Math.round(performance.now() - started);
+        resolve(client);
+      });
+      client.on('error', (error) => (settled ? this.#drop(client, error.message) : fail(error)));
+      client.on('end', () => (settled ? this.#drop(client, 'the host closed the connection') : fail(new Error('the host closed the connection during the handshake'))));
+      client.on('close', () => (settled ? this.#drop(client, 'the connection closed') : fail(new Error('the connection closed during the handshake'))));
+      client.connect({
+        host: o.address,
+        port: o.port,
+        username: o.user,
+        readyTimeout: timeoutMs,
+        keepaliveInterval: o.keepaliveIntervalMs ?? 15_000,
+        keepaliveCountMax: 3,
+        authHandler: methods,
+        algorithms: { serverHostKey: preferredHostKeyAlgorithms(entries, token) as ServerHostKeyAlgorithm[] },
+        hostVerifier,
+      });
+      // Nagle's algorithm adds ~40 ms to every small request/response exchange (measured).
+      client.setNoDelay(true);
+    });
+  }
+
+  /** A dropped connection fails the commands in flight and every later exec until connect() is called. */
+  #drop(client: Client, reason: string): void {
+    if (client !== this.#client || this.#lost !== undefined) return;
+    this.#lost = reason;
+    const error = new UnreachableError(this.name, `connection to ${this.#where} lost: ${reason}`);
+    for (const reject of [...this.#pending]) reject(error);
+  }
+
+  async #ready(): Promise<Client> {
+    if (this.#lost !== undefined && !this.#closed) {
+      throw new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost}`);
+    }
+    return this.#connect();
+  }
+
+  /** Run a command line (the login shell on the host interprets it). Never rejects for a non-zero exit. */
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const requested = resolveBecome(options.become, this.#options);
+    // Already the target user: no sudo needed (and minimal hosts may lack it).
+    const become = requested && requested.user !== this.#options.user ? requested : undefined;
+    const line = become ? wrapBecome(command, become) : command;
+    const stdin = becomeStdin(options.stdin, become);
+    const client = await this.#ready();
+    const result = await this.#limit(() => this.#run(client, line, stdin, options.timeoutMs, command));
+    if (become) checkBecomeResult(this.name, result, become);
+    return result;
+  }
+
+  /** Write bytes to a path with `cat`, then `chmod` when a mode is given. */
+  async put(path: string, content: string | Buffer, options: PutOptions = {}): Promise<void> {
+    await putWithCat(this, path, content, options);
+  }
+
+  async #openChannel(client: Client, line: string): Promise<ClientChannel> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#lost !== undefined || this.#closed) throw new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost ?? 'the transport is closed'}`);
+      try {
+        return await new Promise<ClientChannel>((resolve, reject) => {
+          client.exec(line, (error, channel) => (error ? reject(error) : resolve(channel)));
+        });
+      } catch (error) {
+        const message = (error as Error).message;
+        const refused = /Channel open failure/.test(message) && !/server closed channel unexpectedly/.test(message);
+        if (!refused || attempt >= OPEN_RETRIES) {
+          if (this.#lost !== undefined || !refused) throw new UnreachableError(this.name, `cannot run a command on ${this.#where}: ${this.#lost ?? message}`, { cause: error });
+          throw new UnreachableError(this.name, `${this.#where} keeps refusing new SSH channels (${message}); lower maxChannels or raise MaxSessions in sshd_config`, { cause: error });
+        }
+        // The server is at its session limit (OpenSSH MaxSessions): never ask for more than it holds.
+        this.#limit.concurrency = Math.max(1, Math.min(this.#limit.concurrency, this.#openChannels));
+        await new Promise((r) => setTimeout(r, Math.min(250, 10 * 2 ** attempt)));
+      }
+    }
+  }
+
+  async #run(client: Client, line: string, stdin: Buffer | undefined, timeoutMs: number | undefined, shown: string): Promise<ExecResult> {
+    const channel = await this.#openChannel(client, line);
+    this.#openChannels++;
+    channel.once('close', () => this.#openChannels--);
+    this.stats.roundTrips++;
+    this.stats.bytesSent += Buffer.byteLength(line) + (stdin?.length ?? 0);
+    return new Promise<ExecResult>((resolve, reject) => {
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let code: number | undefined;
+      let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (settle: () => void) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.#pending.delete(onLost);
+        settle();
+      };
+      const onLost = (error: Error) => finish(() => reject(error));
+      this.#pending.add(onLost);
+      const received = (into: Buffer[]) => (chunk: Buffer) => {
+        into.push(chunk);
+        this.stats.bytesReceived += chunk.length;
+      };
+      channel.on('data', received(stdout));
+      channel.stderr.on('data', received(stderr));
+      channel.on('exit', (exitCode: number | null, signal?: string) => (code = exitCode ?? signalExitCode(signal)));
+      channel.on('close', () => {
+        if (code === undefined && this.#lost !== undefined) return onLost(new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost}`));
+        // Decode once at the end so that a character split across packets stays whole.
+        finish(() => resolve({ code: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
+      });
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        timer = setTimeout(() => finish(() => {
+          channel.close();
+          reject(new TaskFailedError(`${this.name}: command timed out after ${timeoutMs} ms: ${shown}`, { host: this.name, command: shown }));
+        }), timeoutMs);
+      }
+      channel.end(stdin);
+    });
+  }
+
+  /** Close the connection; commands in flight and later calls reject. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new UnreachableError(this.name, 'the SSH transport is closed');
+    for (const reject of [...this.#pending]) reject(error);
+    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
+    this.#client = undefined;
+    if (!client) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      client.once('close', () => (clearTimeout(timer), resolve()));
+      client.end();
+    });
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The local transport on this machine: same exec semantics as SSH (exit codes, stdin, multibyte,
+ * timeout, put, stats), POSIX sh rather than bash, and sudo become to another user.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isTaskFailedError, isUnreachableError } from '../../lib/errors.ts';
+import { createTransport, LocalTransport, SshTransport } from '../../lib/transport/index.ts';
+import { quote } from '../../lib/transport/quote.ts';
+
+let work: string;
+const local = new LocalTransport({ name: 'localhost' });
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** sudo for the become tests: installed when missing and we are root with apt (as on the test machines). */
+function haveSudo(): boolean {
+  const found = ['/usr/bin/sudo', '/bin/sudo'].some((p) => existsSync(p));
+  if (found || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return found;
+  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'sudo'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: 'ignore' });
+  return existsSync('/usr/bin/sudo');
+}
+
+test.before(() => {
+  work = mkdtempSync(join(tmpdir(), 'hostwright-local-test-'));
+});
+
+test.after(async () => {
+  await local.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('exec returns exit code, stdout and stderr; a signal reports 128 + n', async () => {
+  assert.equal(await local.exec('echo out; echo err >&2; exit 3'), { code: 3, stdout: 'out\n', stderr: 'err\n' });
+  assert.is((await local.exec('kill -TERM $$')).code, 143);
+});
+
+test('commands run in /bin/sh unchanged (no bash prefix like set -euo pipefail)', async () => {
+  const r = await local.exec('false | true; echo "pipefail off: $?"; echo $0');
+  assert.is(r.stdout, 'pipefail off: 0\n/bin/sh\n');
+});
+
+test('stdin is written then closed; a command that ignores stdin is fine', async () => {
+  assert.is((await local.exec('cat', { stdin: 'abc\ndef' })).stdout, 'abc\ndef');
+  assert.is((await local.exec('cat | wc -c')).stdout.trim(), '0');
+  assert.is((await local.exec('exit 0', { stdin: 'x'.repeat(1 << 20) })).code, 0);
+});
+
+test('multibyte output decodes intact across pipe reads', async () => {
+  const r = await local.exec("i=0; while [ $i -lt 30000 ]; do printf 'é日🚀'; i=$((i+1)); done");
+  assert.ok(r.stdout === 'é日🚀'.repeat(30000));
+});
+
+test('hostile strings survive quote()', async () => {
+  for (const value of ['', "it's", '$(id)', '`id`', 'a;b|c', 'l1\nl2\n', '*', 'grüße 🚀']) {
+    assert.is((await local.exec(`printf %s ${quote(value)}`)).stdout, value);
+  }
+});
+
+test('timeoutMs kills the command and its children, then rejects clearly', async () => {
+  const started = Date.now();
+  const error = await rejection(local.exec('sleep 5; echo never', { timeoutMs: 300 }));
+  assert.ok(isTaskFailedError(error), String(error));
+  assert.match(error.message, /^localhost: command timed out after 300 ms/);
+  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+});
+
+test('put writes bytes and sets the mode; a bad path fails naming it', async () => {
+  const path = join(work, "a 'b' c.txt");
+  await local.put(path, 'grüße\n', { mode: '0600' });
+  assert.is(readFileSync(path, 'utf8'), 'grüße\n');
+  assert.is(statSync(path).mode & 0o777, 0o600);
+  const error = await rejection(local.put(join(work, 'nope', 'f'), 'x'));
+  assert.ok(isTaskFailedError(error));
+  assert.match(error.message, /cannot write .*nope\/f/);
+});
+
+test('stats count round trips and bytes', async () => {
+  const t = new LocalTransport({ name: 'l' });
+  await t.exec('printf 1234', { stdin: 'xy' });
+  assert.equal(t.stats, { roundTrips: 1, bytesSent: 'printf 1234'.length + 2, bytesReceived: 4, connectMs: 0, connections: 1 });
+  await t.close();
+  assert.ok(isUnreachableError(await rejection(t.exec('true'))));
+});
+
+test('become as the current user runs directly, without sudo', async () => {
+  const r = await local.exec('id -un', { become: { user: userInfo().username } });
+  assert.is(r.stdout.trim(), userInfo().username);
+});
+
+test('become runs through sudo as another user, keeping stdin intact even with a password line', async () => {
+  if (!haveSudo() || process.getuid?.() !== 0) {
+    console.log('  (skipped: needs root and sudo)');
+    return;
+  }
+  assert.is((await local.exec('id -un', { become: { user: 'nobody' } })).stdout, 'nobody\n');
+  // Root needs no password: the password line must be read away, not handed to the command.
+  const r = await local.exec('cat', { become: { user: 'nobody', password: 'secret' }, stdin: 'payload\n' });
+  assert.equal(r, { code: 0, stdout: 'payload\n', stderr: '' });
+  const dflt = new LocalTransport({ name: 'lb', become: { user: 'nobody' } });
+  assert.is((await dflt.exec('id -un')).stdout, 'nobody\n');
+  assert.is((await dflt.exec('id -un', { become: false })).stdout.trim(), userInfo().username);
+  const error = await rejection(local.exec('true', { become: { user: 'no-such-user-hw' } }));
+  assert.ok(isTaskFailedError(error), String(error));
+  assert.match(error.message, /become \(sudo -u no-such-user-hw\) failed/);
+});
+
+test('sudo refusals are clear errors: no password given, wrong password (run as nobody)', async () => {
+  if (!haveSudo() || process.getuid?.() !== 0) {
+    console.log('  (skipped: needs root and sudo)');
+    return;
+  }
+  // nobody may not sudo and has no password, so sudo asks and refuses: the real messages, parsed.
+  const script = `
+    const { LocalTransport } = await import(${JSON.stringify(new URL('../../lib/transport/local.ts', import.meta.url).href)});
+    const t = new LocalTransport({ name: 'box' });
+    const out = [];
+    for (const become of [true, { password: 'wrong' }]) {
+      try { await t.exec('echo ran', { become, stdin: 'data line\\n' }); out.push('no error'); }
+      catch (e) { out.push(e.name + ': ' + e.message.split('\\n')[0]); }
+    }
+    console.log(JSON.stringify(out));`;
+  const node = process.execPath;
+  const output = execFileSync('sudo', ['-u', 'nobody', node, '--input-type=module', '-e', script], { cwd: '/tmp' }).toString();
+  const [noPassword, wrongPassword] = JSON.parse(output) as string[];
+  assert.match(noPassword, /^TaskFailedError: box: become \(sudo -u root\) failed: sudo asks for a password and none was given; set the become password/);
+  assert.match(wrongPassword, /^TaskFailedError: box: become \(sudo -u root\) failed: sudo rejected the become password/);
+});
+
+test('createTransport picks local for local connections and SSH otherwise', () => {
+  assert.instance(createTransport('localhost', { address: 'localhost', local: true }), LocalTransport);
+  const ssh = createTransport('node1', { address: '10.77.0.11', user: 'admin' }, { connectTimeoutMs: 100 });
+  assert.instance(ssh, SshTransport);
+  assert.is(ssh.name, 'node1');
+});
+
+test.run();

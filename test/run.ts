@@ -1,0 +1,113 @@
+/**
+ * The test command: type-checks, runs every uvu test file in its own Node process, prints
+ * `N passed, N failed`, and exits non-zero on any failure or when no test ran.
+ *
+ *   node test/run.ts            type check + unit + end-to-end (e2e needs root: it starts the test hosts)
+ *   node test/run.ts --unit     type check + unit tests only (no root, no hosts)
+ *   node test/run.ts --e2e      end-to-end suites only
+ *   node test/run.ts FILTER...  only files whose path contains one of the filters
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const argv = process.argv.slice(2);
+const onlyUnit = argv.includes('--unit');
+const onlyE2e = argv.includes('--e2e');
+const noTypecheck = argv.includes('--no-typecheck') || onlyE2e;
+const filters = argv.filter((a) => !a.startsWith('--'));
+
+function findTests(dir: string): string[] {
+  let out: string[] = [];
+  let entries: string[];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const entry of entries.sort()) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out = out.concat(findTests(path));
+    else if (entry.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const matches = (f: string) => filters.length === 0 || filters.some((x) => f.includes(x));
+const unitFiles = onlyE2e ? [] : findTests(join(root, 'test/unit')).filter(matches);
+const e2eFiles = onlyUnit ? [] : findTests(join(root, 'test/e2e')).filter(matches);
+
+interface FileResult { file: string; passed: number; failed: number; skipped: number; code: number; output: string; ms: number }
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
+  });
+}
+
+// uvu prints "Total: N / Passed: N / Skipped: N" per file; a crash before the summary counts as one failure.
+function parseSummary(output: string): { total: number; passed: number; skipped: number } | undefined {
+  const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const total = /Total:\s+(\d+)/.exec(clean);
+  const passed = /Passed:\s+(\d+)/.exec(clean);
+  const skipped = /Skipped:\s+(\d+)/.exec(clean);
+  if (!total || !passed) return undefined;
+  return { total: +total[1], passed: +passed[1], skipped: skipped ? +skipped[1] : 0 };
+}
+
+async function runFile(file: string, env: NodeJS.ProcessEnv): Promise<FileResult> {
+  const started = Date.now();
+  const { code, output } = await run(process.execPath, [file], { ...env, FORCE_COLOR: '0', NO_COLOR: '1' });
+  const summary = parseSummary(output);
+  const ms = Date.now() - started;
+  if (!summary) return { file, passed: 0, failed: 1, skipped: 0, code: code || 1, output, ms };
+  const failed = Math.max(summary.total - summary.passed - summary.skipped, code !== 0 ? 1 : 0);
+  return { file, passed: summary.passed, failed, skipped: summary.skipped, code, output, ms };
+}
+
+async function runAll(files: string[], parallel: number, env: NodeJS.ProcessEnv): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  let next = 0;
+  async function worker() {
+    while (next < files.length) {
+      const file = files[next++];
+      const result = await runFile(file, env);
+      const mark = result.failed ? 'FAIL' : 'ok  ';
+      console.log(`${mark} ${relative(root, file)}  (${result.passed} passed, ${result.failed} failed, ${(result.ms / 1000).toFixed(1)}s)`);
+      if (result.failed) console.log(result.output.split('\n').map((l) => '     | ' + l).join('\n'));
+      results.push(result);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(parallel, files.length) }, worker));
+  return results;
+}
+
+let failedSteps = 0;
+if (!noTypecheck) {
+  console.log('typecheck: tsc --noEmit');
+  const tsc = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  if (tsc.code !== 0) {
+    console.log(tsc.output);
+    failedSteps++;
+  } else console.log('typecheck: ok');
+}
+
+const results: FileResult[] = [];
+results.push(...(await runAll(unitFiles, 2, process.env)));
+
+if (e2eFiles.length) {
+  const { startHostsForTests } = await import('./hosts/lifecycle.ts');
+  const stop = await startHostsForTests();
+  try {
+    results.push(...(await runAll(e2eFiles, 1, process.env)));
+  } finally {
+    await stop();
+  }
+}
+
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0) + failedSteps;
+console.log(`\n${passed} passed, ${failed} failed`);
+if (passed === 0) console.log('no test ran: failing');
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
