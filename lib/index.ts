@@ -22,6 +22,29 @@ export type { AtomicWriteOptions } from './tasks/atomic.ts';
 // Task types
 export { file, fileType } from './tasks/file.ts';
 export type { FileArgs } from './tasks/file.ts';
+export { line, block, lineType, blockType } from './tasks/line.ts';
+export type { LineArgs, BlockArgs } from './tasks/line.ts';
+export { pkg, packageType } from './tasks/package.ts';
+export type { PackageArgs } from './tasks/package.ts';
+export { service, serviceType } from './tasks/service.ts';
+export type { ServiceArgs } from './tasks/service.ts';
+export { sysctl, sysctlType } from './tasks/sysctl.ts';
+export type { SysctlArgs } from './tasks/sysctl.ts';
+export { command, shell, commandType, shellType } from './tasks/command.ts';
+export type { CommandArgs, ShellArgs } from './tasks/command.ts';
+export { wait, waitType } from './tasks/wait.ts';
+export type { WaitArgs } from './tasks/wait.ts';
+export { facts, factsType } from './tasks/facts.ts';
+export type { FactsArgs } from './tasks/facts.ts';
+
+/** TypeBox, re-exported so roles and custom task types declare schemas without another dependency. */
+export { Type } from '@sinclair/typebox';
+export type { Static, TSchema } from '@sinclair/typebox';
+
+// Inventory and variables
+export { loadInventory, inventoryFromObject, hostVars, groupNames, selectHosts, connectionVars, toAnsibleList, toGraph } from './inventory/index.ts';
+export type { Inventory, InventoryGroup, InventoryHost, ConnectionVars } from './inventory/index.ts';
+export { parseExtraVars, checkVarTypes, renderTemplate } from './vars/index.ts';
 
 // Running
 export { run, resolveInventory, inventoryView } from './run.ts';
@@ -42,6 +65,8 @@ export { renderDiff } from './report/diff.ts';
 // Transports
 export { quote, shellJoin } from './transport/quote.ts';
 export type { Transport, ExecResult, ExecOptions, BecomeOptions, TransportStats } from './transport/types.ts';
+export { SshTransport, LocalTransport, createTransport } from './transport/index.ts';
+export type { SshTransportOptions, LocalTransportOptions } from './transport/index.ts';
 
 // Errors
 export { HostwrightError, ValidationError, UnreachableError, TaskFailedError, TemplateError, isValidationError, isUnreachableError, isTaskFailedError, isTemplateError } from './errors.ts';

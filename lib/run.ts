@@ -6,7 +6,7 @@ import type { TransportFactory } from './engine/connections.ts';
 import type { EventListener, RunEvent } from './engine/events.ts';
 import type { ConnectionSettings, InventoryView } from './engine/inventory-view.ts';
 import { runPlaybook, type RunResult } from './engine/runner.ts';
-import { connectionVars, groupNames, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';
+import { connectionVars, groupNames, groupsMap, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';
 import type { Playbook } from './play/define.ts';
 import { createTransport } from './transport/index.ts';
 
@@ -62,17 +62,12 @@ export function inventoryView(inv: Inventory): InventoryView {
     select: (pattern) => selectHosts(inv, pattern),
     varsOf,
     groups: () => {
-      if (!groupsCache) {
-        groupsCache = {};
-        for (const name of inv.groups.keys()) groupsCache[name] = selectHosts(inv, name);
-        groupsCache.all = [...inv.hosts.keys()];
-      }
+      groupsCache ??= { ...groupsMap(inv), all: [...inv.hosts.keys()] };
       return groupsCache;
     },
-    groupNamesOf: (host) => groupNames(inv, host),
+    groupNamesOf: (host) => groupNames(inv, host).filter((g) => g !== 'ungrouped'),
     connectionOf: (host): ConnectionSettings => {
-      const c = connectionVars(varsOf(host)) as ConnectionSettings;
-      return { ...c, address: c.address ?? host };
+      return connectionVars(varsOf(host), host);
     },
   };
 }

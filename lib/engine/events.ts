@@ -87,7 +87,10 @@ export class Redactor {
 
   /** Register a secret value (strings shorter than 3 characters are ignored: they would mask everything). */
   add(value: unknown): void {
-    if (typeof value === 'string' && value.length >= 3) this.secrets.add(value);
+    if (typeof value === 'string') {
+      // Output quotes secrets in pieces (a trimmed line of a file), so each line is a secret too.
+      for (const piece of [value, ...value.split('\n').map((l) => l.trim())]) if (piece.length >= 3) this.secrets.add(piece);
+    }
     else if (typeof value === 'number') this.add(String(value));
     else if (Array.isArray(value)) value.forEach((v) => this.add(v));
     else if (value && typeof value === 'object') Object.values(value).forEach((v) => this.add(v));
@@ -96,7 +99,8 @@ export class Redactor {
   /** Redact a string. */
   text(input: string): string {
     let out = input;
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('********');
+    // Longest first, so a whole value is masked before its pieces.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) if (out.includes(s)) out = out.split(s).join('********');
     return out;
   }
 

@@ -7,7 +7,11 @@ import { checkVarTypes } from '../vars/index.ts';
 import { buildHostVars, materialize, type VarLayers } from './host-vars.ts';
 import type { InventoryView } from './inventory-view.ts';
 
-/** Returns an error message naming host, role, variable and origin, or undefined when the types hold. */
+/**
+ * Returns an error message naming host, role, variable and origin, or undefined when the types hold.
+ * Extra vars given as strings (`-e port=2379`) that the schema reads as numbers or booleans are converted
+ * in place in `layers.extra`, so tasks see the declared types.
+ */
 export function checkRoleVars(role: Role, inventory: InventoryView, host: string, layers: VarLayers): string | undefined {
   if (!role.varsSchema) return undefined;
   const { view, origins } = buildHostVars(inventory, host, layers, { playHosts: [host], check: false, hostvars: () => ({}) });
@@ -18,7 +22,8 @@ export function checkRoleVars(role: Role, inventory: InventoryView, host: string
     return `${host}: role ${role.name}: ${(error as Error).message}`;
   }
   try {
-    checkVarTypes(role.varsSchema, vars, origins);
+    const converted = checkVarTypes(role.varsSchema, vars, origins);
+    for (const key of Object.keys(layers.extra)) if (key in converted && origins[key]?.startsWith('extra')) layers.extra[key] = converted[key];
   } catch (error) {
     return `${host}: role ${role.name}: ${(error as Error).message}`;
   }

@@ -100,7 +100,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     redactor,
     check: Boolean(options.check),
     diff: Boolean(options.diff),
-    extraVars: options.extraVars ?? {},
+    extraVars: { ...(options.extraVars ?? {}) },
     tags: options.tags ?? [],
     skipTags: options.skipTags ?? [],
     hosts: new Map(),

@@ -31,10 +31,12 @@ const DPKG_F = 'dpkg\\t${Package}\\t${Version}\\t${db:Status-Status}\\n';
 
 /**
  * Build the probe for some package names. `names` are plain names (pins stripped);
- * `checkUpdates` adds the manager's update check (costs a metadata load: ~0.3–1 s with dnf).
+ * `checkUpdates` adds the manager's update check (costs a metadata load: ~0.3–1 s with dnf), for the
+ * installed ones among `names` with yum/dnf, for `aptNames` (default `names`) with apt.
  */
-export function packageProbe(names: readonly string[], manager: PackageManagerChoice, options: { checkUpdates?: boolean } = {}): Probe<PackageState> {
+export function packageProbe(names: readonly string[], manager: PackageManagerChoice, options: { checkUpdates?: boolean; aptNames?: readonly string[] } = {}): Probe<PackageState> {
   const list = names.map(quote).join(' ');
+  const aptList = (options.aptNames ?? names).map(quote).join(' ');
   const command = [
     `m=${quote(manager)}`,
     'if [ "$m" = auto ]; then m=none; for c in dnf yum apt-get; do if command -v $c >/dev/null 2>&1; then m=$c; break; fi; done',
@@ -51,7 +53,7 @@ export function packageProbe(names: readonly string[], manager: PackageManagerCh
       : '  ;;',
     'apt)',
     `  dpkg-query -W -f='${DPKG_F}' -- ${list} 2>/dev/null`,
-    options.checkUpdates ? `  echo ---simulate---; apt-get -s -q install -- ${list} 2>&1; echo "simulate-rc=$?" ;;` : '  ;;',
+    options.checkUpdates ? `  echo ---simulate---; apt-get -s -q install -- ${aptList} 2>&1; echo "simulate-rc=$?" ;;` : '  ;;',
     'esac',
     'true',
   ].join('\n');
@@ -87,7 +89,9 @@ function splitOnce(text: string, re: RegExp): [string, string | undefined] {
 }
 
 function add(state: PackageState, p: InstalledPackage): void {
-  (state.installed[p.name] ??= []).push(p);
+  const list = (state.installed[p.name] ??= []);
+  // One package can answer two queried names (`etcd` and `etcd-3.4.23`): keep it once.
+  if (!list.some((q) => JSON.stringify(q) === JSON.stringify(p))) list.push(p);
 }
 
 /** Parse one `rpm\tNAME\tEPOCH\tVERSION\tRELEASE\tARCH` line. */

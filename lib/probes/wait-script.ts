@@ -25,6 +25,8 @@ export interface WaitState {
   last: string;
 }
 
+/** Shortest single try, in seconds (also the probe's only try). */
+const TRY_MIN = 5;
 /** Longest single try for a port or URL, in seconds, so that a filtered port cannot eat the timeout. */
 const TRY_LIMIT = 10;
 
@@ -35,21 +37,21 @@ function tryOnce(target: WaitTarget): string {
       return [
         'try_once() {',
         '  command -v bash >/dev/null 2>&1 || { echo "bash is not installed on the host (needed for /dev/tcp)"; return 2; }',
-        `  timeout "$1" bash -c 'exec 3<>"/dev/tcp/$0/$1"' ${quote(target.host)} ${target.port} 2>&1 | sed 's/^bash: line [0-9]*: //;s/^bash: //' | tail -n 1`,
-        '  return "$(( $(cat "$rcf" 2>/dev/null || echo 1) ))"',
+        `  out=$(timeout "$1" bash -c 'exec 3<>"/dev/tcp/$0/$1"' ${quote(target.host)} ${target.port} 2>&1)`,
+        '  r=$?',
+        '  [ "$r" -eq 0 ] && return 0',
+        '  [ "$r" -eq 124 ] && { echo "connect timed out after $1 s"; return 1; }',
+        `  printf '%s\\n' "$out" | tail -n 1 | sed 's/^.*: //'`,
+        '  return 1',
         '}',
-      ].join('\n').replace(
-        // Keep the exit status of `timeout` through the pipe into sed (POSIX sh has no pipefail).
-        `timeout "$1" bash -c 'exec 3<>"/dev/tcp/$0/$1"' ${quote(target.host)} ${target.port} 2>&1 |`,
-        `{ timeout "$1" bash -c 'exec 3<>"/dev/tcp/$0/$1"' ${quote(target.host)} ${target.port} 2>&1; echo $? > "$rcf"; } |`,
-      );
+      ].join('\n');
     case 'url':
       return [
         'try_once() {',
         '  command -v curl >/dev/null 2>&1 || { echo "curl is not installed on the host"; return 2; }',
         `  code=$(curl -sS -o "$body" -w '%{http_code}' --max-time "$1" ${quote(target.url)} 2>"$errf")`,
         '  case "$code" in',
-        `    2??) ${target.expect === undefined ? 'return 0' : `grep -qF -- ${quote(target.expect)} "$body" && return 0; echo "HTTP $code, but the body does not contain ${quote(target.expect).replace(/[\\"$`]/g, '\\$&')}"; return 1`} ;;`,
+        `    2??) ${target.expect === undefined ? 'return 0' : `grep -qF -- ${quote(target.expect)} "$body" && return 0; printf 'HTTP %s, but the body does not contain %s\\n' "$code" ${quote(target.expect)}; return 1`} ;;`,
         '    000) tail -n 1 "$errf"; return 1 ;;',
         '    *) echo "HTTP $code"; return 1 ;;',
         '  esac',
@@ -77,8 +79,8 @@ function tryOnce(target: WaitTarget): string {
 export function waitScript(target: WaitTarget, options: { timeout: number; interval: number }): string {
   const commandLimit = target.kind === 'command';
   return [
-    'rcf=$(mktemp) && body=$(mktemp) && errf=$(mktemp) || exit 1',
-    'trap \'rm -f -- "$rcf" "$body" "$errf"\' EXIT',
+    'body=$(mktemp) && errf=$(mktemp) || exit 1',
+    'trap \'rm -f -- "$body" "$errf"\' EXIT',
     tryOnce(target),
     'start=$(date +%s)',
     `deadline=$(( start + ${Math.ceil(options.timeout)} ))`,
@@ -86,13 +88,11 @@ export function waitScript(target: WaitTarget, options: { timeout: number; inter
     'while :; do',
     '  tries=$(( tries + 1 ))',
     '  left=$(( deadline - $(date +%s) ))',
-    '  [ "$left" -lt 1 ] && left=1',
+    `  [ "$left" -lt ${TRY_MIN} ] && left=${TRY_MIN}`,
     commandLimit ? '' : `  [ "$left" -gt ${TRY_LIMIT} ] && left=${TRY_LIMIT}`,
-    '  last=$(try_once "$left")',
-    '  if [ $? -eq 0 ]; then answered=yes; last=; break; fi',
+    '  last=$(try_once "$left") && { answered=yes; last=; break; }',
     '  [ "$(date +%s)" -ge "$deadline" ] && { answered=no; break; }',
     `  sleep ${quote(String(options.interval))}`,
-    '  [ "$(date +%s)" -ge "$deadline" ] && { answered=no; tries=$tries; break; }',
     'done',
     'echo "answered=$answered"',
     'echo "tries=$tries"',

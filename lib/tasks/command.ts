@@ -26,7 +26,7 @@ export type CommandPredicate = (result: CommandResult) => boolean;
 
 // Functions cannot be described in JSON schema: ajv sees a description only; `check()` verifies the type.
 const Predicate = Type.Unsafe<CommandPredicate>({ description: 'a function (result: { rc, stdout, stderr }) => boolean' });
-const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Arguments shared by `command` and `shell`. */
 const common = {
@@ -45,7 +45,7 @@ const common = {
   /** Text written to the command's standard input (default: none, stdin is closed). */
   stdin: Type.Optional(Type.String()),
   /** Environment variables for the command and `unless`. */
-  env: Type.Optional(Type.Record(Type.String({ pattern: ENV_NAME }), Type.String(), { additionalProperties: false })),
+  env: Type.Optional(Type.Record(Type.String(), Type.String())),
   /** Kill the command after this many seconds and fail. */
   timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
 };
@@ -161,6 +161,8 @@ function checkArgs(kind: 'command' | 'shell', args: AnyCommandArgs): string | un
     }
   }
   if (Array.isArray(args.cmd) && args.cmd[0] === '') return 'cmd: the program name (first element) is empty';
+  const bad = Object.keys(args.env ?? {}).find((k) => !ENV_NAME.test(k));
+  if (bad !== undefined) return `env: ${JSON.stringify(bad)} is not a variable name (letters, digits and _, not starting with a digit)`;
   return undefined;
 }
 

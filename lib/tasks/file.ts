@@ -167,7 +167,10 @@ export function planFile(args: FileArgs, state: FileState, content: Buffer | und
       return withAttrs({ summary: [], diff: [], data: {} }, state);
     case 'file': {
       if (content === undefined) {
-        if (state.type === 'absent') return { status: 'failed', reason: `${path} does not exist; give content, src or template, or use state "touch"` };
+        if (state.type === 'absent') {
+          if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${path} does not exist yet (an earlier task may create it)` };
+          return { status: 'failed', reason: `${path} does not exist; give content, src or template, or use state "touch"` };
+        }
         return withAttrs({ summary: [], diff: [], data: {} }, state);
       }
       if (state.type === 'directory' || state.type === 'other') return { status: 'failed', reason: `${path} is a ${state.type}, not a file` };

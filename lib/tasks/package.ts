@@ -98,7 +98,8 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
     return undefined;
   },
   probe(args) {
-    return packageProbe(queryNames(args, args.manager), args.manager ?? 'auto', { checkUpdates: args.state === 'latest' });
+    const aptNames = namesOf(args).map((n) => parsePackageSpec(n, 'deb').name);
+    return packageProbe(queryNames(args, args.manager), args.manager ?? 'auto', { checkUpdates: args.state === 'latest', aptNames });
   },
   plan(args, state, ctx) {
     const plan = planPackage(args, state, ctx);

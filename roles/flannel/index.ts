@@ -4,7 +4,7 @@
  * Handlers restart flanneld, then docker (stop, drop docker0, start, and start kubelet again, which
  * `Requires=docker.service` stopped) when their inputs change.
  */
-import { command, defineRole, file, handler, pkg, service, template } from '../../lib/index.ts';
+import { defineRole, file, handler, pkg, service, shell, template } from '../../lib/index.ts';
 import { clusterDefaults, clusterVarsSchema } from '../shared/vars.ts';
 import { etcdKey } from './etcd-key.ts';
 
@@ -35,6 +35,6 @@ export const flannel = defineRole({
   ],
   handlers: [
     handler('restart flanneld', service({ name: 'flanneld', state: 'restarted' }, { name: 'restart flanneld', notify: 'restart docker' })),
-    handler('restart docker', command({ cmd: restartDocker }, 'restart docker (new flannel subnet)')),
+    handler('restart docker', shell({ cmd: restartDocker }, 'restart docker (new flannel subnet)')),
   ],
 });

@@ -14,7 +14,13 @@ export const hostDir = (name: string) => join(HOSTS_CACHE_DIR, name);
 export function livePid(name: string, which: 'supervisor' | 'nspawn'): number | undefined {
   try {
     const pid = Number(readFileSync(join(hostDir(name), `${which}.pid`), 'utf8'));
-    return alive(pid) ? pid : undefined;
+    if (!alive(pid)) return undefined;
+    // Guard against a recycled pid: the process must still be the supervisor / nspawn of this host.
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const ours = which === 'supervisor'
+      ? cmdline.includes(`supervise.sh\0${name}\0`)
+      : cmdline.includes('systemd-nspawn') && cmdline.includes(`--machine=${name}\0`);
+    return ours ? pid : undefined;
   } catch { return undefined; }
 }
 

@@ -11,9 +11,9 @@ import { readdirSync } from 'node:fs';
 import { ensureBuilt, ensureKey, log, type Build } from './build.ts';
 import { execIn } from './container.ts';
 import { bootFresh, ensureHostKey, hostState, kill, waitReady } from './machine.ts';
-import { ensureBridge, ensureNspawnTmpfs } from './network.ts';
-import { allocateAddresses, knownAddresses, writeInventory, writeKnownHosts } from './outputs.ts';
-import { checkNames, DEFAULT_NAMES, HOSTS_CACHE_DIR, INVENTORY_PATH, KEY_PATH, KNOWN_HOSTS_PATH } from './paths.ts';
+import { ensureBridge, ensureInotifyLimits, ensureNspawnTmpfs } from './network.ts';
+import { allocateAddresses, knownAddresses, writeHostsJson, writeInventory, writeKnownHosts } from './outputs.ts';
+import { checkNames, DEFAULT_NAMES, HOSTS_CACHE_DIR, KEY_PATH, KNOWN_HOSTS_PATH } from './paths.ts';
 import { ensurePrerequisites } from './prereq.ts';
 import { withLock } from './lock.ts';
 import type { RunResult } from './proc.ts';
@@ -22,7 +22,10 @@ import type { RunResult } from './proc.ts';
 export interface TestHosts {
   /** The hosts of this set, in the order asked for. */
   hosts: { name: string; address: string }[];
-  /** Ansible YAML inventory (root, key file, groups etcd/masters/nodes for the default names). */
+  /**
+   * Ansible YAML inventory of this set (root, key file; groups etcd/masters/nodes when master and node*
+   * are in it): .cache/state/inventory.yml for the default names, inventory-<names>.yml otherwise.
+   */
   inventoryPath: string;
   /** known_hosts with every host's ed25519 key, by address and by name. */
   knownHostsPath: string;
@@ -96,7 +99,7 @@ export async function testHosts(options: { names?: string[] } = {}): Promise<Tes
   if (names.length === 0) throw new Error('test hosts: no host names given');
   await ensurePrerequisites();
   let build!: Build;
-  const hosts = await withLock(async () => {
+  const { list: hosts, inventoryPath } = await withLock(async () => {
     await ensureKey();
     build = await ensureBuilt(async () => {
       const running = runningHostNames();
@@ -105,11 +108,13 @@ export async function testHosts(options: { names?: string[] } = {}): Promise<Tes
     });
     await ensureNspawnTmpfs();
     await ensureBridge();
+    await ensureInotifyLimits();
     await startHosts(names, build, false);
     const addresses = allocateAddresses(names);
     const list = names.map((name) => ({ name, address: addresses.get(name)! }));
-    writeInventory(list);
-    return list;
+    const inventoryPath = writeInventory(list);
+    writeHostsJson(list, inventoryPath);
+    return { list, inventoryPath };
   });
   const pick = (subset?: string[]) => {
     const chosen = subset ?? names;
@@ -118,7 +123,7 @@ export async function testHosts(options: { names?: string[] } = {}): Promise<Tes
   };
   return {
     hosts,
-    inventoryPath: INVENTORY_PATH,
+    inventoryPath,
     knownHostsPath: KNOWN_HOSTS_PATH,
     keyPath: KEY_PATH,
     reset: (subset) => withLock(() => startHosts(pick(subset), build, true)),

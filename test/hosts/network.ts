@@ -2,7 +2,7 @@
  * The machine-side setup shared by all hosts: the private bridge hw-br0 with 10.77.0.1/24 and the
  * tmpfs on /run/systemd/nspawn that nspawn needs here (/run is on disk). Never touches ip_forward.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { BRIDGE, BRIDGE_ADDRESS } from './paths.ts';
 import { run, runOk } from './proc.ts';
 
@@ -27,4 +27,23 @@ export async function ensureNspawnTmpfs(): Promise<void> {
   if ((await run('mountpoint', ['-q', dir])).code === 0) return;
   mkdirSync(dir, { recursive: true });
   await runOk(`mounting a tmpfs on ${dir}`, 'mount', ['-t', 'tmpfs', '-o', 'mode=0755', 'hostwright-nspawn', dir]);
+}
+
+/**
+ * Every host's systemd takes several inotify instances, all counted against root of the machine:
+ * with the default 128, hosts beyond about 20 hang at boot ("Failed to create inotify object: Too
+ * many open files"). Raise (never lower) the two inotify limits; nothing else on the machine changes.
+ */
+export async function ensureInotifyLimits(): Promise<void> {
+  const wanted: Record<string, number> = { max_user_instances: 8192, max_user_watches: 1048576 };
+  for (const [key, min] of Object.entries(wanted)) {
+    const path = `/proc/sys/fs/inotify/${key}`;
+    let current = 0;
+    try { current = Number(readFileSync(path, 'utf8')); } catch { continue; }
+    if (current < min) {
+      try { writeFileSync(path, String(min)); } catch (err) {
+        throw new Error(`test hosts: cannot raise fs.inotify.${key} to ${min} (many hosts need it): ${(err as Error).message}`);
+      }
+    }
+  }
 }

@@ -2,6 +2,7 @@
  * Files other tools read: stable addresses per host name (addresses.json), the Ansible YAML
  * inventory and known_hosts with each host's real ed25519 key by address and by name.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -37,11 +38,21 @@ export function allocateAddresses(names: readonly string[]): Map<string, string>
 }
 
 /**
- * Writes the Ansible YAML inventory: every host under `all` with ansible_host, ansible_user: root and
+ * Where the inventory of a host set goes: inventory.yml for the default set (master, node1, node2),
+ * inventory-<names>.yml for any other set, so that suites using other hosts do not overwrite it.
+ */
+export function inventoryPathFor(names: readonly string[]): string {
+  if (names.join(',') === DEFAULT_NAMES.join(',')) return INVENTORY_PATH;
+  const id = names.length <= 4 ? names.join('-') : createHash('sha256').update(names.join(',')).digest('hex').slice(0, 12);
+  return join(STATE_DIR, `inventory-${id}.yml`);
+}
+
+/**
+ * Writes the Ansible YAML inventory (path from {@link inventoryPathFor}) and returns its path: every host under `all` with ansible_host, ansible_user: root and
  * ansible_ssh_private_key_file; when `master` and node hosts are present, groups etcd and masters
  * (= master) and nodes (= node*), the seed cluster's layout.
  */
-export function writeInventory(hosts: readonly { name: string; address: string }[]): void {
+export function writeInventory(hosts: readonly { name: string; address: string }[]): string {
   const all: Record<string, unknown> = {
     hosts: Object.fromEntries(hosts.map((h) => [h.name, {
       ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: KEY_PATH,
@@ -54,8 +65,18 @@ export function writeInventory(hosts: readonly { name: string; address: string }
     all.children = { etcd: group(['master']), masters: group(['master']), nodes: group(nodes) };
   }
   mkdirSync(STATE_DIR, { recursive: true });
-  writeFileSync(INVENTORY_PATH, '# Written by test/hosts (hostwright test hosts); regenerated on every start.\n' +
+  const path = inventoryPathFor(names);
+  writeFileSync(path, '# Written by test/hosts (hostwright test hosts); regenerated on every start.\n' +
     stringify({ all }, { nullStr: '' }));
+  return path;
+}
+
+/** Writes hosts.json (default set) or hosts-<names>.json: hosts and the three paths, for tools not written in TypeScript. */
+export function writeHostsJson(hosts: readonly { name: string; address: string }[], inventoryPath: string): void {
+  const file = inventoryPath.replace(/inventory(-[^/]*)?\.yml$/, (_m, id: string | undefined) => `hosts${id ?? ''}.json`);
+  writeFileSync(file, JSON.stringify({
+    hosts, inventoryPath, knownHostsPath: KNOWN_HOSTS_PATH, keyPath: KEY_PATH,
+  }, null, 1) + '\n');
 }
 
 /** Writes known_hosts: `name,address ssh-ed25519 KEY` for every host whose key is known. */

@@ -18,6 +18,8 @@ import { runTasks, statuses, hostResults } from '../support/run.ts';
 import { consoleReporter } from '../../lib/report/console.ts';
 import { jsonReporter } from '../../lib/report/json.ts';
 import type { RunEvent } from '../../lib/engine/events.ts';
+import type { TaskOptions } from '../../lib/play/options.ts';
+import { shell } from '../../lib/tasks/command.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'hw-engine-'));
 const dirs: Record<string, string> = {};
@@ -44,7 +46,7 @@ const sleepy = defineTaskType({
   },
 });
 
-const motd = (content: string, opts: Record<string, unknown> = {}) => file((h) => ({ path: `${h.vars.dir}/motd`, content }), opts);
+const motd = (content: string, opts: TaskOptions = {}) => file((h) => ({ path: `${h.vars.dir}/motd`, content }), opts);
 
 test('tasks run on hosts in parallel: the apply windows overlap', async () => {
   const r = await runTasks([sleepy({ seconds: 0.4 })], { inventory: inventory(['a', 'b', 'c']) });
@@ -154,9 +156,19 @@ test('--json: one JSON event per line, the last is the recap', async () => {
 test('a sensitive value never appears in any event, diff or error', async () => {
   const inv = inventory(['sec']);
   const secret = 'hunter2-very-secret';
-  const r = await runTasks([file((h) => ({ path: `${h.vars.dir}/token`, content: `token=${secret}\n` }), { sensitive: true }), sleepy({ seconds: 0, failOn: 'sec' }, { name: `fail ${secret}` })], { inventory: inv, diff: true, check: false });
+  rmSync(join(dirs.sec, 'token'), { force: true });
+  const r = await runTasks(
+    [
+      file((h) => ({ path: `${h.vars.dir}/token`, content: `token=${secret}\n` }), { sensitive: true }),
+      // A later, non-sensitive task whose failure output echoes the secret file.
+      shell((h) => ({ cmd: `cat ${h.vars.dir}/token >&2; exit 3` }), { name: 'echo it' }),
+    ],
+    { inventory: inv, diff: true },
+  );
+  assert.equal(statuses(r, 'sec'), ['changed', 'failed']);
   const all = JSON.stringify(r.events);
   assert.not.ok(all.includes(secret), 'secret leaked');
+  assert.ok(all.includes('********'), 'the failure output was redacted, not dropped');
   assert.ok(readFileSync(join(dirs.sec, 'token'), 'utf8').includes(secret));
 });
 

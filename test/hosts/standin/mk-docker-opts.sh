@@ -70,7 +70,7 @@ fi
 
 echo -n "" >$docker_env
 
-for opt in $(set | grep "DOCKER_OPT_"); do
+for opt in $(set | grep "^DOCKER_OPT_"); do
 
 	OPT_NAME=$(echo $opt | awk -F "=" '{print $1;}');
 	OPT_VALUE=$(eval echo "\$$OPT_NAME");
