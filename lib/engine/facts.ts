@@ -10,7 +10,7 @@ export const factsProbe: Probe<Facts> = {
   command: [
     'PATH=$PATH:/usr/sbin:/sbin',
     'echo "hostname=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)"',
-    'for m in dnf yum apt-get; do command -v $m >/dev/null 2>&1 && { echo "pm=$m"; break; }; done',
+    'echo "pms=$(for m in dnf yum apt-get; do command -v $m >/dev/null 2>&1 && printf "%s " $m; done)"',
     '[ -d /run/systemd/system ] && echo "sm=systemd"',
     '[ -r /etc/redhat-release ] && echo "redhat=$(head -n1 /etc/redhat-release)"',
     // `hostname -I` is missing on some systems (busybox, old net-tools); `ip` is the fallback.
@@ -54,6 +54,20 @@ function keyValues(text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * The package manager, as Ansible picks it: apt on Debian; on Red Hat before version 8 yum (where dnf may
+ * be installed too), from 8 on dnf; elsewhere the first of dnf, yum, apt-get that exists.
+ */
+function packageManager(found: Set<string>, osFamily: string, version: string): Facts['packageManager'] {
+  const major = Number(version.split('.')[0]);
+  if (osFamily === 'Debian' && found.has('apt-get')) return 'apt';
+  if (osFamily === 'RedHat' && major < 8 && found.has('yum')) return 'yum';
+  if (found.has('dnf')) return 'dnf';
+  if (found.has('yum')) return 'yum';
+  if (found.has('apt-get')) return 'apt';
+  return 'unknown';
+}
+
 /** Pure parser of the facts probe output. */
 export function parseFacts(stdout: string): Facts {
   const [head, osRelease = ''] = stdout.split('---os-release---\n');
@@ -67,13 +81,16 @@ export function parseFacts(stdout: string): Facts {
     : id === 'alpine' ? 'Alpine'
     : id === 'arch' ? 'Archlinux'
     : os.ID ?? 'unknown';
-  const pm = h.pm === 'apt-get' ? 'apt' : h.pm === 'dnf' ? 'dnf' : h.pm === 'yum' ? 'yum' : 'unknown';
   const redhatVersion = /release (\d+(?:\.\d+)*)/.exec(h.redhat ?? '')?.[1];
-  const distribution = DISTRIBUTIONS[id] ?? (h.redhat ? redhatName(h.redhat) : (os.NAME ?? os.ID ?? 'unknown'));
+  const version = redhatVersion ?? os.VERSION_ID ?? 'unknown';
+  const pm = packageManager(new Set((h.pms ?? h.pm ?? '').split(/\s+/).filter(Boolean)), osFamily, version);
+  // As in Ansible, /etc/redhat-release names the distribution before os-release does (Oracle Linux and
+  // Amazon Linux ship a Red Hat one, so their os-release ID wins).
+  const distribution = h.redhat && !['ol', 'amzn'].includes(id) ? redhatName(h.redhat) : (DISTRIBUTIONS[id] ?? os.NAME ?? (os.ID || 'unknown'));
   return {
     osFamily,
     distribution,
-    distributionVersion: redhatVersion ?? os.VERSION_ID ?? 'unknown',
+    distributionVersion: version,
     packageManager: pm,
     serviceManager: h.sm === 'systemd' ? 'systemd' : 'unknown',
     hostname: h.hostname ?? '',

@@ -49,7 +49,7 @@ function tryOnce(target: WaitTarget): string {
       return [
         'try_once() {',
         '  command -v curl >/dev/null 2>&1 || { echo "curl is not installed on the host"; return 2; }',
-        `  code=$(curl -sS -o "$body" -w '%{http_code}' --max-time "$1" ${quote(target.url)} 2>"$errf")`,
+        `  code=$(curl -gsS -o "$body" -w '%{http_code}' --max-time "$1" ${quote(target.url)} 2>"$errf")`,
         '  case "$code" in',
         `    2??) ${target.expect === undefined ? 'return 0' : `grep -qF -- ${quote(target.expect)} "$body" && return 0; printf 'HTTP %s, but the body does not contain %s\\n' "$code" ${quote(target.expect)}; return 1`} ;;`,
         '    000) tail -n 1 "$errf"; return 1 ;;',

@@ -113,7 +113,8 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
     const family = familyOf(data.manager);
     const outputs: { stdout: string; stderr: string; rc: number } = { stdout: '', stderr: '', rc: 0 };
     for (const command of applyCommands(data)) {
-      const r = await host.exec(command);
+      // LANG=C: managerMessage() picks the manager's English error lines.
+      const r = await host.exec(`export LANG=C LC_ALL=C; ${command}`);
       outputs.stdout += r.stdout;
       outputs.stderr += r.stderr;
       outputs.rc = r.code;
@@ -125,8 +126,10 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
     const after = await probeAgain(args, data.manager, host);
     remember(ctx.memory, after, namesOf(args).map((n) => specFor(n, family, after)));
     const verdict = planPackage({ ...args, manager: data.manager, state: args.state === 'absent' ? 'absent' : 'present' }, after, { check: false, earlierChangePredicted: false });
-    if (verdict.status !== 'ok') {
-      const why = verdict.status === 'change' ? verdict.summary : verdict.reason;
+    // An update is verified by the version having moved away from the one the plan saw.
+    const stale = data.update.filter((n) => plan.diff?.some((d) => d.kind === 'state' && d.key === n && (after.installed[n] ?? []).map(formatVersion).join(', ') === d.before));
+    if (verdict.status !== 'ok' || stale.length) {
+      const why = verdict.status === 'change' ? verdict.summary : verdict.status === 'ok' ? `update ${stale.join(', ')}` : verdict.reason;
       throw new TaskFailedError(`${host.name}: package ${label(args)}: ${data.manager} exited 0 but the packages are not as wanted (still to do: ${why}); manager output: ${tail(outputs.stdout, 3) || '(none)'}`, { host: host.name, code: 0, stderr: outputs.stderr });
     }
     return outputs;

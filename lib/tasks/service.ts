@@ -74,6 +74,8 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
   plan(args, state, ctx) {
     const plan = planService(args, state, ctx);
     if (ctx.check && plan.status === 'change' && plan.data?.steps.some((s) => STARTS.has(s))) ctx.memory.set(startPredictedKey(plan.data.unit), true);
+    // A unit that an earlier task will install and this task will start: a later restart in the same run is skipped.
+    if (ctx.check && plan.status === 'may-change' && (args.state === 'started' || args.state === 'restarted')) ctx.memory.set(startPredictedKey(unitName(args.name)), true);
     return plan;
   },
   async apply(args, plan, host, ctx) {
@@ -81,7 +83,7 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
     let stdout = '';
     for (const step of steps) {
       const command = step === 'daemon-reload' ? 'systemctl daemon-reload' : `systemctl ${step} ${quote(unit)}`;
-      const r = await host.exec(command);
+      const r = await host.exec(`export LANG=C LC_ALL=C; ${command}`);
       stdout += r.stdout;
       if (r.code !== 0) {
         const journal = STARTS.has(step) ? await journalTail(host, unit) : '';
@@ -100,8 +102,9 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
 /** Wait briefly for the unit to settle and fail with the journal's tail when it is not active. */
 async function verifyActive(host: HostHandle, unit: string, step: ServiceStep): Promise<void> {
   const u = quote(unit);
-  const script = `for i in 1 2 3 4 5 6 7 8 9 10; do s=$(systemctl is-active ${u}); case $s in active) exit 0;; activating|reloading) sleep 0.3;; *) break;; esac; done; echo "$s"; exit 3`;
-  const r = await host.exec(script);
+  // A oneshot unit without RemainAfterExit is inactive after a successful start: Result=success.
+  const script = `for i in 1 2 3 4 5 6 7 8 9 10; do s=$(systemctl is-active ${u}); case $s in active) exit 0;; activating|reloading) sleep 0.3;; inactive) systemctl show -p Result ${u} | grep -qx Result=success && exit 0; break;; *) break;; esac; done; echo "$s"; exit 3`;
+  const r = await host.exec(`export LANG=C LC_ALL=C; ${script}`);
   if (r.code === 0) return;
   const state = r.stdout.trim() || 'unknown';
   throw new TaskFailedError(`${host.name}: service ${unit}: systemctl ${step} returned but the unit is ${state}, not active${await journalTail(host, unit)}`, { host: host.name, command: `systemctl is-active ${unit}`, code: r.code });
@@ -124,6 +127,9 @@ export function planService(args: ServiceArgs, state: UnitState, ctx: Pick<TaskC
       return { status: 'change', summary: `${unit}: mask`, diff: [{ kind: 'state', key: 'masked', before: 'no', after: 'yes' }], data: { unit, steps: ['mask'] } };
     }
     if (args.ifExists) return { status: 'ok', reason: `${unit} does not exist; nothing to do` };
+    if (ctx.check && (args.state === 'restarted' || args.state === 'reloaded') && ctx.memory.has(startPredictedKey(unit))) {
+      return { status: 'ok', reason: `${unit} would be started earlier in this run; no ${args.state === 'restarted' ? 'restart' : 'reload'} needed` };
+    }
     if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${unit} does not exist yet (an earlier task may install it)` };
     return { status: 'failed', reason: `unit ${unit} does not exist; install its package first (or set ifExists: true)` };
   }
@@ -155,6 +161,7 @@ export function planService(args: ServiceArgs, state: UnitState, ctx: Pick<TaskC
 
   const active = ACTIVE.has(state.activeState) && !masked;
   const startedHere = ctx.memory.has(startedKey(unit)) || (ctx.check && ctx.memory.has(startPredictedKey(unit)));
+  let skipped: string | undefined;
   const now = `${state.activeState}${state.subState ? ` (${state.subState})` : ''}`;
   switch (args.state) {
     case 'started':
@@ -166,11 +173,11 @@ export function planService(args: ServiceArgs, state: UnitState, ctx: Pick<TaskC
       else action('stop', 'inactive');
       break;
     case 'restarted':
-      if (startedHere) ok.push('started in this run; not restarting it again');
+      if (startedHere) skipped = 'restarting';
       else action('restart', active ? 'active (restarted)' : 'active');
       break;
     case 'reloaded':
-      if (startedHere) ok.push('started in this run; not reloading it');
+      if (startedHere) skipped = 'reloading';
       else if (!active) action('start', 'active');
       else if (state.canReload) action('reload', 'active (reloaded)');
       else action('restart', 'active (restarted: the unit cannot reload)');
@@ -181,7 +188,10 @@ export function planService(args: ServiceArgs, state: UnitState, ctx: Pick<TaskC
     steps.push('mask');
     diff.push({ kind: 'state', key: 'masked', before: 'no', after: 'yes' });
   }
-  if (!steps.length) return { status: 'ok', reason: `${unit} is ${ok.join(', ') || 'as wanted'}` };
+  if (!steps.length) {
+    if (skipped) return { status: 'ok', reason: `${unit} was started in this run; not ${skipped} it again` };
+    return { status: 'ok', reason: `${unit} is ${ok.join(', ') || 'as wanted'}` };
+  }
   return { status: 'change', summary: `${unit}: ${steps.join(', ')}`, diff, data: { unit, steps } };
 
   function action(step: ServiceStep, after: string): void {

@@ -128,10 +128,12 @@ export const sysctlType: TaskType<typeof SysctlArgsSchema, SysctlState, SysctlPl
     const command = sysctlApplyCommand(args, data);
     const r = await host.exec(command, data.content !== undefined ? { stdin: data.content } : {});
     const where = `${host.name}: sysctl ${args.key}`;
-    const said = tail(r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('validation failed:')).join('\n'));
-    if (r.code === 3) throw new TaskFailedError(`${where}: sysctl -p refused the new ${file}, which was left unchanged: ${said}`, { host: host.name, command: `sysctl -p ${file}`, code: r.code, stderr: r.stderr });
-    if (r.code === 4) throw new TaskFailedError(`${where}: sysctl -p ${file} failed: ${said}`, { host: host.name, command: `sysctl -p ${file}`, code: r.code, stderr: r.stderr });
-    if (r.code !== 0) throw new TaskFailedError(`${where}: writing ${file} failed (exit ${r.code}): ${said}`, { host: host.name, command: `write ${file}`, code: r.code, stderr: r.stderr });
+    // Drop atomicWriteCommand's own "validation failed: <command>" line: sysctl's words say it better.
+    const stderr = r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('validation failed:')).join('\n');
+    const said = tail(stderr);
+    if (r.code === 3) throw new TaskFailedError(`${where}: sysctl -p refused the new ${file}, which was left unchanged: ${said}`, { host: host.name, command: `sysctl -p ${file}`, code: r.code, stderr });
+    if (r.code === 4) throw new TaskFailedError(`${where}: sysctl -p ${file} failed: ${said}`, { host: host.name, command: `sysctl -p ${file}`, code: r.code, stderr });
+    if (r.code !== 0) throw new TaskFailedError(`${where}: writing ${file} failed (exit ${r.code}): ${said}`, { host: host.name, command: `write ${file}`, code: r.code, stderr });
     if (data.reload && data.expect !== undefined) {
       const seen = normalizeSysctlValue(/^verify=(.*)$/m.exec(r.stdout)?.[1] ?? '');
       if (seen !== data.expect) throw new TaskFailedError(`${where}: the kernel shows ${seen || '(nothing)'} after sysctl -p ${file}, not ${data.expect}`, { host: host.name, command: `sysctl -n ${args.key}` });

@@ -17,7 +17,7 @@ export const WaitArgsSchema = Args({
   port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   /** With `port`: the address to connect to, from the host itself (default `127.0.0.1`). */
   host: Type.Optional(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.:%-]+$', description: 'a host name or an IP address' })),
-  /** An http(s) URL that must answer with a 2xx status (fetched with curl on the host). */
+  /** An http(s) URL that must answer with a 2xx status (fetched with curl on the host; no redirects followed). */
   url: Type.Optional(Type.String({ pattern: '^https?://', description: 'an http:// or https:// URL' })),
   /** With `url`: a substring the response body must contain. */
   expect: Type.Optional(Type.String({ minLength: 1 })),
@@ -53,15 +53,17 @@ export function describeTarget(t: WaitTarget): string {
 }
 
 /**
- * Pure plan (exported for fixture tests). Answers → ok. Does not answer: in check mode "may change" when
- * an earlier change may bring it up, else failed (check mode does not wait); in a real run, wait.
+ * Pure plan (exported for fixture tests). Answers → ok. Does not answer: in check mode ok ("would wait")
+ * when an earlier change may bring it up — a wait never changes anything, so this predicts the real run —
+ * else failed (check mode does not wait); in a real run, wait.
  */
 export function planWait(args: WaitArgs, state: WaitState, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan {
   const what = describeTarget(waitTarget(args));
   if (state.answered) return { status: 'ok', reason: `${what} answers` };
   const timeout = args.timeout ?? WAIT_DEFAULT_TIMEOUT;
   if (ctx.check) {
-    if (ctx.earlierChangePredicted) return { status: 'may-change', reason: `would wait up to ${timeout} s for ${what} (not answering yet: ${state.last || 'no answer'})` };
+    // Waiting changes nothing, so the real run reports ok: predict ok, and say what it would wait for.
+    if (ctx.earlierChangePredicted) return { status: 'ok', reason: `would wait up to ${timeout} s for ${what} (not answering yet: ${state.last || 'no answer'}; an earlier task may bring it up)` };
     return { status: 'failed', reason: `${what} does not answer: ${state.last || 'no answer'} (check mode tries once and does not wait)` };
   }
   return { status: 'change', summary: `wait up to ${timeout} s for ${what}` };

@@ -10,6 +10,7 @@ import pLimit from 'p-limit';
 import ssh2 from 'ssh2';
 import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { TaskFailedError, UnreachableError } from '../errors.ts';
+import { takeExitMarker, withExitMarker } from './exit-marker.ts';
 import { becomeStdin, checkBecomeResult, resolveBecome, signalExitCode, wrapBecome } from './become.ts';
 import type { BecomeDefaults } from './become.ts';
 import { appendKnownHost, fingerprint, hostToken, keyTypeOf, preferredHostKeyAlgorithms, readKnownHosts, verifyHostKey } from './known-hosts.ts';
@@ -196,7 +197,10 @@ export class SshTransport implements Transport {
     const line = become ? wrapBecome(command, become) : command;
     const stdin = becomeStdin(options.stdin, become);
     const client = await this.#ready();
-    const result = await this.#limit(() => this.#run(client, line, stdin, options.timeoutMs, command));
+    const raw = await this.#limit(() => this.#run(client, withExitMarker(line), stdin, options.timeoutMs, command));
+    const marked = takeExitMarker(raw.stderr);
+    // The protocol's exit status wins; the marked copy covers a channel closed without one (-1).
+    const result = { ...raw, stderr: marked.stderr, code: raw.code === -1 && marked.code !== undefined ? marked.code : raw.code };
     if (become) checkBecomeResult(this.name, result, become);
     return result;
   }

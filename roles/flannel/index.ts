@@ -1,6 +1,6 @@
 /**
  * Role `flannel` (masters and nodes): the network config key written once into etcd through the v2 API
- * (on the first etcd host), the package, /etc/sysconfig/flanneld, flanneld enabled and running.
+ * (from the first flannel host, at the first etcd endpoint), the package, /etc/sysconfig/flanneld, flanneld enabled and running.
  * Handlers restart flanneld, then docker (stop, drop docker0, start, and start kubelet again, which
  * `Requires=docker.service` stopped) when their inputs change.
  */
@@ -23,10 +23,11 @@ export const flannel = defineRole({
   varsSchema: clusterVarsSchema,
   templates: new URL('./templates/', import.meta.url),
   tasks: [
-    etcdKey((h) => ({ endpoint: `http://127.0.0.1:${h.vars.etcd_client_port}`, key: `${h.vars.flannel_etcd_prefix}/config`, value: String(h.vars.flannel_config_json) }), {
+    // Written once, from the first flannel host, through the same etcd endpoint flanneld uses: so it proves the
+    // network path flanneld needs, and `--limit` on one host connects to that host only.
+    etcdKey((h) => ({ endpoint: String(h.vars.etcd_endpoints).split(',')[0], key: `${h.vars.flannel_etcd_prefix}/config`, value: String(h.vars.flannel_config_json) }), {
       name: 'flannel network config in etcd',
       runOnce: true,
-      delegateTo: (h) => h.groups.etcd[0],
       notify: 'restart flanneld',
     }),
     pkg({ name: 'flannel' }, 'flannel installed'),

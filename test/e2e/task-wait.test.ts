@@ -13,6 +13,7 @@ import { shell } from '../../lib/tasks/command.ts';
 import { wait } from '../../lib/tasks/wait.ts';
 import type { HostVars, Task, TaskOutcome } from '../../lib/play/options.ts';
 import { hostResults, localInventory, runTasks, statuses } from '../support/run.ts';
+import { testHosts } from '../hosts/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostwright-wait-'));
 const inventory = localInventory(['local1']);
@@ -101,6 +102,21 @@ test('check mode: probes once; not answering fails unless an earlier change was 
 
 test('bad arguments are refused before anything runs', () => {
   assert.throws(() => run([wait({ port: 22, url: 'http://x/' })]), /give one of port, url, command, not port and url/);
+});
+
+test('over SSH on a test host: sshd answers on its port, a unit is active, a closed port times out', async () => {
+  const hosts = await testHosts({ names: ['sysctl1'] });
+  const { name, address } = hosts.hosts[0];
+  const remote = { all: { hosts: { [name]: { ansible_host: address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  const result = await runTasks([
+    wait({ port: 22 }),
+    wait({ port: 22, host: address }),
+    wait({ command: 'systemctl is-active sshd || systemctl is-active ssh' }),
+    wait({ port: 2379, timeout: 1, interval: 0.5 }),
+  ], { inventory: remote, knownHostsFile: hosts.knownHostsPath });
+  assert.equal(statuses(result, name), ['ok', 'ok', 'ok', 'failed']);
+  assert.is(hostResults(result, name)[1].message, `port ${address}:22 answers`);
+  assert.match(hostResults(result, name)[3].message, /^sysctl1: wait: port 127\.0\.0\.1:2379 did not answer within 1 s \(\d+ tries\); last: Connection refused$/);
 });
 
 test.run();

@@ -3,6 +3,7 @@
  * (test/support/sshd.ts): exec semantics, quoting, bounded channels, host key checking, errors, put,
  * stats and a dropped connection.
  */
+import { withExitMarker } from '../../lib/transport/exit-marker.ts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -246,8 +247,9 @@ test('stats count round trips and bytes; one exec of `true` takes milliseconds',
   const before = { ...t.stats };
   await t.exec('printf 12345', { stdin: 'abc' });
   assert.is(t.stats.roundTrips - before.roundTrips, 1);
-  assert.is(t.stats.bytesSent - before.bytesSent, 'printf 12345'.length + 3);
-  assert.is(t.stats.bytesReceived - before.bytesReceived, 5);
+  // The command travels inside the exit-status wrapper, whose marker line comes back on stderr.
+  assert.is(t.stats.bytesSent - before.bytesSent, withExitMarker('printf 12345').length + 3);
+  assert.is(t.stats.bytesReceived - before.bytesReceived, 5 + '\x1ehostwright-exit:0\n'.length);
   const times: number[] = [];
   for (let i = 0; i < 40; i++) {
     const s = performance.now();

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { CACHE_DIR, HOSTS_DIR, KEY_PATH, SCRIPTS_DIR } from './paths.ts';
-import { runOk } from './proc.ts';
+import { run, runOk } from './proc.ts';
 
 /** Paths of a complete build and an id that changes whenever any part of it does. */
 export interface Build { id: string; rootfs: string; repo: string; apt: string }
@@ -69,7 +69,17 @@ export async function ensureBuilt(beforeRebuild: () => Promise<void>): Promise<B
   for (const step of stale) {
     const started = Date.now();
     log(`building ${step.what}...`);
-    await runOk(`building the ${step.what} (scripts/${step.script})`, 'bash', [join(SCRIPTS_DIR, step.script), ...step.args]);
+    const args = [join(SCRIPTS_DIR, step.script), ...step.args];
+    const result = await run('bash', args);
+    if (result.code !== 0 && /apt-get download/.test(result.stderr)) {
+      // A fresh machine may have no package lists yet: etcd's .debs come from Debian's archive.
+      log('apt-get download failed: running apt-get update and retrying');
+      await run('apt-get', ['update'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      await runOk(`building the ${step.what} (scripts/${step.script})`, 'bash', args);
+    } else if (result.code !== 0) {
+      const tail = result.stderr.trim().split('\n').slice(-25).join('\n');
+      throw new Error(`test hosts: building the ${step.what} failed: bash ${args.join(' ')} exited ${result.code}\n${tail}`);
+    }
     writeFileSync(`${step.dir}.hash`, step.hash + '\n');
     log(`built ${step.what} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

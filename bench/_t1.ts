@@ -1,0 +1,14 @@
+import { testHosts } from '../test/hosts/index.ts';
+import { clusterStateScript, digestHosts, assertSameState } from './lib/digest.ts';
+import { runHostwright } from './lib/tools.ts';
+const names = ['bm-master', 'bm-node1', 'bm-node2'];
+const th = await testHosts({ names });
+const script = (h: string) => clusterStateScript(h === 'bm-master');
+const a = await digestHosts(th.exec, names, script);
+console.log(a[0].lines.join('\n'));
+await th.reset(names);
+const r = await runHostwright({ playbook: 'playbooks/cluster.ts', inventory: '/tmp/bm/ainv.yml', knownHosts: th.knownHostsPath, forks: 10 });
+console.log(r);
+const h = await digestHosts(th.exec, names, script);
+assertSameState('cluster', { label: 'ansible', digests: a }, { label: 'hostwright', digests: h });
+console.log('same');

@@ -1,0 +1,136 @@
+/**
+ * `hostwright PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [options]`: an ad-hoc run, as `ansible` does it.
+ * Bad options, a bad inventory, an unknown module or argument stop before any connection, with exit 5.
+ */
+import { parseArgs } from 'node:util';
+import { EXIT_BAD_INPUT } from '../cli.ts';
+import { HostwrightError } from '../errors.ts';
+import { inventoryView, resolveInventory, run } from '../run.ts';
+import { parseExtraVars } from '../vars/index.ts';
+import { MODULE_ALIASES, MODULES } from './modules.ts';
+import { adhocPlaybook } from './playbook.ts';
+import { adhocReporter } from './report.ts';
+
+/** The ad-hoc command's options (also read by the shell completion scripts). */
+export const ADHOC_OPTIONS = {
+  inventory: { type: 'string', short: 'i', multiple: true },
+  module: { type: 'string', short: 'm' },
+  args: { type: 'string', short: 'a' },
+  check: { type: 'boolean', short: 'C' },
+  diff: { type: 'boolean', short: 'D' },
+  become: { type: 'boolean', short: 'b' },
+  'become-user': { type: 'string' },
+  limit: { type: 'string', short: 'l' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
+  forks: { type: 'string', short: 'f' },
+  json: { type: 'boolean' },
+  'known-hosts': { type: 'string' },
+  'accept-new-host-keys': { type: 'boolean' },
+  'connect-timeout': { type: 'string' },
+  'list-hosts': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Usage text of the whole `hostwright` command. */
+export function adhocUsage(): string {
+  const aliases = Object.entries(MODULE_ALIASES).map(([a, m]) => `${a}=${m}`).join(', ');
+  return `Usage:
+  hostwright PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [options]   ad-hoc: one task on the matching hosts
+  hostwright run PLAYBOOK.ts [playbook options]                      run a playbook (its default export)
+  hostwright inventory -i INVENTORY --list | --graph [GROUP] | --host NAME
+  hostwright completion bash|zsh                                     print a shell completion script
+  hostwright --version | --help
+
+Ad-hoc options:
+  -i, --inventory FILE      inventory file (Ansible YAML/INI or JSON); repeat to merge several
+  -m, --module NAME         ${[...MODULES.keys()].join(', ')} (default command)
+                            Ansible names: ${aliases}
+  -a, --args ARGS           key=value words (shell quoting; comma lists; yes/no), JSON ('{"name":["a","b"]}'),
+                            or for command/shell the command itself: -m shell -a 'uptime | cut -d, -f1'
+  -C, --check               probe and plan only: change nothing, report what would change
+  -D, --diff                show file diffs and before → after for every change
+  -b, --become              run through sudo as root
+      --become-user USER    sudo to USER instead of root (implies --become)
+  -l, --limit PATTERN       further limit the hosts
+  -e, --extra-vars VARS     key=value, JSON, or @file.yml / @file.json; repeatable
+  -f, --forks N             hosts worked on at once (default 20)
+      --json                one JSON event per line (host results carry rc, stdout, stderr)
+      --known-hosts FILE    known_hosts for strict host key checking (default ~/.ssh/known_hosts)
+      --accept-new-host-keys  trust and record keys of hosts not yet known
+      --connect-timeout S   SSH connect timeout in seconds (default 10)
+      --list-hosts          list the matching hosts, without connecting
+
+Examples:
+  hostwright all -i inventory.yml -m ping
+  hostwright nodes -i inventory.yml -m shell -a 'uptime'
+  hostwright etcd -i inventory.yml -b -m package -a 'name=etcd state=present' --check --diff
+  hostwright master -i inventory.yml -b -m service -a 'name=etcd state=restarted'
+
+Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+}
+
+/** Run the ad-hoc command line; print to `out`/`err`; return the exit code (never calls process.exit). */
+export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const say = (text: string) => out.write(text + '\n');
+  const fail = (text: string) => {
+    err.write(`ERROR: ${text}\n`);
+    return EXIT_BAD_INPUT;
+  };
+  let values: Record<string, any>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: ADHOC_OPTIONS, strict: true, allowPositionals: true }));
+  } catch (error) {
+    return fail(`${(error as Error).message.split('\n')[0]}\nSee hostwright --help.`);
+  }
+  if (values.help) {
+    say(adhocUsage());
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    return fail(positionals.length ? `one host pattern expected, got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a pattern with spaces)` : 'no host pattern given, e.g. hostwright all -i inventory.yml -m ping\nSee hostwright --help.');
+  }
+  const pattern = positionals[0];
+  if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
+  let forks: number | undefined;
+  if (values.forks !== undefined) {
+    forks = Number(values.forks);
+    if (!Number.isInteger(forks) || forks < 1) return fail(`--forks must be a positive integer, got "${values.forks}"`);
+  }
+  let connectTimeoutMs: number | undefined;
+  if (values['connect-timeout'] !== undefined) {
+    const s = Number(values['connect-timeout']);
+    if (!(s > 0)) return fail(`--connect-timeout must be a positive number of seconds, got "${values['connect-timeout']}"`);
+    connectTimeoutMs = s * 1000;
+  }
+  try {
+    const inventory = resolveInventory(values.inventory);
+    const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
+    const become = values['become-user'] ? { user: values['become-user'] as string } : values.become ? true : undefined;
+    const { playbook, outputs } = adhocPlaybook({ pattern, module: values.module, args: values.args, become });
+    if (values['list-hosts']) {
+      const view = inventoryView(inventory);
+      const limited = values.limit ? new Set(view.select(values.limit)) : undefined;
+      const hosts = view.select(pattern).filter((h) => !limited || limited.has(h));
+      say(`  hosts (${hosts.length}):`);
+      for (const h of hosts) say(`    ${h}`);
+      return 0;
+    }
+    const result = await run(playbook, {
+      inventory,
+      check: values.check,
+      diff: values.diff,
+      limit: values.limit,
+      extraVars,
+      forks,
+      knownHostsFile: values['known-hosts'],
+      acceptNewHostKeys: values['accept-new-host-keys'],
+      connectTimeoutMs,
+      listeners: [adhocReporter(outputs, { json: values.json, stream: out })],
+    });
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof HostwrightError) return fail(error.message);
+    throw error;
+  }
+}

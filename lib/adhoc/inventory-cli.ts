@@ -1,0 +1,69 @@
+/**
+ * `hostwright inventory -i FILE --list | --graph [GROUP] | --host NAME`, as `ansible-inventory` prints
+ * them: `--list` and `--host` as JSON with 4-space indentation and sorted keys, `--graph` as the tree.
+ */
+import { parseArgs } from 'node:util';
+import { EXIT_BAD_INPUT } from '../cli.ts';
+import { HostwrightError } from '../errors.ts';
+import { hostVars, loadInventory, toAnsibleList, toGraph } from '../inventory/index.ts';
+
+/** Options of `hostwright inventory` (also read by the shell completion scripts). */
+export const INVENTORY_OPTIONS = {
+  inventory: { type: 'string', short: 'i', multiple: true },
+  list: { type: 'boolean' },
+  graph: { type: 'boolean' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const USAGE = `Usage: hostwright inventory -i INVENTORY (--list | --graph [GROUP] | --host NAME)
+
+  -i, --inventory FILE   inventory file (Ansible YAML/INI or JSON); repeat to merge several
+      --list             every group and the merged variables of every host (ansible-inventory --list)
+      --graph [GROUP]    the group tree from GROUP (default all)
+      --host NAME        the merged variables of one host`;
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+}
+
+/** Run `hostwright inventory ...`; return the exit code. */
+export function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+  const fail = (text: string) => {
+    err.write(`ERROR: ${text}\n`);
+    return EXIT_BAD_INPUT;
+  };
+  let values: Record<string, any>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: INVENTORY_OPTIONS, strict: true, allowPositionals: true }));
+  } catch (error) {
+    return fail(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
+  }
+  if (values.help) {
+    out.write(USAGE + '\n');
+    return 0;
+  }
+  const modes = ['list', 'graph', 'host'].filter((m) => values[m] !== undefined);
+  if (modes.length !== 1) return fail(`give exactly one of --list, --graph, --host\n${USAGE}`);
+  if (positionals.length > (values.graph ? 1 : 0)) return fail(`unexpected ${positionals.map((p) => JSON.stringify(p)).join(' ')}\n${USAGE}`);
+  if (!values.inventory?.length) return fail('no inventory given: pass one with -i');
+  try {
+    const inv = loadInventory(values.inventory);
+    if (values.list) out.write(JSON.stringify(toAnsibleList(inv), null, 4) + '\n');
+    else if (values.graph) {
+      const group = positionals[0] ?? 'all';
+      if (!inv.groups.has(group)) return fail(`no group "${group}" in the inventory; groups: ${[...inv.groups.keys()].join(', ')}`);
+      out.write(toGraph(inv, group) + '\n');
+    } else {
+      if (!inv.hosts.has(values.host)) return fail(`no host "${values.host}" in the inventory; hosts: ${[...inv.hosts.keys()].join(', ')}`);
+      out.write(JSON.stringify(sortKeys(hostVars(inv, values.host)), null, 4) + '\n');
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof HostwrightError) return fail(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The modules an ad-hoc run can use (`-m NAME`): every built-in task type by its name, `ping`, and a few
+ * Ansible module names as aliases.
+ */
+import { ValidationError } from '../errors.ts';
+import type { TaskType } from '../tasks/contract.ts';
+import { commandType, shellType } from '../tasks/command.ts';
+import { factsType } from '../tasks/facts.ts';
+import { fileType } from '../tasks/file.ts';
+import { blockType, lineType } from '../tasks/line.ts';
+import { packageType } from '../tasks/package.ts';
+import { serviceType } from '../tasks/service.ts';
+import { sysctlType } from '../tasks/sysctl.ts';
+import { waitType } from '../tasks/wait.ts';
+import type { TSchema } from '@sinclair/typebox';
+import { schemaKinds, type ParseModuleArgsOptions } from './args.ts';
+import { pingType } from './ping.ts';
+
+/** A module of the ad-hoc command: a task type and how its `-a` string is read. */
+export interface AdhocModule {
+  type: TaskType;
+  /** For command and shell: the argument that takes the free-form text. */
+  args: ParseModuleArgsOptions;
+}
+
+const plain: ParseModuleArgsOptions = {};
+
+/** The built-in modules by name, in the order `--help` lists them. */
+export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocModule>([
+  ['command', { type: commandType as TaskType, args: { freeForm: 'cmd' } }],
+  ['shell', { type: shellType as TaskType, args: { freeForm: 'cmd' } }],
+  ['ping', { type: pingType as TaskType, args: plain }],
+  ['facts', { type: factsType as TaskType, args: plain }],
+  ['file', { type: fileType as TaskType, args: plain }],
+  ['line', { type: lineType as TaskType, args: plain }],
+  ['block', { type: blockType as TaskType, args: plain }],
+  ['package', { type: packageType as TaskType, args: plain }],
+  ['service', { type: serviceType as TaskType, args: plain }],
+  ['sysctl', { type: sysctlType as TaskType, args: plain }],
+  ['wait', { type: waitType as TaskType, args: plain }],
+]);
+
+/** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
+export const MODULE_ALIASES: Readonly<Record<string, string>> = {
+  setup: 'facts',
+  lineinfile: 'line',
+  blockinfile: 'block',
+  systemd: 'service',
+  wait_for: 'wait',
+};
+
+/** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */
+export function findModule(name: string): AdhocModule {
+  const found = MODULES.get(name) ?? MODULES.get(MODULE_ALIASES[name] ?? '');
+  if (found) return found;
+  const aliases = Object.entries(MODULE_ALIASES).map(([a, m]) => `${a} (= ${m})`);
+  throw new ValidationError(`-m ${JSON.stringify(name)}: no such module; valid modules: ${[...MODULES.keys()].join(', ')}; Ansible names also accepted: ${aliases.join(', ')}`, { source: '-m' });
+}
+
+/** The argument names a module takes on the command line (for shell completion): not function-valued ones. */
+export function moduleArgNames(module: AdhocModule): string[] {
+  const properties: Record<string, TSchema> = (module.type.schema as any).properties ?? {};
+  return Object.keys(properties).filter((k) => schemaKinds(properties[k]).size > 0);
+}
