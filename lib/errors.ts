@@ -40,13 +40,16 @@ export class TaskFailedError extends HostwrightError {
   readonly command?: string;
   readonly code?: number;
   readonly stderr?: string;
-  constructor(message: string, details: { host?: string; task?: string; command?: string; code?: number; stderr?: string; cause?: unknown } = {}) {
+  /** Standard output of the failed command, for `register` (never printed by reporters). */
+  readonly stdout?: string;
+  constructor(message: string, details: { host?: string; task?: string; command?: string; code?: number; stderr?: string; stdout?: string; cause?: unknown } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.host = details.host;
     this.task = details.task;
     this.command = details.command;
     this.code = details.code;
     this.stderr = details.stderr;
+    this.stdout = details.stdout;
   }
 }
 

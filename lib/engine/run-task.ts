@@ -238,7 +238,7 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
   const fail = (error: unknown) => {
     const info = errorInfo(error, location);
     const e = error as TaskFailedError;
-    return { status: 'failed' as HostStatus, message: info.message, error: info, result: { changed: false, failed: true, skipped: false, msg: info.message, rc: e.code, stderr: e.stderr } as TaskOutcome };
+    return { status: 'failed' as HostStatus, message: info.message, error: info, result: { changed: false, failed: true, skipped: false, msg: info.message, rc: e.code, stdout: e.stdout, stderr: e.stderr } as TaskOutcome };
   };
   let plan: Plan;
   try {
@@ -265,7 +265,7 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
   run.executions++;
   switch (plan.status) {
     case 'ok':
-      return { status: 'ok' as HostStatus, message: plan.reason, result: { changed: false, failed: false, skipped: false, msg: plan.reason } as TaskOutcome };
+      return { status: 'ok' as HostStatus, message: plan.reason, result: { changed: false, failed: false, skipped: false, msg: plan.reason, ...(plan.extra ?? {}) } as TaskOutcome };
     case 'may-change':
       return { status: 'may-change' as HostStatus, message: plan.reason, result: { changed: true, failed: false, skipped: false, msg: plan.reason } as TaskOutcome };
     case 'failed':

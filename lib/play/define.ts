@@ -33,7 +33,7 @@ export function defaultTaskName(type: TaskType, args: unknown): string {
   if (typeof args === 'function' || args === null || typeof args !== 'object') return type.name;
   const a = args as Record<string, unknown>;
   const main = a.name ?? a.path ?? a.key ?? a.cmd ?? a.port ?? a.url ?? a.dest;
-  const shown = Array.isArray(main) ? main.join(',') : typeof main === 'string' || typeof main === 'number' ? String(main) : '';
+  const shown = Array.isArray(main) ? main.join(a.cmd !== undefined ? ' ' : ',') : typeof main === 'string' || typeof main === 'number' ? String(main) : '';
   return shown ? `${type.name}: ${shown}` : type.name;
 }
 

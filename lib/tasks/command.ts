@@ -184,7 +184,7 @@ async function runCommand(kind: 'command' | 'shell', args: AnyCommandArgs, host:
   if (failed) {
     const why = args.failedWhen ? `failedWhen returned true (exit ${result.rc})` : `exit ${result.rc}`;
     const detail = tail(result.stderr || result.stdout);
-    throw new TaskFailedError(`${where}: ${why}${detail ? `: ${detail}` : ''}`, { host: host.name, command: shown, code: result.rc, stderr: result.stderr });
+    throw new TaskFailedError(`${where}: ${why}${detail ? `: ${detail}` : ''}`, { host: host.name, command: shown, code: result.rc, stderr: result.stderr, stdout: result.stdout });
   }
   const changed = args.changedWhen ? judge(`${where}: changedWhen`, args.changedWhen, result) : true;
   return { changed, rc: result.rc, stdout: result.stdout, stderr: result.stderr, extra: { cmd: args.cmd } };

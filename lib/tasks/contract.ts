@@ -25,8 +25,8 @@ export type Diff =
 
 /** The plan's verdict for one task on one host. It is data: printable, serialisable, testable. */
 export type Plan<Data = unknown> =
-  /** Nothing to do; `reason` says why, e.g. "etcd 3.4.23 is installed". */
-  | { status: 'ok'; reason: string }
+  /** Nothing to do; `reason` says why, e.g. "etcd 3.4.23 is installed". `extra` goes to `register`. */
+  | { status: 'ok'; reason: string; extra?: Record<string, unknown> }
   /** The apply will change the host; `summary` says what, `data` carries what apply needs. */
   | { status: 'change'; summary: string; diff?: Diff[]; data?: Data }
   /** Check mode only: the state hinges on an earlier predicted change on the same host. */

@@ -1,0 +1,45 @@
+/**
+ * `npm run build` (also run by `prepack`): compile lib/ and roles/ into dist/ (.js + .d.ts, relative
+ * `.ts` imports rewritten to `.js`), copy the roles' templates next to their compiled code, and make the
+ * `hostwright` bin executable. dist/ is emptied first, so a file deleted from the sources cannot ship.
+ *
+ *   node scripts/build.ts
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.error('build: tsc failed (see above); dist/ is incomplete');
+  process.exit(tsc.status ?? 1);
+}
+
+/** Every file under `dir` that is not TypeScript source (the roles' templates). */
+function assets(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return assets(path);
+    return path.endsWith('.ts') ? [] : [path];
+  });
+}
+
+let copied = 0;
+for (const file of assets(join(root, 'roles'))) {
+  const target = join(dist, relative(root, file));
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(file, target);
+  copied++;
+}
+
+const bin = join(dist, 'lib/bin.js');
+if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
+  console.error(`build: ${relative(root, bin)} lost its #!/usr/bin/env node line`);
+  process.exit(1);
+}
+chmodSync(bin, 0o755);
+console.log(`build: dist/ compiled, ${copied} role template(s) copied, ${relative(root, bin)} executable`);
