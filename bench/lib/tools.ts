@@ -29,6 +29,10 @@ export interface ToolRun {
   failed: number;
   unreachable: number;
   skipped: number;
+  /** Ansible: errors ignored (`ignore_errors`); hostwright: 0. */
+  ignored: number;
+  /** hostwright only: host-results by status (`ok`, `changed`, `may-change`, ...). */
+  statuses?: Record<string, number>;
   /** hostwright only: the run's own counters. */
   stats?: RunStats;
 }
@@ -62,7 +66,9 @@ export async function runHostwright(spec: RunSpec): Promise<ToolRun> {
   const stats = events.find((e) => e.event === 'stats')?.stats as RunStats | undefined;
   const recap = events.find((e) => e.event === 'recap')?.hosts as Record<string, Record<string, number>> | undefined;
   if (!recap || !stats) throw new Error(`bench: hostwright ${spec.playbook} gave no recap (exit ${r.code}):\n${tailOf(r.stderr || r.stdout)}`);
-  const run = { tool: 'hostwright' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), stats };
+  const statuses: Record<string, number> = {};
+  for (const e of events) if (e.event === 'host-result') statuses[e.status] = (statuses[e.status] ?? 0) + 1;
+  const run = { tool: 'hostwright' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), statuses, stats };
   if ((r.code !== 0 || run.failed || run.unreachable) && !spec.allowFailure) {
     const failures = events.filter((e) => e.event === 'host-result' && (e.status === 'failed' || e.status === 'unreachable')).map((e) => `${e.host} ${e.task}: ${e.message}`);
     throw new Error(`bench: hostwright ${spec.playbook} failed (exit ${r.code}):\n${failures.join('\n') || tailOf(r.stderr)}`);
@@ -118,8 +124,8 @@ export function parseAnsibleRecap(stdout: string): Record<string, Record<string,
   return hosts;
 }
 
-function sumRecap(recap: Record<string, Record<string, number>>): Pick<ToolRun, 'ok' | 'changed' | 'failed' | 'unreachable' | 'skipped'> {
-  const sum = { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0 };
+function sumRecap(recap: Record<string, Record<string, number>>): Pick<ToolRun, 'ok' | 'changed' | 'failed' | 'unreachable' | 'skipped' | 'ignored'> {
+  const sum = { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, ignored: 0 };
   for (const counts of Object.values(recap)) for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += counts[k] ?? 0;
   return sum;
 }

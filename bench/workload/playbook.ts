@@ -1,5 +1,6 @@
 /**
- * hostwright's side of the scale workload (bench/workload/spec.ts) on the inventory group `bench`:
+ * hostwright's side of the scale workload (bench/workload/spec.ts) on the inventory group `bench`,
+ * HW_BENCH_TASKS tasks per host (the directory included):
  *
  *   HW_BENCH_TASKS=30 node bench/workload/playbook.ts -i INVENTORY -e bench_round=1 [--limit ...] [--json]
  */
@@ -7,7 +8,7 @@ import { definePlaybook, file, line, runIfMain, sysctl, type HostVars, type Task
 import { fileContent, lineText, WORKLOAD_DIR, WORKLOAD_LINES_FILE, WORKLOAD_SYSCTL_FILE, workloadTasks } from './spec.ts';
 
 const count = Number(process.env.HW_BENCH_TASKS ?? '30');
-if (!Number.isInteger(count) || count < 1) throw new Error(`bench/workload/playbook.ts: HW_BENCH_TASKS must be a positive integer, got "${process.env.HW_BENCH_TASKS}"`);
+if (!Number.isInteger(count) || count < 2) throw new Error(`bench/workload/playbook.ts: HW_BENCH_TASKS (tasks per host, the directory included) must be an integer ≥ 2, got "${process.env.HW_BENCH_TASKS}"`);
 
 const roundOf = (h: HostVars): number => {
   const round = Number(h.vars.bench_round);

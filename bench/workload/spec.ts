@@ -33,17 +33,17 @@ export const SYSCTL_KEYS: readonly (readonly [string, number])[] = [
   ['net.ipv4.igmp_max_memberships', 20],
 ];
 
-/** One generated task (the directory is not counted). */
+/** One generated task after the directory task. */
 export type WorkloadTask =
   | { kind: 'file'; index: number; path: string }
   | { kind: 'line'; index: number; key: string }
   | { kind: 'sysctl'; index: number; key: string; base: number };
 
-/** The `count` tasks of the workload, in order. */
+/** The tasks after the directory task of a workload of `count` tasks per host (the directory counts). */
 export function workloadTasks(count: number): WorkloadTask[] {
   const tasks: WorkloadTask[] = [];
   let sysctls = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count - 1; i++) {
     const slot = i % 3;
     if (slot === 1) tasks.push({ kind: 'line', index: i, key: `key${i}` });
     else if (slot === 2 && sysctls < SYSCTL_KEYS.length) {

@@ -43,6 +43,8 @@ export interface RunStats {
   peakRssBytes: number;
   /** Round trips per executed host-task (probes, applies, facts). */
   roundTripsPerTask: number;
+  /** Probes answered from a batch sent ahead with an earlier task's probe (no round trip of their own). */
+  probesAnsweredAhead: number;
 }
 
 /** Every event the engine emits. All fields are JSON-serialisable. */

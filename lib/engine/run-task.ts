@@ -14,6 +14,7 @@ import type { BecomeOptions, ExecOptions, Transport } from '../transport/types.t
 import { renderTemplate } from '../vars/template.ts';
 import type { ErrorInfo, HostStatus } from './events.ts';
 import { factsProbe } from './facts.ts';
+import { runBatch } from './probe-batch.ts';
 import { materialize } from './host-vars.ts';
 import type { RunContext } from './state.ts';
 
@@ -28,6 +29,8 @@ export interface TaskRun {
   handler: boolean;
   hostVars: HostVars;
   become?: boolean | BecomeOptions;
+  /** The tasks that follow on this host in the same section, for probing ahead (computed lazily). */
+  upcoming?: () => Iterable<TaskRun>;
 }
 
 /** The result the runner needs for its bookkeeping. */
@@ -72,6 +75,63 @@ function becomeFor(setting: TaskRun['become'], defaults: { password?: string; us
   if (!setting) return undefined;
   const base = setting === true ? {} : setting;
   return { user: base.user ?? defaults.user ?? 'root', password: base.password ?? defaults.password };
+}
+
+/** The context a task type's probe, plan and apply see on one host. */
+function taskContext(run: RunContext, job: TaskRun, view: HostVars, facts: TaskContext['facts']): TaskContext {
+  const state = run.hosts.get(job.host)!;
+  return {
+    host: job.host,
+    vars: view.vars,
+    check: run.check,
+    diff: run.diff,
+    earlierChangePredicted: state.predictedChange,
+    sensitive: Boolean(job.task.options.sensitive),
+    memory: state.memory,
+    renderTemplate: (ref: TemplateRef) => {
+      const path = isAbsolute(ref.template) || !job.templatesDir ? ref.template : join(job.templatesDir, ref.template);
+      const vars = { ...materialize(view.vars), ...(ref.vars ?? {}) };
+      return renderTemplate(relative(process.cwd(), path), readTemplate(path), vars);
+    },
+    facts,
+  };
+}
+
+const PROBE_PREFIX = 'export LANG=C LC_ALL=C\n';
+
+/**
+ * The probe commands of the tasks that follow on this host (same section, same become, not delegated,
+ * not run-once), computed with the variables as they are now. Any task whose arguments, `when` or probe
+ * cannot be computed yet is left out: it will simply probe on its own.
+ */
+function probesAhead(run: RunContext, job: TaskRun, limit: number): string[] {
+  const out: string[] = [];
+  const sameBecome = JSON.stringify(job.become ?? null);
+  const noFacts = () => Promise.reject(new Error('facts are not gathered ahead'));
+  for (const next of job.upcoming?.() ?? []) {
+    if (out.length >= limit) break;
+    const o = next.task.options;
+    if (o.runOnce || o.delegateTo || JSON.stringify(next.become ?? null) !== sameBecome) continue;
+    try {
+      if (o.when && !o.when(next.hostVars)) continue;
+      const items = o.loop === undefined ? [undefined] : typeof o.loop === 'function' ? o.loop(next.hostVars) : o.loop;
+      for (const item of items) {
+        let view = next.hostVars;
+        if (o.loop !== undefined) {
+          const vars = Object.defineProperties({}, Object.getOwnPropertyDescriptors(view.vars)) as Record<string, unknown>;
+          vars.item = item;
+          view = { ...view, vars };
+        }
+        const args = typeof next.task.args === 'function' ? (next.task.args as (h: HostVars) => unknown)(view) : next.task.args;
+        if (typeof next.task.args === 'function') validateArgs(next.task.type, args, next.label, next.task.location);
+        const probe = next.task.type.probe(args as never, taskContext(run, next, view, noFacts));
+        if (probe) out.push(PROBE_PREFIX + probe.command);
+      }
+    } catch {
+      continue;
+    }
+  }
+  return out;
 }
 
 /** Run one task on one host and emit its result. */
@@ -128,24 +188,11 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     exec: (command, options = {}) => transport.exec(command, { become, ...options }),
     put: (path, content, options = {}) => transport.put(path, content, { become, ...options }),
   };
-  const contextFor = (view: HostVars): TaskContext => ({
-    host,
-    vars: view.vars,
-    check: run.check,
-    diff: run.diff,
-    earlierChangePredicted: state.predictedChange,
-    sensitive: Boolean(opts.sensitive),
-    memory: state.memory,
-    renderTemplate: (ref: TemplateRef) => {
-      const path = isAbsolute(ref.template) || !job.templatesDir ? ref.template : join(job.templatesDir, ref.template);
-      const vars = { ...materialize(view.vars), ...(ref.vars ?? {}) };
-      return renderTemplate(relative(process.cwd(), path), readTemplate(path), vars);
-    },
-    facts: () => {
-      state.facts ??= transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
-      return state.facts;
-    },
-  });
+  const facts = () => {
+    state.facts ??= transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
+    return state.facts;
+  };
+  const contextFor = (view: HostVars): TaskContext => taskContext(run, job, view, facts);
 
   const runOne = async (view: HostVars): Promise<Attempt> => {
     let args: any;
@@ -245,7 +292,14 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
     const probe = type.probe(args, ctx);
     let probed: unknown;
     if (probe) {
-      const result = await host.exec(`export LANG=C LC_ALL=C\n${probe.command}`);
+      const command = PROBE_PREFIX + probe.command;
+      let result = run.probes.take(host.name, command);
+      if (!result && !job.task.options.delegateTo && job.upcoming) {
+        // One round trip for this probe and those of the next tasks on this host.
+        run.probes.store(host.name, await runBatch(host, [command, ...probesAhead(run, job, run.probes.window(host.name) - 1)]));
+        result = run.probes.take(host.name, command);
+      }
+      result ??= await host.exec(command);
       try {
         probed = probe.parse(result);
       } catch (error) {
@@ -274,6 +328,8 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       if (run.check) {
         return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
       }
+      // Whatever apply does, what was read before on this host is stale now.
+      run.probes.invalidate(host.name);
       try {
         const applied = (await type.apply(args, plan, host, ctx)) ?? {};
         const changed = applied.changed ?? true;

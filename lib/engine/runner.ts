@@ -13,6 +13,8 @@ import type { InventoryView } from './inventory-view.ts';
 import { runTaskOnHost, taskLabel } from './run-task.ts';
 import { newHostState, type RunContext } from './state.ts';
 import { checkRoleVars } from './role-vars.ts';
+import { ProbeCache } from './probe-batch.ts';
+import type { TaskRun } from './run-task.ts';
 
 /** Options of a run (the command line maps onto these). */
 export interface RunOptions {
@@ -105,6 +107,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     skipTags: options.skipTags ?? [],
     hosts: new Map(),
     listeners,
+    probes: new ProbeCache(),
     executions: 0,
     emit: (event: RunEvent) => {
       const clean = redactor.deep(event);
@@ -138,6 +141,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     durationMs: Date.now() - started,
     peakRssBytes: peakRss,
     roundTripsPerTask: run.executions ? +(transport.roundTrips / run.executions).toFixed(3) : 0,
+    probesAnsweredAhead: run.probes.hits,
   };
   run.emit({ event: 'stats', stats });
   const recap: Record<string, HostCounts> = {};
@@ -208,16 +212,20 @@ async function runBatch(run: RunContext, play: Play, batch: string[], steps: Ste
     }
     return undefined;
   };
-  for (const step of steps) {
+  for (const [i, step] of steps.entries()) {
     if (step.kind === 'flush') await flushHandlers(run, play, active(), handlers, varsFor, limit);
-    else await runTaskStep(run, play, step.task, step.role, active(), varsFor, limit, false);
+    else {
+      const next = steps.findIndex((s, j) => j > i && s.kind === 'flush');
+      const following = steps.slice(i + 1, next < 0 ? undefined : next) as Extract<Step, { kind: 'task' }>[];
+      await runTaskStep(run, play, step.task, step.role, active(), varsFor, limit, false, taskLabel(step.task), following);
+    }
     const reason = tooManyFailed();
     if (reason && (active().length === 0 || play.maxFailPercentage !== undefined)) return reason;
   }
   return undefined;
 }
 
-async function runTaskStep(run: RunContext, play: Play, task: Task, role: Role | undefined, hosts: string[], varsFor: VarsFor, limit: ReturnType<typeof pLimit>, handler: boolean, label = taskLabel(task)): Promise<void> {
+async function runTaskStep(run: RunContext, play: Play, task: Task, role: Role | undefined, hosts: string[], varsFor: VarsFor, limit: ReturnType<typeof pLimit>, handler: boolean, label = taskLabel(task), following: Extract<Step, { kind: 'task' }>[] = []): Promise<void> {
   if (hosts.length === 0) return;
   run.emit({ event: 'task-start', play: play.name, task: label, ...(role ? { role: role.name } : {}), handler, hosts });
   const targets = task.options.runOnce ? hosts.slice(0, 1) : hosts;
@@ -226,7 +234,12 @@ async function runTaskStep(run: RunContext, play: Play, task: Task, role: Role |
     targets.map((host) =>
       limit(async () => {
         const conn = run.inventory.connectionOf(host);
-        const result = await runTaskOnHost(run, { task, host, label, role: role?.name, templatesDir: role?.templatesDir, handler, hostVars: varsFor(host, role), become: become ?? (conn.become ? { user: conn.becomeUser } : undefined) });
+        const becomeOf = (t: Task) => t.options.become ?? play.become ?? (conn.become ? { user: conn.becomeUser } : undefined);
+        // The tasks after this one on this host, so that their probes can travel with this one's.
+        function* upcoming(): Generator<TaskRun> {
+          for (const s of following) yield { task: s.task, host, label: taskLabel(s.task), role: s.role?.name, templatesDir: s.role?.templatesDir, handler: false, hostVars: varsFor(host, s.role), become: becomeOf(s.task) };
+        }
+        const result = await runTaskOnHost(run, { task, host, label, role: role?.name, templatesDir: role?.templatesDir, handler, hostVars: varsFor(host, role), become: becomeOf(task), upcoming });
         record(run, host, result.status, result.ignored);
         return { host, result };
       }),

@@ -7,6 +7,7 @@ import type { Facts } from '../tasks/contract.ts';
 import type { ConnectionPool } from './connections.ts';
 import type { EventListener, HostCounts, Redactor, RunEvent } from './events.ts';
 import type { InventoryView } from './inventory-view.ts';
+import type { ProbeCache } from './probe-batch.ts';
 
 /** Per-host bookkeeping for a run. */
 export interface HostRunState {
@@ -39,6 +40,8 @@ export interface RunContext {
   hosts: Map<string, HostRunState>;
   emit(event: RunEvent): void;
   listeners: EventListener[];
+  /** Prefetched probe results per host. */
+  probes: ProbeCache;
   /** Host-task executions, for the round-trips-per-task statistic. */
   executions: number;
 }

@@ -1,0 +1,100 @@
+/**
+ * The cluster scenarios (playbooks/cluster.ts against bench/ansible/cluster.yml) on the bench's own
+ * three hosts: --check on fresh hosts, cold converge, no-op rerun, --check on the converged cluster.
+ */
+import { join } from 'node:path';
+import { testHosts } from '../../test/hosts/index.ts';
+import { assertSameState, clusterStateScript, combinedDigest, digestHosts, type HostDigest } from './digest.ts';
+import { describeRun, expectChanged, toolOrder, type BenchContext } from './context.ts';
+import { writeInventory } from './inventory.ts';
+import { scenarioOf, type Scenario } from './results.ts';
+import { REPO_DIR, runAnsible, runHostwright, type RunSpec, type Tool, type ToolRun } from './tools.ts';
+
+/** The cluster's hosts: one master (also etcd) and the nodes. */
+export interface ClusterLayout {
+  master: string;
+  nodes: string[];
+}
+
+/** Runs the four cluster scenarios and returns them; leaves the hosts running (the caller stops them). */
+export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout): Promise<{ scenarios: Scenario[]; stop: () => Promise<void> }> {
+  const names = [layout.master, ...layout.nodes];
+  ctx.log(`cluster: starting ${names.join(', ')}`);
+  const th = await testHosts({ names });
+  const inventory = writeInventory(join(ctx.workDir, 'cluster-inventory.yml'), th.hosts, {
+    groups: { etcd: [layout.master], masters: [layout.master], nodes: layout.nodes },
+    keyPath: th.keyPath,
+    knownHostsPath: th.knownHostsPath,
+  });
+  const base = { inventory, knownHosts: th.knownHostsPath, forks: Math.max(5, names.length) };
+  const run = (tool: Tool, extra: Partial<RunSpec> = {}): Promise<ToolRun> =>
+    tool === 'hostwright' ? runHostwright({ ...base, playbook: join(REPO_DIR, 'playbooks', 'cluster.ts'), ...extra }) : runAnsible({ ...base, playbook: 'cluster.yml', ...extra });
+  const digest = () => digestHosts(th.exec, names, (h) => clusterStateScript(h === layout.master));
+  const hostsCount = names.length;
+  const scenarios: Scenario[] = [];
+
+  // 1. --check on fresh hosts: nothing may change on the hosts.
+  ctx.log('cluster: --check on fresh hosts');
+  await th.reset(names);
+  const fresh = await digest();
+  const check: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };
+  for (let rep = 0; rep < ctx.reps; rep++) {
+    for (const tool of toolOrder(ctx, rep)) {
+      const r = await run(tool, { check: true });
+      ctx.log(describeRun('check, fresh hosts', r));
+      check[tool].push(r);
+    }
+  }
+  assertSameState('--check on fresh hosts must change nothing', { label: 'before', digests: fresh }, { label: 'after --check', digests: await digest() });
+  const hwCheck = check.hostwright[0];
+  const anCheck = check.ansible[0];
+  scenarios.push(scenarioOf({ id: 'cluster-check-fresh', title: '--check, fresh hosts', hosts: hostsCount, note: 'hostwright probes every task and predicts; tasks that hinge on an earlier predicted change report "may change". Ansible runs each module in check mode; service, file and handler tasks on units and paths the uninstalled packages would bring fail and are ignored (ignore_errors in check mode), the health waits are skipped.' }, check, {
+    hostwright: `${hwCheck.changed} host-tasks would change, ${hwCheck.statuses?.['may-change'] ?? 0} of them "may change", ${hwCheck.failed} failed`,
+    ...(anCheck ? { ansible: `${anCheck.changed} host-tasks would change, ${anCheck.ignored} errors ignored, ${anCheck.skipped} skipped` } : {}),
+  }));
+
+  // 2. Cold converge: fresh hosts before every run (the reset is not timed); same state afterwards.
+  ctx.log('cluster: cold converge (hosts reset before each run, not timed)');
+  const cold: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };
+  let reference: { label: string; digests: HostDigest[] } | undefined;
+  for (let rep = 0; rep < ctx.reps; rep++) {
+    for (const tool of toolOrder(ctx, rep)) {
+      await th.reset(names);
+      const r = await run(tool);
+      ctx.log(describeRun('cold converge', r));
+      cold[tool].push(r);
+      const state = { label: `${tool} (repetition ${rep + 1})`, digests: await digest() };
+      if (reference) assertSameState('cold converge', reference, state);
+      else reference = state;
+    }
+  }
+  scenarios.push({ ...scenarioOf({ id: 'cluster-cold', title: 'cold converge, fresh hosts', hosts: hostsCount, note: 'packages installed, files written, services started, handlers; the state digest (files, packages, units, sysctls, daemon argv, etcd key) compared after every run of both tools.' }, cold), stateDigest: combinedDigest(reference!.digests) });
+
+  // 3. No-op rerun on the converged cluster, whichever tool converged it: both must change nothing.
+  ctx.log('cluster: no-op rerun');
+  const noop: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };
+  for (let rep = 0; rep < ctx.reps; rep++) {
+    for (const tool of toolOrder(ctx, rep)) {
+      const r = await run(tool);
+      ctx.log(describeRun('no-op rerun', r));
+      expectChanged('cluster no-op rerun', r, 0);
+      noop[tool].push(r);
+    }
+  }
+  scenarios.push(scenarioOf({ id: 'cluster-noop', title: 'no-op rerun, converged', hosts: hostsCount, note: 'every task finds its state in place (each tool reruns on a cluster the other tool may have converged).' }, noop, {}, 20));
+
+  // 4. --check on the converged cluster.
+  ctx.log('cluster: --check on the converged cluster');
+  const checkConverged: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };
+  for (let rep = 0; rep < ctx.reps; rep++) {
+    for (const tool of toolOrder(ctx, rep)) {
+      const r = await run(tool, { check: true });
+      ctx.log(describeRun('check, converged', r));
+      expectChanged('cluster --check on converged', r, 0);
+      checkConverged[tool].push(r);
+    }
+  }
+  scenarios.push(scenarioOf({ id: 'cluster-check-converged', title: '--check, converged', hosts: hostsCount, note: 'both report nothing to change (Ansible skips its two health waits in check mode).' }, checkConverged, {}, 20));
+
+  return { scenarios, stop: () => th.stop(names) };
+}

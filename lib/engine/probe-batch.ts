@@ -1,0 +1,107 @@
+/**
+ * Batched probes: the probes of the next tasks of a host go to the host in ONE round trip and run there
+ * in parallel; each task then takes its result from the cache instead of asking again. Probes only read,
+ * so a result stays valid until something on that host changes: any apply clears the host's cache.
+ * The window of tasks probed ahead adapts: it grows while prefetched results are used and shrinks when a
+ * change throws them away, so a run where every task changes does not pay for useless probes.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ExecResult, Transport } from '../transport/types.ts';
+
+/** Largest number of probes sent in one round trip. */
+export const MAX_WINDOW = 64;
+const START_WINDOW = 16;
+
+interface HostProbes {
+  results: Map<string, ExecResult>;
+  window: number;
+}
+
+/** Prefetched probe results per host, keyed by the exact command text. */
+export class ProbeCache {
+  private hosts = new Map<string, HostProbes>();
+  /** Probes answered from the cache (for statistics). */
+  hits = 0;
+
+  private entry(host: string): HostProbes {
+    let e = this.hosts.get(host);
+    if (!e) this.hosts.set(host, (e = { results: new Map(), window: START_WINDOW }));
+    return e;
+  }
+
+  /** Take (and forget) the cached result of a command, if any. */
+  take(host: string, command: string): ExecResult | undefined {
+    const e = this.hosts.get(host);
+    const r = e?.results.get(command);
+    if (r) {
+      e!.results.delete(command);
+      this.hits++;
+      // Everything fetched ahead was used: look further ahead next time.
+      if (e!.results.size === 0) e!.window = Math.min(MAX_WINDOW, e!.window * 2);
+    }
+    return r;
+  }
+
+  /** How many tasks ahead to probe for this host now. */
+  window(host: string): number {
+    return this.entry(host).window;
+  }
+
+  /** Remember prefetched results. */
+  store(host: string, results: Map<string, ExecResult>): void {
+    const e = this.entry(host);
+    for (const [k, v] of results) e.results.set(k, v);
+  }
+
+  /** Something changed on the host: drop what was read before, and look less far ahead if it was wasted. */
+  invalidate(host: string): void {
+    const e = this.hosts.get(host);
+    if (!e) return;
+    if (e.results.size > 0) e.window = Math.max(1, Math.floor(e.window / 4));
+    e.results.clear();
+  }
+}
+
+/**
+ * The shell script that runs several probes one after the other (in parallel they only fight over the
+ * host's CPUs) and frames each one's stdout, exit code and stderr with a random token. Per probe it costs
+ * one subshell: far less than a round trip of its own (an SSH channel, a login shell).
+ */
+export function batchScript(commands: readonly string[], token: string): string {
+  const lines = ['hw_e=$(mktemp 2>/dev/null || mktemp -t hw.XXXXXX) || exit 97', 'trap \'rm -f "$hw_e"\' EXIT'];
+  commands.forEach((command, i) => {
+    lines.push(`printf '\\036${token} ${i}\\n'`);
+    lines.push(`(\n${command}\n) 2>"$hw_e" </dev/null`);
+    lines.push(`printf '\\n\\036${token} ${i} %d\\n' "$?"; [ -s "$hw_e" ] && cat "$hw_e"; printf '\\n\\036${token} ${i} end\\n'`);
+  });
+  return lines.join('\n');
+}
+
+/** Pure parser of {@link batchScript}'s output: one result per command whose frame is complete. */
+export function parseBatch(commands: readonly string[], stdout: string, token: string): Map<string, ExecResult> {
+  const results = new Map<string, ExecResult>();
+  commands.forEach((command, i) => {
+    const begin = stdout.indexOf(`\x1e${token} ${i}\n`);
+    if (begin < 0) return;
+    const codeAt = stdout.indexOf(`\n\x1e${token} ${i} `, begin);
+    const endAt = stdout.indexOf(`\n\x1e${token} ${i} end\n`, codeAt);
+    if (codeAt < 0 || endAt < 0) return;
+    const codeLineEnd = stdout.indexOf('\n', codeAt + 1);
+    const code = Number(stdout.slice(codeAt + `\n\x1e${token} ${i} `.length, codeLineEnd));
+    if (!Number.isInteger(code)) return;
+    const out = stdout.slice(begin + `\x1e${token} ${i}\n`.length, codeAt);
+    const err = stdout.slice(codeLineEnd + 1, endAt);
+    results.set(command, { code, stdout: out, stderr: err });
+  });
+  return results;
+}
+
+/** Run probes in one round trip; probes whose result did not come back are simply not cached. */
+export async function runBatch(transport: Pick<Transport, 'exec'>, commands: readonly string[], become?: Parameters<Transport['exec']>[1]): Promise<Map<string, ExecResult>> {
+  const unique = [...new Set(commands)];
+  if (unique.length === 0) return new Map();
+  const token = `hw${randomBytes(6).toString('hex')}`;
+  const r = await transport.exec(batchScript(unique, token), become);
+  if (r.code !== 0) return new Map();
+  return parseBatch(unique, r.stdout, token);
+}
