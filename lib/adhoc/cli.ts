@@ -81,7 +81,7 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
   try {
     ({ values, positionals } = parseArgs({ args: argv, options: ADHOC_OPTIONS, strict: true, allowPositionals: true }));
   } catch (error) {
-    return fail(`${(error as Error).message.split('\n')[0]}\nSee hostwright --help.`);
+    return fail(`${(error as Error).message}\nSee hostwright --help.`);
   }
   if (values.help) {
     say(adhocUsage());

@@ -308,7 +308,9 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
           const reason = `cannot probe yet: depends on an earlier change on this host (${(error as Error).message.split('\n')[0]})`;
           return { status: 'may-change' as HostStatus, message: reason, result: { changed: true, failed: false, skipped: false, msg: reason } as TaskOutcome };
         }
-        throw error;
+        if (error instanceof TaskFailedError || error instanceof UnreachableError) throw error;
+        // A parser's plain error: name host and task, keep the probe's exit code and stderr.
+        throw new TaskFailedError(`${ctx.host}: ${job.label}: cannot read the current state: ${(error as Error).message}`, { host: ctx.host, task: job.label, command: probe.command.split('\n')[0], code: result.code, stderr: result.stderr, cause: error });
       }
     }
     plan = type.plan(args, probed, ctx);

@@ -23,6 +23,8 @@ export function atomicWriteCommand(path: string, options: AtomicWriteOptions = {
   const steps = [
     `p=${p}`,
     'd=$(dirname -- "$p")',
+    // Temporary files of writes that a host crash interrupted (older than 10 minutes) are not kept forever.
+    'find "$d" -maxdepth 1 -name ".hostwright.??????" -type f -mmin +10 -delete 2>/dev/null',
     't=$(mktemp "$d/.hostwright.XXXXXX") || exit 1',
     'trap \'rm -f -- "$t"\' EXIT',
     'cat > "$t" || exit 1',

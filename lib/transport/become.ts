@@ -69,8 +69,12 @@ export function checkBecomeResult(host: string, result: ExecResult, request: Bec
   if (result.code === 1 && /(^Sorry, try again\.|^sudo: \d+ incorrect password attempts?)/m.test(stderr)) {
     fail('sudo rejected the become password; check ansible_become_password / becomePassword');
   }
-  if (result.code === 1 && /^sudo: .*(is not in the sudoers file|is not allowed to execute|may not run sudo)/m.test(stderr)) {
-    fail(`the connecting user may not use sudo here: ${stderr.trim().split('\n').pop()}`);
+  // sudo 1.9 prints these without its "sudo: " prefix.
+  const refused = /^(?:sudo: )?(.* is not in the sudoers file.*|Sorry, user \S+ is not allowed to execute .*|.* may not run sudo.*)$/m.exec(stderr);
+  if (result.code === 1 && refused) {
+    // The refusal quotes the whole (long) command line: keep the sentence, not the script.
+    const line = refused[1].replace(/ to execute '[\s\S]*' as /, ' to execute commands as ');
+    fail(`the connecting user may not use sudo here: ${line}`);
   }
   if (result.code === 1 && /^sudo: unknown user/m.test(stderr)) fail(`unknown user ${request.user}`);
   if (result.code === 127 && /sudo: (command )?not found|sudo: No such file/.test(stderr)) {
