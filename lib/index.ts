@@ -37,6 +37,13 @@ export type { WaitArgs } from './tasks/wait.ts';
 export { facts, factsType } from './tasks/facts.ts';
 export type { FactsArgs } from './tasks/facts.ts';
 
+// Ad-hoc runs (what the `hostwright` command does), usable from code
+export { adhocPlaybook } from './adhoc/playbook.ts';
+export type { AdhocSpec, AdhocPlaybook, AdhocOutput } from './adhoc/playbook.ts';
+export { parseModuleArgs } from './adhoc/args.ts';
+export { ping, pingType } from './adhoc/ping.ts';
+export type { PingArgs } from './adhoc/ping.ts';
+
 /** TypeBox, re-exported so roles and custom task types declare schemas without another dependency. */
 export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';

@@ -19,10 +19,10 @@ function callerLocation(): string | undefined {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
   const libDir = new URL('..', import.meta.url).href;
   for (const frame of stack) {
-    const m = /\((.*):(\d+):(\d+)\)$/.exec(frame) ?? /at (.*):(\d+):(\d+)$/.exec(frame);
+    const m = /\((.*):(\d+):(\d+)\)$/.exec(frame) ?? /at (?:async )?(.*):(\d+):(\d+)$/.exec(frame);
     if (!m) continue;
     const file = m[1];
-    if (file.startsWith(libDir) || file.startsWith('node:')) continue;
+    if (file.startsWith(libDir) || file.startsWith('node:') || file.includes('/node_modules/')) continue;
     return `${file.replace(/^file:\/\//, '')}:${m[2]}`;
   }
   return undefined;
