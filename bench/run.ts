@@ -91,6 +91,7 @@ const results: BenchResults = {
   hostsAxis: [],
   tasksAxis: [],
   startup: { nodeBareMs: 0, importLibMs: 0, importClusterPlaybookMs: 0 },
+  profiles: {},
 };
 
 const stops: (() => Promise<void>)[] = [];
@@ -101,6 +102,7 @@ try {
     const c = await clusterScenarios(ctx, cluster);
     stops.push(c.stop);
     results.scenarios.push(...c.scenarios);
+    results.profiles = c.profiles;
     // The smoke run reuses the cluster's hosts for the workload; the full run frees them first.
     if (!smoke && !values['keep-hosts']) await stops.pop()!();
   }

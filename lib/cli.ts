@@ -129,20 +129,27 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     return 0;
   }
   const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any })];
-  const result = await run(playbook, {
-    inventory,
-    check: values.check,
-    diff: values.diff,
-    limit: values.limit,
-    extraVars,
-    forks,
-    tags,
-    skipTags,
-    knownHostsFile: values['known-hosts'],
-    acceptNewHostKeys: values['accept-new-host-keys'],
-    connectTimeoutMs,
-    listeners,
-  });
+  let result;
+  try {
+    result = await run(playbook, {
+      inventory,
+      check: values.check,
+      diff: values.diff,
+      limit: values.limit,
+      extraVars,
+      forks,
+      tags,
+      skipTags,
+      knownHostsFile: values['known-hosts'],
+      acceptNewHostKeys: values['accept-new-host-keys'],
+      connectTimeoutMs,
+      listeners,
+    });
+  } catch (error) {
+    // Bad input found before any host was touched (typed variables, unknown handlers).
+    if (error instanceof HostwrightError) return fail(error.message);
+    throw error;
+  }
   return result.exitCode;
 }
 

@@ -6,7 +6,7 @@ import type { TransportFactory } from './engine/connections.ts';
 import type { EventListener, RunEvent } from './engine/events.ts';
 import type { ConnectionSettings, InventoryView } from './engine/inventory-view.ts';
 import { runPlaybook, type RunResult } from './engine/runner.ts';
-import { connectionVars, groupNames, groupsMap, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';
+import { connectionVars, groupNames, groupsMap, hostVarLayers, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';
 import type { Playbook } from './play/define.ts';
 import { createTransport } from './transport/index.ts';
 
@@ -61,6 +61,7 @@ export function inventoryView(inv: Inventory): InventoryView {
     hostNames: () => [...inv.hosts.keys()],
     select: (pattern) => selectHosts(inv, pattern),
     varsOf,
+    varLayersOf: (host) => hostVarLayers(inv, host),
     groups: () => {
       groupsCache ??= { ...groupsMap(inv), all: [...inv.hosts.keys()] };
       return groupsCache;

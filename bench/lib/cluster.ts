@@ -8,6 +8,7 @@ import { assertSameState, clusterStateScript, combinedDigest, digestHosts, type 
 import { describeRun, expectChanged, toolOrder, type BenchContext } from './context.ts';
 import { writeInventory } from './inventory.ts';
 import { scenarioOf, type Scenario } from './results.ts';
+import { runTimed, tailOf } from './proc.ts';
 import { REPO_DIR, runAnsible, runHostwright, type RunSpec, type Tool, type ToolRun } from './tools.ts';
 
 /** The cluster's hosts: one master (also etcd) and the nodes. */
@@ -17,7 +18,7 @@ export interface ClusterLayout {
 }
 
 /** Runs the four cluster scenarios and returns them; leaves the hosts running (the caller stops them). */
-export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout): Promise<{ scenarios: Scenario[]; stop: () => Promise<void> }> {
+export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout): Promise<{ scenarios: Scenario[]; profiles: Record<string, Profile>; stop: () => Promise<void> }> {
   const names = [layout.master, ...layout.nodes];
   ctx.log(`cluster: starting ${names.join(', ')}`);
   const th = await testHosts({ names });
@@ -96,5 +97,35 @@ export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout)
   }
   scenarios.push(scenarioOf({ id: 'cluster-check-converged', title: '--check, converged', hosts: hostsCount, note: 'both report nothing to change (Ansible skips its two health waits in check mode).' }, checkConverged, {}, 20));
 
-  return { scenarios, stop: () => th.stop(names) };
+  // Where the time of a short run goes (bench/profile.ts in fresh processes; the median engine time).
+  const profiles: Record<string, Profile> = {};
+  for (const [id, check] of [['cluster-noop', false], ['cluster-check-converged', true]] as const) {
+    const runs: Profile[] = [];
+    for (let rep = 0; rep < ctx.reps; rep++) runs.push(await profileRun(inventory, th.knownHostsPath, check));
+    profiles[id] = runs.sort((a, b) => a.engineMs - b.engineMs)[(runs.length - 1) >> 1];
+    const p = profiles[id];
+    ctx.log(`  profile ${id}: import ${p.importLibMs + p.importPlaybookAndRolesMs} ms, engine ${p.engineMs} ms = connect ${p.slowestHostConnectMs} + waiting on ${p.slowestHost} ${p.slowestHostWaitingMs} + controller ${p.controllerOwnMs}`);
+  }
+
+  return { scenarios, profiles, stop: () => th.stop(names) };
+}
+
+/** What bench/profile.ts measured for one run (see there). */
+export interface Profile {
+  processStartToLoadMs: number;
+  importLibMs: number;
+  importPlaybookAndRolesMs: number;
+  engineMs: number;
+  slowestHost: string;
+  slowestHostConnectMs: number;
+  slowestHostWaitingMs: number;
+  controllerOwnMs: number;
+  roundTrips: number;
+  hosts: { host: string; connectMs: number; commands: number; probeBatches: number; probesInBatches: number; waitingOnHostMs: number; batchMs: number; sequence: string }[];
+}
+
+async function profileRun(inventory: string, knownHosts: string, check: boolean): Promise<Profile> {
+  const r = await runTimed(process.execPath, [join(REPO_DIR, 'bench', 'profile.ts'), '-i', inventory, '--known-hosts', knownHosts, ...(check ? ['--check'] : [])], { cwd: REPO_DIR });
+  if (r.code !== 0) throw new Error(`bench: bench/profile.ts failed (exit ${r.code}):\n${tailOf(r.stderr || r.stdout)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Profile;
 }

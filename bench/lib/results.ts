@@ -1,5 +1,6 @@
 /** The results file's types (bench/results/latest.json) and the small statistics they need. */
 import type { RunStats } from '../../lib/index.ts';
+import type { Profile } from './cluster.ts';
 import type { Tool, ToolRun } from './tools.ts';
 
 /** Median and range of repeated timings, in milliseconds. */
@@ -77,8 +78,9 @@ export interface BenchResults {
   scenarios: Scenario[];
   hostsAxis: AxisPoint[];
   tasksAxis: AxisPoint[];
-  /** Where the time goes, measured by this run. */
+  /** Where the time goes, measured by this run: startup in fresh processes, and bench/profile.ts. */
   startup: { nodeBareMs: number; importLibMs: number; importClusterPlaybookMs: number };
+  profiles: Record<string, Profile>;
 }
 
 /** Median (middle value; mean of the two middle ones for an even count), min and max. */

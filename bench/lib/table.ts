@@ -56,5 +56,9 @@ export function summary(results: BenchResults): string {
   const st = results.startup;
   out.push('');
   out.push(`Startup before the engine runs: bare Node ${st.nodeBareMs} ms, import lib/index.ts ${st.importLibMs} ms, import playbooks/cluster.ts (lib + roles) ${st.importClusterPlaybookMs} ms.`);
+  for (const [id, p] of Object.entries(results.profiles ?? {})) {
+    out.push(`${id}: wall ≈ Node start ${p.processStartToLoadMs} ms + imports ${p.importLibMs + p.importPlaybookAndRolesMs} ms + engine ${p.engineMs} ms (connect ${p.slowestHostConnectMs} ms, waiting on ${p.slowestHost} ${p.slowestHostWaitingMs} ms in ${p.hosts.find((h) => h.host === p.slowestHost)?.commands} commands carrying ${p.hosts.find((h) => h.host === p.slowestHost)?.probesInBatches} probes, controller ${p.controllerOwnMs} ms)`);
+    out.push(`  commands per host: ${p.hosts.map((h) => `${h.host}: ${h.sequence}`).join('; ')}`);
+  }
   return out.join('\n');
 }

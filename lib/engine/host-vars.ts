@@ -34,7 +34,8 @@ export function buildHostVars(
     }
   };
   put('role defaults', layers.roleDefaults);
-  put('inventory', inventory.varsOf(host));
+  if (inventory.varLayersOf) for (const layer of inventory.varLayersOf(host)) put(`inventory ${layer.source}`, layer.vars);
+  else put('inventory', inventory.varsOf(host));
   put('play vars', layers.play);
   put('registered', layers.registered);
   put('extra vars (-e)', layers.extra);

@@ -25,6 +25,8 @@ export interface InventoryView {
   select(pattern: string): string[];
   /** The host's merged inventory variables (all < groups < group_vars < host < host_vars). */
   varsOf(host: string): Record<string, unknown>;
+  /** Optional: the same variables as named layers, lowest first, so errors can say which file a value came from. */
+  varLayersOf?(host: string): { source: string; vars: Record<string, unknown> }[];
   /** Group name → member hosts (transitively), `all` included. */
   groups(): Record<string, string[]>;
   /** Groups the host belongs to (without `all`). */

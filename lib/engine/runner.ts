@@ -15,6 +15,7 @@ import { newHostState, type RunContext } from './state.ts';
 import { checkRoleVars } from './role-vars.ts';
 import { ProbeCache } from './probe-batch.ts';
 import type { TaskRun } from './run-task.ts';
+import { ValidationError } from '../errors.ts';
 
 /** Options of a run (the command line maps onto these). */
 export interface RunOptions {
@@ -120,8 +121,9 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     redactor.add(c.password);
     redactor.add(c.becomePassword);
   }
-  run.emit({ event: 'run-start', playbook: playbook.name, check: run.check, diff: run.diff, time: new Date().toISOString() });
   const limited = options.limit ? new Set(options.inventory.select(options.limit)) : undefined;
+  preflight(run, playbook, limited);
+  run.emit({ event: 'run-start', playbook: playbook.name, check: run.check, diff: run.diff, time: new Date().toISOString() });
   if (limited && limited.size === 0) run.emit({ event: 'warning', message: `--limit "${options.limit}" matched no hosts: nothing to do` });
   const limit = pLimit(options.forks ?? 20);
   let peakRss = process.memoryUsage().rss;
@@ -155,6 +157,31 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   return { exitCode: anyUnreachable ? 4 : anyFailed ? 2 : 0, recap, stats };
 }
 
+/**
+ * Checks made before any host is touched: every role's typed variables on every host it will run on
+ * (converting `-e` strings to the declared types), and every notified handler exists.
+ * Throws a ValidationError naming the host, role, variable and its source, or the task and handler.
+ */
+function preflight(run: RunContext, playbook: Playbook, limited: Set<string> | undefined): void {
+  for (const play of playbook.plays) {
+    const hosts = run.inventory.select(play.hosts).filter((h) => !limited || limited.has(h));
+    const handlerNames = new Set([...(play.roles ?? []).flatMap((r) => r.handlers), ...(play.handlers ?? [])].flatMap((h) => [h.name, ...h.listen]));
+    const allTasks = [...(play.roles ?? []).flatMap((r) => [...r.tasks, ...r.handlers.flatMap((h) => h.tasks)]), ...(play.tasks ?? []), ...(play.handlers ?? []).flatMap((h) => h.tasks)];
+    for (const task of allTasks) {
+      const notify = task.options.notify === undefined ? [] : Array.isArray(task.options.notify) ? task.options.notify : [task.options.notify];
+      const missing = notify.find((n) => !handlerNames.has(n));
+      if (missing) throw new ValidationError(`play "${play.name}": task "${taskLabel(task)}"${task.location ? ` (${task.location})` : ''} notifies handler "${missing}", which the play does not define; defined: ${[...handlerNames].join(', ') || 'none'}`);
+    }
+    const roleDefaults = Object.assign({}, ...(play.roles ?? []).map((r) => r.defaults));
+    for (const role of play.roles ?? []) {
+      for (const host of hosts) {
+        const error = checkRoleVars(role, run.inventory, host, { roleDefaults: { ...roleDefaults, ...role.defaults }, play: play.vars ?? {}, registered: {}, extra: run.extraVars });
+        if (error) throw new ValidationError(`${error}; nothing was run`, { source: host });
+      }
+    }
+  }
+}
+
 async function runPlay(run: RunContext, play: Play, limited: Set<string> | undefined, limit: ReturnType<typeof pLimit>): Promise<void> {
   const matched = run.inventory.select(play.hosts);
   const hosts = matched.filter((h) => !limited || limited.has(h));
@@ -174,21 +201,6 @@ async function runPlay(run: RunContext, play: Play, limited: Set<string> | undef
       check: run.check,
       hostvars: (name) => ({ ...run.inventory.varsOf(name), inventory_hostname: name }),
     }).view;
-  // Typed role variables: a wrong type from anywhere is refused before any host is touched.
-  for (const role of play.roles ?? []) {
-    for (const host of live) {
-      const error = checkRoleVars(role, run.inventory, host, { roleDefaults: { ...roleDefaults, ...role.defaults }, play: play.vars ?? {}, registered: {}, extra: run.extraVars });
-      if (error) {
-        run.emit({ event: 'play-aborted', play: play.name, reason: error });
-        for (const h of live) {
-          const s = run.hosts.get(h)!;
-          s.failed = true;
-          s.counts.failed++;
-        }
-        return;
-      }
-    }
-  }
   for (const batch of serialBatches(live, play.serial)) {
     const aborted = await runBatch(run, play, batch, steps, handlers, varsFor, limit);
     if (aborted) {

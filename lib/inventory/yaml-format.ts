@@ -4,7 +4,7 @@
  * `yaml` inventory plugin. The `ansible-inventory --list` shape (`hosts`/`children` as lists,
  * `_meta.hostvars`) is accepted too, so a listing can be read back.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 import { ValidationError } from '../errors.ts';
 import { InventoryBuilder, InventoryShapeError } from './builder.ts';
 import { expandHostEntry } from './hostnames.ts';
@@ -27,12 +27,24 @@ export type YamlRead =
   | { kind: 'error'; error: ValidationError; syntax: boolean };
 
 /**
+ * YAML 1.1 as PyYAML (and so Ansible) reads it: `yes/no/on/off/true/false` are booleans, but the single
+ * letters `y`/`n` of the 1.1 spec stay strings (a host named `n` is a host, not `false`).
+ */
+function pyyamlBooleans(tags: Tags): Tags {
+  return tags.map((t) => {
+    if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !(t.test instanceof RegExp)) return t;
+    const test = new RegExp(t.test.source.replace('Y|y|', '').replace('N|n|', ''));
+    return { ...t, test } as ScalarTag;
+  });
+}
+
+/**
  * Parse text as YAML 1.1 (PyYAML's dialect: `yes`/`no` are booleans). For an inventory
  * (`inventory` true) host and group names must be strings.
  */
 export function readYaml(text: string, file: string, inventory = true): YamlRead {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];

@@ -1,0 +1,82 @@
+/**
+ * Where one hostwright run's wall time goes, measured from inside the process:
+ *
+ *   node bench/profile.ts -i INVENTORY --known-hosts FILE [--check]   # prints one JSON object
+ *
+ * Loads the cluster playbook (timed: type stripping + dependencies), runs it through the public
+ * `run()` with every transport wrapped to time connects and commands, and splits the engine's time
+ * into connecting, waiting on hosts (probe batches, applies) and the controller's own work.
+ */
+import { parseArgs } from 'node:util';
+
+const loadStart = performance.now();
+const lib = await import('../lib/index.ts');
+const libLoaded = performance.now();
+const { default: cluster } = await import('../playbooks/cluster.ts');
+const playbookLoaded = performance.now();
+
+const { values } = parseArgs({ options: { inventory: { type: 'string', short: 'i' }, 'known-hosts': { type: 'string' }, check: { type: 'boolean' } }, strict: true });
+if (!values.inventory || !values['known-hosts']) throw new Error('usage: node bench/profile.ts -i INVENTORY --known-hosts FILE [--check]');
+
+/** One command a host ran. */
+interface ExecRecord { startMs: number; ms: number; probes: number; bytes: number }
+const perHost = new Map<string, { connectMs: number; execs: ExecRecord[] }>();
+const BATCH_FRAME = /printf '\\036hw[0-9a-f]+ \d+\\n'/g;
+
+const factory = (host: string, settings: Parameters<typeof lib.createTransport>[1]) => {
+  const inner = lib.createTransport(host, settings, { knownHostsFile: values['known-hosts'] });
+  const rec = { connectMs: 0, execs: [] as ExecRecord[] };
+  perHost.set(host, rec);
+  const wrapped: typeof inner = {
+    name: inner.name,
+    get stats() { return inner.stats; },
+    async connect() { const s = performance.now(); try { await inner.connect(); } finally { rec.connectMs += performance.now() - s; } },
+    async exec(command, options) {
+      const s = performance.now();
+      try { return await inner.exec(command, options); } finally {
+        rec.execs.push({ startMs: s, ms: performance.now() - s, probes: (command.match(BATCH_FRAME) ?? []).length, bytes: command.length });
+      }
+    },
+    put: (path, content, options) => inner.put(path, content, options),
+    close: () => inner.close(),
+  };
+  return wrapped;
+};
+
+const runStart = performance.now();
+const result = await lib.run(cluster, { inventory: values.inventory, check: values.check === true, knownHostsFile: values['known-hosts'], transportFactory: factory });
+const runEnd = performance.now();
+
+const hosts = [...perHost].map(([host, r]) => {
+  const execMs = r.execs.reduce((a, e) => a + e.ms, 0);
+  const batches = r.execs.filter((e) => e.probes > 0);
+  return {
+    host,
+    connectMs: Math.round(r.connectMs),
+    commands: r.execs.length,
+    probeBatches: batches.length,
+    probesInBatches: batches.reduce((a, e) => a + e.probes, 0),
+    waitingOnHostMs: Math.round(execMs),
+    batchMs: Math.round(batches.reduce((a, e) => a + e.ms, 0)),
+    /** Each command: probes it carried (0: an apply or a single probe) and its milliseconds. */
+    sequence: r.execs.map((e) => `${e.probes}p ${Math.round(e.ms)}ms`).join(", "),
+  };
+});
+const engineMs = runEnd - runStart;
+// The host the run waited on longest bounds how much of the engine's time was spent waiting on hosts.
+const slowest = hosts.reduce((a, h) => (h.connectMs + h.waitingOnHostMs > a.connectMs + a.waitingOnHostMs ? h : a), hosts[0]);
+console.log(JSON.stringify({
+  processStartToLoadMs: Math.round(loadStart),
+  importLibMs: Math.round(libLoaded - loadStart),
+  importPlaybookAndRolesMs: Math.round(playbookLoaded - libLoaded),
+  engineMs: Math.round(engineMs),
+  slowestHost: slowest.host,
+  slowestHostConnectMs: slowest.connectMs,
+  slowestHostWaitingMs: slowest.waitingOnHostMs,
+  controllerOwnMs: Math.round(engineMs - slowest.connectMs - slowest.waitingOnHostMs),
+  exitCode: result.exitCode,
+  roundTrips: result.stats.roundTrips,
+  hosts,
+}));
+await new Promise((r) => setTimeout(r, 0));
+process.exit(result.exitCode);
