@@ -58,6 +58,21 @@ export function usage(name = 'playbook.ts'): string {
 Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
 }
 
+/** `--forks` and `--connect-timeout` checked and converted, or the error message. Shared with the ad-hoc command. */
+export function numericOptions(values: { forks?: string; 'connect-timeout'?: string }): { forks?: number; connectTimeoutMs?: number } | string {
+  const out: { forks?: number; connectTimeoutMs?: number } = {};
+  if (values.forks !== undefined) {
+    out.forks = Number(values.forks);
+    if (!Number.isInteger(out.forks) || out.forks < 1) return `--forks must be a positive integer, got "${values.forks}"`;
+  }
+  if (values['connect-timeout'] !== undefined) {
+    const s = Number(values['connect-timeout']);
+    if (!(s > 0)) return `--connect-timeout must be a positive number of seconds, got "${values['connect-timeout']}"`;
+    out.connectTimeoutMs = s * 1000;
+  }
+  return out;
+}
+
 const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 
 /** Parse argv, run the playbook, print, and return the exit code (never calls process.exit). */
@@ -81,17 +96,9 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   if (!values.inventory?.length) {
     return fail(`no inventory given. Pass one with -i, for example:\n  node playbooks/cluster.ts -i inventory/cluster.yml\nhostwright never guesses host addresses.`);
   }
-  let forks: number | undefined;
-  if (values.forks !== undefined) {
-    forks = Number(values.forks);
-    if (!Number.isInteger(forks) || forks < 1) return fail(`--forks must be a positive integer, got "${values.forks}"`);
-  }
-  let connectTimeoutMs: number | undefined;
-  if (values['connect-timeout'] !== undefined) {
-    const s = Number(values['connect-timeout']);
-    if (!(s > 0)) return fail(`--connect-timeout must be a positive number of seconds, got "${values['connect-timeout']}"`);
-    connectTimeoutMs = s * 1000;
-  }
+  const numbers = numericOptions(values);
+  if (typeof numbers === 'string') return fail(numbers);
+  const { forks, connectTimeoutMs } = numbers;
   let inventory;
   let extraVars: Record<string, unknown>;
   try {

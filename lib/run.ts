@@ -3,32 +3,23 @@
  * and the results. The command line (`cli.ts`) is a thin layer over {@link run}.
  */
 import type { TransportFactory } from './engine/connections.ts';
-import type { EventListener, RunEvent } from './engine/events.ts';
+import type { RunEvent } from './engine/events.ts';
 import type { ConnectionSettings, InventoryView } from './engine/inventory-view.ts';
-import { runPlaybook, type RunResult } from './engine/runner.ts';
+import { runPlaybook, type RunOptions, type RunResult } from './engine/runner.ts';
 import { connectionVars, groupNames, groupsMap, hostVarLayers, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';
 import type { Playbook } from './play/define.ts';
 import { createTransport } from './transport/index.ts';
 
-/** Options of {@link run}. */
-export interface RunPlaybookOptions {
+/** Options of {@link run}: the engine's options, with inventories from files or objects and SSH settings. */
+export interface RunPlaybookOptions extends Omit<RunOptions, 'inventory' | 'transportFactory'> {
   /** Inventory files (merged in order), an inventory object in Ansible's YAML shape, or a loaded Inventory. */
   inventory: string | string[] | Inventory | Record<string, unknown>;
-  check?: boolean;
-  diff?: boolean;
-  limit?: string;
-  extraVars?: Record<string, unknown>;
-  forks?: number;
-  tags?: string[];
-  skipTags?: string[];
   /** known_hosts file for strict host key checking (default ~/.ssh/known_hosts). */
   knownHostsFile?: string;
   /** Accept and record keys of hosts not yet in known_hosts (a changed key is always refused). */
   acceptNewHostKeys?: boolean;
   /** SSH connect timeout in milliseconds. */
   connectTimeoutMs?: number;
-  /** Subscribers to the event stream, e.g. `consoleReporter()`. */
-  listeners?: EventListener[];
   /** Keep every event in the result (default false). */
   collectEvents?: boolean;
   /** Replace how hosts are reached (tests, custom transports). */
@@ -82,17 +73,7 @@ export async function run(playbook: Playbook, options: RunPlaybookOptions): Prom
   const factory: TransportFactory =
     options.transportFactory ??
     ((host, settings) => createTransport(host, settings, { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys, connectTimeoutMs: options.connectTimeoutMs }));
-  const result = await runPlaybook(playbook, {
-    inventory: view,
-    transportFactory: factory,
-    check: options.check,
-    diff: options.diff,
-    limit: options.limit,
-    extraVars: options.extraVars,
-    forks: options.forks,
-    tags: options.tags,
-    skipTags: options.skipTags,
-    listeners,
-  });
+  const { inventory: _inventory, knownHostsFile: _k, acceptNewHostKeys: _a, connectTimeoutMs: _c, collectEvents: _e, ...engineOptions } = options;
+  const result = await runPlaybook(playbook, { ...engineOptions, inventory: view, transportFactory: factory, listeners });
   return { ...result, events };
 }

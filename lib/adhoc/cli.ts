@@ -3,7 +3,7 @@
  * Bad options, a bad inventory, an unknown module or argument stop before any connection, with exit 5.
  */
 import { parseArgs } from 'node:util';
-import { EXIT_BAD_INPUT } from '../cli.ts';
+import { EXIT_BAD_INPUT, numericOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
@@ -92,17 +92,9 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
   }
   const pattern = positionals[0];
   if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
-  let forks: number | undefined;
-  if (values.forks !== undefined) {
-    forks = Number(values.forks);
-    if (!Number.isInteger(forks) || forks < 1) return fail(`--forks must be a positive integer, got "${values.forks}"`);
-  }
-  let connectTimeoutMs: number | undefined;
-  if (values['connect-timeout'] !== undefined) {
-    const s = Number(values['connect-timeout']);
-    if (!(s > 0)) return fail(`--connect-timeout must be a positive number of seconds, got "${values['connect-timeout']}"`);
-    connectTimeoutMs = s * 1000;
-  }
+  const numbers = numericOptions(values);
+  if (typeof numbers === 'string') return fail(numbers);
+  const { forks, connectTimeoutMs } = numbers;
   try {
     const inventory = resolveInventory(values.inventory);
     const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());

@@ -3,19 +3,9 @@
  * The inventory module provides the real one; tests and library users can pass their own.
  */
 
-/** How to reach a host; resolved from inventory variables (`ansible_host`, `ansible_port`, ...). */
-export interface ConnectionSettings {
-  address: string;
-  port?: number;
-  user?: string;
-  keyFile?: string;
-  password?: string;
-  become?: boolean;
-  becomeUser?: string;
-  becomePassword?: string;
-  /** Run on the controller itself (`ansible_connection: local`). */
-  local?: boolean;
-}
+import type { ConnectionSettings } from '../transport/index.ts';
+
+export type { ConnectionSettings };
 
 /** What the runner needs from an inventory. */
 export interface InventoryView {

@@ -15,21 +15,13 @@
  * | connection       | `hw_connection`      | `ansible_connection` (`local` runs on the controller)     |
  */
 import { ValidationError } from '../errors.ts';
+import type { ConnectionSettings } from '../transport/index.ts';
 import { FALSE_WORDS, TRUE_WORDS, fitsKind, type VarKind } from './schema.ts';
 
-/** Connection settings of one host, resolved from its variables. */
-export interface ConnectionVars {
-  /** Address to connect to: `hw_host` / `ansible_host`, else the inventory host name. */
-  address: string;
+/** Connection settings of one host, resolved from its variables (the transport's settings, all resolved). */
+export interface ConnectionVars extends ConnectionSettings {
   /** SSH port (default 22). */
   port: number;
-  /** Remote user; undefined means the transport's default (the local user, as ssh does). */
-  user?: string;
-  keyFile?: string;
-  password?: string;
-  become?: boolean;
-  becomeUser?: string;
-  becomePassword?: string;
   /** `ssh` (default), `local`, or whatever `ansible_connection` names. */
   connection: string;
   /** True when the connection is `local`: run on the controller itself. */

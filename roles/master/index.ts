@@ -3,11 +3,8 @@
  * key, then kube-apiserver (waited for until /healthz answers), kube-controller-manager, kube-scheduler.
  * Handlers restart exactly the daemons whose files changed.
  */
-import { command, defineRole, file, handler, pkg, service, template, wait } from '../../lib/index.ts';
-import { clusterDefaults, clusterVarsSchema, sharedTemplate } from '../shared/vars.ts';
-
-const conf = (name: string, tpl: string, notify: string[]) =>
-  file({ path: `/etc/kubernetes/${name}`, content: template(tpl), owner: 'root', group: 'root', mode: '0644' }, { name: `/etc/kubernetes/${name}`, notify });
+import { command, defineRole, file, handler, pkg, service, wait } from '../../lib/index.ts';
+import { clusterDefaults, clusterVarsSchema, kubeConfigFile as conf, sharedTemplate } from '../shared/vars.ts';
 
 /** The `master` role. */
 export const master = defineRole({

@@ -2,11 +2,8 @@
  * Role `node` (group `nodes`): kubernetes-node (which pulls docker), /etc/kubernetes/{config,kubelet,proxy},
  * then docker, kube-proxy and kubelet enabled and running. Handlers restart exactly what changed.
  */
-import { defineRole, file, handler, pkg, service, template } from '../../lib/index.ts';
-import { clusterDefaults, clusterVarsSchema, sharedTemplate } from '../shared/vars.ts';
-
-const conf = (name: string, tpl: string, notify: string[]) =>
-  file({ path: `/etc/kubernetes/${name}`, content: template(tpl), owner: 'root', group: 'root', mode: '0644' }, { name: `/etc/kubernetes/${name}`, notify });
+import { defineRole, handler, pkg, service } from '../../lib/index.ts';
+import { clusterDefaults, clusterVarsSchema, kubeConfigFile as conf, sharedTemplate } from '../shared/vars.ts';
 
 /** The `node` role. */
 export const node = defineRole({

@@ -3,7 +3,7 @@
  * spec keeps them), typed, and every address derived from the inventory groups `etcd`, `masters` and
  * `nodes` — nothing is tied to the host names `master`, `node1`, `node2`.
  */
-import { Type, type HostVars } from '../../lib/index.ts';
+import { Type, file, template, type HostVars } from '../../lib/index.ts';
 
 const first = (h: HostVars, group: string): string => {
   const members = h.groups[group] ?? [];
@@ -112,3 +112,7 @@ export const clusterVarsSchema = Type.Object({
 
 /** Absolute path of a template shared by several roles. */
 export const sharedTemplate = (name: string): string => decodeURIComponent(new URL(`./templates/${name}`, import.meta.url).pathname);
+
+/** A file under /etc/kubernetes from a template (root:root 0644, as the RPMs ship them), notifying handlers. */
+export const kubeConfigFile = (name: string, templateName: string, notify: string[]) =>
+  file({ path: `/etc/kubernetes/${name}`, content: template(templateName), owner: 'root', group: 'root', mode: '0644' }, { name: `/etc/kubernetes/${name}`, notify });
