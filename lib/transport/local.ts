@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import type { SpawnOptions } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { $ } from 'zx';
 import { TaskFailedError, UnreachableError } from '../errors.ts';
 import { becomeStdin, checkBecomeResult, resolveBecome, signalExitCode, wrapBecome } from './become.ts';
 import type { BecomeDefaults } from './become.ts';
@@ -13,6 +12,7 @@ import { putWithCat } from './put.ts';
 import type { PutOptions } from './put.ts';
 import { quote } from './quote.ts';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
+import type { Shell } from 'zx';
 
 /** Options of the local transport. */
 export interface LocalTransportOptions extends BecomeDefaults {
@@ -32,7 +32,10 @@ const spawnSh = ((command: string, _args: readonly string[], options: SpawnOptio
   return child;
 }) as unknown as typeof spawn;
 
-const sh = $({ spawn: spawnSh, prefix: '', postfix: '', quote, quiet: true, verbose: false, nothrow: true, stdio: ['pipe', 'pipe', 'pipe'] });
+// zx is loaded on first use: it costs ~160 ms of start-up that an SSH-only run should not pay.
+let shPromise: Promise<Shell> | undefined;
+const loadSh = () =>
+  (shPromise ??= import('zx').then(({ $ }) => $({ spawn: spawnSh, prefix: '', postfix: '', quote, quiet: true, verbose: false, nothrow: true, stdio: ['pipe', 'pipe', 'pipe'] })));
 
 /** Build the template-strings argument zx expects from a finished command line (no interpolation). */
 function raw(command: string): TemplateStringsArray {
@@ -72,6 +75,7 @@ export class LocalTransport implements Transport {
     this.stats.roundTrips++;
     this.stats.bytesSent += Buffer.byteLength(line) + stdin.length;
 
+    const sh = await loadSh();
     const child = sh({ input: stdin })(raw(line));
     // zx decodes chunk by chunk, which breaks characters split across reads: keep the bytes ourselves.
     const stdout: Buffer[] = [];
