@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fixtures } from '../support/fixtures.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +13,7 @@ import { commandGuardProbe, parseCommandGuard, type CommandGuardState } from '..
 import { command, commandScript, commandType, planCommand, shell, shellType, splitCommandLine, type CommandArgs } from '../../lib/tasks/command.ts';
 import { isValidationError } from '../../lib/errors.ts';
 
-const dir = fileURLToPath(new URL('../fixtures/command/', import.meta.url));
-const load = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const { dir, files, load } = fixtures('command');
 const real = { check: false, earlierChangePredicted: false };
 
 test('there are command fixtures', () => {

@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { refuses } from '../support/fixtures.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -144,16 +145,7 @@ test("the manager's own message: dnf's stdout note and stderr, apt's E: line", (
 });
 
 test('bad arguments are refused when the task is defined, naming the argument', () => {
-  const refuse = (fn: () => unknown, why: RegExp) => {
-    try {
-      fn();
-    } catch (error) {
-      assert.ok(isValidationError(error), String(error));
-      assert.match((error as Error).message, why);
-      return;
-    }
-    assert.unreachable(`accepted: ${why}`);
-  };
+  const refuse = refuses;
   refuse(() => pkg({ name: 'etcd', version: '3' } as never), /unknown argument "version"; allowed: name, state, manager/);
   refuse(() => pkg({ name: 'etcd', state: 'installed' } as never), /argument "state"/);
   refuse(() => pkg({ name: 'etcd', manager: 'zypper' } as never), /argument "manager"/);

@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { refuses } from '../support/fixtures.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -95,16 +96,7 @@ test('stopped, reloaded on a stopped unit, masking a missing unit, daemonReload 
 });
 
 test('bad arguments are refused when the task is defined, naming the argument', () => {
-  const refuse = (fn: () => unknown, why: RegExp) => {
-    try {
-      fn();
-    } catch (error) {
-      assert.ok(isValidationError(error), String(error));
-      assert.match((error as Error).message, why);
-      return;
-    }
-    assert.unreachable(`accepted: ${why}`);
-  };
+  const refuse = refuses;
   refuse(() => service({ name: 'etcd', state: 'running' } as never), /argument "state" .*allowed: "started" or "stopped" or "restarted" or "reloaded"/);
   refuse(() => service({ name: 'etcd', enable: true } as never), /unknown argument "enable"; allowed: name, state, enabled, masked, daemonReload, ifExists/);
   refuse(() => service({ name: 'etcd' }), /give at least one of state, enabled, masked, daemonReload/);

@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fixtures } from '../support/fixtures.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +14,7 @@ import { planSysctl, sysctl, sysctlApplyCommand, type SysctlArgs, type SysctlPla
 import { isValidationError } from '../../lib/errors.ts';
 import type { Plan } from '../../lib/tasks/contract.ts';
 
-const dir = fileURLToPath(new URL('../fixtures/sysctl/', import.meta.url));
-const load = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const { dir, files, load } = fixtures('sysctl');
 const real = { check: false, earlierChangePredicted: false };
 
 test('there are sysctl fixtures', () => {

@@ -4,6 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { fixtures } from '../support/fixtures.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +12,7 @@ import { parseWait, waitProbe, waitScript, type WaitState } from '../../lib/prob
 import { describeTarget, planWait, wait, waitTarget, type WaitArgs } from '../../lib/tasks/wait.ts';
 import { isValidationError } from '../../lib/errors.ts';
 
-const dir = fileURLToPath(new URL('../fixtures/wait/', import.meta.url));
-const load = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const { dir, files, load } = fixtures('wait');
 const real = { check: false, earlierChangePredicted: false };
 
 test('there are wait fixtures', () => {
