@@ -1,22 +1,29 @@
 /**
  * Where one hostwright run's wall time goes, measured from inside the process:
  *
- *   node bench/profile.ts -i INVENTORY --known-hosts FILE [--check]   # prints one JSON object
+ *   node bench/profile.ts -i INVENTORY --known-hosts FILE [--check] [--playbook FILE] [-e k=v] [--limit P]
  *
- * Loads the cluster playbook (timed: type stripping + dependencies), runs it through the public
+ * prints one JSON object. Loads the playbook (default playbooks/cluster.ts; timed: type stripping +
+ * dependencies), runs it through the public
  * `run()` with every transport wrapped to time connects and commands, and splits the engine's time
  * into connecting, waiting on hosts (probe batches, applies) and the controller's own work.
  */
 import { parseArgs } from 'node:util';
 
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 const loadStart = performance.now();
 const lib = await import('../lib/index.ts');
 const libLoaded = performance.now();
-const { default: cluster } = await import('../playbooks/cluster.ts');
+const { values } = parseArgs({
+  options: { inventory: { type: 'string', short: 'i' }, 'known-hosts': { type: 'string' }, check: { type: 'boolean' }, playbook: { type: 'string' }, 'extra-vars': { type: 'string', short: 'e', multiple: true }, limit: { type: 'string' } },
+  strict: true,
+});
+if (!values.inventory || !values['known-hosts']) throw new Error('usage: node bench/profile.ts -i INVENTORY --known-hosts FILE [--check] [--playbook FILE] [-e k=v] [--limit P]');
+const playbookUrl = values.playbook ? pathToFileURL(resolve(values.playbook)).href : new URL('../playbooks/cluster.ts', import.meta.url).href;
+const { default: playbook } = (await import(playbookUrl)) as { default: Parameters<typeof lib.run>[0] };
 const playbookLoaded = performance.now();
-
-const { values } = parseArgs({ options: { inventory: { type: 'string', short: 'i' }, 'known-hosts': { type: 'string' }, check: { type: 'boolean' } }, strict: true });
-if (!values.inventory || !values['known-hosts']) throw new Error('usage: node bench/profile.ts -i INVENTORY --known-hosts FILE [--check]');
 
 /** One command a host ran. */
 interface ExecRecord { startMs: number; ms: number; probes: number; bytes: number }
@@ -44,7 +51,10 @@ const factory = (host: string, settings: Parameters<typeof lib.createTransport>[
 };
 
 const runStart = performance.now();
-const result = await lib.run(cluster, { inventory: values.inventory, check: values.check === true, knownHostsFile: values['known-hosts'], transportFactory: factory });
+const result = await lib.run(playbook, {
+  inventory: values.inventory, check: values.check === true, knownHostsFile: values['known-hosts'], transportFactory: factory,
+  extraVars: lib.parseExtraVars(values['extra-vars'] ?? [], process.cwd()), limit: values.limit, forks: 100,
+});
 const runEnd = performance.now();
 
 const hosts = [...perHost].map(([host, r]) => {

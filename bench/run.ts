@@ -29,7 +29,7 @@ const USAGE = `Usage: node bench/run.ts [options]
   --scale-tasks N       tasks per host of the two-tool scale workload (default 10)
   --hosts-axis LIST     host counts for the time-against-hosts chart (default 1,4,8,16)
   --tasks-axis LIST     tasks per host for hostwright's tasks axis (default 10,100,1000)
-  --tasks-axis-hosts N  hosts the tasks axis runs on (default 8)
+  --tasks-axis-hosts N  hosts the tasks axis runs on (default 2)
   --no-ansible          time hostwright only
   --keep-hosts          leave the bench's test hosts running
   --out DIR             where results go (default bench/results)`;
@@ -65,7 +65,7 @@ const scaleTasks = int('scale-tasks', values['scale-tasks'], smoke ? 4 : 10, 2);
 const hostsAxis = list('hosts-axis', values['hosts-axis'], smoke ? [1] : [1, 4, 8, 16]);
 const tasksAxis = list('tasks-axis', values['tasks-axis'], smoke ? [4, 20] : [10, 100, 1000]);
 if (tasksAxis.some((n) => n < 2)) throw new Error('bench: --tasks-axis values must be ≥ 2 (the directory task counts)');
-const tasksAxisHosts = int('tasks-axis-hosts', values['tasks-axis-hosts'], smoke ? 2 : 8);
+const tasksAxisHosts = int('tasks-axis-hosts', values['tasks-axis-hosts'], 2);
 
 // Own host names: other engineers use master/node1/node2 on the same machine.
 const cluster = smoke ? { master: 'bs-master', nodes: ['bs-node1'] } : { master: 'bm-master', nodes: ['bm-node1', 'bm-node2'] };
@@ -94,6 +94,9 @@ const results: BenchResults = {
   profiles: {},
 };
 
+const jsonPath = join(outDir, smoke ? 'smoke.json' : 'latest.json');
+/** Written after each part too, so an interrupted run keeps what it measured (durationS 0 = partial). */
+const save = () => writeFileSync(jsonPath, JSON.stringify(results, null, 1) + '\n');
 const stops: (() => Promise<void>)[] = [];
 try {
   log('startup costs (fresh processes)');
@@ -103,6 +106,7 @@ try {
     stops.push(c.stop);
     results.scenarios.push(...c.scenarios);
     results.profiles = c.profiles;
+    save();
     // The smoke run reuses the cluster's hosts for the workload; the full run frees them first.
     if (!smoke && !values['keep-hosts']) await stops.pop()!();
   }
@@ -118,8 +122,7 @@ try {
 }
 
 results.durationS = Math.round((Date.now() - started) / 1000);
-const jsonPath = join(outDir, smoke ? 'smoke.json' : 'latest.json');
-writeFileSync(jsonPath, JSON.stringify(results, null, 1) + '\n');
+save();
 if (results.hostsAxis.length) await writeHostsChart(join(outDir, 'hosts.svg'), results.hostsAxis, scaleTasks);
 console.log('\n' + summary(results));
 console.log(`\nresults: ${jsonPath}${results.hostsAxis.length ? `\nchart:   ${join(outDir, 'hosts.svg')}` : ''}\ntook ${results.durationS} s`);

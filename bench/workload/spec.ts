@@ -12,7 +12,8 @@ export const WORKLOAD_SYSCTL_FILE = '/etc/sysctl.d/99-hw-bench.conf';
 export const WORKLOAD_LINES_FILE = `${WORKLOAD_DIR}/lines.conf`;
 
 /**
- * Integer sysctls that are per network namespace (writable inside the test hosts) with a base value;
+ * Integer sysctls that are per network namespace (writable inside the test hosts) and read back exactly
+ * as written (no millisecond → jiffies rounding like icmp_ratelimit), with a base value;
  * the task sets base + round. More sysctl slots than keys fall back to file tasks.
  */
 export const SYSCTL_KEYS: readonly (readonly [string, number])[] = [
@@ -26,7 +27,7 @@ export const SYSCTL_KEYS: readonly (readonly [string, number])[] = [
   ['net.ipv4.ip_default_ttl', 60],
   ['net.core.somaxconn', 2000],
   ['net.ipv4.tcp_max_syn_backlog', 2000],
-  ['net.ipv4.icmp_ratelimit', 900],
+  ['net.ipv4.tcp_max_tw_buckets', 100000],
   ['net.ipv4.tcp_orphan_retries', 1],
   ['net.unix.max_dgram_qlen', 500],
   ['net.ipv4.tcp_reordering', 4],
