@@ -1,6 +1,6 @@
 /**
- * Batched probes: the probes of the next tasks of a host go to the host in ONE round trip and run there
- * in parallel; each task then takes its result from the cache instead of asking again. Probes only read,
+ * Batched probes: the probes of the next tasks of a host go to the host in ONE round trip; each task then
+ * takes its result from the cache instead of asking again. Probes only read,
  * so a result stays valid until something on that host changes: any apply clears the host's cache.
  * The window of tasks probed ahead adapts: it grows while prefetched results are used and shrinks when a
  * change throws them away, so a run where every task changes does not pay for useless probes.
@@ -14,10 +14,16 @@ const START_WINDOW = 16;
 
 interface HostProbes {
   results: Map<string, ExecResult>;
+  /** Prefetched commands no task has asked for yet. */
+  unused: Set<string>;
   window: number;
 }
 
-/** Prefetched probe results per host, keyed by the exact command text. */
+/**
+ * Probe results per host, keyed by the exact command text. A result stays valid until something changes
+ * on that host ({@link invalidate}): tasks sending the same probe (loop items, several edits of one file)
+ * all read it from here.
+ */
 export class ProbeCache {
   private hosts = new Map<string, HostProbes>();
   /** Probes answered from the cache (for statistics). */
@@ -25,21 +31,27 @@ export class ProbeCache {
 
   private entry(host: string): HostProbes {
     let e = this.hosts.get(host);
-    if (!e) this.hosts.set(host, (e = { results: new Map(), window: START_WINDOW }));
+    if (!e) this.hosts.set(host, (e = { results: new Map(), unused: new Set(), window: START_WINDOW }));
     return e;
   }
 
-  /** Take (and forget) the cached result of a command, if any. */
+  /** The cached result of a command, if any. */
   take(host: string, command: string): ExecResult | undefined {
     const e = this.hosts.get(host);
     const r = e?.results.get(command);
     if (r) {
-      e!.results.delete(command);
       this.hits++;
-      // Everything fetched ahead was used: look further ahead next time.
-      if (e!.results.size === 0) e!.window = Math.min(MAX_WINDOW, e!.window * 2);
+      if (e!.unused.delete(command) && e!.unused.size === 0) {
+        // Everything fetched ahead was used: look further ahead next time.
+        e!.window = Math.min(MAX_WINDOW, e!.window * 2);
+      }
     }
     return r;
+  }
+
+  /** Whether a command's result is cached (without counting a hit). */
+  has(host: string, command: string): boolean {
+    return this.hosts.get(host)?.results.has(command) ?? false;
   }
 
   /** How many tasks ahead to probe for this host now. */
@@ -47,33 +59,37 @@ export class ProbeCache {
     return this.entry(host).window;
   }
 
-  /** Remember prefetched results. */
-  store(host: string, results: Map<string, ExecResult>): void {
+  /** Remember results fetched for `asked` (and ahead of it). */
+  store(host: string, results: Map<string, ExecResult>, asked?: string): void {
     const e = this.entry(host);
-    for (const [k, v] of results) e.results.set(k, v);
+    for (const [k, v] of results) {
+      if (!e.results.has(k) && k !== asked) e.unused.add(k);
+      e.results.set(k, v);
+    }
   }
 
   /** Something changed on the host: drop what was read before, and look less far ahead if it was wasted. */
   invalidate(host: string): void {
     const e = this.hosts.get(host);
     if (!e) return;
-    if (e.results.size > 0) e.window = Math.max(1, Math.floor(e.window / 4));
+    if (e.unused.size > 0) e.window = Math.max(1, Math.floor(e.window / 4));
     e.results.clear();
+    e.unused.clear();
   }
 }
 
 /**
- * The shell script that runs several probes one after the other (in parallel they only fight over the
- * host's CPUs) and frames each one's stdout, exit code and stderr with a random token. Per probe it costs
- * one subshell: far less than a round trip of its own (an SSH channel, a login shell).
+ * The shell script that runs several probes at once on the host (a probe mostly waits: on systemd over
+ * D-Bus, on the rpm database) and frames each one's stdout, exit code and stderr with a random token.
+ * Each probe writes its own framed record to a file; one `cat` prints them all in order.
  */
 export function batchScript(commands: readonly string[], token: string): string {
-  const lines = ['hw_e=$(mktemp 2>/dev/null || mktemp -t hw.XXXXXX) || exit 97', 'trap \'rm -f "$hw_e"\' EXIT'];
+  const lines = ['hw_d=$(mktemp -d 2>/dev/null || mktemp -d -t hw.XXXXXX) || exit 97', 'trap \'rm -rf "$hw_d"\' EXIT'];
   commands.forEach((command, i) => {
-    lines.push(`printf '\\036${token} ${i}\\n'`);
-    lines.push(`(\n${command}\n) 2>"$hw_e" </dev/null`);
-    lines.push(`printf '\\n\\036${token} ${i} %d\\n' "$?"; [ -s "$hw_e" ] && cat "$hw_e"; printf '\\n\\036${token} ${i} end\\n'`);
+    lines.push(`{ printf '\\036${token} ${i}\\n'; (\n${command}\n) 2>"$hw_d/${i}.e" </dev/null; printf '\\n\\036${token} ${i} %d\\n' "$?"; [ -s "$hw_d/${i}.e" ] && cat "$hw_d/${i}.e"; printf '\\n\\036${token} ${i} end\\n'; } >"$hw_d/${i}.o" &`);
   });
+  lines.push('wait');
+  lines.push(`cd "$hw_d" && cat ${commands.map((_, i) => `${i}.o`).join(' ')}`);
   return lines.join('\n');
 }
 

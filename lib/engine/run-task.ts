@@ -208,7 +208,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     const attempts = 1 + (opts.retries ?? (opts.until ? 3 : 0));
     let last!: Attempt;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      last = await attemptOnce(run, job, args, ctx, handle);
+      last = await attemptOnce(run, job, args, ctx, handle, attempt > 1);
       if (last.status === 'unreachable') return last;
       const until = opts.until ? safeUntil(opts.until, last.result, view) : !last.result.failed;
       if (until && !last.result.failed) return last;
@@ -232,7 +232,10 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     emitResult('unreachable', final.message, { error: final.error, delegatedTo: target !== host ? target : undefined });
     return { status, outcome: final.result, ignored: false };
   }
-  if (opts.register) state.registered[opts.register] = final.result;
+  if (opts.register) {
+    state.registered[opts.register] = final.result;
+    state.registeredVersion++;
+  }
   if (run.check && (status === 'changed' || status === 'may-change')) state.predictedChange = true;
   emitResult(status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo: target !== host ? target : undefined });
   return { status, outcome: final.result, ignored };
@@ -279,7 +282,7 @@ function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOu
   }
 }
 
-async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle): Promise<Attempt> {
+async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle, fresh = false): Promise<Attempt> {
   const type = job.task.type;
   const location = job.task.location;
   const fail = (error: unknown) => {
@@ -293,10 +296,12 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
     let probed: unknown;
     if (probe) {
       const command = PROBE_PREFIX + probe.command;
-      let result = run.probes.take(host.name, command);
-      if (!result && !job.task.options.delegateTo && job.upcoming) {
+      // A retry asks the host again: what it waits for may have come meanwhile.
+      let result = fresh ? undefined : run.probes.take(host.name, command);
+      if (!result && !fresh && !job.task.options.delegateTo && job.upcoming) {
         // One round trip for this probe and those of the next tasks on this host.
-        run.probes.store(host.name, await runBatch(host, [command, ...probesAhead(run, job, run.probes.window(host.name) - 1)]));
+        const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((c) => !run.probes.has(host.name, c));
+        run.probes.store(host.name, await runBatch(host, [command, ...ahead]), command);
         result = run.probes.take(host.name, command);
       }
       result ??= await host.exec(command);

@@ -195,12 +195,21 @@ async function runPlay(run: RunContext, play: Play, limited: Set<string> | undef
   const steps = playSteps(play, run.tags, run.skipTags);
   const handlers: Handler[] = [...(play.roles ?? []).flatMap((r) => r.handlers.map((h) => ({ ...h, role: r }))), ...(play.handlers ?? [])];
   const roleDefaults = Object.assign({}, ...(play.roles ?? []).map((r) => r.defaults));
-  const varsFor = (host: string, role?: Role): HostVars =>
-    buildHostVars(run.inventory, host, { roleDefaults: role ? { ...roleDefaults, ...role.defaults } : roleDefaults, play: play.vars ?? {}, registered: run.hosts.get(host)!.registered, extra: run.extraVars }, {
+  // One view per host and role, rebuilt only when the host registers a new result: tasks only read it.
+  const views = new Map<string, { registered: number; view: HostVars }>();
+  const varsFor = (host: string, role?: Role): HostVars => {
+    const state = run.hosts.get(host)!;
+    const key = `${host}\0${role?.name ?? ''}`;
+    const cached = views.get(key);
+    if (cached && cached.registered === state.registeredVersion) return cached.view;
+    const view = buildHostVars(run.inventory, host, { roleDefaults: role ? { ...roleDefaults, ...role.defaults } : roleDefaults, play: play.vars ?? {}, registered: state.registered, extra: run.extraVars }, {
       playHosts: live,
       check: run.check,
       hostvars: (name) => ({ ...run.inventory.varsOf(name), inventory_hostname: name }),
     }).view;
+    views.set(key, { registered: state.registeredVersion, view });
+    return view;
+  };
   for (const batch of serialBatches(live, play.serial)) {
     const aborted = await runBatch(run, play, batch, steps, handlers, varsFor, limit);
     if (aborted) {
@@ -263,7 +272,10 @@ async function runTaskStep(run: RunContext, play: Play, task: Task, role: Role |
     // runOnce: the one result counts for every host of the batch (registered value and notifications).
     const receivers = task.options.runOnce ? hosts : [host];
     for (const r of receivers) {
-      if (task.options.register && r !== host) run.hosts.get(r)!.registered[task.options.register] = result.outcome;
+      if (task.options.register && r !== host) {
+        run.hosts.get(r)!.registered[task.options.register] = result.outcome;
+        run.hosts.get(r)!.registeredVersion++;
+      }
       if (changed && notify.length) {
         notify.forEach((n) => run.hosts.get(r)!.notified.add(n));
         run.emit({ event: 'handlers-notified', host: r, handlers: notify });

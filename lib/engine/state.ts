@@ -14,6 +14,8 @@ export interface HostRunState {
   counts: HostCounts;
   /** Registered results by variable name. */
   registered: Record<string, unknown>;
+  /** Bumped on every register, so cached variable views know when to rebuild. */
+  registeredVersion: number;
   /** Handler names notified and not yet run. */
   notified: Set<string>;
   /** Check mode: an earlier task on this host was predicted to change. */
@@ -51,6 +53,7 @@ export function newHostState(): HostRunState {
   return {
     counts: { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, ignored: 0 },
     registered: {},
+    registeredVersion: 0,
     notified: new Set(),
     predictedChange: false,
     memory: new Map(),
