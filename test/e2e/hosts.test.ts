@@ -35,6 +35,8 @@ async function root(name: string, command: string): Promise<string> {
 
 test.before(async () => {
   hosts = await testHosts();
+  // Other suites converge these hosts: start from fresh ones.
+  await hosts.reset();
 });
 
 test.after(async () => {
