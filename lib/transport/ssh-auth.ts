@@ -5,8 +5,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { AuthMethod } from 'ssh2';
+
+/** ssh2's module, loaded on first connect (it costs ~70 ms of start-up that --list-hosts, --help and a
+ * bad inventory should not pay). */
+export type Ssh2 = typeof import('ssh2');
+let loaded: Promise<Ssh2> | undefined;
+/** Load ssh2 once. */
+export const loadSsh2 = (): Promise<Ssh2> => (loaded ??= import('ssh2').then((m) => (m as unknown as { default: Ssh2 }).default));
 import { UnreachableError } from '../errors.ts';
 
 /** Credentials an SSH transport may use. */
@@ -22,7 +28,7 @@ export interface SshCredentials {
 }
 
 /** The authentication attempts to hand to ssh2's `authHandler`, plus a description for error messages. */
-export function authMethods(host: string, c: SshCredentials): { methods: AuthMethod[]; tried: string[] } {
+export function authMethods(ssh2: Ssh2, host: string, c: SshCredentials): { methods: AuthMethod[]; tried: string[] } {
   const methods: AuthMethod[] = [];
   const tried: string[] = [];
   if (c.agent) {

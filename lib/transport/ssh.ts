@@ -7,7 +7,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import ssh2 from 'ssh2';
 import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { TaskFailedError, UnreachableError } from '../errors.ts';
 import { takeExitMarker, withExitMarker } from './exit-marker.ts';
@@ -17,7 +16,7 @@ import { appendKnownHost, fingerprint, hostToken, keyTypeOf, preferredHostKeyAlg
 import type { KnownHostEntry } from './known-hosts.ts';
 import { putWithCat } from './put.ts';
 import type { PutOptions } from './put.ts';
-import { authMethods, describeConnectError } from './ssh-auth.ts';
+import { authMethods, describeConnectError, loadSsh2 } from './ssh-auth.ts';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
 
 /** How to reach and authenticate to one host over SSH. */
@@ -110,7 +109,8 @@ export class SshTransport implements Transport {
     }
     const agent = o.agent === undefined ? process.env.SSH_AUTH_SOCK : o.agent;
     const timeoutMs = o.connectTimeoutMs ?? 10_000;
-    const { methods, tried } = authMethods(this.name, { user: o.user, keyFile: o.keyFile, passphrase: o.passphrase, password: o.password, agent: agent || false });
+    const ssh2 = await loadSsh2();
+    const { methods, tried } = authMethods(ssh2, this.name, { user: o.user, keyFile: o.keyFile, passphrase: o.passphrase, password: o.password, agent: agent || false });
     const client = new ssh2.Client();
     let refusal: string | undefined;
 
