@@ -1,16 +1,17 @@
 /**
  * Batched probes: the probes of the next tasks of a host go to the host in ONE round trip; each task then
- * takes its result from the cache instead of asking again. Probes only read,
- * so a result stays valid until something on that host changes: any apply clears the host's cache.
+ * takes its result from the cache instead of asking again. Probes only read, so a result stays valid
+ * until something changes: any apply, on any host, clears the cache (a probe may read another host).
  * The window of tasks probed ahead adapts: it grows while prefetched results are used and shrinks when a
  * change throws them away, so a run where every task changes does not pay for useless probes.
  */
 import { randomBytes } from 'node:crypto';
 import type { ExecResult, Transport } from '../transport/types.ts';
+import type { ProbeMerge } from '../tasks/contract.ts';
 
 /** Largest number of probes sent in one round trip. */
 export const MAX_WINDOW = 64;
-const START_WINDOW = 16;
+const START_WINDOW = 64;
 
 interface HostProbes {
   results: Map<string, ExecResult>;
@@ -28,6 +29,8 @@ export class ProbeCache {
   private hosts = new Map<string, HostProbes>();
   /** Probes answered from the cache (for statistics). */
   hits = 0;
+  /** Bumped by every change anywhere: results read before it are not stored. */
+  generation = 0;
 
   private entry(host: string): HostProbes {
     let e = this.hosts.get(host);
@@ -59,8 +62,12 @@ export class ProbeCache {
     return this.entry(host).window;
   }
 
-  /** Remember results fetched for `asked` (and ahead of it). */
-  store(host: string, results: Map<string, ExecResult>, asked?: string): void {
+  /**
+   * Remember results fetched for `asked` (and ahead of it) — unless something changed anywhere since the
+   * batch was sent (`generation` is the value read before sending it).
+   */
+  store(host: string, results: Map<string, ExecResult>, asked?: string, generation = this.generation): void {
+    if (generation !== this.generation) return;
     const e = this.entry(host);
     for (const [k, v] of results) {
       if (!e.results.has(k) && k !== asked) e.unused.add(k);
@@ -68,13 +75,17 @@ export class ProbeCache {
     }
   }
 
-  /** Something changed on the host: drop what was read before, and look less far ahead if it was wasted. */
-  invalidate(host: string): void {
-    const e = this.hosts.get(host);
-    if (!e) return;
-    if (e.unused.size > 0) e.window = Math.max(1, Math.floor(e.window / 4));
-    e.results.clear();
-    e.unused.clear();
+  /**
+   * Something changed: drop what was read before on every host (a probe may read another host's state:
+   * an etcd key, a URL), and look less far ahead where prefetched results were wasted.
+   */
+  invalidate(): void {
+    this.generation++;
+    for (const e of this.hosts.values()) {
+      if (e.unused.size > 0) e.window = Math.max(1, Math.floor(e.window / 4));
+      e.results.clear();
+      e.unused.clear();
+    }
   }
 }
 
@@ -112,12 +123,43 @@ export function parseBatch(commands: readonly string[], stdout: string, token: s
   return results;
 }
 
-/** Run probes in one round trip; probes whose result did not come back are simply not cached. */
-export async function runBatch(transport: Pick<Transport, 'exec'>, commands: readonly string[], become?: Parameters<Transport['exec']>[1]): Promise<Map<string, ExecResult>> {
-  const unique = [...new Set(commands)];
-  if (unique.length === 0) return new Map();
+/** A probe to send in a batch: its full command text (the cache key) and how it merges, if it does. */
+export interface BatchProbe {
+  command: string;
+  merge?: ProbeMerge;
+}
+
+/**
+ * Run probes in one round trip; probes whose result did not come back are simply not cached. Probes of one
+ * merge kind become one command (`prefix` + the merged command) whose output is split back per probe.
+ */
+export async function runBatch(transport: Pick<Transport, 'exec'>, probes: readonly BatchProbe[], prefix = ''): Promise<Map<string, ExecResult>> {
+  const unique = [...new Map(probes.map((p) => [p.command, p])).values()];
+  const groups = new Map<string, BatchProbe[]>();
+  const commands: string[] = [];
+  for (const p of unique) {
+    if (!p.merge) commands.push(p.command);
+    else groups.set(p.merge.kind, [...(groups.get(p.merge.kind) ?? []), p]);
+  }
+  const merged = new Map<string, BatchProbe[]>();
+  for (const members of groups.values()) {
+    if (members.length === 1) commands.push(members[0].command);
+    else {
+      const command = prefix + members[0].merge!.command(members.map((m) => m.merge!.item));
+      merged.set(command, members);
+      commands.push(command);
+    }
+  }
+  if (commands.length === 0) return new Map();
   const token = `hw${randomBytes(6).toString('hex')}`;
-  const r = await transport.exec(batchScript(unique, token), become);
+  const r = await transport.exec(batchScript(commands, token));
   if (r.code !== 0) return new Map();
-  return parseBatch(unique, r.stdout, token);
+  const results = parseBatch(commands, r.stdout, token);
+  for (const [command, members] of merged) {
+    const result = results.get(command);
+    results.delete(command);
+    const parts = result && members[0].merge!.split(result, members.map((m) => m.merge!.item));
+    if (parts) members.forEach((m, i) => results.set(m.command, parts[i]));
+  }
+  return results;
 }

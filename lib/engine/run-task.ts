@@ -7,14 +7,13 @@ import { isAbsolute, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
-import { defaultTaskName } from '../play/define.ts';
 import { validateArgs } from '../play/validate.ts';
 import type { Diff, HostHandle, Plan, TaskContext, TemplateRef } from '../tasks/contract.ts';
 import type { BecomeOptions, ExecOptions, Transport } from '../transport/types.ts';
 import { renderTemplate } from '../vars/template.ts';
 import type { ErrorInfo, HostStatus } from './events.ts';
 import { factsProbe } from './facts.ts';
-import { runBatch } from './probe-batch.ts';
+import { runBatch, type BatchProbe } from './probe-batch.ts';
 import { materialize } from './host-vars.ts';
 import type { RunContext } from './state.ts';
 
@@ -41,10 +40,7 @@ export interface TaskRunResult {
   ignored: boolean;
 }
 
-/** The display name of a task: its `name` option, else `type: main argument`. */
-export function taskLabel(task: Task): string {
-  return task.options.name ?? defaultTaskName(task.type, task.args);
-}
+export { taskLabel } from './task-label.ts';
 
 const templateCache = new Map<string, string>();
 
@@ -104,8 +100,8 @@ const PROBE_PREFIX = 'export LANG=C LC_ALL=C\n';
  * not run-once), computed with the variables as they are now. Any task whose arguments, `when` or probe
  * cannot be computed yet is left out: it will simply probe on its own.
  */
-function probesAhead(run: RunContext, job: TaskRun, limit: number): string[] {
-  const out: string[] = [];
+function probesAhead(run: RunContext, job: TaskRun, limit: number): BatchProbe[] {
+  const out: BatchProbe[] = [];
   const sameBecome = JSON.stringify(job.become ?? null);
   const noFacts = () => Promise.reject(new Error('facts are not gathered ahead'));
   for (const next of job.upcoming?.() ?? []) {
@@ -125,7 +121,7 @@ function probesAhead(run: RunContext, job: TaskRun, limit: number): string[] {
         const args = typeof next.task.args === 'function' ? (next.task.args as (h: HostVars) => unknown)(view) : next.task.args;
         if (typeof next.task.args === 'function') validateArgs(next.task.type, args, next.label, next.task.location);
         const probe = next.task.type.probe(args as never, taskContext(run, next, view, noFacts));
-        if (probe) out.push(PROBE_PREFIX + probe.command);
+        if (probe) out.push({ command: PROBE_PREFIX + probe.command, merge: probe.merge });
       }
     } catch {
       continue;
@@ -300,9 +296,11 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       let result = fresh ? undefined : run.probes.take(host.name, command);
       if (!result && !fresh && !job.task.options.delegateTo && job.upcoming) {
         // One round trip for this probe and those of the next tasks on this host.
-        const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((c) => !run.probes.has(host.name, c));
-        run.probes.store(host.name, await runBatch(host, [command, ...ahead]), command);
-        result = run.probes.take(host.name, command);
+        const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
+        const generation = run.probes.generation;
+        const batch = await runBatch(host, [{ command, merge: probe.merge }, ...ahead], PROBE_PREFIX);
+        run.probes.store(host.name, batch, command, generation);
+        result = batch.get(command);
       }
       result ??= await host.exec(command);
       try {
@@ -335,8 +333,8 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       if (run.check) {
         return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
       }
-      // Whatever apply does, what was read before on this host is stale now.
-      run.probes.invalidate(host.name);
+      // Whatever apply does, what was read before is stale now.
+      run.probes.invalidate();
       try {
         const applied = (await type.apply(args, plan, host, ctx)) ?? {};
         const changed = applied.changed ?? true;

@@ -5,16 +5,17 @@
  */
 import pLimit from 'p-limit';
 import type { Handler, Play, Playbook, Role, Serial } from '../play/define.ts';
-import type { HostVars, Task } from '../play/options.ts';
+import type { Task } from '../play/options.ts';
 import { ConnectionPool, type TransportFactory } from './connections.ts';
 import { Redactor, type EventListener, type HostCounts, type RunEvent, type RunStats } from './events.ts';
-import { buildHostVars } from './host-vars.ts';
 import type { InventoryView } from './inventory-view.ts';
 import { runTaskOnHost, taskLabel } from './run-task.ts';
 import { newHostState, type RunContext } from './state.ts';
 import { checkRoleVars } from './role-vars.ts';
 import { ProbeCache } from './probe-batch.ts';
+import { planPlays, tasksAfter, type PlayPlan } from './play-plan.ts';
 import type { TaskRun } from './run-task.ts';
+export { playSteps, tagsSelect, type Step } from './play-plan.ts';
 import { ValidationError } from '../errors.ts';
 
 /** Options of a run (the command line maps onto these). */
@@ -43,34 +44,6 @@ export interface RunResult {
   exitCode: 0 | 2 | 4;
   recap: Record<string, HostCounts>;
   stats: RunStats;
-}
-
-/** A step of a play: a task (maybe from a role) or the point where notified handlers run. */
-type Step = { kind: 'task'; task: Task; role?: Role } | { kind: 'flush' };
-
-/** Whether a task runs under `--tags` / `--skip-tags` (Ansible rules for `always` and `never`). */
-export function tagsSelect(taskTags: readonly string[], tags: readonly string[], skipTags: readonly string[]): boolean {
-  if (skipTags.some((t) => taskTags.includes(t)) || (skipTags.includes('all') && !taskTags.includes('always'))) return false;
-  if (taskTags.includes('always')) return true;
-  if (tags.length === 0 || tags.includes('all')) return !taskTags.includes('never');
-  if (tags.includes('tagged') && taskTags.length > 0) return true;
-  if (tags.includes('untagged') && taskTags.length === 0) return true;
-  return tags.some((t) => taskTags.includes(t));
-}
-
-/** The steps of a play: each role's tasks then a handler flush, then the play's own tasks and a flush. */
-export function playSteps(play: Play, tags: string[] = [], skipTags: string[] = []): Step[] {
-  const steps: Step[] = [];
-  for (const role of play.roles ?? []) {
-    for (const task of role.tasks) if (tagsSelect(task.options.tags ?? [], tags, skipTags)) steps.push({ kind: 'task', task, role });
-    steps.push({ kind: 'flush' });
-  }
-  const own = (play.tasks ?? []).filter((t) => tagsSelect(t.options.tags ?? [], tags, skipTags));
-  if (own.length) {
-    for (const task of own) steps.push({ kind: 'task', task });
-    steps.push({ kind: 'flush' });
-  }
-  return steps;
 }
 
 /** Split hosts into batches as Ansible's `serial` does (the last size repeats). */
@@ -127,9 +100,10 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   if (limited && limited.size === 0) run.emit({ event: 'warning', message: `--limit "${options.limit}" matched no hosts: nothing to do` });
   const limit = pLimit(options.forks ?? 20);
   let peakRss = process.memoryUsage().rss;
+  const plans = planPlays(run, playbook, limited);
   try {
-    for (const play of playbook.plays) {
-      await runPlay(run, play, limited, limit);
+    for (const [index] of plans.entries()) {
+      await runPlay(run, plans, index, limited, limit);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }
   } finally {
@@ -182,36 +156,18 @@ function preflight(run: RunContext, playbook: Playbook, limited: Set<string> | u
   }
 }
 
-async function runPlay(run: RunContext, play: Play, limited: Set<string> | undefined, limit: ReturnType<typeof pLimit>): Promise<void> {
-  const matched = run.inventory.select(play.hosts);
-  const hosts = matched.filter((h) => !limited || limited.has(h));
+async function runPlay(run: RunContext, plans: PlayPlan[], index: number, limited: Set<string> | undefined, limit: ReturnType<typeof pLimit>): Promise<void> {
+  const plan = plans[index];
+  const { play, hosts } = plan;
   if (hosts.length === 0) {
     run.emit({ event: 'no-hosts', play: play.name, pattern: play.hosts, message: `no hosts matched pattern "${play.hosts}"${limited ? ' within --limit' : ''}, skipping play` });
     return;
   }
   for (const h of hosts) if (!run.hosts.has(h)) run.hosts.set(h, newHostState());
-  const live = hosts.filter((h) => !run.hosts.get(h)!.failed && !run.hosts.get(h)!.unreachable);
-  run.emit({ event: 'play-start', play: play.name, pattern: play.hosts, hosts: live });
-  const steps = playSteps(play, run.tags, run.skipTags);
-  const handlers: Handler[] = [...(play.roles ?? []).flatMap((r) => r.handlers.map((h) => ({ ...h, role: r }))), ...(play.handlers ?? [])];
-  const roleDefaults = Object.assign({}, ...(play.roles ?? []).map((r) => r.defaults));
-  // One view per host and role, rebuilt only when the host registers a new result: tasks only read it.
-  const views = new Map<string, { registered: number; view: HostVars }>();
-  const varsFor = (host: string, role?: Role): HostVars => {
-    const state = run.hosts.get(host)!;
-    const key = `${host}\0${role?.name ?? ''}`;
-    const cached = views.get(key);
-    if (cached && cached.registered === state.registeredVersion) return cached.view;
-    const view = buildHostVars(run.inventory, host, { roleDefaults: role ? { ...roleDefaults, ...role.defaults } : roleDefaults, play: play.vars ?? {}, registered: state.registered, extra: run.extraVars }, {
-      playHosts: live,
-      check: run.check,
-      hostvars: (name) => ({ ...run.inventory.varsOf(name), inventory_hostname: name }),
-    }).view;
-    views.set(key, { registered: state.registeredVersion, view });
-    return view;
-  };
-  for (const batch of serialBatches(live, play.serial)) {
-    const aborted = await runBatch(run, play, batch, steps, handlers, varsFor, limit);
+  plan.live = hosts.filter((h) => !run.hosts.get(h)!.failed && !run.hosts.get(h)!.unreachable);
+  run.emit({ event: 'play-start', play: play.name, pattern: play.hosts, hosts: plan.live });
+  for (const batch of serialBatches(plan.live, play.serial)) {
+    const aborted = await runBatch(run, plans, index, batch, limit);
     if (aborted) {
       run.emit({ event: 'play-aborted', play: play.name, reason: aborted });
       return;
@@ -219,9 +175,9 @@ async function runPlay(run: RunContext, play: Play, limited: Set<string> | undef
   }
 }
 
-type VarsFor = (host: string, role?: Role) => HostVars;
-
-async function runBatch(run: RunContext, play: Play, batch: string[], steps: Step[], handlers: (Handler & { role?: Role })[], varsFor: VarsFor, limit: ReturnType<typeof pLimit>): Promise<string | undefined> {
+async function runBatch(run: RunContext, plans: PlayPlan[], index: number, batch: string[], limit: ReturnType<typeof pLimit>): Promise<string | undefined> {
+  const plan = plans[index];
+  const { play } = plan;
   const active = () => batch.filter((h) => !run.hosts.get(h)!.failed && !run.hosts.get(h)!.unreachable);
   const failedInBatch = () => batch.filter((h) => run.hosts.get(h)!.failed || run.hosts.get(h)!.unreachable).length;
   const tooManyFailed = (): string | undefined => {
@@ -233,12 +189,12 @@ async function runBatch(run: RunContext, play: Play, batch: string[], steps: Ste
     }
     return undefined;
   };
-  for (const [i, step] of steps.entries()) {
-    if (step.kind === 'flush') await flushHandlers(run, play, active(), handlers, varsFor, limit);
+  for (const [i, step] of plan.steps.entries()) {
+    if (step.kind === 'flush') await flushHandlers(run, plan, active(), limit);
     else {
-      const next = steps.findIndex((s, j) => j > i && s.kind === 'flush');
-      const following = steps.slice(i + 1, next < 0 ? undefined : next) as Extract<Step, { kind: 'task' }>[];
-      await runTaskStep(run, play, step.task, step.role, active(), varsFor, limit, false, taskLabel(step.task), following);
+      // The tasks after this one on each host, so that their probes can travel with this one's.
+      const upcoming = (host: string) => () => tasksAfter(run, plans, index, i, host);
+      await runTaskStep(run, plan, step.task, step.role, active(), limit, false, taskLabel(step.task), upcoming);
     }
     const reason = tooManyFailed();
     if (reason && (active().length === 0 || play.maxFailPercentage !== undefined)) return reason;
@@ -246,21 +202,14 @@ async function runBatch(run: RunContext, play: Play, batch: string[], steps: Ste
   return undefined;
 }
 
-async function runTaskStep(run: RunContext, play: Play, task: Task, role: Role | undefined, hosts: string[], varsFor: VarsFor, limit: ReturnType<typeof pLimit>, handler: boolean, label = taskLabel(task), following: Extract<Step, { kind: 'task' }>[] = []): Promise<void> {
+async function runTaskStep(run: RunContext, plan: PlayPlan, task: Task, role: Role | undefined, hosts: string[], limit: ReturnType<typeof pLimit>, handler: boolean, label = taskLabel(task), upcoming?: (host: string) => () => Iterable<TaskRun>): Promise<void> {
   if (hosts.length === 0) return;
-  run.emit({ event: 'task-start', play: play.name, task: label, ...(role ? { role: role.name } : {}), handler, hosts });
+  run.emit({ event: 'task-start', play: plan.play.name, task: label, ...(role ? { role: role.name } : {}), handler, hosts });
   const targets = task.options.runOnce ? hosts.slice(0, 1) : hosts;
-  const become = task.options.become ?? play.become;
   const results = await Promise.all(
     targets.map((host) =>
       limit(async () => {
-        const conn = run.inventory.connectionOf(host);
-        const becomeOf = (t: Task) => t.options.become ?? play.become ?? (conn.become ? { user: conn.becomeUser } : undefined);
-        // The tasks after this one on this host, so that their probes can travel with this one's.
-        function* upcoming(): Generator<TaskRun> {
-          for (const s of following) yield { task: s.task, host, label: taskLabel(s.task), role: s.role?.name, templatesDir: s.role?.templatesDir, handler: false, hostVars: varsFor(host, s.role), become: becomeOf(s.task) };
-        }
-        const result = await runTaskOnHost(run, { task, host, label, role: role?.name, templatesDir: role?.templatesDir, handler, hostVars: varsFor(host, role), become: becomeOf(task), upcoming });
+        const result = await runTaskOnHost(run, { task, host, label, role: role?.name, templatesDir: role?.templatesDir, handler, hostVars: plan.varsFor(host, role), become: plan.becomeOf(host, task), upcoming: upcoming?.(host) });
         record(run, host, result.status, result.ignored);
         return { host, result };
       }),
@@ -298,7 +247,8 @@ function record(run: RunContext, host: string, status: string, ignored: boolean)
   }
 }
 
-async function flushHandlers(run: RunContext, play: Play, hosts: string[], handlers: (Handler & { role?: Role })[], varsFor: VarsFor, limit: ReturnType<typeof pLimit>): Promise<void> {
+async function flushHandlers(run: RunContext, plan: PlayPlan, hosts: string[], limit: ReturnType<typeof pLimit>): Promise<void> {
+  const { play, handlers } = plan;
   // Handlers run in definition order; one notified by an earlier handler runs in the same flush.
   for (let pass = 0; pass < 10; pass++) {
     let ran = false;
@@ -313,7 +263,7 @@ async function flushHandlers(run: RunContext, play: Play, hosts: string[], handl
       for (const host of due) names.forEach((n) => run.hosts.get(host)!.notified.delete(n));
       for (const task of h.tasks) {
         const live = due.filter((host) => !run.hosts.get(host)!.failed && !run.hosts.get(host)!.unreachable);
-        await runTaskStep(run, play, task, h.role, live, varsFor, limit, true, task.options.name ?? h.name);
+        await runTaskStep(run, plan, task, h.role, live, limit, true, task.options.name ?? h.name);
       }
     }
     if (!ran) break;

@@ -33,17 +33,18 @@ export const DIFF_SIZE_LIMIT = 256 * 1024;
 export function fileStatProbe(path: string, options: { expectedSha256?: string; fetchContent?: boolean; sizeLimit?: number } = {}): Probe<FileState> {
   const p = quote(path);
   const limit = options.sizeLimit ?? DIFF_SIZE_LIMIT;
+  // Few processes on the host: stat's size is reused, dirname and cut are parameter expansions.
   const fetch = options.fetchContent
-    ? `if [ "$s" != ${quote(options.expectedSha256 ?? '-')} ] && [ "$(stat -c %s -- "$p")" -le ${limit} ]; then echo ---content---; base64 < "$p" | tr -d '\\n'; echo; fi`
+    ? `if [ "$s" != ${quote(options.expectedSha256 ?? '-')} ] && [ "$z" -le ${limit} ]; then echo ---content---; base64 -w0 < "$p"; echo; fi`
     : '';
   const command = [
     `p=${p}`,
     'if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi',
     'echo "type=$t"',
-    '[ "$t" != absent ] && stat -c "attrs=%a %U %G %s" -- "$p"',
+    'z=0; if [ "$t" != absent ]; then a=$(stat -c "%a %U %G %s" -- "$p"); echo "attrs=$a"; z=${a##* }; fi',
     '[ "$t" = link ] && printf "target=%s\\n" "$(readlink -- "$p")"',
-    'd=$(dirname -- "$p"); [ -d "$d" ] && echo parent=yes || echo parent=no',
-    `if [ "$t" = file ]; then s=$(sha256sum -- "$p" | cut -d" " -f1); echo "sha256=$s"; ${fetch} fi`,
+    'd=${p%/*}; [ -d "${d:-/}" ] && echo parent=yes || echo parent=no',
+    `if [ "$t" = file ]; then s=$(sha256sum < "$p"); s=\${s%% *}; echo "sha256=$s"; ${fetch} fi`,
     'true',
   ].join('\n');
   return { command, parse: parseFileStat };

@@ -46,7 +46,8 @@ export function packageProbe(names: readonly string[], manager: PackageManagerCh
     'case $m in',
     'dnf|yum)',
     `  q=$(rpm -q --qf '${RPM_QF}' -- ${list} 2>&1)`,
-    '  printf "%s\\n" "$q" | grep "^rpm	"',
+    // The parser keeps only the "rpm<TAB>" lines: no grep needed on the host.
+    '  printf "%s\\n" "$q"',
     options.checkUpdates
       ? '  i=$(printf "%s\\n" "$q" | grep "^rpm	" | cut -f2 | sort -u)\n' +
         '  if [ -n "$i" ]; then echo ---check-update---; $m -q check-update $i 2>&1; echo "check-update-rc=$?"; fi ;;'

@@ -37,13 +37,26 @@ export function unitName(name: string): string {
   return SUFFIXES.test(name) ? name : `${name}.service`;
 }
 
+/** The `systemctl show` command for one or more units. */
+function showCommand(units: readonly string[]): string {
+  return ['[ -d /run/systemd/system ] || { echo systemd=no; exit 0; }', `systemctl show -p ${PROPERTIES.join(',')} -- ${units.map(quote).join(' ')}`].join('\n');
+}
+
+/** Several units in one `systemctl show`: its output has one block per unit, in order, between blank lines. */
+export const unitShowMerge = {
+  kind: 'systemctl-show',
+  command: showCommand,
+  split(result: ExecResult, units: readonly string[]): ExecResult[] | undefined {
+    if (/^systemd=no$/m.test(result.stdout) || result.code !== 0) return units.map(() => result);
+    const blocks = result.stdout.replace(/\n+$/, '').split(/\n\n/);
+    if (blocks.length !== units.length) return undefined;
+    return blocks.map((b) => ({ code: 0, stdout: `${b}\n`, stderr: '' }));
+  },
+};
+
 /** Build the probe for a unit (name with its suffix, see {@link unitName}). */
 export function unitProbe(unit: string): Probe<UnitState> {
-  const command = [
-    '[ -d /run/systemd/system ] || { echo systemd=no; exit 0; }',
-    `systemctl show -p ${PROPERTIES.join(',')} -- ${quote(unit)}`,
-  ].join('\n');
-  return { command, parse: (r) => parseUnitShow(r, unit) };
+  return { command: showCommand([unit]), parse: (r) => parseUnitShow(r, unit), merge: { ...unitShowMerge, item: unit } };
 }
 
 /** Pure parser of `systemctl show -p ...` output (`Key=value` lines). */

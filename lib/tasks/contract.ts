@@ -12,6 +12,23 @@ export interface Probe<State> {
   command: string;
   /** Pure: turns the command's result into typed state. Throwing means "could not probe". */
   parse(result: ExecResult): State;
+  /** Optional: how probes of one kind sent together become ONE command (e.g. one `systemctl show a b c`). */
+  merge?: ProbeMerge;
+}
+
+/**
+ * Merging probes of one kind: when several are sent to a host in one batch, the engine runs
+ * `command(items)` once and hands each probe its part from `split`, as if it had run alone.
+ */
+export interface ProbeMerge {
+  /** Probes with the same kind are merged. */
+  kind: string;
+  /** What this probe asks about (a unit name, a package name). */
+  item: string;
+  /** The one command for several items. */
+  command(items: readonly string[]): string;
+  /** Each item's result, in the order of `items`; undefined when the output cannot be split safely. */
+  split(result: ExecResult, items: readonly string[]): ExecResult[] | undefined;
 }
 
 /** One piece of a diff, rendered by reporters. */

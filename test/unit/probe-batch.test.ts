@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { batchScript, parseBatch, ProbeCache, MAX_WINDOW } from '../../lib/engine/probe-batch.ts';
+import { batchScript, parseBatch, ProbeCache, MAX_WINDOW, runBatch } from '../../lib/engine/probe-batch.ts';
+import { unitShowMerge } from '../../lib/probes/systemd-unit.ts';
+import type { ExecResult } from '../../lib/transport/types.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { runTasks, statuses } from '../support/run.ts';
 
@@ -36,9 +38,13 @@ test('the cache answers until the host changes, and the window adapts to how use
   assert.is(cache.take('h', 'a')?.stdout, 'A', 'the same probe again (a loop item, another edit of the file) is answered too');
   assert.is(cache.window('h'), Math.min(MAX_WINDOW, start * 2), 'all used: look further ahead');
   cache.store('h', new Map([['b', { code: 0, stdout: '', stderr: '' }]]));
-  cache.invalidate('h');
+  cache.invalidate();
   assert.is(cache.take('h', 'b'), undefined, 'a change drops what was read before');
   assert.ok(cache.window('h') < start * 2, 'wasted results: look less far ahead');
+  const before = cache.generation;
+  cache.invalidate();
+  cache.store('h', new Map([['late', { code: 0, stdout: '', stderr: '' }]]), 'late', before);
+  assert.not.ok(cache.has('h', 'late'), 'a batch sent before a change is not kept');
 });
 
 test('a no-op run probes many tasks per round trip; a changing run stays correct', async () => {
@@ -52,6 +58,28 @@ test('a no-op run probes many tasks per round trip; a changing run stays correct
   assert.ok(again.stats.roundTrips <= 2, `no-op: ${again.stats.roundTrips} round trips for 12 tasks`);
   assert.ok(again.stats.probesAnsweredAhead >= 11);
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('probes of one merge kind travel as one command and come back split per probe', async () => {
+  // A host whose `systemctl show` answers for three units in one call (recorded shape: blocks between blank lines).
+  const sent: string[] = [];
+  const host = {
+    exec: async (script: string): Promise<ExecResult> => {
+      sent.push(script);
+      const local = script.replace('[ -d /run/systemd/system ] || { echo systemd=no; exit 0; }', 'true');
+      const r = spawnSync('/bin/sh', ['-c', local.replace(/systemctl show [^\n]*/, "printf 'Id=a.service\\nLoadState=loaded\\n\\nId=b.service\\nLoadState=not-found\\n\\nId=c.service\\nLoadState=loaded\\n'")], { encoding: 'utf8' });
+      return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+    },
+  };
+  const probe = (u: string) => ({ command: `show ${u}`, merge: { ...unitShowMerge, item: u } });
+  const results = await runBatch(host, [probe('a.service'), probe('b.service'), { command: 'echo single' }, probe('c.service')]);
+  assert.is(sent.length, 1, 'one round trip');
+  assert.is((sent[0].match(/systemctl show/g) ?? []).length, 1, 'one systemctl for three units');
+  assert.match(sent[0], /systemctl show -p \S+ -- a\.service b\.service c\.service/);
+  assert.is(results.get('show b.service')?.stdout, 'Id=b.service\nLoadState=not-found\n');
+  assert.is(results.get('show c.service')?.stdout, 'Id=c.service\nLoadState=loaded\n');
+  assert.is(results.get('echo single')?.stdout, 'single\n');
+  assert.is(unitShowMerge.split({ code: 0, stdout: 'Id=a\n', stderr: '' }, ['a', 'b']), undefined, 'output that does not split safely is not guessed at');
 });
 
 test.run();
