@@ -17,22 +17,27 @@ import { taskLabel } from './engine/run-task.ts';
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
 export const EXIT_BAD_INPUT = 5;
 
-const OPTIONS = {
+/** The options every run shares: playbooks and the ad-hoc command (which adds its own). */
+export const RUN_OPTIONS = {
   inventory: { type: 'string', short: 'i', multiple: true },
   check: { type: 'boolean', short: 'C' },
   diff: { type: 'boolean', short: 'D' },
   limit: { type: 'string', short: 'l' },
   'extra-vars': { type: 'string', short: 'e', multiple: true },
   forks: { type: 'string', short: 'f' },
-  tags: { type: 'string', short: 't', multiple: true },
-  'skip-tags': { type: 'string', multiple: true },
   json: { type: 'boolean' },
   'known-hosts': { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
   'connect-timeout': { type: 'string' },
   'list-hosts': { type: 'boolean' },
-  'list-tasks': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+} as const;
+
+const OPTIONS = {
+  ...RUN_OPTIONS,
+  tags: { type: 'string', short: 't', multiple: true },
+  'skip-tags': { type: 'string', multiple: true },
+  'list-tasks': { type: 'boolean' },
 } as const;
 
 /** Usage text of a playbook's command line. */

@@ -3,7 +3,7 @@
  * Bad options, a bad inventory, an unknown module or argument stop before any connection, with exit 5.
  */
 import { parseArgs } from 'node:util';
-import { EXIT_BAD_INPUT, numericOptions } from '../cli.ts';
+import { EXIT_BAD_INPUT, RUN_OPTIONS, numericOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
@@ -13,22 +13,11 @@ import { adhocReporter } from './report.ts';
 
 /** The ad-hoc command's options (also read by the shell completion scripts). */
 export const ADHOC_OPTIONS = {
-  inventory: { type: 'string', short: 'i', multiple: true },
+  ...RUN_OPTIONS,
   module: { type: 'string', short: 'm' },
   args: { type: 'string', short: 'a' },
-  check: { type: 'boolean', short: 'C' },
-  diff: { type: 'boolean', short: 'D' },
   become: { type: 'boolean', short: 'b' },
   'become-user': { type: 'string' },
-  limit: { type: 'string', short: 'l' },
-  'extra-vars': { type: 'string', short: 'e', multiple: true },
-  forks: { type: 'string', short: 'f' },
-  json: { type: 'boolean' },
-  'known-hosts': { type: 'string' },
-  'accept-new-host-keys': { type: 'boolean' },
-  'connect-timeout': { type: 'string' },
-  'list-hosts': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Usage text of the whole `hostwright` command. */
