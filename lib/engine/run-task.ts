@@ -2,35 +2,20 @@
  * Runs one task on one host: when → resolve arguments → probe → plan → (apply unless --check) →
  * register / notify / retries → one `host-result` event. Never throws: every outcome is an event.
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
 import { validateArgs } from '../play/validate.ts';
-import type { Diff, HostHandle, Plan, TaskContext, TemplateRef } from '../tasks/contract.ts';
-import type { BecomeOptions, ExecOptions, Transport } from '../transport/types.ts';
-import { renderTemplate } from '../vars/template.ts';
+import type { Diff, HostHandle, Plan, TaskContext } from '../tasks/contract.ts';
+import type { ExecOptions, Transport } from '../transport/types.ts';
 import type { ErrorInfo, HostStatus } from './events.ts';
 import { factsProbe } from './facts.ts';
-import { runBatch, type BatchProbe } from './probe-batch.ts';
-import { materialize } from './host-vars.ts';
+import { runBatch } from './probe-batch.ts';
+import { PROBE_PREFIX, probesAhead } from './look-ahead.ts';
+import { taskContext, withItem, type TaskRun } from './task-context.ts';
 import type { RunContext } from './state.ts';
 
-/** What the executor needs to know about the task's place in the play. */
-export interface TaskRun {
-  task: Task;
-  host: string;
-  /** Display name of the task. */
-  label: string;
-  role?: string;
-  templatesDir?: string;
-  handler: boolean;
-  hostVars: HostVars;
-  become?: boolean | BecomeOptions;
-  /** The tasks that follow on this host in the same section, for probing ahead (computed lazily). */
-  upcoming?: () => Iterable<TaskRun>;
-}
+export type { TaskRun };
 
 /** The result the runner needs for its bookkeeping. */
 export interface TaskRunResult {
@@ -41,21 +26,6 @@ export interface TaskRunResult {
 }
 
 export { taskLabel } from './task-label.ts';
-
-const templateCache = new Map<string, string>();
-
-function readTemplate(path: string): string {
-  let source = templateCache.get(path);
-  if (source === undefined) {
-    try {
-      source = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new TemplateError(relative(process.cwd(), path), `cannot read template: ${(error as Error).message}`);
-    }
-    templateCache.set(path, source);
-  }
-  return source;
-}
 
 function errorInfo(error: unknown, location?: string): ErrorInfo {
   const e = error as Error & { command?: string; code?: number; stderr?: string };
@@ -71,63 +41,6 @@ function becomeFor(setting: TaskRun['become'], defaults: { password?: string; us
   if (!setting) return undefined;
   const base = setting === true ? {} : setting;
   return { user: base.user ?? defaults.user ?? 'root', password: base.password ?? defaults.password };
-}
-
-/** The context a task type's probe, plan and apply see on one host. */
-function taskContext(run: RunContext, job: TaskRun, view: HostVars, facts: TaskContext['facts']): TaskContext {
-  const state = run.hosts.get(job.host)!;
-  return {
-    host: job.host,
-    vars: view.vars,
-    check: run.check,
-    diff: run.diff,
-    earlierChangePredicted: state.predictedChange,
-    sensitive: Boolean(job.task.options.sensitive),
-    memory: state.memory,
-    renderTemplate: (ref: TemplateRef) => {
-      const path = isAbsolute(ref.template) || !job.templatesDir ? ref.template : join(job.templatesDir, ref.template);
-      const vars = { ...materialize(view.vars), ...(ref.vars ?? {}) };
-      return renderTemplate(relative(process.cwd(), path), readTemplate(path), vars);
-    },
-    facts,
-  };
-}
-
-const PROBE_PREFIX = 'export LANG=C LC_ALL=C\n';
-
-/**
- * The probe commands of the tasks that follow on this host (same section, same become, not delegated,
- * not run-once), computed with the variables as they are now. Any task whose arguments, `when` or probe
- * cannot be computed yet is left out: it will simply probe on its own.
- */
-function probesAhead(run: RunContext, job: TaskRun, limit: number): BatchProbe[] {
-  const out: BatchProbe[] = [];
-  const sameBecome = JSON.stringify(job.become ?? null);
-  const noFacts = () => Promise.reject(new Error('facts are not gathered ahead'));
-  for (const next of job.upcoming?.() ?? []) {
-    if (out.length >= limit) break;
-    const o = next.task.options;
-    if (o.runOnce || o.delegateTo || JSON.stringify(next.become ?? null) !== sameBecome) continue;
-    try {
-      if (o.when && !o.when(next.hostVars)) continue;
-      const items = o.loop === undefined ? [undefined] : typeof o.loop === 'function' ? o.loop(next.hostVars) : o.loop;
-      for (const item of items) {
-        let view = next.hostVars;
-        if (o.loop !== undefined) {
-          const vars = Object.defineProperties({}, Object.getOwnPropertyDescriptors(view.vars)) as Record<string, unknown>;
-          vars.item = item;
-          view = { ...view, vars };
-        }
-        const args = typeof next.task.args === 'function' ? (next.task.args as (h: HostVars) => unknown)(view) : next.task.args;
-        if (typeof next.task.args === 'function') validateArgs(next.task.type, args, next.label, next.task.location);
-        const probe = next.task.type.probe(args as never, taskContext(run, next, view, noFacts));
-        if (probe) out.push({ command: PROBE_PREFIX + probe.command, merge: probe.merge });
-      }
-    } catch {
-      continue;
-    }
-  }
-  return out;
 }
 
 /** Run one task on one host and emit its result. */
@@ -253,10 +166,7 @@ async function runLoop(items: unknown[], hostVars: HostVars, runOne: (view: Host
   const diffs: Diff[] = [];
   let status: HostStatus = 'ok';
   for (const [index, item] of items.entries()) {
-    const vars = Object.defineProperties({}, Object.getOwnPropertyDescriptors(hostVars.vars)) as Record<string, unknown>;
-    vars.item = item;
-    vars.loop_index = index;
-    const one = await runOne({ ...hostVars, vars });
+    const one = await runOne(withItem(hostVars, item, index));
     results.push({ ...one.result, item });
     if (one.diff) diffs.push(...one.diff);
     if (one.status === 'failed' || one.status === 'unreachable') {

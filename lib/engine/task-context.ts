@@ -1,0 +1,71 @@
+/**
+ * The context of one task on one host: what its type's probe, plan and apply see (variables, check and
+ * diff flags, per-host memory, template rendering, facts), and loop items as variables.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { TemplateError } from '../errors.ts';
+import type { HostVars, Task } from '../play/options.ts';
+import type { TaskContext, TemplateRef } from '../tasks/contract.ts';
+import type { BecomeOptions } from '../transport/types.ts';
+import { renderTemplate } from '../vars/template.ts';
+import { materialize } from './host-vars.ts';
+import type { RunContext } from './state.ts';
+
+/** What the executor needs to know about the task's place in the play. */
+export interface TaskRun {
+  task: Task;
+  host: string;
+  /** Display name of the task. */
+  label: string;
+  role?: string;
+  templatesDir?: string;
+  handler: boolean;
+  hostVars: HostVars;
+  become?: boolean | BecomeOptions;
+  /** The tasks that follow on this host in the same section, for probing ahead (computed lazily). */
+  upcoming?: () => Iterable<TaskRun>;
+}
+
+const templateCache = new Map<string, string>();
+
+function readTemplate(path: string): string {
+  let source = templateCache.get(path);
+  if (source === undefined) {
+    try {
+      source = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new TemplateError(relative(process.cwd(), path), `cannot read template: ${(error as Error).message}`);
+    }
+    templateCache.set(path, source);
+  }
+  return source;
+}
+
+/** The context a task type's probe, plan and apply see on one host. */
+export function taskContext(run: RunContext, job: TaskRun, view: HostVars, facts: TaskContext['facts']): TaskContext {
+  const state = run.hosts.get(job.host)!;
+  return {
+    host: job.host,
+    vars: view.vars,
+    check: run.check,
+    diff: run.diff,
+    earlierChangePredicted: state.predictedChange,
+    sensitive: Boolean(job.task.options.sensitive),
+    memory: state.memory,
+    renderTemplate: (ref: TemplateRef) => {
+      const path = isAbsolute(ref.template) || !job.templatesDir ? ref.template : join(job.templatesDir, ref.template);
+      const vars = { ...materialize(view.vars), ...(ref.vars ?? {}) };
+      return renderTemplate(relative(process.cwd(), path), readTemplate(path), vars);
+    },
+    facts,
+  };
+}
+
+/** The host's variables with a loop item (and its index) added: `item`, `loop_index`. */
+export function withItem(view: HostVars, item: unknown, index: number): HostVars {
+  const vars = Object.defineProperties({}, Object.getOwnPropertyDescriptors(view.vars)) as Record<string, unknown>;
+  vars.item = item;
+  vars.loop_index = index;
+  return { ...view, vars };
+}
