@@ -2,6 +2,7 @@
  * The local transport on this machine: same exec semantics as SSH (exit codes, stdin, multibyte,
  * timeout, put, stats), POSIX sh rather than bash, and sudo become to another user.
  */
+import { ensureSudo } from '../support/sudo.ts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -24,13 +25,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
-/** sudo for the become tests: installed when missing and we are root with apt (as on the test machines). */
-function haveSudo(): boolean {
-  const found = ['/usr/bin/sudo', '/bin/sudo'].some((p) => existsSync(p));
-  if (found || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return found;
-  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'sudo'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, stdio: 'ignore' });
-  return existsSync('/usr/bin/sudo');
-}
 
 test.before(() => {
   work = mkdtempSync(join(tmpdir(), 'hostwright-local-test-'));
@@ -100,10 +94,7 @@ test('become as the current user runs directly, without sudo', async () => {
 });
 
 test('become runs through sudo as another user, keeping stdin intact even with a password line', async () => {
-  if (!haveSudo() || process.getuid?.() !== 0) {
-    console.log('  (skipped: needs root and sudo)');
-    return;
-  }
+  ensureSudo();
   assert.is((await local.exec('id -un', { become: { user: 'nobody' } })).stdout, 'nobody\n');
   // Root needs no password: the password line must be read away, not handed to the command.
   const r = await local.exec('cat', { become: { user: 'nobody', password: 'secret' }, stdin: 'payload\n' });
@@ -117,10 +108,7 @@ test('become runs through sudo as another user, keeping stdin intact even with a
 });
 
 test('sudo refusals are clear errors: no password given, wrong password (run as nobody)', async () => {
-  if (!haveSudo() || process.getuid?.() !== 0) {
-    console.log('  (skipped: needs root and sudo)');
-    return;
-  }
+  ensureSudo();
   // nobody may not sudo and has no password, so sudo asks and refuses: the real messages, parsed.
   const script = `
     const { LocalTransport } = await import(${JSON.stringify(new URL('../../lib/transport/local.ts', import.meta.url).href)});

@@ -3,6 +3,7 @@
  * (test/support/sshd.ts): exec semantics, quoting, bounded channels, host key checking, errors, put,
  * stats and a dropped connection.
  */
+import { ensureSudo } from '../support/sudo.ts';
 import { withExitMarker } from '../../lib/transport/exit-marker.ts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -265,11 +266,8 @@ test('stats count round trips and bytes; one exec of `true` takes milliseconds',
   assert.ok(isUnreachableError(error));
 });
 
-test('become through sudo over SSH (root to nobody, when sudo is installed)', async () => {
-  if (!existsSync('/usr/bin/sudo')) {
-    console.log('  (skipped: sudo not installed; the test hosts cover become)');
-    return;
-  }
+test('become through sudo over SSH (root to nobody)', async () => {
+  ensureSudo();
   assert.is((await main.exec('id -un', { become: { user: 'nobody' } })).stdout, 'nobody\n');
   const r = await main.exec('cat', { become: { user: 'nobody', password: 'unused' }, stdin: 'payload\n' });
   assert.equal(r, { code: 0, stdout: 'payload\n', stderr: '' });
