@@ -13,35 +13,43 @@ export { validateArgs } from './play/validate.ts';
 
 // The task contract
 export { template } from './tasks/contract.ts';
-export type { TaskType, Probe, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef } from './tasks/contract.ts';
+export type { TaskType, Probe, ProbeMerge, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef } from './tasks/contract.ts';
 export { FileModeSchema, TemplateRefSchema, AbsolutePath, Args } from './tasks/schema-types.ts';
-export type { FileMode } from './tasks/schema-types.ts';
+export type { FileMode, Octal } from './tasks/schema-types.ts';
 export { atomicWriteCommand } from './tasks/atomic.ts';
 export type { AtomicWriteOptions } from './tasks/atomic.ts';
 
 // Task types
-export { file, fileType } from './tasks/file.ts';
-export type { FileArgs } from './tasks/file.ts';
-export { line, block, lineType, blockType } from './tasks/line.ts';
-export type { LineArgs, BlockArgs } from './tasks/line.ts';
-export { pkg, packageType } from './tasks/package.ts';
-export type { PackageArgs } from './tasks/package.ts';
-export { service, serviceType } from './tasks/service.ts';
-export type { ServiceArgs } from './tasks/service.ts';
-export { sysctl, sysctlType } from './tasks/sysctl.ts';
-export type { SysctlArgs } from './tasks/sysctl.ts';
-export { command, shell, commandType, shellType } from './tasks/command.ts';
-export type { CommandArgs, ShellArgs } from './tasks/command.ts';
-export { wait, waitType } from './tasks/wait.ts';
+export { file, fileType, FileArgsSchema } from './tasks/file.ts';
+export type { FileArgs, FilePlanData } from './tasks/file.ts';
+export { line, block, lineType, blockType, LineArgsSchema, BlockArgsSchema } from './tasks/line.ts';
+export type { LineArgs, BlockArgs, EditData } from './tasks/line.ts';
+export { pkg, packageType, PackageArgsSchema } from './tasks/package.ts';
+export type { PackageArgs, PackagePlanData } from './tasks/package.ts';
+export { service, serviceType, ServiceArgsSchema } from './tasks/service.ts';
+export type { ServiceArgs, ServicePlanData } from './tasks/service.ts';
+export { sysctl, sysctlType, SysctlArgsSchema } from './tasks/sysctl.ts';
+export type { SysctlArgs, SysctlPlanData } from './tasks/sysctl.ts';
+export { command, shell, commandType, shellType, CommandArgsSchema, ShellArgsSchema } from './tasks/command.ts';
+export type { CommandArgs, ShellArgs, CommandResult, CommandPredicate } from './tasks/command.ts';
+export { wait, waitType, WaitArgsSchema } from './tasks/wait.ts';
 export type { WaitArgs } from './tasks/wait.ts';
-export { facts, factsType } from './tasks/facts.ts';
+export { facts, factsType, FactsArgsSchema } from './tasks/facts.ts';
 export type { FactsArgs } from './tasks/facts.ts';
+// The probed states the task types plan from (for custom reporters and tests).
+export type { FileState } from './probes/file-stat.ts';
+export type { PackageState } from './probes/package-query.ts';
+export type { UnitState } from './probes/systemd-unit.ts';
+export type { SysctlState } from './probes/sysctl-state.ts';
+export type { WaitState } from './probes/wait-script.ts';
+export type { CommandGuardState } from './probes/command-guard.ts';
 
 // Ad-hoc runs (what the `hostwright` command does), usable from code
 export { adhocPlaybook } from './adhoc/playbook.ts';
 export type { AdhocSpec, AdhocPlaybook, AdhocOutput } from './adhoc/playbook.ts';
 export { parseModuleArgs } from './adhoc/args.ts';
-export { ping, pingType } from './adhoc/ping.ts';
+export type { ParseModuleArgsOptions } from './adhoc/args.ts';
+export { ping, pingType, PingArgsSchema } from './adhoc/ping.ts';
 export type { PingArgs } from './adhoc/ping.ts';
 
 /** TypeBox, re-exported so roles and custom task types declare schemas without another dependency. */
@@ -50,7 +58,7 @@ export type { Static, TSchema } from '@sinclair/typebox';
 
 // Inventory and variables
 export { loadInventory, inventoryFromObject, hostVars, groupNames, selectHosts, connectionVars, toAnsibleList, toGraph } from './inventory/index.ts';
-export type { Inventory, InventoryGroup, InventoryHost, ConnectionVars } from './inventory/index.ts';
+export type { Inventory, InventoryGroup, InventoryHost, ConnectionVars, VarsFile, AnsibleList, InventorySource, SelectOptions } from './inventory/index.ts';
 export { parseExtraVars, checkVarTypes, renderTemplate } from './vars/index.ts';
 
 // Running
@@ -73,7 +81,7 @@ export { renderDiff } from './report/diff.ts';
 export { quote, shellJoin } from './transport/quote.ts';
 export type { Transport, ExecResult, ExecOptions, BecomeOptions, TransportStats } from './transport/types.ts';
 export { SshTransport, LocalTransport, createTransport } from './transport/index.ts';
-export type { SshTransportOptions, LocalTransportOptions } from './transport/index.ts';
+export type { SshTransportOptions, LocalTransportOptions, TransportFactoryOptions } from './transport/index.ts';
 
 // Errors
 export { HostwrightError, ValidationError, UnreachableError, TaskFailedError, TemplateError, isValidationError, isUnreachableError, isTaskFailedError, isTemplateError } from './errors.ts';

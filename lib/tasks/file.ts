@@ -39,7 +39,8 @@ export const FileArgsSchema = Args({
 /** Arguments of the `file` task. */
 export type FileArgs = Static<typeof FileArgsSchema>;
 
-interface FilePlanData {
+/** What a file plan hands to apply: content to write, attributes, removal, directory, link, touch. */
+export interface FilePlanData {
   write?: Buffer;
   attrs?: { mode?: string; owner?: string; group?: string };
   remove?: boolean;

@@ -63,7 +63,8 @@ export const BlockArgsSchema = Args({
 /** Arguments of the `block` task. */
 export type BlockArgs = Static<typeof BlockArgsSchema>;
 
-interface EditData {
+/** What a line or block plan hands to apply: the file's new text. */
+export interface EditData {
   content: string;
 }
 

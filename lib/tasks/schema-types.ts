@@ -4,7 +4,8 @@
  */
 import { Type, type TSchema, type Static } from '@sinclair/typebox';
 
-type Octal = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7';
+/** One octal digit. */
+export type Octal = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7';
 /** A file mode as an octal string: `'0644'`, `'755'`, `'1777'`. Never a number (644 would mean decimal). */
 export type FileMode = `${Octal}${Octal}${Octal}` | `${Octal}${Octal}${Octal}${Octal}`;
 
