@@ -27,7 +27,7 @@ export type { LineArgs, BlockArgs, EditData } from './tasks/line.ts';
 export { pkg, packageType, PackageArgsSchema } from './tasks/package.ts';
 export type { PackageArgs, PackagePlanData } from './tasks/package.ts';
 export { service, serviceType, ServiceArgsSchema } from './tasks/service.ts';
-export type { ServiceArgs, ServicePlanData } from './tasks/service.ts';
+export type { ServiceArgs, ServicePlanData, ServiceStep } from './tasks/service.ts';
 export { sysctl, sysctlType, SysctlArgsSchema } from './tasks/sysctl.ts';
 export type { SysctlArgs, SysctlPlanData } from './tasks/sysctl.ts';
 export { command, shell, commandType, shellType, CommandArgsSchema, ShellArgsSchema } from './tasks/command.ts';
@@ -39,6 +39,7 @@ export type { FactsArgs } from './tasks/facts.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';
+export type { InstalledPackage } from './probes/package-spec.ts';
 export type { UnitState } from './probes/systemd-unit.ts';
 export type { SysctlState } from './probes/sysctl-state.ts';
 export type { WaitState } from './probes/wait-script.ts';
@@ -58,7 +59,7 @@ export type { Static, TSchema } from '@sinclair/typebox';
 
 // Inventory and variables
 export { loadInventory, inventoryFromObject, hostVars, groupNames, selectHosts, connectionVars, toAnsibleList, toGraph } from './inventory/index.ts';
-export type { Inventory, InventoryGroup, InventoryHost, ConnectionVars, VarsFile, AnsibleList, InventorySource, SelectOptions } from './inventory/index.ts';
+export type { Inventory, InventoryGroup, InventoryHost, ConnectionVars, VarsFile, AnsibleList, AnsibleListGroup, InventorySource, InventoryData, SelectOptions } from './inventory/index.ts';
 export { parseExtraVars, checkVarTypes, renderTemplate } from './vars/index.ts';
 
 // Running
