@@ -2,9 +2,10 @@
  * Variables in scope for a task on a host, lowest to highest precedence: role defaults, inventory
  * (all < groups < group_vars < host < host_vars), play vars, registered results, extra vars; plus the
  * magic variables (`inventory_hostname`, `groups`, `group_names`, `hostvars`, `play_hosts`,
- * `ansible_check_mode`). A value that is a function is computed from the other variables, lazily.
+ * `ansible_check_mode`, and `facts` once gathered). A value that is a function is computed from the other variables, lazily.
  */
 import type { HostVars } from '../play/options.ts';
+import type { Facts } from '../tasks/contract.ts';
 import type { InventoryView } from './inventory-view.ts';
 
 /** The layers that make up a host's variables, lowest first, with their names (for error messages). */
@@ -23,7 +24,7 @@ export function buildHostVars(
   inventory: InventoryView,
   host: string,
   layers: VarLayers,
-  extras: { playHosts: string[]; check: boolean; hostvars: (h: string) => Record<string, unknown> },
+  extras: { playHosts: string[]; check: boolean; hostvars: (h: string) => Record<string, unknown>; facts?: Facts },
 ): { view: HostVars; origins: VarOrigins } {
   const origins: VarOrigins = {};
   const raw: Record<string, unknown> = {};
@@ -48,6 +49,7 @@ export function buildHostVars(
     play_hosts: extras.playHosts,
     ansible_play_hosts: extras.playHosts,
     ansible_check_mode: extras.check,
+    ...(extras.facts ? { facts: extras.facts, ansible_facts: extras.facts } : {}),
   };
   const vars: Record<string, unknown> = {};
   const view: HostVars = { host, vars, groups };

@@ -75,6 +75,7 @@ export function planPlays(run: RunContext, playbook: Playbook, limited: Set<stri
           playHosts: plan.live,
           check: run.check,
           hostvars: (name) => ({ ...run.inventory.varsOf(name), inventory_hostname: name }),
+          facts: run.hosts.get(host)?.gatheredFacts,
         }).view;
         views.set(key, { registered: version, live: plan.live, view });
         return view;

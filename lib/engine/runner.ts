@@ -16,7 +16,8 @@ import { ProbeCache } from './probe-batch.ts';
 import { planPlays, tasksAfter, type PlayPlan } from './play-plan.ts';
 import type { TaskRun } from './run-task.ts';
 export { playSteps, tagsSelect, type Step } from './play-plan.ts';
-import { ValidationError } from '../errors.ts';
+import { UnreachableError, ValidationError } from '../errors.ts';
+import { factsProbe } from './facts.ts';
 
 /** Options of a run (the command line maps onto these). */
 export interface RunOptions {
@@ -166,6 +167,10 @@ async function runPlay(run: RunContext, plans: PlayPlan[], index: number, limite
   for (const h of hosts) if (!run.hosts.has(h)) run.hosts.set(h, newHostState());
   plan.live = hosts.filter((h) => !run.hosts.get(h)!.failed && !run.hosts.get(h)!.unreachable);
   run.emit({ event: 'play-start', play: play.name, pattern: play.hosts, hosts: plan.live });
+  if (play.gatherFacts) {
+    await gatherFacts(run, plan, limit);
+    plan.live = plan.live.filter((h) => !run.hosts.get(h)!.unreachable && !run.hosts.get(h)!.failed);
+  }
   for (const batch of serialBatches(plan.live, play.serial)) {
     const aborted = await runBatch(run, plans, index, batch, limit);
     if (aborted) {
@@ -231,6 +236,33 @@ async function runTaskStep(run: RunContext, plan: PlayPlan, task: Task, role: Ro
       }
     }
   }
+}
+
+/** `gatherFacts`: one facts probe per host (once per run), shown as Ansible's "Gathering Facts" task. */
+async function gatherFacts(run: RunContext, plan: PlayPlan, limit: ReturnType<typeof pLimit>): Promise<void> {
+  const task = 'Gathering Facts';
+  run.emit({ event: 'task-start', play: plan.play.name, task, handler: false, hosts: plan.live });
+  await Promise.all(
+    plan.live.map((host) =>
+      limit(async () => {
+        const state = run.hosts.get(host)!;
+        const startedAt = Date.now();
+        try {
+          const transport = await run.pool.get(host);
+          state.facts ??= transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
+          state.gatheredFacts = await state.facts;
+          state.registeredVersion++;
+          record(run, host, 'ok', false);
+          run.emit({ event: 'host-result', host, task, handler: false, status: 'ok', message: `${state.gatheredFacts.distribution} ${state.gatheredFacts.distributionVersion}`, startedAt, durationMs: Date.now() - startedAt });
+        } catch (error) {
+          const unreachable = error instanceof UnreachableError;
+          record(run, host, unreachable ? 'unreachable' : 'failed', false);
+          const e = error as Error;
+          run.emit({ event: 'host-result', host, task, handler: false, status: unreachable ? 'unreachable' : 'failed', message: e.message, error: { kind: e.name, message: e.message }, startedAt, durationMs: Date.now() - startedAt });
+        }
+      }),
+    ),
+  );
 }
 
 function record(run: RunContext, host: string, status: string, ignored: boolean): void {

@@ -22,8 +22,10 @@ export interface HostRunState {
   predictedChange: boolean;
   /** Memory shared by task types across the run (e.g. units started by this run). */
   memory: Map<string, unknown>;
-  /** Facts, once gathered. */
+  /** Facts, once asked for (by a task type or by the play's `gatherFacts`). */
   facts?: Promise<Facts>;
+  /** Facts gathered for the variables (`gatherFacts`). */
+  gatheredFacts?: Facts;
   /** Set when the host left the run. */
   failed: boolean;
   unreachable: boolean;

@@ -128,6 +128,11 @@ export interface Play {
   maxFailPercentage?: number;
   /** Become root (or a user) for every task of the play unless a task says otherwise. */
   become?: boolean | { user?: string; password?: string };
+  /**
+   * Gather facts at the start of the play (one round trip per host, once per run) and expose them as the
+   * variable `facts` (also `ansible_facts`) to `when`, argument functions and templates. Default false.
+   */
+  gatherFacts?: boolean;
 }
 
 /** A playbook: ordered plays. */

@@ -200,5 +200,30 @@ test('serial batches and maxFailPercentage stop a rolling change', async () => {
   assert.is(r.exitCode, 2);
 });
 
+test('gatherFacts: facts gathered once per host at the play start, in scope for when and arguments', async () => {
+  const inv = inventory(['f1']);
+  rmSync(join(dirs.f1, 'os'), { force: true });
+  const playbook = definePlaybook({
+    name: 'facts',
+    plays: [{
+      name: 'uses facts',
+      hosts: 'all',
+      gatherFacts: true,
+      tasks: [
+        file((h) => ({ path: `${h.vars.dir}/os`, content: `${(h.vars.facts as { osFamily: string }).osFamily} ${(h.vars.ansible_facts as { hostname: string }).hostname}\n` }), { name: 'write facts' }),
+        motd('never\n', { name: 'not on this family', when: (h) => (h.vars.facts as { osFamily: string }).osFamily === 'no-such-family' }),
+      ],
+    }],
+  });
+  const r = await run(playbook, { inventory: inv, collectEvents: true });
+  assert.is(r.exitCode, 0);
+  const starts = r.events.filter((e) => e.event === 'task-start') as Extract<RunEvent, { event: 'task-start' }>[];
+  assert.equal(starts.map((e) => e.task), ['Gathering Facts', 'write facts', 'not on this family']);
+  assert.equal(statuses(r, 'f1'), ['ok', 'changed', 'skipped']);
+  const written = readFileSync(join(dirs.f1, 'os'), 'utf8');
+  assert.match(written, /^\S+ \S+\n$/);
+  assert.not.match(written, /undefined/);
+});
+
 test.after(() => rmSync(root, { recursive: true, force: true }));
 test.run();
