@@ -32,7 +32,7 @@ export function probesAhead(run: RunContext, job: TaskRun, limit: number): Batch
         const args = typeof next.task.args === 'function' ? (next.task.args as (h: HostVars) => unknown)(view) : next.task.args;
         if (typeof next.task.args === 'function') validateArgs(next.task.type, args, next.label, next.task.location);
         const probe = next.task.type.probe(args as never, taskContext(run, next, view, noFacts));
-        if (probe) out.push({ command: PROBE_PREFIX + probe.command, merge: probe.merge });
+        if (probe) out.push({ command: PROBE_PREFIX + probe.command, merge: probe.merge, local: probe.local });
       }
     } catch {
       continue;

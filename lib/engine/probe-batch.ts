@@ -18,12 +18,18 @@ interface HostProbes {
   /** Prefetched commands no task has asked for yet. */
   unused: Set<string>;
   window: number;
+  /** Cached commands whose probe reads only this host (another host's change cannot make them stale). */
+  local: Set<string>;
+  /** The generation this host last changed in. */
+  changedAt: number;
 }
 
 /**
  * Probe results per host, keyed by the exact command text. A result stays valid until something changes
- * on that host ({@link invalidate}): tasks sending the same probe (loop items, several edits of one file)
- * all read it from here.
+ * ({@link invalidate}): a change on the host drops all of its results; a change on another host drops the
+ * results of probes that may read other hosts (URLs, etcd keys, `unless` commands), and keeps the ones
+ * marked local (files, packages, units, sysctls). Tasks sending the same probe (loop items, several edits
+ * of one file) all read it from here.
  */
 export class ProbeCache {
   private hosts = new Map<string, HostProbes>();
@@ -34,7 +40,7 @@ export class ProbeCache {
 
   private entry(host: string): HostProbes {
     let e = this.hosts.get(host);
-    if (!e) this.hosts.set(host, (e = { results: new Map(), unused: new Set(), window: START_WINDOW }));
+    if (!e) this.hosts.set(host, (e = { results: new Map(), unused: new Set(), window: START_WINDOW, local: new Set(), changedAt: 0 }));
     return e;
   }
 
@@ -63,28 +69,37 @@ export class ProbeCache {
   }
 
   /**
-   * Remember results fetched for `asked` (and ahead of it) — unless something changed anywhere since the
-   * batch was sent (`generation` is the value read before sending it).
+   * Remember results fetched for `asked` (and ahead of it). `generation` is the value read before the batch
+   * was sent: when the host changed since, nothing is kept; when another host changed, only local probes.
    */
-  store(host: string, results: Map<string, ExecResult>, asked?: string, generation = this.generation): void {
-    if (generation !== this.generation) return;
+  store(host: string, results: Map<string, ExecResult>, asked?: string, generation = this.generation, local: ReadonlySet<string> = new Set()): void {
     const e = this.entry(host);
+    if (generation !== this.generation && e.changedAt > generation) return;
+    const keepAll = generation === this.generation;
     for (const [k, v] of results) {
+      if (!keepAll && !local.has(k)) continue;
       if (!e.results.has(k) && k !== asked) e.unused.add(k);
       e.results.set(k, v);
+      if (local.has(k)) e.local.add(k);
     }
   }
 
   /**
-   * Something changed: drop what was read before on every host (a probe may read another host's state:
-   * an etcd key, a URL), and look less far ahead where prefetched results were wasted.
+   * Something changed on `host` (undefined: somewhere unknown): drop what is stale, and look less far ahead
+   * where prefetched results were wasted.
    */
-  invalidate(): void {
+  invalidate(host?: string): void {
     this.generation++;
-    for (const e of this.hosts.values()) {
-      if (e.unused.size > 0) e.window = Math.max(1, Math.floor(e.window / 4));
-      e.results.clear();
-      e.unused.clear();
+    for (const [name, e] of this.hosts) {
+      const all = host === undefined || name === host;
+      const drop = all ? [...e.results.keys()] : [...e.results.keys()].filter((k) => !e.local.has(k));
+      if (drop.some((k) => e.unused.has(k))) e.window = Math.max(1, Math.floor(e.window / 4));
+      for (const k of drop) {
+        e.results.delete(k);
+        e.unused.delete(k);
+        e.local.delete(k);
+      }
+      if (name === host) e.changedAt = this.generation;
     }
   }
 }
@@ -127,6 +142,8 @@ export function parseBatch(commands: readonly string[], stdout: string, token: s
 export interface BatchProbe {
   command: string;
   merge?: ProbeMerge;
+  /** The probe reads only the host it runs on. */
+  local?: boolean;
 }
 
 /**

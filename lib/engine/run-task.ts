@@ -208,8 +208,9 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
         // One round trip for this probe and those of the next tasks on this host.
         const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
         const generation = run.probes.generation;
-        const batch = await runBatch(host, [{ command, merge: probe.merge }, ...ahead], PROBE_PREFIX);
-        run.probes.store(host.name, batch, command, generation);
+        const sent = [{ command, merge: probe.merge, local: probe.local }, ...ahead];
+        const batch = await runBatch(host, sent, PROBE_PREFIX);
+        run.probes.store(host.name, batch, command, generation, new Set(sent.filter((p) => p.local).map((p) => p.command)));
         result = batch.get(command);
       }
       result ??= await host.exec(command);
@@ -243,8 +244,8 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       if (run.check) {
         return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
       }
-      // Whatever apply does, what was read before is stale now.
-      run.probes.invalidate();
+      // Whatever apply does, what was read before on this host (and remote reads anywhere) is stale now.
+      run.probes.invalidate(host.name);
       try {
         const applied = (await type.apply(args, plan, host, ctx)) ?? {};
         const changed = applied.changed ?? true;

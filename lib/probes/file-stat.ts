@@ -47,7 +47,7 @@ export function fileStatProbe(path: string, options: { expectedSha256?: string; 
     `if [ "$t" = file ]; then s=$(sha256sum < "$p"); s=\${s%% *}; echo "sha256=$s"; ${fetch} fi`,
     'true',
   ].join('\n');
-  return { command, parse: parseFileStat };
+  return { command, parse: parseFileStat, local: true };
 }
 
 /** Pure parser of the probe's output. */

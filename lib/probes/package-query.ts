@@ -58,7 +58,8 @@ export function packageProbe(names: readonly string[], manager: PackageManagerCh
     'esac',
     'true',
   ].join('\n');
-  return { command, parse: parsePackageProbe };
+  // Installed packages are this host's own state; available updates depend on repositories (not local).
+  return { command, parse: parsePackageProbe, local: !options.checkUpdates };
 }
 
 /** Pure parser of the probe's output. */

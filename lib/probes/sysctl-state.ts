@@ -41,7 +41,7 @@ export function sysctlProbe(key: string, file: string): Probe<SysctlState> {
     'if [ -d "$(dirname -- "$f")" ]; then echo parent=yes; else echo parent=no; fi',
     'if [ -f "$f" ]; then echo file=file; echo ---file---; cat -- "$f"; elif [ -e "$f" ]; then echo file=other; else echo file=absent; fi',
   ].join('\n');
-  return { command, parse: parseSysctl };
+  return { command, parse: parseSysctl, local: true };
 }
 
 /** Pure parser of the probe's output. */

@@ -56,7 +56,7 @@ export const unitShowMerge = {
 
 /** Build the probe for a unit (name with its suffix, see {@link unitName}). */
 export function unitProbe(unit: string): Probe<UnitState> {
-  return { command: showCommand([unit]), parse: (r) => parseUnitShow(r, unit), merge: { ...unitShowMerge, item: unit } };
+  return { command: showCommand([unit]), parse: (r) => parseUnitShow(r, unit), merge: { ...unitShowMerge, item: unit }, local: true };
 }
 
 /** Pure parser of `systemctl show -p ...` output (`Key=value` lines). */

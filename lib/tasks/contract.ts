@@ -14,6 +14,11 @@ export interface Probe<State> {
   parse(result: ExecResult): State;
   /** Optional: how probes of one kind sent together become ONE command (e.g. one `systemctl show a b c`). */
   merge?: ProbeMerge;
+  /**
+   * True when the probe reads only the host it runs on (a file, a package, a unit, a sysctl): a change on
+   * another host cannot make its result stale, so a prefetched result survives it. Default false.
+   */
+  local?: boolean;
 }
 
 /**

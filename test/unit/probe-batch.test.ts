@@ -42,9 +42,25 @@ test('the cache answers until the host changes, and the window adapts to how use
   assert.is(cache.take('h', 'b'), undefined, 'a change drops what was read before');
   assert.ok(cache.window('h') < start * 2, 'wasted results: look less far ahead');
   const before = cache.generation;
-  cache.invalidate();
+  cache.invalidate('h');
   cache.store('h', new Map([['late', { code: 0, stdout: '', stderr: '' }]]), 'late', before);
-  assert.not.ok(cache.has('h', 'late'), 'a batch sent before a change is not kept');
+  assert.not.ok(cache.has('h', 'late'), 'a batch sent before a change on the host is not kept');
+});
+
+test("a change on another host keeps local probes and drops those that may read other hosts", () => {
+  const cache = new ProbeCache();
+  const r = { code: 0, stdout: '', stderr: '' };
+  cache.store('a', new Map([['stat /etc/x', r], ['curl http://b/', r]]), undefined, cache.generation, new Set(['stat /etc/x']));
+  cache.invalidate('b');
+  assert.ok(cache.has('a', 'stat /etc/x'), 'a file on host a is still as read');
+  assert.not.ok(cache.has('a', 'curl http://b/'), 'a URL may be served by host b');
+  const sent = cache.generation;
+  cache.invalidate('b');
+  cache.store('a', new Map([['stat /etc/y', r], ['curl http://b/', r]]), undefined, sent, new Set(['stat /etc/y']));
+  assert.ok(cache.has('a', 'stat /etc/y'), 'a batch that crossed another host\'s change keeps its local probes');
+  assert.not.ok(cache.has('a', 'curl http://b/'));
+  cache.invalidate('a');
+  assert.not.ok(cache.has('a', 'stat /etc/x'), 'a change on the host drops everything');
 });
 
 test('a no-op run probes many tasks per round trip; a changing run stays correct', async () => {
