@@ -11,7 +11,7 @@ import { parseExtraVars } from './vars/index.ts';
 import type { Playbook } from './play/define.ts';
 import { consoleReporter } from './report/console.ts';
 import { jsonReporter } from './report/json.ts';
-import { inventoryView, resolveInventory, run } from './run.ts';
+import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from './run.ts';
 import { taskLabel } from './engine/run-task.ts';
 
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
@@ -78,15 +78,25 @@ export function numericOptions(values: { forks?: string; 'connect-timeout'?: str
   return out;
 }
 
+/** A reporter of bad input: prints `ERROR: ...` on `err` and returns {@link EXIT_BAD_INPUT}. */
+export function badInput(err: NodeJS.WritableStream): (text: string) => number {
+  return (text) => {
+    err.write(`ERROR: ${text}\n`);
+    return EXIT_BAD_INPUT;
+  };
+}
+
+/** The run options every command line maps the same way (check, diff, limit, SSH settings). */
+export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys'> {
+  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'] };
+}
+
 const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 
 /** Parse argv, run the playbook, print, and return the exit code (never calls process.exit). */
 export async function runCli(playbook: Playbook, argv: string[] = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const say = (text: string) => out.write(text + '\n');
-  const fail = (text: string) => {
-    err.write(`ERROR: ${text}\n`);
-    return EXIT_BAD_INPUT;
-  };
+  const fail = badInput(err);
   let values: Record<string, any>;
   try {
     ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
@@ -144,16 +154,12 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   let result;
   try {
     result = await run(playbook, {
+      ...sharedRunOptions(values),
       inventory,
-      check: values.check,
-      diff: values.diff,
-      limit: values.limit,
       extraVars,
       forks,
       tags,
       skipTags,
-      knownHostsFile: values['known-hosts'],
-      acceptNewHostKeys: values['accept-new-host-keys'],
       connectTimeoutMs,
       listeners,
     });

@@ -3,7 +3,7 @@
  * Bad options, a bad inventory, an unknown module or argument stop before any connection, with exit 5.
  */
 import { parseArgs } from 'node:util';
-import { EXIT_BAD_INPUT, RUN_OPTIONS, numericOptions } from '../cli.ts';
+import { RUN_OPTIONS, badInput, numericOptions, sharedRunOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
@@ -61,10 +61,7 @@ Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or in
 /** Run the ad-hoc command line; print to `out`/`err`; return the exit code (never calls process.exit). */
 export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const say = (text: string) => out.write(text + '\n');
-  const fail = (text: string) => {
-    err.write(`ERROR: ${text}\n`);
-    return EXIT_BAD_INPUT;
-  };
+  const fail = badInput(err);
   let values: Record<string, any>;
   let positionals: string[];
   try {
@@ -98,14 +95,10 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
       return 0;
     }
     const result = await run(playbook, {
+      ...sharedRunOptions(values),
       inventory,
-      check: values.check,
-      diff: values.diff,
-      limit: values.limit,
       extraVars,
       forks,
-      knownHostsFile: values['known-hosts'],
-      acceptNewHostKeys: values['accept-new-host-keys'],
       connectTimeoutMs,
       listeners: [adhocReporter(outputs, { json: values.json, stream: out })],
     });

@@ -3,7 +3,7 @@
  * them: `--list` and `--host` as JSON with 4-space indentation and sorted keys, `--graph` as the tree.
  */
 import { parseArgs } from 'node:util';
-import { EXIT_BAD_INPUT } from '../cli.ts';
+import { badInput } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
 import { hostVars, loadInventory, toAnsibleList, toGraph } from '../inventory/index.ts';
 
@@ -31,10 +31,7 @@ function sortKeys(value: unknown): unknown {
 
 /** Run `hostwright inventory ...`; return the exit code. */
 export function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
-  const fail = (text: string) => {
-    err.write(`ERROR: ${text}\n`);
-    return EXIT_BAD_INPUT;
-  };
+  const fail = badInput(err);
   let values: Record<string, any>;
   let positionals: string[];
   try {
