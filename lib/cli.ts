@@ -13,6 +13,7 @@ import { consoleReporter } from './report/console.ts';
 import { jsonReporter } from './report/json.ts';
 import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from './run.ts';
 import { taskLabel } from './engine/run-task.ts';
+import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from './vault/options.ts';
 
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
 export const EXIT_BAD_INPUT = 5;
@@ -31,6 +32,7 @@ export const RUN_OPTIONS = {
   'connect-timeout': { type: 'string' },
   'list-hosts': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...VAULT_OPTIONS,
 } as const;
 
 const OPTIONS = {
@@ -58,6 +60,7 @@ export function usage(name = 'playbook.ts'): string {
       --connect-timeout S   SSH connect timeout in seconds (default 10)
       --list-hosts          list the hosts each play would run on, without connecting
       --list-tasks          list the tasks of each play, without connecting
+${VAULT_USAGE}
   -h, --help                this help
 
 Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
@@ -116,9 +119,11 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   const { forks, connectTimeoutMs } = numbers;
   let inventory;
   let extraVars: Record<string, unknown>;
+  let vault;
   try {
-    inventory = resolveInventory(values.inventory);
-    extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
+    vault = await vaultFromOptions(values);
+    inventory = resolveInventory(values.inventory, vault);
+    extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd(), vault);
   } catch (error) {
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;
@@ -162,6 +167,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
       skipTags,
       connectTimeoutMs,
       listeners,
+      vault,
     });
   } catch (error) {
     // Bad input found before any host was touched (typed variables, unknown handlers).

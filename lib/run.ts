@@ -9,6 +9,7 @@ import { runPlaybook, type RunOptions, type RunResult } from './engine/runner.ts
 import { connectionVars, groupNames, groupsMap, hostVarLayers, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';
 import type { Playbook } from './play/define.ts';
 import { createTransport } from './transport/index.ts';
+import type { Vault } from './vault/vault.ts';
 
 /** Options of {@link run}: the engine's options, with inventories from files or objects and SSH settings. */
 export interface RunPlaybookOptions extends Omit<RunOptions, 'inventory' | 'transportFactory'> {
@@ -24,6 +25,8 @@ export interface RunPlaybookOptions extends Omit<RunOptions, 'inventory' | 'tran
   collectEvents?: boolean;
   /** Replace how hosts are reached (tests, custom transports). */
   transportFactory?: TransportFactory;
+  /** Vault passwords for encrypted inventory and vars files; what they decrypt is masked in every event. */
+  vault?: Vault;
 }
 
 /** The result of {@link run}: exit code, recap, statistics, and the events when collected. */
@@ -32,9 +35,9 @@ export interface RunPlaybookResult extends RunResult {
 }
 
 /** Load an inventory from paths, an object, or pass a loaded one through. */
-export function resolveInventory(source: RunPlaybookOptions['inventory']): Inventory {
-  if (typeof source === 'string') return loadInventory([source]);
-  if (Array.isArray(source)) return loadInventory(source);
+export function resolveInventory(source: RunPlaybookOptions['inventory'], vault?: Vault): Inventory {
+  if (typeof source === 'string') return loadInventory([source], { vault });
+  if (Array.isArray(source)) return loadInventory(source, { vault });
   if (source instanceof Object && (source as Inventory).hosts instanceof Map) return source as Inventory;
   return inventoryFromObject(source, 'inventory object');
 }
@@ -66,14 +69,16 @@ export function inventoryView(inv: Inventory): InventoryView {
 
 /** Run a playbook against an inventory and return the results. */
 export async function run(playbook: Playbook, options: RunPlaybookOptions): Promise<RunPlaybookResult> {
-  const view = inventoryView(resolveInventory(options.inventory));
+  const view = inventoryView(resolveInventory(options.inventory, options.vault));
   const events: RunEvent[] = [];
   const listeners = [...(options.listeners ?? [])];
   if (options.collectEvents) listeners.push((e) => events.push(e));
   const factory: TransportFactory =
     options.transportFactory ??
     ((host, settings) => createTransport(host, settings, { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys, connectTimeoutMs: options.connectTimeoutMs }));
-  const { inventory: _inventory, knownHostsFile: _k, acceptNewHostKeys: _a, connectTimeoutMs: _c, collectEvents: _e, ...engineOptions } = options;
-  const result = await runPlaybook(playbook, { ...engineOptions, inventory: view, transportFactory: factory, listeners });
+  const { inventory: _inventory, knownHostsFile: _k, acceptNewHostKeys: _a, connectTimeoutMs: _c, collectEvents: _e, vault, ...engineOptions } = options;
+  // Values decrypted from vault files are secrets, like connection passwords.
+  const secrets = [...(options.secrets ?? []), ...(vault?.revealed ?? [])];
+  const result = await runPlaybook(playbook, { ...engineOptions, secrets, inventory: view, transportFactory: factory, listeners });
   return { ...result, events };
 }

@@ -10,6 +10,7 @@ import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';
 import { adhocPlaybook } from './playbook.ts';
 import { adhocReporter } from './report.ts';
+import { VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
 
 /** The ad-hoc command's options (also read by the shell completion scripts). */
 export const ADHOC_OPTIONS = {
@@ -27,6 +28,7 @@ export function adhocUsage(): string {
   hostwright PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [options]   ad-hoc: one task on the matching hosts
   hostwright run PLAYBOOK.ts [playbook options]                      run a playbook (its default export)
   hostwright inventory -i INVENTORY --list | --graph [GROUP] | --host NAME
+  hostwright vault view|decrypt|encrypt|encrypt-string ...             ansible-vault files and strings
   hostwright completion bash|zsh                                     print a shell completion script
   hostwright --version | --help
 
@@ -48,6 +50,7 @@ Ad-hoc options:
       --accept-new-host-keys  trust and record keys of hosts not yet known
       --connect-timeout S   SSH connect timeout in seconds (default 10)
       --list-hosts          list the matching hosts, without connecting
+${VAULT_USAGE}
 
 Examples:
   hostwright all -i inventory.yml -m ping
@@ -56,6 +59,21 @@ Examples:
   hostwright master -i inventory.yml -b -m service -a 'name=etcd state=restarted'
 
 Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+}
+
+/** What the ad-hoc output must mask: decrypted vault values and the hosts' connection passwords. */
+function adhocSecrets(inventory: ReturnType<typeof resolveInventory>, vault: { revealed: unknown[] }): unknown[] {
+  const view = inventoryView(inventory);
+  const secrets: unknown[] = [...vault.revealed];
+  for (const host of view.hostNames()) {
+    try {
+      const c = view.connectionOf(host);
+      secrets.push(c.password, c.becomePassword);
+    } catch {
+      // A bad connection variable is reported by the run itself, naming the host.
+    }
+  }
+  return secrets;
 }
 
 /** Run the ad-hoc command line; print to `out`/`err`; return the exit code (never calls process.exit). */
@@ -82,8 +100,9 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
   if (typeof numbers === 'string') return fail(numbers);
   const { forks, connectTimeoutMs } = numbers;
   try {
-    const inventory = resolveInventory(values.inventory);
-    const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
+    const vault = await vaultFromOptions(values);
+    const inventory = resolveInventory(values.inventory, vault);
+    const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd(), vault);
     const become = values['become-user'] ? { user: values['become-user'] as string } : values.become ? true : undefined;
     const { playbook, outputs } = adhocPlaybook({ pattern, module: values.module, args: values.args, become });
     if (values['list-hosts']) {
@@ -100,7 +119,8 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
       extraVars,
       forks,
       connectTimeoutMs,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out })],
+      listeners: [adhocReporter(outputs, { json: values.json, stream: out, secrets: adhocSecrets(inventory, vault) })],
+      vault,
     });
     return result.exitCode;
   } catch (error) {

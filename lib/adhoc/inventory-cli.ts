@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { badInput } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
 import { hostVars, loadInventory, toAnsibleList, toGraph } from '../inventory/index.ts';
+import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
+import type { Vault } from '../vault/vault.ts';
 
 /** Options of `hostwright inventory` (also read by the shell completion scripts). */
 export const INVENTORY_OPTIONS = {
@@ -14,6 +16,7 @@ export const INVENTORY_OPTIONS = {
   graph: { type: 'boolean' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...VAULT_OPTIONS,
 } as const;
 
 const USAGE = `Usage: hostwright inventory -i INVENTORY (--list | --graph [GROUP] | --host NAME)
@@ -21,7 +24,8 @@ const USAGE = `Usage: hostwright inventory -i INVENTORY (--list | --graph [GROUP
   -i, --inventory FILE   inventory file (Ansible YAML/INI or JSON); repeat to merge several
       --list             every group and the merged variables of every host (ansible-inventory --list)
       --graph [GROUP]    the group tree from GROUP (default all)
-      --host NAME        the merged variables of one host`;
+      --host NAME        the merged variables of one host
+${VAULT_USAGE}`;
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -29,8 +33,19 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
 }
 
+/** Inline `!vault` values print as ansible-inventory prints them: `{"__ansible_vault": "<vault text>"}`. */
+function lockInline(value: unknown, vault: Vault): unknown {
+  if (typeof value === 'string') {
+    const text = vault.inline.get(value);
+    return text === undefined ? value : { __ansible_vault: text };
+  }
+  if (Array.isArray(value)) return value.map((v) => lockInline(v, vault));
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lockInline(v, vault)]));
+}
+
 /** Run `hostwright inventory ...`; return the exit code. */
-export function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+export async function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const fail = badInput(err);
   let values: Record<string, any>;
   let positionals: string[];
@@ -48,15 +63,17 @@ export function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: N
   if (positionals.length > (values.graph ? 1 : 0)) return fail(`unexpected ${positionals.map((p) => JSON.stringify(p)).join(' ')}\n${USAGE}`);
   if (!values.inventory?.length) return fail('no inventory given: pass one with -i');
   try {
-    const inv = loadInventory(values.inventory);
-    if (values.list) out.write(JSON.stringify(toAnsibleList(inv), null, 4) + '\n');
+    // Like ansible-inventory: inline vault values need no password to be listed (whole files do).
+    const vault = await vaultFromOptions(values, { keepLocked: true });
+    const inv = loadInventory(values.inventory, { vault });
+    if (values.list) out.write(JSON.stringify(lockInline(toAnsibleList(inv), vault), null, 4) + '\n');
     else if (values.graph) {
       const group = positionals[0] ?? 'all';
       if (!inv.groups.has(group)) return fail(`no group "${group}" in the inventory; groups: ${[...inv.groups.keys()].join(', ')}`);
       out.write(toGraph(inv, group) + '\n');
     } else {
       if (!inv.hosts.has(values.host)) return fail(`no host "${values.host}" in the inventory; hosts: ${[...inv.hosts.keys()].join(', ')}`);
-      out.write(JSON.stringify(sortKeys(hostVars(inv, values.host)), null, 4) + '\n');
+      out.write(JSON.stringify(lockInline(sortKeys(hostVars(inv, values.host)), vault), null, 4) + '\n');
     }
     return 0;
   } catch (error) {

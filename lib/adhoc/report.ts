@@ -2,7 +2,7 @@
  * Reporting an ad-hoc run: the playbook console or JSON reporter, plus what an ad-hoc user comes for —
  * the command's output under each host's line, and the ok reason (`pong`, `etcd 3.4.23 is installed`).
  */
-import type { EventListener, RunEvent } from '../engine/events.ts';
+import { Redactor, type EventListener, type RunEvent } from '../engine/events.ts';
 import { consoleReporter } from '../report/console.ts';
 import { jsonReporter } from '../report/json.ts';
 import type { AdhocOutput } from './playbook.ts';
@@ -13,8 +13,13 @@ const indent = (text: string, prefix: string) => text.split('\n').map((l) => pre
  * The listener of an ad-hoc run. Console: the playbook layout, then indented output lines. JSON: the same
  * events, with `rc`, `stdout` and `stderr` added to a host's `host-result` when its command ran.
  */
-export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options: { json?: boolean; stream: NodeJS.WritableStream }): EventListener {
+export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options: { json?: boolean; stream: NodeJS.WritableStream; secrets?: unknown[] }): EventListener {
   const stream = options.stream;
+  // The command's output does not travel in the run's events: mask the run's secrets here too.
+  const redactor = new Redactor();
+  for (const s of options.secrets ?? []) redactor.add(s);
+  const plainOutputs = outputs;
+  outputs = { get: (host: string) => redactor.deep(plainOutputs.get(host)) } as ReadonlyMap<string, AdhocOutput>;
   if (options.json) {
     const json = jsonReporter(stream);
     return (event: RunEvent) => {

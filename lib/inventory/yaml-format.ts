@@ -4,11 +4,13 @@
  * `yaml` inventory plugin. The `ansible-inventory --list` shape (`hosts`/`children` as lists,
  * `_meta.hostvars`) is accepted too, so a listing can be read back.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 import { ValidationError } from '../errors.ts';
 import { InventoryBuilder, InventoryShapeError } from './builder.ts';
 import { expandHostEntry } from './hostnames.ts';
 import { checkInventoryShape } from './schema.ts';
+import { isVaultText } from '../vault/cipher.ts';
+import { Vault } from '../vault/vault.ts';
 
 /** Finds the line of a dotted path inside the source, when the source is a text file. */
 type Locate = (path: string[]) => number | undefined;
@@ -40,9 +42,13 @@ function pyyamlBooleans(tags: Tags): Tags {
 
 /**
  * Parse text as YAML 1.1 (PyYAML's dialect: `yes`/`no` are booleans). For an inventory
- * (`inventory` true) host and group names must be strings.
+ * (`inventory` true) host and group names must be strings. A whole file encrypted with ansible-vault
+ * and inline `!vault |` values are decrypted with `vault`'s passwords (a ValidationError naming the
+ * file and line when they do not decrypt); what they held is remembered as secrets in `vault`.
  */
-export function readYaml(text: string, file: string, inventory = true): YamlRead {
+export function readYaml(text: string, file: string, inventory = true, vault: Vault = new Vault()): YamlRead {
+  const encrypted = isVaultText(text);
+  if (encrypted) text = vault.decryptFile(text, file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
@@ -50,6 +56,7 @@ export function readYaml(text: string, file: string, inventory = true): YamlRead
     const e = doc.errors[0];
     return { kind: 'error', syntax: true, error: inventoryError(file, undefined, `YAML syntax error: ${e.message.split('\n')[0]}`, lineOf(e.pos[0])) };
   }
+  decryptInline(doc, file, vault, lineOf);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { kind: 'empty' };
   if (!isMap(doc.contents)) return { kind: 'other' };
   const keyProblem = inventory ? checkKeyTypes(doc, lineOf) : undefined;
@@ -71,7 +78,19 @@ export function readYaml(text: string, file: string, inventory = true): YamlRead
     return line;
   };
   const data = doc.toJS({ maxAliasCount: 10000 }) as Record<string, unknown>;
+  if (encrypted) vault.reveal(data);
   return { kind: 'mapping', data, locate };
+}
+
+/** Replace every `!vault |` scalar by its decrypted text (Ansible's AnsibleVaultEncryptedUnicode). */
+function decryptInline(doc: Document, file: string, vault: Vault, lineOf: (o?: number) => number | undefined): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.tag !== '!vault') return;
+      node.value = vault.decryptInline(String(node.value), file, lineOf(node.range?.[0]));
+      node.tag = undefined;
+    },
+  });
 }
 
 /** Host and group names must be strings: `1234:` is refused, as Ansible refuses it. */
