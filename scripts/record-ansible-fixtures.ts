@@ -64,10 +64,13 @@ sh('ansible-vault', ['encrypt', '--vault-id', `dev@${pw('pw-dev')}`, join(vaulte
 // 3. ansible-inventory --list for every inventory under inventories/ (vault passwords for all).
 const auth = ['--vault-password-file', pw('pw-default'), '--vault-id', `dev@${pw('pw-dev')}`];
 const cases = JSON.parse(readFileSync(join(fx, 'inventories/cases.json'), 'utf8')) as { name: string; inventory: string[] }[];
-const listings: Record<string, unknown> = {};
+// Kept as printed: Python's json writes Infinity and NaN, which JSON.parse refuses.
+const out = join(fx, 'inventories/recorded');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out);
+writeFileSync(join(out, 'VERSION'), sh('ansible', ['--version']).split('\n')[0] + '\n');
 for (const c of cases) {
   const args = ['--list', ...c.inventory.flatMap((i) => ['-i', i]), ...auth];
-  listings[c.name] = JSON.parse(sh('ansible-inventory', args, join(fx, 'inventories')));
+  writeFileSync(join(out, `${c.name}.json`), sh('ansible-inventory', args, join(fx, 'inventories')));
 }
-writeFileSync(join(fx, 'inventories/ansible-list.json'), JSON.stringify({ ansible: sh('ansible', ['--version']).split('\n')[0], listings }, null, 2) + '\n');
 console.log(`recorded vault fixtures and ${cases.length} listings (${readdirSync(join(fx, 'inventories')).length} entries in inventories/)`);

@@ -33,6 +33,13 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
 }
 
+/** JSON as Python's json.dumps(indent=4) writes it: `Infinity`, `-Infinity` and `NaN` stay numbers. */
+export function pythonJson(value: unknown): string {
+  const mark = '\u0000py:';
+  const text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `${mark}${v}` : v), 4);
+  return text.replace(/"\\u0000py:(-?Infinity|NaN)"/g, '$1');
+}
+
 /** Inline `!vault` values print as ansible-inventory prints them: `{"__ansible_vault": "<vault text>"}`. */
 function lockInline(value: unknown, vault: Vault): unknown {
   if (typeof value === 'string') {
@@ -66,14 +73,14 @@ export async function inventoryMain(argv: string[], out: NodeJS.WritableStream, 
     // Like ansible-inventory: inline vault values need no password to be listed (whole files do).
     const vault = await vaultFromOptions(values, { keepLocked: true });
     const inv = loadInventory(values.inventory, { vault });
-    if (values.list) out.write(JSON.stringify(lockInline(toAnsibleList(inv), vault), null, 4) + '\n');
+    if (values.list) out.write(pythonJson(lockInline(toAnsibleList(inv), vault)) + '\n');
     else if (values.graph) {
       const group = positionals[0] ?? 'all';
       if (!inv.groups.has(group)) return fail(`no group "${group}" in the inventory; groups: ${[...inv.groups.keys()].join(', ')}`);
       out.write(toGraph(inv, group) + '\n');
     } else {
       if (!inv.hosts.has(values.host)) return fail(`no host "${values.host}" in the inventory; hosts: ${[...inv.hosts.keys()].join(', ')}`);
-      out.write(JSON.stringify(lockInline(sortKeys(hostVars(inv, values.host)), vault), null, 4) + '\n');
+      out.write(pythonJson(lockInline(sortKeys(hostVars(inv, values.host)), vault)) + '\n');
     }
     return 0;
   } catch (error) {

@@ -10,6 +10,7 @@ import { ValidationError } from '../errors.ts';
 import { InventoryBuilder } from './builder.ts';
 import { parseAddress } from './hostnames.ts';
 import { applyIni } from './ini-format.ts';
+import { applyInventoryScript, isInventoryScript } from './script-format.ts';
 import type { Inventory } from './types.ts';
 import { loadVarsFor } from './vars-files.ts';
 import { applyInventoryObject, inventoryError, readYaml } from './yaml-format.ts';
@@ -87,6 +88,8 @@ function statKind(path: string): 'file' | 'dir' | undefined {
 
 /** Parse one inventory file, choosing the format like Ansible's yaml-then-ini plugin order. */
 export function parseFile(file: string, builder: InventoryBuilder, vault: Vault = new Vault()): void {
+  // Ansible's script plugin comes before yaml and ini: an executable file is run, not read.
+  if (isInventoryScript(file)) return applyInventoryScript(file, builder);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -78,7 +78,7 @@ test('inline !vault values in YAML vars files; whole encrypted -e @file; values 
 });
 
 test('hostwright inventory --list equals ansible-inventory --list on the vaulted inventory', async () => {
-  const recorded = JSON.parse(readFileSync(join(fx, 'inventories/ansible-list.json'), 'utf8')).listings.vaulted;
+  const recorded = JSON.parse(readFileSync(join(fx, 'inventories/recorded/vaulted.json'), 'utf8'));
   const r = await hw('inventory', '-i', join(fx, 'inventories/vaulted/hosts.yml'), '--list', '--vault-password-file', pw('pw-default'), '--vault-id', `dev@${pw('pw-dev')}`);
   assert.is(r.err, '');
   assert.equal(JSON.parse(r.out), recorded);
