@@ -14,6 +14,7 @@ import { jsonReporter } from './report/json.ts';
 import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from './run.ts';
 import { taskLabel } from './engine/run-task.ts';
 import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from './vault/options.ts';
+import { applyAnsibleConfig, type ConfigForRun } from './config/apply.ts';
 
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
 export const EXIT_BAD_INPUT = 5;
@@ -111,6 +112,14 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     say(usage(playbook.name));
     return 0;
   }
+  // ansible.cfg / ANSIBLE_* fill what the command line left unset.
+  let cfg: ConfigForRun;
+  try {
+    cfg = await applyAnsibleConfig(values, err);
+  } catch (error) {
+    if (error instanceof HostwrightError) return fail(error.message);
+    throw error;
+  }
   if (!values.inventory?.length) {
     return fail(`no inventory given. Pass one with -i, for example:\n  node playbooks/cluster.ts -i inventory/cluster.yml\nhostwright never guesses host addresses.`);
   }
@@ -121,7 +130,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   let extraVars: Record<string, unknown>;
   let vault;
   try {
-    vault = await vaultFromOptions(values);
+    vault = await vaultFromOptions(values, { config: cfg.vault, env: {} });
     inventory = resolveInventory(values.inventory, vault);
     extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd(), vault);
   } catch (error) {
@@ -168,6 +177,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
       connectTimeoutMs,
       listeners,
       vault,
+      connectionDefaults: cfg.connectionDefaults,
     });
   } catch (error) {
     // Bad input found before any host was touched (typed variables, unknown handlers).

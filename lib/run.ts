@@ -27,7 +27,12 @@ export interface RunPlaybookOptions extends Omit<RunOptions, 'inventory' | 'tran
   transportFactory?: TransportFactory;
   /** Vault passwords for encrypted inventory and vars files; what they decrypt is masked in every event. */
   vault?: Vault;
+  /** Connection settings for hosts whose variables do not set them (ansible.cfg `remote_user`, `become`, ...). */
+  connectionDefaults?: ConnectionDefaults;
 }
+
+/** Run-wide connection defaults: used only where no inventory variable sets the same thing. */
+export type ConnectionDefaults = Partial<Pick<ConnectionSettings, 'user' | 'keyFile' | 'become' | 'becomeUser' | 'becomePassword'>>;
 
 /** The result of {@link run}: exit code, recap, statistics, and the events when collected. */
 export interface RunPlaybookResult extends RunResult {
@@ -42,8 +47,8 @@ export function resolveInventory(source: RunPlaybookOptions['inventory'], vault?
   return inventoryFromObject(source, 'inventory object');
 }
 
-/** The engine's view of a loaded inventory. */
-export function inventoryView(inv: Inventory): InventoryView {
+/** The engine's view of a loaded inventory; `defaults` fill connection settings no variable sets. */
+export function inventoryView(inv: Inventory, defaults: ConnectionDefaults = {}): InventoryView {
   const varsCache = new Map<string, Record<string, unknown>>();
   const varsOf = (host: string) => {
     let v = varsCache.get(host);
@@ -62,21 +67,25 @@ export function inventoryView(inv: Inventory): InventoryView {
     },
     groupNamesOf: (host) => groupNames(inv, host).filter((g) => g !== 'ungrouped'),
     connectionOf: (host): ConnectionSettings => {
-      return connectionVars(varsOf(host), host);
+      const settings = connectionVars(varsOf(host), host);
+      for (const [k, v] of Object.entries(defaults)) {
+        if (v !== undefined && (settings as unknown as Record<string, unknown>)[k] === undefined) (settings as unknown as Record<string, unknown>)[k] = v;
+      }
+      return settings;
     },
   };
 }
 
 /** Run a playbook against an inventory and return the results. */
 export async function run(playbook: Playbook, options: RunPlaybookOptions): Promise<RunPlaybookResult> {
-  const view = inventoryView(resolveInventory(options.inventory, options.vault));
+  const view = inventoryView(resolveInventory(options.inventory, options.vault), options.connectionDefaults);
   const events: RunEvent[] = [];
   const listeners = [...(options.listeners ?? [])];
   if (options.collectEvents) listeners.push((e) => events.push(e));
   const factory: TransportFactory =
     options.transportFactory ??
     ((host, settings) => createTransport(host, settings, { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys, connectTimeoutMs: options.connectTimeoutMs }));
-  const { inventory: _inventory, knownHostsFile: _k, acceptNewHostKeys: _a, connectTimeoutMs: _c, collectEvents: _e, vault, ...engineOptions } = options;
+  const { inventory: _inventory, knownHostsFile: _k, acceptNewHostKeys: _a, connectTimeoutMs: _c, collectEvents: _e, vault, connectionDefaults: _d, ...engineOptions } = options;
   // Values decrypted from vault files are secrets, like connection passwords.
   const secrets = [...(options.secrets ?? []), ...(vault?.revealed ?? [])];
   const result = await runPlaybook(playbook, { ...engineOptions, secrets, inventory: view, transportFactory: factory, listeners });

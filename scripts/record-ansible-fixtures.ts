@@ -73,4 +73,12 @@ for (const c of cases) {
   const args = ['--list', ...c.inventory.flatMap((i) => ['-i', i]), ...auth];
   writeFileSync(join(out, `${c.name}.json`), sh('ansible-inventory', args, join(fx, 'inventories')));
 }
+// 4. What Ansible reads from an ansible.cfg, alone and with ANSIBLE_* variables over it (paths relative to the fixture).
+const cfgDir = join(fx, 'config');
+const dump = (extra: Record<string, string>) =>
+  execFileSync('ansible-config', ['dump', '--only-changed'], { cwd: cfgDir, env: { ...env, ANSIBLE_CONFIG: join(cfgDir, 'ansible.cfg'), ...extra }, encoding: 'utf8' })
+    .split(fx.replace(/\/$/, '') + '/').join('<FIXTURES>/');
+writeFileSync(join(cfgDir, 'dump.txt'), dump({}));
+writeFileSync(join(cfgDir, 'dump-env.txt'), dump({ ANSIBLE_FORKS: '9', ANSIBLE_REMOTE_USER: 'envuser', ANSIBLE_BECOME: 'false', ANSIBLE_INVENTORY: 'a.yml,b.yml' }));
+
 console.log(`recorded vault fixtures and ${cases.length} listings (${readdirSync(join(fx, 'inventories')).length} entries in inventories/)`);

@@ -11,6 +11,7 @@ import { MODULE_ALIASES, MODULES } from './modules.ts';
 import { adhocPlaybook } from './playbook.ts';
 import { adhocReporter } from './report.ts';
 import { VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
+import { applyAnsibleConfig } from '../config/apply.ts';
 
 /** The ad-hoc command's options (also read by the shell completion scripts). */
 export const ADHOC_OPTIONS = {
@@ -95,12 +96,14 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
     return fail(positionals.length ? `one host pattern expected, got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a pattern with spaces)` : 'no host pattern given, e.g. hostwright all -i inventory.yml -m ping\nSee hostwright --help.');
   }
   const pattern = positionals[0];
-  if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
-  const numbers = numericOptions(values);
-  if (typeof numbers === 'string') return fail(numbers);
-  const { forks, connectTimeoutMs } = numbers;
   try {
-    const vault = await vaultFromOptions(values);
+    // ansible.cfg / ANSIBLE_* fill what the command line left unset.
+    const cfg = await applyAnsibleConfig(values, err);
+    if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
+    const numbers = numericOptions(values);
+    if (typeof numbers === 'string') return fail(numbers);
+    const { forks, connectTimeoutMs } = numbers;
+    const vault = await vaultFromOptions(values, { config: cfg.vault, env: {} });
     const inventory = resolveInventory(values.inventory, vault);
     const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd(), vault);
     const become = values['become-user'] ? { user: values['become-user'] as string } : values.become ? true : undefined;
@@ -119,8 +122,9 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
       extraVars,
       forks,
       connectTimeoutMs,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out, secrets: adhocSecrets(inventory, vault) })],
+      listeners: [adhocReporter(outputs, { json: values.json, stream: out, secrets: [...adhocSecrets(inventory, vault), cfg.connectionDefaults.becomePassword] })],
       vault,
+      connectionDefaults: cfg.connectionDefaults,
     });
     return result.exitCode;
   } catch (error) {

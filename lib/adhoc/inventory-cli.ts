@@ -8,6 +8,7 @@ import { HostwrightError } from '../errors.ts';
 import { hostVars, loadInventory, toAnsibleList, toGraph } from '../inventory/index.ts';
 import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
 import type { Vault } from '../vault/vault.ts';
+import { loadAnsibleConfig } from '../config/ansible-cfg.ts';
 
 /** Options of `hostwright inventory` (also read by the shell completion scripts). */
 export const INVENTORY_OPTIONS = {
@@ -68,10 +69,15 @@ export async function inventoryMain(argv: string[], out: NodeJS.WritableStream, 
   const modes = ['list', 'graph', 'host'].filter((m) => values[m] !== undefined);
   if (modes.length !== 1) return fail(`give exactly one of --list, --graph, --host\n${USAGE}`);
   if (positionals.length > (values.graph ? 1 : 0)) return fail(`unexpected ${positionals.map((p) => JSON.stringify(p)).join(' ')}\n${USAGE}`);
-  if (!values.inventory?.length) return fail('no inventory given: pass one with -i');
   try {
+    // ansible.cfg / ANSIBLE_* give the inventory and vault passwords when the command line does not.
+    const config = loadAnsibleConfig();
+    if (config.file) err.write(`Using ${config.file} as config file\n`);
+    if (!values.inventory?.length && config.settings.inventory?.length) values.inventory = config.settings.inventory;
+    if (!values.inventory?.length) return fail('no inventory given: pass one with -i');
+    const vaultConfig = { identityList: config.settings.vaultIdentityList, passwordFile: config.settings.vaultPasswordFile };
     // Like ansible-inventory: inline vault values need no password to be listed (whole files do).
-    const vault = await vaultFromOptions(values, { keepLocked: true });
+    const vault = await vaultFromOptions(values, { keepLocked: true, config: vaultConfig, env: {} });
     const inv = loadInventory(values.inventory, { vault });
     if (values.list) out.write(pythonJson(lockInline(toAnsibleList(inv), vault)) + '\n');
     else if (values.graph) {

@@ -10,6 +10,7 @@ import { inventoryMain } from './inventory-cli.ts';
 import { runPlaybookMain } from './run-cli.ts';
 import { packageVersion } from './version.ts';
 import { vaultMain } from '../vault/cli.ts';
+import { findAnsibleConfig } from '../config/ansible-cfg.ts';
 
 /** Run the `hostwright` command line; print to `out`/`err`; return the exit code. */
 export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -20,7 +21,7 @@ export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream 
       return EXIT_BAD_INPUT;
     case '--version':
     case '-V':
-      out.write(`hostwright ${packageVersion()} (node ${process.versions.node})\n`);
+      out.write(`hostwright ${packageVersion()} (node ${process.versions.node})\n  config file = ${findAnsibleConfig()?.file ?? 'None'}\n`);
       return 0;
     case '--help':
     case '-h':
