@@ -21,6 +21,9 @@ import { decryptBody, encryptVault, parseEnvelope } from '../../lib/vault/cipher
 import { vaultSources } from '../../lib/vault/options.ts';
 import { loadVaultSecrets, splitVaultId } from '../../lib/vault/secrets.ts';
 import { Vault } from '../../lib/vault/vault.ts';
+import { runCli } from '../../lib/cli.ts';
+import { definePlaybook } from '../../lib/play/define.ts';
+import { shell } from '../../lib/tasks/command.ts';
 
 const fx = new URL('../fixtures/ansible/', import.meta.url).pathname;
 const vdir = join(fx, 'vault');
@@ -131,6 +134,23 @@ test('decrypted values are masked in run output like inventory passwords', async
   assert.is(r.code, 0, r.err + r.out);
   assert.match(r.out, /token=\*\*\*\*\*\*\*\* key=\*\*\*\*\*\*\*\*/);
   assert.not.match(r.out, /dev-token-42|key-from-whole-file/);
+});
+
+test('a playbook run: vaulted -e @file and inventory values masked in JSON events; a wrong password stops before connecting', async () => {
+  const pb = definePlaybook({ name: 'v', plays: [{ name: 'p', hosts: 'web2', tasks: [shell({ cmd: 'echo inline=dev-token-42 extra=S3cr3t-from-vault' }, 'show')] }] });
+  let out = '';
+  let err = '';
+  const sink = { write: (s: string) => ((out += s), true) } as any;
+  const esink = { write: (s: string) => ((err += s), true) } as any;
+  const inv = join(fx, 'inventories/vaulted/hosts.yml');
+  const auth = ['--vault-password-file', pw('pw-default'), '--vault-id', `dev@${pw('pw-dev')}`];
+  assert.is(await runCli(pb, ['-i', inv, ...auth, '-e', `@${pw('ansible-1.1.vault')}`, '--json'], sink, esink), 0, err);
+  assert.match(out, /inline=\*{8} extra=\*{8}/);
+  assert.not.match(out, /dev-token-42|S3cr3t-from-vault/);
+  out = '';
+  assert.is(await runCli(pb, ['-i', inv, '--vault-password-file', pw('pw-dev'), '--json'], sink, esink), 5);
+  assert.is(out, '', 'no event: nothing was started');
+  assert.match(err, /wrong vault password/);
 });
 
 test('hostwright vault view / decrypt / encrypt / encrypt-string', async () => {
