@@ -33,6 +33,7 @@ export const RUN_OPTIONS = {
   'connect-timeout': { type: 'string' },
   'list-hosts': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  'ssh-config': { type: 'string', short: 'F' },
   ...VAULT_OPTIONS,
 } as const;
 
@@ -61,6 +62,7 @@ export function usage(name = 'playbook.ts'): string {
       --connect-timeout S   SSH connect timeout in seconds (default 10)
       --list-hosts          list the hosts each play would run on, without connecting
       --list-tasks          list the tasks of each play, without connecting
+  -F, --ssh-config FILE     OpenSSH client config (default ~/.ssh/config): HostName, User, Port, IdentityFile, ProxyJump...
 ${VAULT_USAGE}
   -h, --help                this help
 
@@ -91,8 +93,8 @@ export function badInput(err: NodeJS.WritableStream): (text: string) => number {
 }
 
 /** The run options every command line maps the same way (check, diff, limit, SSH settings). */
-export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys'> {
-  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'] };
+export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys' | 'sshConfigFile'> {
+  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'], sshConfigFile: values['ssh-config'] };
 }
 
 const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);

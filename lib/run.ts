@@ -10,6 +10,8 @@ import { connectionVars, groupNames, groupsMap, hostVarLayers, hostVars, invento
 import type { Playbook } from './play/define.ts';
 import { createTransport } from './transport/index.ts';
 import type { Vault } from './vault/vault.ts';
+import { JumpPool } from './transport/jump.ts';
+import { jumpFromSshArgs, loadSshConfig } from './transport/ssh-config.ts';
 
 /** Options of {@link run}: the engine's options, with inventories from files or objects and SSH settings. */
 export interface RunPlaybookOptions extends Omit<RunOptions, 'inventory' | 'transportFactory'> {
@@ -29,6 +31,8 @@ export interface RunPlaybookOptions extends Omit<RunOptions, 'inventory' | 'tran
   vault?: Vault;
   /** Connection settings for hosts whose variables do not set them (ansible.cfg `remote_user`, `become`, ...). */
   connectionDefaults?: ConnectionDefaults;
+  /** OpenSSH client config applied to SSH hosts: a file, or false for none. Default `~/.ssh/config` when it exists. */
+  sshConfigFile?: string | false;
 }
 
 /** Run-wide connection defaults: used only where no inventory variable sets the same thing. */
@@ -67,7 +71,14 @@ export function inventoryView(inv: Inventory, defaults: ConnectionDefaults = {})
     },
     groupNamesOf: (host) => groupNames(inv, host).filter((g) => g !== 'ungrouped'),
     connectionOf: (host): ConnectionSettings => {
-      const settings = connectionVars(varsOf(host), host);
+      const vars = varsOf(host);
+      const settings = connectionVars(vars, host);
+      // Bastions given as OpenSSH arguments, as Ansible passes them to ssh.
+      for (const variable of ['ansible_ssh_extra_args', 'ansible_ssh_common_args']) {
+        const args = vars[variable];
+        const jump = typeof args === 'string' ? jumpFromSshArgs(args, host, variable) : undefined;
+        if (jump && settings.proxyJump === undefined) settings.proxyJump = jump;
+      }
       for (const [k, v] of Object.entries(defaults)) {
         if (v !== undefined && (settings as unknown as Record<string, unknown>)[k] === undefined) (settings as unknown as Record<string, unknown>)[k] = v;
       }
@@ -82,12 +93,19 @@ export async function run(playbook: Playbook, options: RunPlaybookOptions): Prom
   const events: RunEvent[] = [];
   const listeners = [...(options.listeners ?? [])];
   if (options.collectEvents) listeners.push((e) => events.push(e));
+  const jumps = new JumpPool();
+  const sshConfig = options.sshConfigFile === false ? undefined : loadSshConfig(options.sshConfigFile);
   const factory: TransportFactory =
     options.transportFactory ??
-    ((host, settings) => createTransport(host, settings, { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys, connectTimeoutMs: options.connectTimeoutMs }));
-  const { inventory: _inventory, knownHostsFile: _k, acceptNewHostKeys: _a, connectTimeoutMs: _c, collectEvents: _e, vault, connectionDefaults: _d, ...engineOptions } = options;
+    ((host, settings) => createTransport(host, settings, { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys, connectTimeoutMs: options.connectTimeoutMs, sshConfig, jumps }));
+  const { inventory: _inventory, knownHostsFile: _k, acceptNewHostKeys: _a, connectTimeoutMs: _c, collectEvents: _e, vault, connectionDefaults: _d, sshConfigFile: _s, ...engineOptions } = options;
   // Values decrypted from vault files are secrets, like connection passwords.
   const secrets = [...(options.secrets ?? []), ...(vault?.revealed ?? [])];
-  const result = await runPlaybook(playbook, { ...engineOptions, secrets, inventory: view, transportFactory: factory, listeners });
+  let result;
+  try {
+    result = await runPlaybook(playbook, { ...engineOptions, secrets, inventory: view, transportFactory: factory, listeners });
+  } finally {
+    await jumps.closeAll();
+  }
   return { ...result, events };
 }

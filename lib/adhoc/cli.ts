@@ -51,6 +51,7 @@ Ad-hoc options:
       --accept-new-host-keys  trust and record keys of hosts not yet known
       --connect-timeout S   SSH connect timeout in seconds (default 10)
       --list-hosts          list the matching hosts, without connecting
+  -F, --ssh-config FILE     OpenSSH client config (default ~/.ssh/config)
 ${VAULT_USAGE}
 
 Examples:
