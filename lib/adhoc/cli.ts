@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS, badInput, numericOptions, sharedRunOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
+import { Redactor } from '../engine/events.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';
@@ -94,13 +95,16 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
       for (const h of hosts) say(`    ${h}`);
       return 0;
     }
+    // The command's output is printed beside the events: the run's redactor masks it too.
+    const redactor = new Redactor();
     const result = await run(playbook, {
       ...sharedRunOptions(values),
       inventory,
       extraVars,
       forks,
       connectTimeoutMs,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out })],
+      redactor,
+      listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) })],
     });
     return result.exitCode;
   } catch (error) {
