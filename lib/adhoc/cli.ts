@@ -78,6 +78,7 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
     return fail(positionals.length ? `one host pattern expected, got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a pattern with spaces)` : 'no host pattern given, e.g. hostwright all -i inventory.yml -m ping\nSee hostwright --help.');
   }
   const pattern = positionals[0];
+  if (pattern.trim() === '') return fail('the host pattern is empty; use "all" for every host');
   if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);

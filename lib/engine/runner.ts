@@ -19,6 +19,7 @@ export { playSteps, tagsSelect, type Step } from './play-plan.ts';
 import { UnreachableError, ValidationError } from '../errors.ts';
 import { factsProbe } from './facts.ts';
 import { secretVarValues, sensitiveArgValues } from './secrets.ts';
+import { checkTaskFiles } from './preflight-files.ts';
 
 /** Options of a run (the command line maps onto these). */
 export interface RunOptions {
@@ -173,7 +174,8 @@ function allTasksOf(play: Play): Task[] {
 }
 
 /**
- * Checks made before any host is touched: every role's typed variables on every host it will run on
+ * Checks made before any host is touched: every template compiles and every `src` is a readable file,
+ * every role's typed variables on every host it will run on
  * (converting `-e` strings to the declared types), and every notified handler exists.
  * Throws a ValidationError naming the host, role, variable and its source, or the task and handler.
  */
@@ -182,6 +184,8 @@ function preflight(run: RunContext, playbook: Playbook, limited: Set<string> | u
     const hosts = run.inventory.select(play.hosts).filter((h) => !limited || limited.has(h));
     const handlerNames = new Set([...(play.roles ?? []).flatMap((r) => r.handlers), ...(play.handlers ?? [])].flatMap((h) => [h.name, ...h.listen]));
     const allTasks = allTasksOf(play);
+    for (const role of play.roles ?? []) for (const task of [...role.tasks, ...role.handlers.flatMap((h) => h.tasks)]) checkTaskFiles(task, role.templatesDir);
+    for (const task of [...(play.tasks ?? []), ...(play.handlers ?? []).flatMap((h) => h.tasks)]) checkTaskFiles(task, undefined);
     for (const task of allTasks) {
       const notify = task.options.notify === undefined ? [] : Array.isArray(task.options.notify) ? task.options.notify : [task.options.notify];
       const missing = notify.find((n) => !handlerNames.has(n));
