@@ -107,4 +107,17 @@ test('non-UTF-8 argv is refused (exit 5), not rewritten to U+FFFD; nothing opene
   assert.is(accepted - before, 0);
 });
 
+test('--diff of a 10 MB new content is bounded like old content (a note, not 10 MB of diff)', async () => {
+  const big = put('big.txt', 'A line of text that repeats.\n'.repeat(360_000));
+  const localInv = put('local.yml', 'all:\n  hosts:\n    here:\n      ansible_connection: local\n');
+  const target = join(dir, 'big-target.txt');
+  for (const json of [[], ['--json']]) {
+    out = err = '';
+    const code = await hostwrightMain(['all', '-i', localInv, '-m', 'file', '-a', `path=${target} src=${big}`, '--check', '--diff', ...json], sink((s) => (out += s)), sink((s) => (err += s)));
+    assert.is(code, 0, err);
+    assert.match(out, /big-target\.txt: content differs \(0 → 10440000 bytes\); new content too large for a diff/);
+    assert.ok(out.length < 20_000, `output is ${out.length} bytes`);
+  }
+});
+
 test.run();
