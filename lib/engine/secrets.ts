@@ -38,8 +38,10 @@ export function sensitiveArgValues(args: unknown): unknown[] {
   const out: unknown[] = [];
   for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
     if (NOT_SECRET.has(k) || typeof v === 'boolean') continue;
-    // An argv's first word is the program (`mysql`), not a secret; the rest may be (`-pS3cret`).
-    if (k === 'cmd' && Array.isArray(v)) out.push(...v.slice(1));
+    // An argv's first word is the program (`mysql`), not a secret; nor are option names (`--batch`) and short
+    // plain words (`-u root`): masking those would blank later output. A word with digits or symbols
+    // (`-pS3cret`) or a long one may be a secret.
+    if (k === 'cmd' && Array.isArray(v)) out.push(...v.slice(1).filter((w) => typeof w !== 'string' || (!/^--?[A-Za-z][A-Za-z-]*$/.test(w) && (w.length >= 6 || /[^A-Za-z]/.test(w)))));
     else out.push(v);
   }
   return out;

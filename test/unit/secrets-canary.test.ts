@@ -14,7 +14,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { userInfo } from 'node:os';
 import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { command, shell } from '../../lib/tasks/command.ts';
+import { file } from '../../lib/tasks/file.ts';
+import { localInventory, runTasks } from '../support/run.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const lib = JSON.stringify(join(root, 'lib/index.ts'));
@@ -135,6 +139,22 @@ test('ad-hoc: output echoing inventory and -e passwords is masked on the console
   const failing = await hw('all', '-i', inv, ...extra, '-m', 'shell', '-a', 'echo K9becomePass >&2; exit 4');
   assert.is(failing.code, 2);
   clean('ad-hoc failing', failing);
+});
+
+test('not over-masked: a sensitive task\'s path, owner, mode, program and option names stay readable later', async () => {
+  const user = userInfo().username;
+  const path = join(dir, 'creds');
+  const r = await runTasks(
+    [
+      file({ path, content: 'K9tplSecret\n', owner: user, mode: '0640' }, { sensitive: true }),
+      command({ cmd: ['echo', '-n', 'root', '--batch', '-pK9argSecret'] }, { sensitive: true }),
+      shell({ cmd: `echo root; echo 0640 ${user} ${path} --batch -n echo K9tplSecret -pK9argSecret` }, { name: 'later' }),
+    ],
+    { inventory: localInventory(['here']), diff: true },
+  );
+  assert.is(r.exitCode, 0);
+  const later = JSON.stringify(r.events.filter((e) => e.event === 'host-result' && e.task === 'later'));
+  assert.ok(later.includes(`echo root; echo 0640 ${user} ${path} --batch -n echo ******** ********`), later);
 });
 
 test('-e ansible_connection=local wins over the inventory (Ansible precedence for connection variables)', async () => {
