@@ -86,6 +86,8 @@ async function runAll(files: string[], parallel: number, env: NodeJS.ProcessEnv)
       const mark = result.failed ? 'FAIL' : 'ok  ';
       console.log(`${mark} ${relative(root, file)}  (${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}, ${(result.ms / 1000).toFixed(1)}s)`);
       if (result.failed) console.log(result.output.split('\n').map((l) => '     | ' + l).join('\n'));
+      // Whether the shared conformance corpus ran is shown even for a passing file: never silent.
+      else for (const l of result.output.match(/shared conformance corpus[^\n]*/g) ?? []) console.log(`     ${l}`);
       results.push(result);
     }
   }
