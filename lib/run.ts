@@ -51,8 +51,12 @@ export function resolveInventory(source: RunPlaybookOptions['inventory'], vault?
   return inventoryFromObject(source, 'inventory object');
 }
 
-/** The engine's view of a loaded inventory; `defaults` fill connection settings no variable sets. */
-export function inventoryView(inv: Inventory, defaults: ConnectionDefaults = {}): InventoryView {
+/**
+ * The engine's view of a loaded inventory. `extraVars` (`-e`) override the inventory's connection
+ * variables, as in Ansible (`-e ansible_connection=local`, `-e ansible_become_password=...`); `defaults`
+ * (ansible.cfg) fill connection settings no variable sets.
+ */
+export function inventoryView(inv: Inventory, extraVars: Record<string, unknown> = {}, defaults: ConnectionDefaults = {}): InventoryView {
   const varsCache = new Map<string, Record<string, unknown>>();
   const varsOf = (host: string) => {
     let v = varsCache.get(host);
@@ -71,7 +75,7 @@ export function inventoryView(inv: Inventory, defaults: ConnectionDefaults = {})
     },
     groupNamesOf: (host) => groupNames(inv, host).filter((g) => g !== 'ungrouped'),
     connectionOf: (host): ConnectionSettings => {
-      const vars = varsOf(host);
+      const vars = { ...varsOf(host), ...extraVars };
       const settings = connectionVars(vars, host);
       // Bastions given as OpenSSH arguments, as Ansible passes them to ssh.
       for (const variable of ['ansible_ssh_extra_args', 'ansible_ssh_common_args']) {
@@ -89,7 +93,7 @@ export function inventoryView(inv: Inventory, defaults: ConnectionDefaults = {})
 
 /** Run a playbook against an inventory and return the results. */
 export async function run(playbook: Playbook, options: RunPlaybookOptions): Promise<RunPlaybookResult> {
-  const view = inventoryView(resolveInventory(options.inventory, options.vault), options.connectionDefaults);
+  const view = inventoryView(resolveInventory(options.inventory, options.vault), options.extraVars, options.connectionDefaults);
   const events: RunEvent[] = [];
   const listeners = [...(options.listeners ?? [])];
   if (options.collectEvents) listeners.push((e) => events.push(e));

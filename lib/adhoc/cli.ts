@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS, badInput, numericOptions, sharedRunOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
+import { Redactor } from '../engine/events.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';
@@ -63,21 +64,6 @@ Examples:
 Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
 }
 
-/** What the ad-hoc output must mask: decrypted vault values and the hosts' connection passwords. */
-function adhocSecrets(inventory: ReturnType<typeof resolveInventory>, vault: { revealed: unknown[] }): unknown[] {
-  const view = inventoryView(inventory);
-  const secrets: unknown[] = [...vault.revealed];
-  for (const host of view.hostNames()) {
-    try {
-      const c = view.connectionOf(host);
-      secrets.push(c.password, c.becomePassword);
-    } catch {
-      // A bad connection variable is reported by the run itself, naming the host.
-    }
-  }
-  return secrets;
-}
-
 /** Run the ad-hoc command line; print to `out`/`err`; return the exit code (never calls process.exit). */
 export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const say = (text: string) => out.write(text + '\n');
@@ -97,6 +83,7 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
     return fail(positionals.length ? `one host pattern expected, got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a pattern with spaces)` : 'no host pattern given, e.g. hostwright all -i inventory.yml -m ping\nSee hostwright --help.');
   }
   const pattern = positionals[0];
+  if (pattern.trim() === '') return fail('the host pattern is empty; use "all" for every host');
   try {
     // ansible.cfg / ANSIBLE_* fill what the command line left unset.
     const cfg = await applyAnsibleConfig(values, err);
@@ -117,13 +104,16 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
       for (const h of hosts) say(`    ${h}`);
       return 0;
     }
+    // The command's output is printed beside the events: the run's redactor masks it too.
+    const redactor = new Redactor();
     const result = await run(playbook, {
       ...sharedRunOptions(values),
       inventory,
       extraVars,
       forks,
       connectTimeoutMs,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out, secrets: [...adhocSecrets(inventory, vault), cfg.connectionDefaults.becomePassword] })],
+      redactor,
+      listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) })],
       vault,
       connectionDefaults: cfg.connectionDefaults,
     });

@@ -2,7 +2,7 @@
  * Reporting an ad-hoc run: the playbook console or JSON reporter, plus what an ad-hoc user comes for —
  * the command's output under each host's line, and the ok reason (`pong`, `etcd 3.4.23 is installed`).
  */
-import { Redactor, type EventListener, type RunEvent } from '../engine/events.ts';
+import type { EventListener, RunEvent } from '../engine/events.ts';
 import { consoleReporter } from '../report/console.ts';
 import { jsonReporter } from '../report/json.ts';
 import type { AdhocOutput } from './playbook.ts';
@@ -12,18 +12,17 @@ const indent = (text: string, prefix: string) => text.split('\n').map((l) => pre
 /**
  * The listener of an ad-hoc run. Console: the playbook layout, then indented output lines. JSON: the same
  * events, with `rc`, `stdout` and `stderr` added to a host's `host-result` when its command ran.
+ * `redact` masks secrets in that output (the events themselves come redacted from the engine).
  */
-export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options: { json?: boolean; stream: NodeJS.WritableStream; secrets?: unknown[] }): EventListener {
+export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options: { json?: boolean; stream: NodeJS.WritableStream; redact?: (text: string) => string }): EventListener {
   const stream = options.stream;
-  // The command's output does not travel in the run's events: mask the run's secrets here too.
-  const redactor = new Redactor();
-  for (const s of options.secrets ?? []) redactor.add(s);
-  const plainOutputs = outputs;
-  outputs = { get: (host: string) => redactor.deep(plainOutputs.get(host)) } as ReadonlyMap<string, AdhocOutput>;
+  const redact = options.redact ?? ((text: string) => text);
+  const masked = (o: AdhocOutput | undefined): AdhocOutput | undefined =>
+    o && { rc: o.rc, ...(o.stdout !== undefined ? { stdout: redact(o.stdout) } : {}), ...(o.stderr !== undefined ? { stderr: redact(o.stderr) } : {}) };
   if (options.json) {
     const json = jsonReporter(stream);
     return (event: RunEvent) => {
-      const output = event.event === 'host-result' && event.status !== 'failed' ? outputs.get(event.host) : undefined;
+      const output = event.event === 'host-result' && event.status !== 'failed' ? masked(outputs.get(event.host)) : undefined;
       json(output ? ({ ...event, ...output } as RunEvent) : event);
     };
   }
@@ -31,7 +30,7 @@ export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options
   return (event: RunEvent) => {
     console(event);
     if (event.event !== 'host-result' || event.status === 'failed' || event.status === 'unreachable') return;
-    const output = outputs.get(event.host);
+    const output = masked(outputs.get(event.host));
     const lines: string[] = [];
     if (output) {
       lines.push(`    rc=${output.rc ?? 0} >>`);

@@ -107,7 +107,7 @@ test('connection settings: remote_user, key, become as defaults under inventory 
   const sink = new Writable({ write(_c, _e, done) { done(); } });
   const applied = await applyAnsibleConfig({}, sink, { lookup: { env: { ANSIBLE_CONFIG: cfg }, home: '/home/me' } });
   assert.equal(applied.connectionDefaults, { user: 'deploy', keyFile: '/home/me/k', become: true, becomeUser: 'app' });
-  const view = inventoryView(inventoryFromObject({ all: { hosts: { a: null, b: { ansible_user: 'root', ansible_become: false } } } }), applied.connectionDefaults);
+  const view = inventoryView(inventoryFromObject({ all: { hosts: { a: null, b: { ansible_user: "root", ansible_become: false } } } }), {}, applied.connectionDefaults);
   assert.equal(view.connectionOf('a'), { address: 'a', port: 22, connection: 'ssh', local: false, user: 'deploy', keyFile: '/home/me/k', become: true, becomeUser: 'app' });
   assert.is(view.connectionOf('b').user, 'root', 'an inventory variable beats remote_user');
   assert.is(view.connectionOf('b').become, false);
