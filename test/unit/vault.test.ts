@@ -180,6 +180,19 @@ test('hostwright vault view / decrypt / encrypt / encrypt-string', async () => {
   assert.is(r.code, 5);
 });
 
+test('--ask-vault-pass prompts on the terminal without echo; without a terminal it is refused (exit 5)', () => {
+  const bin = new URL('../../lib/bin.ts', import.meta.url).pathname;
+  const cmd = `${process.execPath} ${bin} vault view --ask-vault-pass ${pw('ansible-1.1.vault')}`;
+  // `script` gives the command a pseudo-terminal; the password is typed into it after the prompt.
+  const typed = spawnSync('sh', ['-c', `(sleep 1; printf 'hw-vault-pass-1\\n') | script -qec "${cmd}" /dev/null`], { encoding: 'utf8', timeout: 30000 });
+  assert.match(typed.stdout, /^Vault password: \r?\n/);
+  assert.match(typed.stdout, /S3cr3t-from-vault/);
+  assert.not.match(typed.stdout, /hw-vault-pass-1/, 'the typed password is not echoed');
+  const batch = spawnSync('setsid', ['-w', process.execPath, bin, 'vault', 'view', '--ask-vault-pass', pw('ansible-1.1.vault')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.is(batch.status, 5);
+  assert.match(batch.stderr, /--ask-vault-pass: a vault password prompt needs a terminal/);
+});
+
 test('live: ansible-vault reads what hostwright writes, and the reverse', () => {
   if (!hasAnsibleVault) {
     // Without Ansible the recorded fixtures above carry the comparison; nothing live to check.
