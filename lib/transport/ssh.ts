@@ -18,6 +18,7 @@ import type { KnownHostEntry } from './known-hosts.ts';
 import { putWithCat } from './put.ts';
 import type { PutOptions } from './put.ts';
 import { authMethods, describeConnectError, loadSsh2 } from './ssh-auth.ts';
+import { keyPassphrase } from './key-passphrase.ts';
 import type { ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
 
 /** How to reach and authenticate to one host over SSH. */
@@ -127,7 +128,9 @@ export class SshTransport implements Transport {
     const agent = o.agent === undefined ? process.env.SSH_AUTH_SOCK : o.agent;
     const timeoutMs = o.connectTimeoutMs ?? 10_000;
     const ssh2 = await loadSsh2();
-    const { methods, tried } = authMethods(ssh2, this.name, { user: o.user, keyFile: o.keyFile, passphrase: o.passphrase, password: o.password, agent: agent || false });
+    // An encrypted key file: its passphrase is asked on the terminal (once per file), as ssh asks it.
+    const passphrase = o.passphrase ?? (o.keyFile ? await keyPassphrase(this.name, o.keyFile) : undefined);
+    const { methods, tried } = authMethods(ssh2, this.name, { user: o.user, keyFile: o.keyFile, passphrase, password: o.password, agent: agent || false });
     // Through a bastion: the tunnel replaces the TCP connection (its failure names the bastion).
     const sock = o.via ? await o.via.forward(o.address, o.port) : undefined;
     const client = new ssh2.Client();
