@@ -125,7 +125,7 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
       return planEdit(args.path, state, edit(current, args), ctx, args);
     },
     async apply(args: any, plan, host) {
-      const command = atomicWriteCommand(args.path, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
+      const command = atomicWriteCommand(args.path, { content: plan.data!.content, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
       const r = await host.exec(`mkdir -p -- "$(dirname -- ${quote(args.path)})" && {\n${command}\n}`, { stdin: plan.data!.content });
       if (r.code !== 0) throw new TaskFailedError(`${host.name}: ${name} ${args.path}: ${tail(r.stderr || r.stdout)}`, { host: host.name, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
       const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];

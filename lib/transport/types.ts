@@ -54,7 +54,7 @@ export interface Transport {
   connect(): Promise<void>;
   /** Run a POSIX shell command line on the host. Never rejects for a non-zero exit code. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Write bytes to a path on the host (not atomic by itself: callers write a temp file then rename). */
+  /** Write bytes to a path on the host: a checked temporary file renamed over it (an interrupted upload changes nothing). */
   put(path: string, content: string | Buffer, options?: { mode?: string; become?: ExecOptions['become'] }): Promise<void>;
   /** Close the connection; further calls reject. */
   close(): Promise<void>;
