@@ -13,6 +13,7 @@ import { consoleReporter } from './report/console.ts';
 import { jsonReporter } from './report/json.ts';
 import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from './run.ts';
 import { taskLabel } from './engine/run-task.ts';
+import { abortOnSignals, interruptExitCode } from './interrupt.ts';
 
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
 export const EXIT_BAD_INPUT = 5;
@@ -152,6 +153,8 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   }
   const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any })];
   let result;
+  const controller = new AbortController();
+  const release = abortOnSignals(controller, err);
   try {
     result = await run(playbook, {
       ...sharedRunOptions(values),
@@ -162,13 +165,16 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
       skipTags,
       connectTimeoutMs,
       listeners,
+      signal: controller.signal,
     });
   } catch (error) {
     // Bad input found before any host was touched (typed variables, unknown handlers).
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;
+  } finally {
+    release();
   }
-  return result.exitCode;
+  return result.interrupted ? interruptExitCode(result.interrupted) : result.exitCode;
 }
 
 /**

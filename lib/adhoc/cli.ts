@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS, badInput, numericOptions, sharedRunOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
+import { abortOnSignals, interruptExitCode } from '../interrupt.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';
@@ -94,15 +95,22 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
       for (const h of hosts) say(`    ${h}`);
       return 0;
     }
-    const result = await run(playbook, {
-      ...sharedRunOptions(values),
-      inventory,
-      extraVars,
-      forks,
-      connectTimeoutMs,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out })],
-    });
-    return result.exitCode;
+    const controller = new AbortController();
+    const release = abortOnSignals(controller, err);
+    try {
+      const result = await run(playbook, {
+        ...sharedRunOptions(values),
+        inventory,
+        extraVars,
+        forks,
+        connectTimeoutMs,
+        listeners: [adhocReporter(outputs, { json: values.json, stream: out })],
+        signal: controller.signal,
+      });
+      return result.interrupted ? interruptExitCode(result.interrupted) : result.exitCode;
+    } finally {
+      release();
+    }
   } catch (error) {
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;

@@ -53,6 +53,11 @@ export class ConnectionPool {
     return total;
   }
 
+  /** End every command in flight on every host (the run was interrupted); later commands reject. */
+  interruptAll(): void {
+    for (const t of this.transports.values()) t.interrupt?.();
+  }
+
   /** Close every transport (errors on close are ignored: the run is over). */
   async closeAll(): Promise<void> {
     await Promise.all([...this.transports.values()].map((t) => t.close().catch(() => undefined)));

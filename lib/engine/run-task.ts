@@ -121,6 +121,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
       if (last.status === 'unreachable') return last;
       const until = opts.until ? safeUntil(opts.until, last.result, view) : !last.result.failed;
       if (until && !last.result.failed) return last;
+      if (attempt < attempts && run.stopping) break;
       if (attempt < attempts) await sleep((opts.delay ?? 1) * 1000);
     }
     if (opts.until && !last.result.failed) {

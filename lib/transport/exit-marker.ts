@@ -7,9 +7,26 @@
 
 const MARK = '\x1ehostwright-exit:';
 
-/** Wrap a command line so that its exit status is also printed, marked, as stderr's last line. */
+/**
+ * Wrap a command line so that its exit status is also printed, marked, as stderr's last line.
+ *
+ * The command runs as a waited-for background job (its stdin passed on through fd 3), so that a TERM or
+ * HUP for the outer shell (an SSH `signal` request when a run is interrupted) is handled at once: the
+ * trap passes TERM to the whole process group, which sshd made for this session, so no child of the
+ * command outlives the channel.
+ */
 export function withExitMarker(line: string): string {
-  return `(\n${line}\n)\nhw_rc=$?\nprintf '\\036hostwright-exit:%d\\n' "$hw_rc" >&2\nexit "$hw_rc"`;
+  return [
+    `trap 'trap "" TERM HUP; kill -TERM 0 2>/dev/null' TERM HUP`,
+    'exec 3<&0',
+    `(\n${line}\n) <&3 3<&- &`,
+    'hw_c=$!',
+    'exec 3<&-',
+    'wait "$hw_c"',
+    'hw_rc=$?',
+    `printf '\\036hostwright-exit:%d\\n' "$hw_rc" >&2`,
+    'exit "$hw_rc"',
+  ].join('\n');
 }
 
 /** Remove the marker from stderr; returns the cleaned stderr and the marked status, if present. */

@@ -65,8 +65,11 @@ export class SshTransport implements Transport {
   /** Why the open connection dropped; set until an explicit connect() opens a new one. */
   #lost: string | undefined;
   #closed = false;
+  #interrupted = false;
   /** Channels open right now. */
   #openChannels = 0;
+  /** The channels of the commands in flight (to signal them when the run is interrupted). */
+  readonly #channels = new Set<ClientChannel>();
   /** Rejecters of the commands in flight, called when the connection drops or is closed. */
   readonly #pending = new Set<(error: Error) => void>();
 
@@ -196,6 +199,7 @@ export class SshTransport implements Transport {
     const become = requested && requested.user !== this.#options.user ? requested : undefined;
     const line = become ? wrapBecome(command, become) : command;
     const stdin = becomeStdin(options.stdin, become);
+    if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${command.split('\n')[0]}`, { host: this.name, command });
     const client = await this.#ready();
     const raw = await this.#limit(() => this.#run(client, withExitMarker(line), stdin, options.timeoutMs, command));
     const marked = takeExitMarker(raw.stderr);
@@ -232,9 +236,15 @@ export class SshTransport implements Transport {
   }
 
   async #run(client: Client, line: string, stdin: Buffer | undefined, timeoutMs: number | undefined, shown: string): Promise<ExecResult> {
+    if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${shown.split('\n')[0]}`, { host: this.name, command: shown });
     const channel = await this.#openChannel(client, line);
     this.#openChannels++;
-    channel.once('close', () => this.#openChannels--);
+    this.#channels.add(channel);
+    channel.once('close', () => {
+      this.#openChannels--;
+      this.#channels.delete(channel);
+    });
+    if (this.#interrupted) this.#signal(channel);
     this.stats.roundTrips++;
     this.stats.bytesSent += Buffer.byteLength(line) + (stdin?.length ?? 0);
     return new Promise<ExecResult>((resolve, reject) => {
@@ -272,6 +282,24 @@ export class SshTransport implements Transport {
       }
       channel.end(stdin);
     });
+  }
+
+  /**
+   * A TERM signal request on every channel in flight (the command wrapper passes it to the session's
+   * whole process group), then the channel is closed if it is still open a second later. Later calls reject.
+   */
+  interrupt(): void {
+    this.#interrupted = true;
+    for (const channel of this.#channels) this.#signal(channel);
+  }
+
+  #signal(channel: ClientChannel): void {
+    try {
+      channel.signal('TERM');
+    } catch {
+      // The channel is closing already.
+    }
+    setTimeout(() => this.#channels.has(channel) && channel.close(), 1000).unref();
   }
 
   /** Close the connection; commands in flight and later calls reject. */

@@ -58,6 +58,11 @@ export interface Transport {
   put(path: string, content: string | Buffer, options?: { mode?: string; become?: ExecOptions['become'] }): Promise<void>;
   /** Close the connection; further calls reject. */
   close(): Promise<void>;
+  /**
+   * End the commands in flight now, children included (a run was interrupted): local ones by process
+   * group, remote ones by a TERM signal request on their channel, which is then closed. Later calls reject.
+   */
+  interrupt?(): void;
   /** Live counters. */
   readonly stats: TransportStats;
 }
