@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { TaskFailedError, UnreachableError } from '../errors.ts';
-import { takeExitMarker, withExitMarker } from './exit-marker.ts';
+import { markedPid, takeExitMarker, withExitMarker } from './exit-marker.ts';
 import { becomeStdin, checkBecomeResult, resolveBecome, signalExitCode, wrapBecome } from './become.ts';
 import type { BecomeDefaults } from './become.ts';
 import { appendKnownHost, fingerprint, hostToken, keyTypeOf, preferredHostKeyAlgorithms, readKnownHosts, verifyHostKey } from './known-hosts.ts';
@@ -68,8 +68,8 @@ export class SshTransport implements Transport {
   #interrupted = false;
   /** Channels open right now. */
   #openChannels = 0;
-  /** The channels of the commands in flight (to signal them when the run is interrupted). */
-  readonly #channels = new Set<ClientChannel>();
+  /** The channels of the commands in flight, with the process group each reported (to end it on interrupt). */
+  readonly #channels = new Map<ClientChannel, number | undefined>();
   /** Rejecters of the commands in flight, called when the connection drops or is closed. */
   readonly #pending = new Set<(error: Error) => void>();
 
@@ -239,12 +239,11 @@ export class SshTransport implements Transport {
     if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${shown.split('\n')[0]}`, { host: this.name, command: shown });
     const channel = await this.#openChannel(client, line);
     this.#openChannels++;
-    this.#channels.add(channel);
+    this.#channels.set(channel, undefined);
     channel.once('close', () => {
       this.#openChannels--;
       this.#channels.delete(channel);
     });
-    if (this.#interrupted) this.#signal(channel);
     this.stats.roundTrips++;
     this.stats.bytesSent += Buffer.byteLength(line) + (stdin?.length ?? 0);
     return new Promise<ExecResult>((resolve, reject) => {
@@ -268,6 +267,14 @@ export class SshTransport implements Transport {
       };
       channel.on('data', received(stdout));
       channel.stderr.on('data', received(stderr));
+      // The wrapper's first stderr line names the session's process group (see withExitMarker).
+      const watchPid = () => {
+        const pid = markedPid(Buffer.concat(stderr).toString('latin1'));
+        if (pid === undefined && Buffer.concat(stderr).length < 64) return;
+        channel.stderr.off('data', watchPid);
+        if (pid !== undefined && this.#channels.has(channel)) this.#channels.set(channel, pid);
+      };
+      channel.stderr.on('data', watchPid);
       channel.on('exit', (exitCode: number | null, signal?: string) => (code = exitCode ?? signalExitCode(signal)));
       channel.on('close', () => {
         if (code === undefined && this.#lost !== undefined) return onLost(new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost}`));
@@ -285,21 +292,34 @@ export class SshTransport implements Transport {
   }
 
   /**
-   * A TERM signal request on every channel in flight (the command wrapper passes it to the session's
-   * whole process group), then the channel is closed if it is still open a second later. Later calls reject.
+   * End the commands in flight: one `kill -TERM` of their process groups on a new channel (the wrapper's
+   * trap passes TERM on to every child), their channels closed a second later, and, when the host does not
+   * answer (link cut), the commands given up a second after that. Later calls reject.
    */
   interrupt(): void {
+    if (this.#interrupted) return;
     this.#interrupted = true;
-    for (const channel of this.#channels) this.#signal(channel);
-  }
-
-  #signal(channel: ClientChannel): void {
-    try {
-      channel.signal('TERM');
-    } catch {
-      // The channel is closing already.
+    const groups = [...this.#channels.values()].filter((pid): pid is number => pid !== undefined);
+    const client = this.#client;
+    if (client && this.#lost === undefined && groups.length) {
+      try {
+        client.exec(`kill -TERM -- ${groups.map((pid) => `-${pid}`).join(' ')} 2>/dev/null`, (error, channel) => {
+          if (error) return;
+          channel.on('data', () => undefined);
+          channel.stderr.on('data', () => undefined);
+          channel.end();
+        });
+      } catch {
+        // The connection is going away: nothing to end on it.
+      }
     }
-    setTimeout(() => this.#channels.has(channel) && channel.close(), 1000).unref();
+    setTimeout(() => {
+      for (const channel of this.#channels.keys()) channel.close();
+    }, 1000).unref();
+    setTimeout(() => {
+      const error = new TaskFailedError(`${this.name}: the run was interrupted; the host did not confirm the end of the command`, { host: this.name });
+      for (const reject of [...this.#pending]) reject(error);
+    }, 2000).unref();
   }
 
   /** Close the connection; commands in flight and later calls reject. */

@@ -4,7 +4,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { takeExitMarker, withExitMarker } from '../../lib/transport/exit-marker.ts';
+import { markedPid, takeExitMarker, withExitMarker } from '../../lib/transport/exit-marker.ts';
 
 const sh = (line: string) => spawnSync('/bin/sh', ['-c', withExitMarker(line)], { encoding: 'utf8' });
 
@@ -13,6 +13,7 @@ test('the wrapper keeps the exit status, stdout and stderr, and adds a marked st
   assert.is(r.status, 7);
   assert.is(r.stdout, 'out\n');
   assert.equal(takeExitMarker(r.stderr), { stderr: 'err\n', code: 7 });
+  assert.is(markedPid(r.stderr), r.pid, 'the first stderr line names the shell (the session\'s process group)');
 });
 
 test('exec inside the command replaces only the subshell', () => {
