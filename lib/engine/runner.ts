@@ -45,6 +45,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Time commands in flight may still take after an interruption (default 2000 ms). */
   interruptGraceMs?: number;
+  /** Hold a run lock on every SSH host for the run (default true; `--no-host-lock` turns it off). */
+  hostLock?: boolean;
+  /** How long to wait for another run's lock on a host before failing that host (default 30000 ms). */
+  hostLockWaitMs?: number;
+  /** Further attempts, with backoff from 1 s, when a host's connection cannot be opened (default 2). */
+  connectRetries?: number;
 }
 
 /** What a run returns. */
@@ -83,7 +89,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const listeners = options.listeners ?? [];
   const run: RunContext = {
     inventory: options.inventory,
-    pool: new ConnectionPool(options.inventory, options.transportFactory),
+    pool: new ConnectionPool(options.inventory, options.transportFactory, { hostLock: options.hostLock, hostLockWaitMs: options.hostLockWaitMs, connectRetries: options.connectRetries }),
     redactor,
     check: Boolean(options.check),
     diff: Boolean(options.diff),

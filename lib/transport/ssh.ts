@@ -17,7 +17,7 @@ import type { KnownHostEntry } from './known-hosts.ts';
 import { putWithCat } from './put.ts';
 import type { PutOptions } from './put.ts';
 import { authMethods, describeConnectError, loadSsh2 } from './ssh-auth.ts';
-import type { ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
+import type { ExecOptions, ExecResult, HeldCommand, Transport, TransportStats } from './types.ts';
 
 /** How to reach and authenticate to one host over SSH. */
 export interface SshTransportOptions extends BecomeDefaults {
@@ -291,6 +291,49 @@ export class SshTransport implements Transport {
     });
   }
 
+  /** See {@link Transport.hold}: one channel of its own, outside the limit of channels in flight. */
+  async hold(command: string): Promise<HeldCommand> {
+    const client = await this.#ready();
+    const channel = await this.#openChannel(client, command);
+    this.stats.roundTrips++;
+    this.stats.bytesSent += Buffer.byteLength(command);
+    return new Promise<HeldCommand>((resolve, reject) => {
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let code = -1;
+      let settled = false;
+      const release = () => {
+        try {
+          channel.end();
+        } catch {
+          // Already closed.
+        }
+      };
+      const onLost = (error: Error) => {
+        if (!settled) (settled = true), reject(error);
+      };
+      this.#pending.add(onLost);
+      channel.on('data', (chunk: Buffer) => {
+        stdout.push(chunk);
+        const text = Buffer.concat(stdout).toString('utf8');
+        const nl = text.indexOf('\n');
+        if (nl >= 0 && !settled) {
+          settled = true;
+          this.#pending.delete(onLost);
+          resolve({ line: text.slice(0, nl), release });
+        }
+      });
+      channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      channel.on('exit', (exitCode: number | null, signal?: string) => (code = exitCode ?? signalExitCode(signal)));
+      channel.on('close', () => {
+        this.#pending.delete(onLost);
+        if (settled) return;
+        settled = true;
+        resolve({ line: '', exited: { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }, release });
+      });
+    });
+  }
+
   /**
    * End the commands in flight: one `kill -TERM` of their process groups on a new channel (the wrapper's
    * trap passes TERM on to every child), their channels closed a second later, and, when the host does not
@@ -332,7 +375,8 @@ export class SshTransport implements Transport {
     this.#client = undefined;
     if (!client) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2000);
+      // A host that does not answer (link cut) would keep the socket, and the process, alive for minutes.
+      const timer = setTimeout(() => (client.destroy(), resolve()), 2000);
       client.once('close', () => (clearTimeout(timer), resolve()));
       client.end();
     });

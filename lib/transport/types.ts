@@ -29,6 +29,16 @@ export interface ExecOptions {
   become?: boolean | BecomeOptions;
 }
 
+/** A command started by {@link Transport.hold}. */
+export interface HeldCommand {
+  /** The first line it printed on stdout, without the newline ('' when it exited without one). */
+  line: string;
+  /** Its result, when it exited before printing a line. */
+  exited?: ExecResult;
+  /** End it: close its stdin (a no-op once it exited). */
+  release(): void;
+}
+
 /** Counters a transport keeps for the run's statistics (round trips, bytes, connect time). */
 export interface TransportStats {
   /** Commands executed (each one a round trip). */
@@ -63,6 +73,11 @@ export interface Transport {
    * group, remote ones by a TERM signal request on their channel, which is then closed. Later calls reject.
    */
   interrupt?(): void;
+  /**
+   * Start a long-lived command and resolve when it printed its first stdout line (or exited first); it
+   * runs until released (its stdin closed) or the connection ends. Used for the per-host run lock.
+   */
+  hold?(command: string): Promise<HeldCommand>;
   /** Live counters. */
   readonly stats: TransportStats;
 }
