@@ -71,11 +71,22 @@ export type RunEvent =
       startedAt: number;
       durationMs: number;
     }
+  | {
+      /** One item of a `loop` task on a host (Ansible's `(item=...)` lines); the host's `host-result` follows. */
+      event: 'item-result';
+      host: string;
+      task: string;
+      /** The item as shown: a string as is, anything else as JSON. */
+      item: string;
+      status: HostStatus;
+      message: string;
+      delegatedTo?: string;
+    }
   | { event: 'handlers-notified'; host: string; handlers: string[] }
   | { event: 'play-aborted'; play: string; reason: string }
   | { event: 'warning'; message: string }
   | { event: 'stats'; stats: RunStats }
-  | { event: 'recap'; hosts: Record<string, Omit<HostCounts, 'ignored'>> };
+  | { event: 'recap'; hosts: Record<string, HostCounts> };
 
 /** A subscriber to run events. */
 export type EventListener = (event: RunEvent) => void;

@@ -137,7 +137,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   for (const [h, s] of run.hosts) recap[h] = s.counts;
   run.emit({
     event: 'recap',
-    hosts: Object.fromEntries([...run.hosts].map(([h, s]) => [h, { ok: s.counts.ok, changed: s.counts.changed, unreachable: s.counts.unreachable, failed: s.counts.failed, skipped: s.counts.skipped }])),
+    hosts: Object.fromEntries([...run.hosts].map(([h, s]) => [h, { ok: s.counts.ok, changed: s.counts.changed, unreachable: s.counts.unreachable, failed: s.counts.failed, skipped: s.counts.skipped, ignored: s.counts.ignored }])),
   });
   const anyUnreachable = [...run.hosts.values()].some((s) => s.unreachable);
   const anyFailed = [...run.hosts.values()].some((s) => s.failed);
@@ -328,15 +328,19 @@ async function flushHandlers(run: RunContext, plan: PlayPlan, hosts: string[], l
   // Handlers run in definition order; one notified by an earlier handler runs in the same flush.
   for (let pass = 0; pass < 10; pass++) {
     let ran = false;
+    // This pass answers the notifications made so far: every handler whose name or `listen` topic was
+    // notified runs (a topic runs all its listeners); those notified by these handlers wait for the next pass.
+    const pending = new Map(hosts.map((host) => [host, new Set(run.hosts.get(host)!.notified)]));
+    const known = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
+    for (const host of hosts) for (const n of pending.get(host)!) if (known.has(n)) run.hosts.get(host)!.notified.delete(n);
     for (const h of handlers) {
       const names = [h.name, ...h.listen];
       const due = hosts.filter((host) => {
         const s = run.hosts.get(host)!;
-        return !s.failed && !s.unreachable && names.some((n) => s.notified.has(n));
+        return !s.failed && !s.unreachable && names.some((n) => pending.get(host)!.has(n));
       });
       if (due.length === 0) continue;
       ran = true;
-      for (const host of due) names.forEach((n) => run.hosts.get(host)!.notified.delete(n));
       for (const task of h.tasks) {
         const live = due.filter((host) => !run.hosts.get(host)!.failed && !run.hosts.get(host)!.unreachable);
         await runTaskStep(run, plan, task, h.role, live, limit, true, task.options.name ?? h.name);

@@ -32,6 +32,9 @@ export type YamlRead =
  */
 function pyyamlBooleans(tags: Tags): Tags {
   return tags.map((t) => {
+    // A 1.1 timestamp (`2024-01-02`) is a date to PyYAML, which Ansible shows as its text: keep the text,
+    // not a JavaScript Date (that would print as 2024-01-02T00:00:00.000Z).
+    if (typeof t === 'object' && t.tag === 'tag:yaml.org,2002:timestamp') return { ...t, resolve: (text: string) => text } as ScalarTag;
     if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !(t.test instanceof RegExp)) return t;
     const test = new RegExp(t.test.source.replace('Y|y|', '').replace('N|n|', ''));
     return { ...t, test } as ScalarTag;
