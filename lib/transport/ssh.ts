@@ -376,7 +376,8 @@ export class SshTransport implements Transport {
     if (!client) return;
     await new Promise<void>((resolve) => {
       // A host that does not answer (link cut) would keep the socket, and the process, alive for minutes.
-      const timer = setTimeout(() => (client.destroy(), resolve()), 2000);
+      // (ssh2's destroy() does nothing once end() was called: destroy the socket itself.)
+      const timer = setTimeout(() => ((client as unknown as { _sock?: { destroy(): void } })._sock?.destroy(), resolve()), 2000);
       client.once('close', () => (clearTimeout(timer), resolve()));
       client.end();
     });

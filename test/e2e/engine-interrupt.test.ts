@@ -22,8 +22,12 @@ let hosts: EngineHosts;
 let inventory: string;
 let oldSha: string;
 
-const cli = (script: string, args: string[], env: Record<string, string> = {}): Child =>
-  startChild(script, [...args, '-i', inventory, '--known-hosts', hosts.knownHostsPath, '--connect-timeout', '3'], env);
+const children: Child[] = [];
+const cli = (script: string, args: string[], env: Record<string, string> = {}): Child => {
+  const child = startChild(script, [...args, '-i', inventory, '--known-hosts', hosts.knownHostsPath, '--connect-timeout', '3'], env);
+  children.push(child);
+  return child;
+};
 const upload = (writer = 'file') => cli('test/support/interrupt-playbook.ts', [], { HW_MODE: 'big', HW_PATH: TARGET, HW_SIZE: String(SIZE), HW_WRITER: writer });
 
 /** Sizes of the temporary files of writes in DIR on the host. */
@@ -50,6 +54,11 @@ test.before(async () => {
   await hosts.start([HOST]);
   inventory = join(scratch.dir, 'inventory.yml');
   writeFileSync(inventory, stringify(hosts.inventory([HOST])));
+});
+
+test.after.each(() => {
+  // A run a failed test left behind would hold eng1's run lock for the next test.
+  for (const child of children.splice(0)) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
 });
 
 test.before.each(async () => {
