@@ -73,7 +73,14 @@ export function readYaml(text: string, file: string, inventory = true): YamlRead
     }
     return line;
   };
-  const data = doc.toJS({ maxAliasCount: 10000 }) as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = doc.toJS({ maxAliasCount: 10000 }) as Record<string, unknown>;
+  } catch (error) {
+    // yaml refuses a document whose aliases expand without bound ("billion laughs"): bad input, not a crash.
+    const what = /alias/i.test((error as Error).message) ? 'YAML aliases expand too much (an alias bomb?); refusing to read it' : `cannot read YAML: ${(error as Error).message}`;
+    return { kind: 'error', syntax: false, error: inventoryError(file, undefined, what) };
+  }
   return { kind: 'mapping', data, locate };
 }
 
