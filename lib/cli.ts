@@ -13,6 +13,8 @@ import { consoleReporter } from './report/console.ts';
 import { jsonReporter } from './report/json.ts';
 import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from './run.ts';
 import { taskLabel } from './engine/run-task.ts';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, runOutputs } from './report/run-outputs.ts';
+import { EXIT_PENDING_CHANGES } from './report/exit-code.ts';
 
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
 export const EXIT_BAD_INPUT = 5;
@@ -31,6 +33,7 @@ export const RUN_OPTIONS = {
   'connect-timeout': { type: 'string' },
   'list-hosts': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...OUTPUT_OPTIONS,
 } as const;
 
 const OPTIONS = {
@@ -58,9 +61,11 @@ export function usage(name = 'playbook.ts'): string {
       --connect-timeout S   SSH connect timeout in seconds (default 10)
       --list-hosts          list the hosts each play would run on, without connecting
       --list-tasks          list the tasks of each play, without connecting
+${OUTPUT_USAGE}
   -h, --help                this help
 
-Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
+${EXIT_PENDING_CHANGES} (with --detailed-exitcode) not converged: changes pending or made.`;
 }
 
 /** `--forks` and `--connect-timeout` checked and converted, or the error message. Shared with the ad-hoc command. */
@@ -114,6 +119,8 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
   const { forks, connectTimeoutMs } = numbers;
+  const outputs = runOutputs(values, err);
+  if (typeof outputs === 'string') return fail(outputs);
   let inventory;
   let extraVars: Record<string, unknown>;
   try {
@@ -150,7 +157,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     });
     return 0;
   }
-  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any })];
+  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any }), ...outputs.listeners];
   let result;
   try {
     result = await run(playbook, {
@@ -168,7 +175,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;
   }
-  return result.exitCode;
+  return outputs.exitCode(result.exitCode, result.recap);
 }
 
 /**

@@ -29,7 +29,8 @@ function assets(dir: string): string[] {
 }
 
 let copied = 0;
-for (const file of assets(join(root, 'roles'))) {
+// The HTML report's bundled page script and styles (built by scripts/build-report-ui.ts) ship next to its code.
+for (const file of [...assets(join(root, 'roles')), ...assets(join(root, 'lib/report/html/assets'))]) {
   const target = join(dist, relative(root, file));
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(file, target);

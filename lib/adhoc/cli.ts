@@ -10,6 +10,8 @@ import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';
 import { adhocPlaybook } from './playbook.ts';
 import { adhocReporter } from './report.ts';
+import { OUTPUT_USAGE, runOutputs } from '../report/run-outputs.ts';
+import { EXIT_PENDING_CHANGES } from '../report/exit-code.ts';
 
 /** The ad-hoc command's options (also read by the shell completion scripts). */
 export const ADHOC_OPTIONS = {
@@ -27,6 +29,7 @@ export function adhocUsage(): string {
   hostwright PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [options]   ad-hoc: one task on the matching hosts
   hostwright run PLAYBOOK.ts [playbook options]                      run a playbook (its default export)
   hostwright inventory -i INVENTORY --list | --graph [GROUP] | --host NAME
+  hostwright report EVENTS.ndjson -o FILE.html                       HTML report of a run saved with --json
   hostwright completion bash|zsh                                     print a shell completion script
   hostwright --version | --help
 
@@ -48,6 +51,7 @@ Ad-hoc options:
       --accept-new-host-keys  trust and record keys of hosts not yet known
       --connect-timeout S   SSH connect timeout in seconds (default 10)
       --list-hosts          list the matching hosts, without connecting
+${OUTPUT_USAGE}
 
 Examples:
   hostwright all -i inventory.yml -m ping
@@ -55,7 +59,8 @@ Examples:
   hostwright etcd -i inventory.yml -b -m package -a 'name=etcd state=present' --check --diff
   hostwright master -i inventory.yml -b -m service -a 'name=etcd state=restarted'
 
-Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
+${EXIT_PENDING_CHANGES} (with --detailed-exitcode) not converged: changes pending or made.`;
 }
 
 /** Run the ad-hoc command line; print to `out`/`err`; return the exit code (never calls process.exit). */
@@ -81,6 +86,8 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
   const { forks, connectTimeoutMs } = numbers;
+  const extra = runOutputs(values, err);
+  if (typeof extra === 'string') return fail(extra);
   try {
     const inventory = resolveInventory(values.inventory);
     const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
@@ -100,9 +107,9 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
       extraVars,
       forks,
       connectTimeoutMs,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out })],
+      listeners: [adhocReporter(outputs, { json: values.json, stream: out }), ...extra.listeners],
     });
-    return result.exitCode;
+    return extra.exitCode(result.exitCode, result.recap);
   } catch (error) {
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;
