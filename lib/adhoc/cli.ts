@@ -30,6 +30,8 @@ export function adhocUsage(): string {
   hostwright run PLAYBOOK.ts [playbook options]                      run a playbook (its default export)
   hostwright inventory -i INVENTORY --list | --graph [GROUP] | --host NAME
   hostwright report EVENTS.ndjson -o FILE.html                       HTML report of a run saved with --json
+  hostwright plan show PLAN.json [--json]                            print a plan saved by --check --save-plan
+  hostwright apply PLAN.json [options]                               apply a saved plan exactly, or refuse on drift
   hostwright completion bash|zsh                                     print a shell completion script
   hostwright --version | --help
 
