@@ -69,7 +69,9 @@ export function resultDrift(saved: PlanFile, fresh: Pick<PlanFile, 'tasks'>, hos
       }
       const r0 = p.result;
       const r1 = n.result;
-      if (r0.status === r1.status && r0.summary === r1.summary && r0.probe === r1.probe && sameDiff(r0.diff, r1.diff)) continue;
+      // Summaries are not compared: they may quote volatile text (a probe's error with its timing); the
+      // status, the probed state's fingerprint and the diff are what the plan decided from.
+      if (r0.status === r1.status && r0.probe === r1.probe && sameDiff(r0.diff, r1.diff)) continue;
       const what = r0.probe !== r1.probe ? 'probed state' : 'planned result';
       out.push({ host, task: label(p.task), what, before: verdict(r0), now: verdict(r1), ...(r1.diff?.length && !sameDiff(r0.diff, r1.diff) ? { detail: renderDiff(r1.diff).slice(0, 40) } : r0.diff?.length && !r1.diff?.length ? { detail: ['planned diff no longer pending:', ...renderDiff(r0.diff).slice(0, 20)] } : {}) });
     }
@@ -82,8 +84,23 @@ export function formatDrift(drifts: readonly Drift[]): string {
   return drifts.map((d) => [`  ${d.host ?? 'playbook'}${d.task ? `: ${d.task}` : ''}: ${d.what} differs`, `    plan: ${d.before}`, `    now:  ${d.now}`, ...(d.detail ?? []).map((l) => `      ${l}`)].join('\n')).join('\n');
 }
 
-/** The "after" of each file or setting a diff would produce. */
-const afters = (diff: readonly Diff[] = []) => diff.filter((d) => d.kind !== 'note').map((d) => (d.kind === 'file' ? `file ${d.path}: ${d.after}` : d.kind === 'state' ? `${d.key}: ${d.after}` : ''));
+/**
+ * The first part of a verdict's diff that the planned diff does not have: a file or setting the plan does
+ * not touch, a setting with another result, or a file with other content. File content is compared only
+ * when the plan has that file once: loop items editing one file in turn see each other's edits in a real
+ * run, not in the check that made the plan.
+ */
+export function unplannedDiff(now: readonly Diff[], planned: readonly Diff[]): string | undefined {
+  for (const d of now) {
+    if (d.kind === 'note') continue;
+    const same = planned.filter((p) => p.kind === d.kind && (d.kind === 'file' ? (p as typeof d).path === d.path : (p as Extract<Diff, { kind: 'state' }>).key === d.key));
+    const name = d.kind === 'file' ? d.path : d.key;
+    if (!same.length) return `${name} is not in the planned diff`;
+    if (d.kind === 'state' && !same.some((p) => (p as typeof d).after === d.after)) return `${name} would become ${d.after}, planned ${same.map((p) => (p as typeof d).after).join(' or ')}`;
+    if (d.kind === 'file' && same.length === 1 && (same[0] as typeof d).after !== d.after) return `${name} would get other content than planned`;
+  }
+  return undefined;
+}
 
 /**
  * The guard of a saved-plan apply, and its listener (which must see every event of the run). A verdict
@@ -111,7 +128,10 @@ export function planGuard(saved: PlanFile): { guard: PlanGuard; listener: EventL
     else if (v.status === 'change') {
       const r = want.result;
       if (r.status !== 'changed' && r.status !== 'may-change') reason = `planned ${verdict(r)}, now ${now}: a change that is not in the plan`;
-      else if (r.status === 'changed' && v.diff && r.diff && afters(v.diff).some((a) => !afters(r.diff).includes(a))) reason = `planned ${verdict(r)}, now ${now} with a different result`;
+      else if (r.status === 'changed' && v.diff && r.diff) {
+        const why = unplannedDiff(v.diff, r.diff);
+        if (why) reason = `planned ${verdict(r)}, now ${now}: ${why}`;
+      }
     } else if (v.status === 'failed') reason = undefined;
     if (reason) diverged.set(v.host, reason);
     return reason;

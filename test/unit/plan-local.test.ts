@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { hostwrightMain } from '../../lib/adhoc/main.ts';
 import { PlanFileSchema, planProblems, type PlanFile } from '../../lib/plan/schema.ts';
-import { planGuard } from '../../lib/plan/compare.ts';
+import { planGuard, unplannedDiff } from '../../lib/plan/compare.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'hw-plan-'));
 const templates = join(root, 'templates');
@@ -111,10 +111,19 @@ test('the guard: a change not in the plan, or a different result, stops the host
   const g = planGuard(plan);
   assert.match(g.guard({ host: 'h', task: 'a', handler: false, status: 'change', summary: 'content of /x' })!, /a change that is not in the plan/);
   assert.match(g.guard({ host: 'h', task: 'a', handler: false, status: 'ok', summary: '' })!, /not in the plan/, 'a diverged host stays stopped');
-  assert.match(g.guard({ host: 'g', task: 'a', handler: false, status: 'change', summary: 'content', diff: [{ kind: 'file', path: '/x', before: '', after: 'other\n' }] })!, /different result/);
+  assert.match(g.guard({ host: 'g', task: 'a', handler: false, status: 'change', summary: 'content', diff: [{ kind: 'file', path: '/x', before: '', after: 'other\n' }] })!, /\/x would get other content than planned/);
   const g2 = planGuard(plan);
   assert.is(g2.guard({ host: 'g', task: 'a', handler: false, status: 'change', summary: 'content', diff: [{ kind: 'file', path: '/x', before: 'old', after: 'new\n' }] }), undefined);
   assert.match(g2.guard({ host: 'g', task: 'b', handler: false, status: 'ok', summary: '' })!, /the plan has "a" here/);
+});
+
+test('unplannedDiff: files and settings outside the plan, other results; loop edits of one file in turn are allowed', () => {
+  const f = (path: string, after: string) => ({ kind: 'file' as const, path, before: '', after });
+  const st = (key: string, after: string) => ({ kind: 'state' as const, key, before: 'x', after });
+  assert.is(unplannedDiff([f('/a', '1')], [f('/a', '1')]), undefined);
+  assert.match(unplannedDiff([f('/b', '1')], [f('/a', '1')])!, /\/b is not in the planned diff/);
+  assert.match(unplannedDiff([st('state', 'stopped')], [st('state', 'started')])!, /state would become stopped, planned started/);
+  assert.is(unplannedDiff([f('/hosts', 'l1\nl2\n')], [f('/hosts', 'l1\n'), f('/hosts', 'l2\n')]), undefined);
 });
 
 test('schemas/plan-v1.schema.json is the published form of the plan schema', () => {
