@@ -164,9 +164,8 @@ function taskList(id: string, title: string, keep: (t: ReportTask, r: ReportRow)
   return section;
 }
 
-function render(): void {
-  const root = document.getElementById('app')!;
-  root.replaceChildren();
+/** The sections that follow the filters; rebuilt when a filter changes (the filters themselves stay). */
+function renderContent(content: HTMLElement): void {
   const onPick = (task: number, host: string) => {
     const row = document.querySelector<HTMLElement>(`#tasks .row[data-task="${task}"][data-host="${CSS.escape(host)}"]`);
     if (!row) return;
@@ -176,9 +175,7 @@ function render(): void {
     setTimeout(() => row.classList.remove('picked'), 1500);
   };
   const unreachable = model.hosts.filter((h) => model.recap[h]?.unreachable);
-  root.append(
-    header(),
-    controls(() => render()),
+  content.replaceChildren(
     recap(),
     timeline(onPick),
     taskList('changes', model.check ? 'What would change' : 'Changes', (_t, r) => r.status === 'changed' || r.status === 'may-change', model.check ? 'Nothing would change: every host is converged.' : 'Nothing changed.'),
@@ -188,11 +185,9 @@ function render(): void {
     taskList('tasks', 'All tasks', () => true, 'No task matches the filters.'),
     stats() ?? '',
   );
-  if (filter.search) {
-    const s = document.getElementById('search') as HTMLInputElement;
-    s.focus();
-    s.setSelectionRange(s.value.length, s.value.length);
-  }
 }
 
-render();
+const root = document.getElementById('app')!;
+const content = el('div', { id: 'content' });
+root.append(header(), controls(() => renderContent(content)), content);
+renderContent(content);
