@@ -24,7 +24,7 @@ const events: RunEvent[] = [
   { event: 'host-result', host: 'b', task: 'config', handler: false, status: 'failed', message: 'boom', module: 'file', error: { kind: 'TaskFailedError', message: 'boom', command: 'cat /x', code: 3, stderr: 'no such file' }, startedAt: 1005, durationMs: 10 },
   { event: 'task-start', play: 'web', task: 'restart', handler: true, hosts: ['a'] },
   { event: 'host-result', host: 'a', task: 'restart', handler: true, status: 'changed', message: 'restarted', startedAt: 1100, durationMs: 200 },
-  { event: 'recap', hosts: { a: { ok: 2, changed: 2, unreachable: 0, failed: 0, skipped: 0 }, b: { ok: 0, changed: 0, unreachable: 0, failed: 1, skipped: 0 } } },
+  { event: 'recap', hosts: { a: { ok: 2, changed: 2, unreachable: 0, failed: 0, skipped: 0, ignored: 0 }, b: { ok: 0, changed: 0, unreachable: 0, failed: 1, skipped: 0, ignored: 0 } } },
 ];
 
 test('the model: hosts, task instances in order, rows with times from the first start, diffs split', () => {
