@@ -56,8 +56,12 @@ test('save, show and apply: exactly the planned tasks change, reported planned /
   assert.match(applied.out, /PLAN APPLY .*: 6 of 6 planned change\(s\) applied/);
   assert.match(applied.out, /h2: app : app config: planned changed, applied/);
   assert.equal(snapshot(), hosts.map((h) => `port = 8080\ngreeting = hello\n|hello from ${h}\n|reloaded\n`));
-  const again = await hw(['run', playbookFile, '-i', inv, '--check', '--detailed-exitcode']);
+  const again = await hw(['run', playbookFile, '-i', inv, '--check', '--detailed-exitcode', '--report', join(root, 'converged.html')]);
   assert.is(again.code, 0, 'converged after the apply');
+  assert.match(readFileSync(join(root, 'converged.html'), 'utf8'), /<!doctype html>[\s\S]*"check":true/);
+  const adhoc = await hw(['all', '-i', inv, '-m', 'shell', '-a', 'true', '--detailed-exitcode', '--report', join(root, 'adhoc.html')]);
+  assert.is(adhoc.code, 3, 'an ad-hoc command that ran reports a change');
+  assert.match(readFileSync(join(root, 'adhoc.html'), 'utf8'), /"module":"shell"/);
 });
 
 test('a file edited on a host after the plan: the apply refuses before any host changes, naming host, task and difference', async () => {
@@ -103,6 +107,11 @@ test('bad plan files and option combinations exit 5', async () => {
   assert.is(r.code, 5);
   assert.match(r.err, /--save-plan needs --check/);
   r = await hw(['plan', 'show', join(root, 'missing.json')]);
+  assert.is(r.code, 5);
+  r = await hw(['run', playbookFile, '-i', inv, '--check', '--report', join(root, 'no-such-folder', 'r.html')]);
+  assert.is(r.code, 5);
+  assert.match(r.err, /--report .*folder .*no-such-folder does not exist/);
+  r = await hw(['run', playbookFile, '-i', inv, '--check', '--save-plan', join(root, 'x.json'), '--apply-plan', join(root, 'x.json')]);
   assert.is(r.code, 5);
 });
 
