@@ -52,6 +52,12 @@ export function inputDrift(saved: PlanFile, now: Pick<PlanFile, 'hostwright' | '
   return out;
 }
 
+/**
+ * Task types whose probe reads a condition of the moment, not state a task manages (`wait`: "not answering
+ * yet, curl failed after 3 ms"); their verdict is compared, not the probed state's fingerprint.
+ */
+export const VOLATILE_STATE = new Set(['wait']);
+
 const sameDiff = (a?: Diff[], b?: Diff[]) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 
 /** Differences between the saved plan's results and a fresh check run's, host by host, task by task. */
@@ -71,7 +77,8 @@ export function resultDrift(saved: PlanFile, fresh: Pick<PlanFile, 'tasks'>, hos
       const r1 = n.result;
       // Summaries are not compared: they may quote volatile text (a probe's error with its timing); the
       // status, the probed state's fingerprint and the diff are what the plan decided from.
-      if (r0.status === r1.status && r0.probe === r1.probe && sameDiff(r0.diff, r1.diff)) continue;
+      const probeSame = r0.probe === r1.probe || (r0.module !== undefined && VOLATILE_STATE.has(r0.module));
+      if (r0.status === r1.status && probeSame && sameDiff(r0.diff, r1.diff)) continue;
       const what = r0.probe !== r1.probe ? 'probed state' : 'planned result';
       out.push({ host, task: label(p.task), what, before: verdict(r0), now: verdict(r1), ...(r1.diff?.length && !sameDiff(r0.diff, r1.diff) ? { detail: renderDiff(r1.diff).slice(0, 40) } : r0.diff?.length && !r1.diff?.length ? { detail: ['planned diff no longer pending:', ...renderDiff(r0.diff).slice(0, 20)] } : {}) });
     }
