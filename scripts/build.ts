@@ -43,4 +43,4 @@ if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
   process.exit(1);
 }
 chmodSync(bin, 0o755);
-console.log(`build: dist/ compiled, ${copied} role template(s) copied, ${relative(root, bin)} executable`);
+console.log(`build: dist/ compiled, ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`);
