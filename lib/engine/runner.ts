@@ -91,6 +91,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     listeners,
     probes: new ProbeCache(),
     executions: 0,
+    shared: new Map(),
     emit: (event: RunEvent) => {
       const clean = redactor.deep(event);
       for (const l of listeners) l(clean);

@@ -13,6 +13,7 @@ import { fileStatProbe, DIFF_SIZE_LIMIT, type FileState } from '../probes/file-s
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import { overlayFile, overlayOf, type PredictedFile } from './predicted.ts';
 import { AbsolutePath, Args, FileModeSchema, TemplateRefSchema, normalizeMode } from './schema-types.ts';
 
 /** Arguments of the `file` task. */
@@ -68,19 +69,23 @@ function isText(b: Buffer): boolean {
   return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
 }
 
-function attrChanges(args: FileArgs, state: FileState): { diff: Diff[]; attrs?: FilePlanData['attrs'] } {
+/** The `before` of an attribute that a predicted change sets but that cannot be known before it runs. */
+export const UNKNOWN_BEFORE = 'unknown until the earlier task runs';
+
+function attrChanges(args: FileArgs, state: FileState & { predicted?: PredictedFile }): { diff: Diff[]; attrs?: FilePlanData['attrs'] } {
   const diff: Diff[] = [];
   const attrs: NonNullable<FilePlanData['attrs']> = {};
+  const none = state.predicted ? UNKNOWN_BEFORE : '(none)';
   if (args.mode && normalizeMode(args.mode) !== state.mode) {
-    diff.push({ kind: 'state', key: 'mode', before: state.mode ?? '(none)', after: normalizeMode(args.mode) });
+    diff.push({ kind: 'state', key: 'mode', before: state.mode ?? none, after: normalizeMode(args.mode) });
     attrs.mode = normalizeMode(args.mode);
   }
   if (args.owner && args.owner !== state.owner) {
-    diff.push({ kind: 'state', key: 'owner', before: state.owner ?? '(none)', after: args.owner });
+    diff.push({ kind: 'state', key: 'owner', before: state.owner ?? none, after: args.owner });
     attrs.owner = args.owner;
   }
   if (args.group && args.group !== state.group) {
-    diff.push({ kind: 'state', key: 'group', before: state.group ?? '(none)', after: args.group });
+    diff.push({ kind: 'state', key: 'group', before: state.group ?? none, after: args.group });
     attrs.group = args.group;
   }
   return diff.length ? { diff, attrs } : { diff };
@@ -111,7 +116,8 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     return fileStatProbe(args.path, { expectedSha256: content && sha256(content), fetchContent: Boolean(content) && ctx.diff && !ctx.sensitive });
   },
   plan(args, state, ctx): Plan<FilePlanData> {
-    return planFile(args, state, rendered.get(ctx), ctx);
+    // Check mode: a path an earlier predicted change brings (a package's file, a command's output) is planned against that.
+    return planFile(args, overlayFile(state, overlayOf(ctx), args.path), rendered.get(ctx), ctx);
   },
   async apply(args, plan, host) {
     const data = plan.data ?? {};
@@ -141,11 +147,15 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
 };
 
 /** Pure plan of the `file` task (exported for fixture tests). */
-export function planFile(args: FileArgs, state: FileState, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {
+export function planFile(args: FileArgs, state: FileState & { predicted?: PredictedFile }, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {
   const want = args.state ?? 'file';
   const path = args.path;
-  const withAttrs = (base: { summary: string[]; diff: Diff[]; data: FilePlanData }, st: FileState): Plan<FilePlanData> => {
+  const withAttrs = (base: { summary: string[]; diff: Diff[]; data: FilePlanData }, st: FileState & { predicted?: PredictedFile }): Plan<FilePlanData> => {
     const a = attrChanges(args, st);
+    // Only attributes an earlier task sets in a way not known beforehand differ: they may turn out as wanted.
+    if (!base.summary.length && a.diff.length && a.diff.every((d) => d.kind === 'state' && d.before === UNKNOWN_BEFORE)) {
+      return { status: 'may-change', reason: `${path} will be made by ${st.predicted!.source}; its ${a.diff.map((d) => (d as { key: string }).key).join(', ')} cannot be known before that runs` };
+    }
     if (a.attrs) {
       base.summary.push(`set ${Object.keys(a.attrs).join(', ')}`);
       base.diff.push(...a.diff);
@@ -182,6 +192,9 @@ export function planFile(args: FileArgs, state: FileState, content: Buffer | und
       }
       if (state.type === 'directory' || state.type === 'other') return { status: 'failed', reason: `${path} is a ${state.type}, not a file` };
       if (state.type === 'absent' && !state.parentExists) return missingParent(path, ctx);
+      if (state.predicted && state.type === 'file' && state.sha256 === undefined) {
+        return { status: 'may-change', reason: `${path} will come from ${state.predicted.source}; its content cannot be read before that (rpm2cpio and cpio on the host show it)` };
+      }
       const same = state.type === 'file' && state.sha256 === sha256(content);
       if (same) return withAttrs({ summary: [], diff: [], data: {} }, state);
       const diff: Diff[] = [];
