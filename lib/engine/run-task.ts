@@ -246,8 +246,9 @@ async function runLoop(
 async function runPreview(preview: Preview | undefined, host: HostHandle): Promise<void> {
   if (!preview) return;
   try {
-    const result = await host.exec(PROBE_PREFIX + preview.probe.command);
-    preview.record(preview.probe.parse(result));
+    await preview.after;
+    const probe = preview.probe();
+    preview.record(probe.parse(await host.exec(PROBE_PREFIX + probe.command)));
   } catch (error) {
     preview.fail((error as Error).message.split('\n')[0]);
   }

@@ -145,7 +145,10 @@ export interface TaskType<S extends TSchema = TSchema, State = unknown, Data = u
 
 /** A check-mode preview: its probe, and what to do with the probe's answer or failure. */
 export interface Preview<State = any> {
-  probe: Probe<State>;
+  /** Awaited before the probe is built (e.g. another host's preview of the same packages, to reuse it). */
+  after?: Promise<unknown>;
+  /** The read-only probe, built once `after` settled. */
+  probe(): Probe<State>;
   record(state: State): void;
   fail(reason: string): void;
 }

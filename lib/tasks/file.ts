@@ -13,7 +13,7 @@ import { fileStatProbe, DIFF_SIZE_LIMIT, type FileState } from '../probes/file-s
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
-import { overlayFile, overlayOf, type PredictedFile } from './predicted.ts';
+import { overlayFile, overlayOf, withUnknown, type PredictedFile } from './predicted.ts';
 import { AbsolutePath, Args, FileModeSchema, TemplateRefSchema, normalizeMode } from './schema-types.ts';
 
 /** Arguments of the `file` task. */
@@ -117,7 +117,8 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
   },
   plan(args, state, ctx): Plan<FilePlanData> {
     // Check mode: a path an earlier predicted change brings (a package's file, a command's output) is planned against that.
-    return planFile(args, overlayFile(state, overlayOf(ctx), args.path), rendered.get(ctx), ctx);
+    const predicted = overlayOf(ctx);
+    return withUnknown(planFile(args, overlayFile(state, predicted, args.path), rendered.get(ctx), ctx), predicted);
   },
   async apply(args, plan, host) {
     const data = plan.data ?? {};

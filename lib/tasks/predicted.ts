@@ -198,3 +198,10 @@ export function overlayUnit(state: UnitState, predicted: PredictedHost | undefin
 export function overlayOf(ctx: { check: boolean; memory: Map<string, unknown> }): PredictedHost | undefined {
   return ctx.check ? (ctx.memory.get(KEY) as PredictedHost | undefined) : undefined;
 }
+
+/** A "may change" plan with the reasons why earlier predicted changes could not be previewed added. */
+export function withUnknown<P extends { status: string }>(plan: P, predicted: PredictedHost | undefined): P {
+  if (plan.status !== 'may-change' || !predicted?.unknown.length) return plan;
+  const p = plan as unknown as { reason: string };
+  return { ...plan, reason: `${p.reason}; not previewed: ${predicted.unknown.join('; ')}` };
+}

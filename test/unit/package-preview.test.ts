@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { packagePreviewProbe, parseDumpLine, parsePackagePreview, previewKey, type PreviewCache } from '../../lib/probes/package-preview.ts';
-import { accountsFromScripts, overlayFile, overlayUnit, predictedHost, presetAction, recordCreated, recordPreview, unitAfterInstall } from '../../lib/tasks/predicted.ts';
+import { accountsFromScripts, overlayFile, overlayUnit, predictedHost, presetAction, recordCreated, recordPreview, unitAfterInstall, withUnknown } from '../../lib/tasks/predicted.ts';
+import { packagePreview } from '../../lib/tasks/package-preview.ts';
 import { planFile, UNKNOWN_BEFORE } from '../../lib/tasks/file.ts';
 import { planService } from '../../lib/tasks/service.ts';
 import { parseUnitShow } from '../../lib/probes/systemd-unit.ts';
@@ -141,6 +142,27 @@ test('unsupported and failed previews', () => {
   const p = predictedHost(new Map());
   recordPreview(p, { supported: false, reason: 'cannot preview packages on this host: apt', packages: [], cached: [], presets: [] }, new Map(), ['hw-hello']);
   assert.match(p.unknown[0], /apt \(hw-hello\)/);
+});
+
+test('hosts previewing the same packages at once go one after the other: the later one only names what the first read', async () => {
+  const shared = new Map<string, unknown>();
+  const first = packagePreview(['kubernetes-master'], 'dnf', { memory: new Map(), shared });
+  const second = packagePreview(['kubernetes-master'], 'dnf', { memory: new Map(), shared });
+  assert.is(first.after, undefined);
+  assert.ok(second.after);
+  assert.not.match(first.probe().command, /case '/);
+  first.record(first.probe().parse(master.probe));
+  await second.after;
+  const known = second.probe().command;
+  for (const p of parsePackagePreview(master.probe).packages) assert.ok(known.includes(p.sha256), 'the second host is told what the controller has');
+});
+
+test('a "may change" names what could not be previewed', () => {
+  const memory = new Map<string, unknown>();
+  const p = predictedHost(memory);
+  packagePreview(['hw-hello'], 'apt', { memory, shared: new Map() }).record(parsePackagePreview({ code: 0, stdout: 'preview=unsupported apt\n', stderr: '' }));
+  const plan = withUnknown({ status: 'may-change' as const, reason: 'hello.service does not exist yet' }, p);
+  assert.match(plan.reason, /hello\.service does not exist yet; not previewed: cannot preview packages on this host: apt \(hw-hello\)/);
 });
 
 test.run();
