@@ -13,7 +13,7 @@ import { fileStatProbe, DIFF_SIZE_LIMIT, type FileState } from '../probes/file-s
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
-import { overlayFile, overlayOf, withUnknown, type PredictedFile } from './predicted.ts';
+import { overlayFile, overlayOf, predictedHost, recordWritten, withUnknown, type PredictedFile, type PredictedHost } from './predicted.ts';
 import { AbsolutePath, Args, FileModeSchema, TemplateRefSchema, normalizeMode } from './schema-types.ts';
 
 /** Arguments of the `file` task. */
@@ -118,7 +118,10 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
   plan(args, state, ctx): Plan<FilePlanData> {
     // Check mode: a path an earlier predicted change brings (a package's file, a command's output) is planned against that.
     const predicted = overlayOf(ctx);
-    return withUnknown(planFile(args, overlayFile(state, predicted, args.path), rendered.get(ctx), ctx), predicted);
+    const seen = overlayFile(state, predicted, args.path);
+    const plan = withUnknown(planFile(args, seen, rendered.get(ctx), ctx), predicted);
+    if (ctx.check && plan.status === 'change') recordFilePlan(predictedHost(ctx.memory), args, seen, plan.data ?? {}, ctx.runAs);
+    return plan;
   },
   async apply(args, plan, host) {
     const data = plan.data ?? {};
@@ -146,6 +149,23 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     return undefined;
   },
 };
+
+/** Check mode: what this task's apply would leave at its path, for the later tasks of the run. */
+function recordFilePlan(predicted: PredictedHost, args: FileArgs, seen: FileState, data: FilePlanData, runAs: string | undefined): void {
+  const existing = seen.type !== 'absent';
+  const attrs = {
+    mode: args.mode ? normalizeMode(args.mode) : existing ? seen.mode : undefined,
+    owner: args.owner ?? (existing ? seen.owner : runAs),
+    group: args.group ?? (existing ? seen.group : runAs === 'root' ? 'root' : undefined),
+  };
+  const source = `file task on ${args.path}`;
+  if (data.remove) recordWritten(predicted, args.path, { type: 'absent' }, source);
+  else if (data.write) recordWritten(predicted, args.path, { type: 'file', ...attrs, content: data.write }, source);
+  else if (data.mkdir) recordWritten(predicted, args.path, { type: 'directory', ...attrs }, source);
+  else if (data.link !== undefined) recordWritten(predicted, args.path, { type: 'link', target: data.link }, source);
+  else if (data.touch) recordWritten(predicted, args.path, { type: 'file', ...attrs, content: Buffer.alloc(0) }, source);
+  else if (existing) recordWritten(predicted, args.path, { type: seen.type === 'other' ? 'other' : seen.type, ...attrs, content: seen.content, sha256: seen.sha256, size: seen.size, target: seen.target }, source);
+}
 
 /** Pure plan of the `file` task (exported for fixture tests). */
 export function planFile(args: FileArgs, state: FileState & { predicted?: PredictedFile }, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {

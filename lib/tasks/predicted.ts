@@ -6,13 +6,14 @@
  * is "enable + start" instead of "may change". Kept in the host's run memory; all functions are pure
  * apart from recording into that memory.
  */
+import { createHash } from 'node:crypto';
 import type { FileState } from '../probes/file-stat.ts';
 import { previewKey, type PackagePreviewResult, type PresetRule, type PreviewCache, type PreviewFile, type PreviewPackage } from '../probes/package-preview.ts';
 import type { UnitState } from '../probes/systemd-unit.ts';
 
 /** A path as it will be after the predicted changes. `mode`/`owner`/`group` undefined: unknown. */
 export interface PredictedFile {
-  type: 'file' | 'directory' | 'link' | 'other';
+  type: 'file' | 'directory' | 'link' | 'other' | 'absent';
   mode?: string;
   owner?: string;
   group?: string;
@@ -22,6 +23,11 @@ export interface PredictedFile {
   target?: string;
   /** What brings it, for messages: `package kubernetes-master`, `command openssl ...`. */
   source: string;
+  /**
+   * Written by an earlier task of this check run (file, line, block): it replaces what the host has, as
+   * the real run's earlier write would. Other entries only fill in paths the host does not have yet.
+   */
+  written?: boolean;
 }
 
 /** A unit as it will be right after its package is installed. */
@@ -170,18 +176,33 @@ export function recordCreated(predicted: PredictedHost, path: string, runAs: str
 }
 
 /**
- * A file probe's state seen through the overlay: a path absent on the host that a predicted change brings
- * becomes that path; a missing parent directory that a predicted change brings exists. Anything the host
- * has already is the host's answer.
+ * Record what an earlier task of this check run writes to a path (content and attributes), so the next
+ * task on the same path plans against it, as in the real run (a loop adding lines to one file).
+ */
+export function recordWritten(predicted: PredictedHost, path: string, state: Omit<PredictedFile, 'source' | 'written'>, source: string): void {
+  const known = state.content ? { sha256: createHash('sha256').update(state.content).digest('hex'), size: state.content.length } : {};
+  predicted.files.set(path, { ...state, ...known, source, written: true });
+}
+
+/**
+ * A file probe's state seen through the overlay: what an earlier task of this run writes replaces the
+ * host's answer; a path absent on the host that a predicted change brings becomes that path; a missing
+ * parent directory that a predicted change brings exists. Anything else is the host's answer.
  */
 export function overlayFile(state: FileState, predicted: PredictedHost | undefined, path: string): FileState & { predicted?: PredictedFile } {
-  if (!predicted || state.type !== 'absent') return state;
+  if (!predicted) return state;
+  const w = predicted.files.get(path);
+  if (w?.written) {
+    if (w.type === 'absent') return { type: 'absent', parentExists: true };
+    return { type: w.type, mode: w.mode, owner: w.owner, group: w.group, size: w.size, sha256: w.sha256, content: w.content, target: w.target, parentExists: true, ...(w.mode === undefined || w.owner === undefined || w.group === undefined ? { predicted: w } : {}) };
+  }
+  if (state.type !== 'absent') return state;
   const p = predicted.files.get(path);
-  if (p) return { type: p.type, mode: p.mode, owner: p.owner, group: p.group, size: p.size, sha256: p.sha256, content: p.content, target: p.target, parentExists: true, predicted: p };
+  if (p && p.type !== 'absent') return { type: p.type, mode: p.mode, owner: p.owner, group: p.group, size: p.size, sha256: p.sha256, content: p.content, target: p.target, parentExists: true, predicted: p };
   if (!state.parentExists) {
     const parent = path.replace(/\/[^/]*$/, '') || '/';
     const prefix = parent.endsWith('/') ? parent : `${parent}/`;
-    for (const [other, f] of predicted.files) if (other === parent ? f.type === 'directory' : other.startsWith(prefix)) return { ...state, parentExists: true };
+    for (const [other, f] of predicted.files) if (other === parent ? f.type === 'directory' : other.startsWith(prefix) && f.type !== 'absent') return { ...state, parentExists: true };
   }
   return state;
 }

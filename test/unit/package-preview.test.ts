@@ -11,6 +11,7 @@ import { packagePreviewProbe, parseDumpLine, parsePackagePreview, previewKey, ty
 import { accountsFromScripts, overlayFile, overlayUnit, predictedHost, presetAction, recordCreated, recordPreview, unitAfterInstall, withUnknown } from '../../lib/tasks/predicted.ts';
 import { packagePreview } from '../../lib/tasks/package-preview.ts';
 import { planFile, UNKNOWN_BEFORE } from '../../lib/tasks/file.ts';
+import { lineType } from '../../lib/tasks/line.ts';
 import { planService } from '../../lib/tasks/service.ts';
 import { parseUnitShow } from '../../lib/probes/systemd-unit.ts';
 import { parseFileStat } from '../../lib/probes/file-stat.ts';
@@ -155,6 +156,25 @@ test('hosts previewing the same packages at once go one after the other: the lat
   await second.after;
   const known = second.probe().command;
   for (const p of parsePackagePreview(master.probe).packages) assert.ok(known.includes(p.sha256), 'the second host is told what the controller has');
+});
+
+test('an earlier write of this check run replaces the host\'s answer: loop items on one file diff against each other', () => {
+  const memory = new Map<string, unknown>();
+  const ctx = { check: true, diff: true, earlierChangePredicted: false, sensitive: false, memory, shared: new Map(), runAs: 'root', vars: {}, host: 'h', renderTemplate: () => '', facts: () => Promise.reject(new Error('no')) };
+  const hosts = parseFileStat({ code: 0, stdout: `type=file\nattrs=644 root root 10\nparent=yes\nsha256=x\n---content---\n${Buffer.from('127.0.0.1 localhost\n').toString('base64')}\n`, stderr: '' });
+  const first = lineType.plan({ path: '/etc/hosts', line: '10.0.0.1 a' }, hosts, ctx as never);
+  const second = lineType.plan({ path: '/etc/hosts', line: '10.0.0.2 b' }, hosts, ctx as never);
+  assert.equal(second.status === 'change' && second.diff, [{ kind: 'file', path: '/etc/hosts', before: '127.0.0.1 localhost\n10.0.0.1 a\n', after: '127.0.0.1 localhost\n10.0.0.1 a\n10.0.0.2 b\n' }]);
+  assert.is(first.status, 'change');
+  // The same line again: ok, as the real run's second item would find.
+  assert.is(lineType.plan({ path: '/etc/hosts', line: '10.0.0.2 b' }, hosts, ctx as never).status, 'ok');
+  // A file task writing a file, then a file task with the same content: ok.
+  const absentHere = parseFileStat({ code: 0, stdout: 'type=absent\nparent=yes\n', stderr: '' });
+  assert.is(planFile({ path: '/etc/x', content: 'a' }, overlayFile(absentHere, undefined, '/etc/x'), Buffer.from('a'), check).status, 'change');
+  // Not in check mode: nothing recorded, nothing read through.
+  const real = new Map<string, unknown>();
+  lineType.plan({ path: '/etc/hosts', line: '10.0.0.1 a' }, hosts, { ...ctx, check: false, memory: real } as never);
+  assert.is(real.size, 0);
 });
 
 test('a "may change" names what could not be previewed', () => {
