@@ -204,7 +204,7 @@ function commandTaskType<S extends TSchema>(kind: 'command' | 'shell', schema: S
       const plan = planCommand(args as AnyCommandArgs, state, ctx);
       // Check mode: the file a `creates` guard names will exist after the command (content and mode unknown).
       const creates = (args as AnyCommandArgs).creates;
-      if (ctx.check && plan.status === 'change' && creates?.startsWith('/')) recordCreated(predictedHost(ctx.memory), creates, ctx.runAs, `${kind} ${display(args as AnyCommandArgs)}`);
+      if (ctx.check && ctx.memory && plan.status === 'change' && creates?.startsWith('/')) recordCreated(predictedHost(ctx.memory), creates, ctx.runAs, `${kind} ${display(args as AnyCommandArgs)}`);
       return plan;
     },
     apply: (args, _plan, host) => runCommand(kind, args as AnyCommandArgs, host),

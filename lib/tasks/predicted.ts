@@ -194,7 +194,8 @@ export function overlayFile(state: FileState, predicted: PredictedHost | undefin
   const w = predicted.files.get(path);
   if (w?.written) {
     if (w.type === 'absent') return { type: 'absent', parentExists: true };
-    return { type: w.type, mode: w.mode, owner: w.owner, group: w.group, size: w.size, sha256: w.sha256, content: w.content, target: w.target, parentExists: true, ...(w.mode === undefined || w.owner === undefined || w.group === undefined ? { predicted: w } : {}) };
+    // A symlinked path keeps resolving to the same file (line and block edit the link's target).
+    return { type: w.type, mode: w.mode, owner: w.owner, group: w.group, size: w.size, sha256: w.sha256, content: w.content, target: w.target, parentExists: true, ...(state.resolved ? { resolved: state.resolved } : {}), ...(w.mode === undefined || w.owner === undefined || w.group === undefined ? { predicted: w } : {}) };
   }
   if (state.type !== 'absent') return state;
   const p = predicted.files.get(path);
@@ -217,7 +218,7 @@ export function overlayUnit(state: UnitState, predicted: PredictedHost | undefin
 
 /** The overlay in a task's memory, only in check mode (never consulted in a real run). */
 export function overlayOf(ctx: { check: boolean; memory: Map<string, unknown> }): PredictedHost | undefined {
-  return ctx.check ? (ctx.memory.get(KEY) as PredictedHost | undefined) : undefined;
+  return ctx.check ? (ctx.memory?.get(KEY) as PredictedHost | undefined) : undefined;
 }
 
 /** A "may change" plan with the reasons why earlier predicted changes could not be previewed added. */
