@@ -38,7 +38,7 @@ export { facts, factsType, FactsArgsSchema } from './tasks/facts.ts';
 export type { FactsArgs } from './tasks/facts.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
-export type { PackageState } from './probes/package-query.ts';
+export type { PackageQueryResult, PackageState } from './probes/package-query.ts';
 export type { InstalledPackage } from './probes/package-spec.ts';
 export type { UnitState } from './probes/systemd-unit.ts';
 export type { SysctlState } from './probes/sysctl-state.ts';

@@ -3,7 +3,7 @@
  *
  * Version pins:
  * - rpm managers (yum, dnf): yum's own syntax `name-version` or `name-version-release`
- *   (`etcd-3.4.23`, `etcd-3.4.23-1.el7`, with an optional epoch `docker-2:1.13.1`). The part after the
+ *   (`etcd-3.3.11`, `etcd-3.3.11-2.el7.centos`, with an optional epoch `docker-2:1.13.1`). The part after the
  *   last `-` that starts with a digit is the version, so `java-1.8.0-openjdk` stays a plain name.
  * - apt: apt's own syntax `name=version` (`hw-hello=1.0-1`), matched exactly as apt does.
  * - `name=version` is also accepted for rpm managers (handy with `manager: 'auto'`) and passed on as
@@ -54,7 +54,7 @@ export function parsePackageSpec(spec: string, family: PackageFamily): PackageSp
   return { spec, name: spec };
 }
 
-/** The argument a manager's install command gets for a spec: `etcd-3.4.23` for yum, `pkg=1.2` for apt. */
+/** The argument a manager's install command gets for a spec: `etcd-3.3.11` for yum, `pkg=1.2` for apt. */
 export function managerArgument(spec: PackageSpec, family: PackageFamily): string {
   if (spec.version === undefined) return spec.name;
   return family === 'rpm' ? `${spec.name}-${spec.version}` : `${spec.name}=${spec.version}`;
