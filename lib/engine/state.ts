@@ -50,6 +50,8 @@ export interface RunContext {
   executions: number;
   /** Memory shared by all hosts for the run (task types' caches, e.g. package previews). */
   shared: Map<string, unknown>;
+  /** Set when the run is interrupted: no task, batch, handler or play starts any more. */
+  stopping?: boolean;
 }
 
 /** Fresh bookkeeping for a host. */
