@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
 import { validateArgs } from '../play/validate.ts';
-import type { Diff, HostHandle, Plan, TaskContext } from '../tasks/contract.ts';
+import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../tasks/contract.ts';
 import type { ExecOptions, Transport } from '../transport/types.ts';
 import type { ErrorInfo, HostStatus } from './events.ts';
 import { factsProbe } from './facts.ts';
@@ -248,6 +248,22 @@ async function runLoop(
   return { status, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: false, skipped: false, msg: message, results } };
 }
 
+/**
+ * Check mode: ask the host what the planned change would bring (read-only, e.g. packages downloaded to a
+ * temporary folder and read there) and let the task type record it for later tasks. Never fails the task:
+ * a failed preview only leaves later tasks at "may change", with the reason.
+ */
+async function runPreview(preview: Preview | undefined, host: HostHandle): Promise<void> {
+  if (!preview) return;
+  try {
+    await preview.after;
+    const probe = preview.probe();
+    preview.record(probe.parse(await host.exec(PROBE_PREFIX + probe.command)));
+  } catch (error) {
+    preview.fail((error as Error).message.split('\n')[0]);
+  }
+}
+
 function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOutcome, h: HostVars): boolean {
   try {
     return until(outcome, h);
@@ -334,6 +350,7 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       return fail(new TaskFailedError(`${ctx.host}: ${job.label}: ${plan.reason}`, { host: ctx.host, task: job.label }));
     case 'change': {
       if (run.check) {
+        if (type.preview) await runPreview(type.preview(args, plan, ctx), host);
         return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
       }
       // Whatever apply does, what was read before on this host (and remote reads anywhere) is stale now.

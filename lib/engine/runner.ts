@@ -110,6 +110,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     probes: new ProbeCache(),
     executions: 0,
     guard: options.guard,
+    shared: new Map(),
     emit: (event: RunEvent) => {
       const clean = redactor.deep(event);
       for (const l of listeners) l(clean);

@@ -48,6 +48,8 @@ export interface RunContext {
   probes: ProbeCache;
   /** Host-task executions, for the round-trips-per-task statistic. */
   executions: number;
+  /** Memory shared by all hosts for the run (task types' caches, e.g. package previews). */
+  shared: Map<string, unknown>;
   /** Set when the run is interrupted: no task, batch, handler or play starts any more. */
   stopping?: boolean;
   /** Saved-plan apply: checks each verdict against the plan before anything is applied. */

@@ -21,6 +21,7 @@ import { packageProbe, type PackageQueryResult, type PackageState } from '../pro
 import { formatVersion, isGlob, managerArgument, nevra, parsePackageSpec, versionMatches, type InstalledPackage, type PackageFamily, type PackageSpec } from '../probes/package-spec.ts';
 import { shellJoin } from '../transport/quote.ts';
 import type { Diff, HostHandle, Plan, TaskContext, TaskType } from './contract.ts';
+import { packagePreview } from './package-preview.ts';
 import { Args } from './schema-types.ts';
 
 // A package name, optionally with a version pin, an arch, a path or a glob; never an option (no leading
@@ -167,6 +168,12 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
       }
     }
     return plan;
+  },
+  preview(args, plan, ctx) {
+    // Check mode: what the packages to install (and what they pull in) will bring, for later tasks.
+    const data = plan.data;
+    if (!data?.install.length) return undefined;
+    return packagePreview(data.install, data.manager, ctx);
   },
   async apply(args, plan, host, ctx) {
     const data = plan.data!;
