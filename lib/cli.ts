@@ -158,7 +158,15 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   const skipTags = splitList(values['skip-tags']);
   if (values['list-hosts'] || values['list-tasks']) {
     const view = inventoryView(inventory);
-    const limited = values.limit ? new Set(view.select(values.limit)) : undefined;
+    let limited: Set<string> | undefined;
+    try {
+      limited = values.limit ? new Set(view.select(values.limit)) : undefined;
+      // A malformed play pattern is bad input here too, before anything is printed.
+      for (const play of playbook.plays) view.select(play.hosts);
+    } catch (error) {
+      if (error instanceof HostwrightError) return fail(error.message);
+      throw error;
+    }
     say(`\nplaybook: ${playbook.name}`);
     playbook.plays.forEach((play, i) => {
       const hosts = view.select(play.hosts).filter((h) => !limited || limited.has(h));
