@@ -38,6 +38,8 @@ export { facts, factsType, FactsArgsSchema } from './tasks/facts.ts';
 export type { FactsArgs } from './tasks/facts.ts';
 export { stat, statType, StatArgsSchema, planStat } from './tasks/stat.ts';
 export type { StatArgs } from './tasks/stat.ts';
+export { group, groupType, GroupArgsSchema, AccountName, planGroup } from './tasks/group.ts';
+export type { GroupArgs, GroupPlanData } from './tasks/group.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';
@@ -47,6 +49,7 @@ export type { SysctlState } from './probes/sysctl-state.ts';
 export type { WaitState } from './probes/wait-script.ts';
 export type { CommandGuardState } from './probes/command-guard.ts';
 export type { PathStat, ChecksumAlgorithm } from './probes/path-stat.ts';
+export type { GroupState, GroupEntry } from './probes/account-db.ts';
 
 // Ad-hoc runs (what the `hostwright` command does), usable from code
 export { adhocPlaybook } from './adhoc/playbook.ts';

@@ -10,6 +10,7 @@ import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
 import { packageType } from '../tasks/package.ts';
 import { serviceType } from '../tasks/service.ts';
+import { groupType } from '../tasks/group.ts';
 import { statType } from '../tasks/stat.ts';
 import { sysctlType } from '../tasks/sysctl.ts';
 import { waitType } from '../tasks/wait.ts';
@@ -40,6 +41,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['sysctl', { type: sysctlType as TaskType, args: plain }],
   ['wait', { type: waitType as TaskType, args: plain }],
   ['stat', { type: statType as TaskType, args: { aliases: { get_checksum: 'checksum' } } }],
+  ['group', { type: groupType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
