@@ -40,6 +40,10 @@ export { stat, statType, StatArgsSchema, planStat } from './tasks/stat.ts';
 export type { StatArgs } from './tasks/stat.ts';
 export { group, groupType, GroupArgsSchema, AccountName, planGroup } from './tasks/group.ts';
 export type { GroupArgs, GroupPlanData } from './tasks/group.ts';
+export { user, userType, UserArgsSchema, planUser } from './tasks/user.ts';
+export type { UserArgs, UserPlanData } from './tasks/user.ts';
+export { authorizedKey, authorizedKeyType, AuthorizedKeyArgsSchema, planAuthorizedKey, editAuthorizedKeys } from './tasks/authorized-key.ts';
+export type { AuthorizedKeyArgs, AuthorizedKeyPlanData } from './tasks/authorized-key.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';
@@ -49,7 +53,8 @@ export type { SysctlState } from './probes/sysctl-state.ts';
 export type { WaitState } from './probes/wait-script.ts';
 export type { CommandGuardState } from './probes/command-guard.ts';
 export type { PathStat, ChecksumAlgorithm } from './probes/path-stat.ts';
-export type { GroupState, GroupEntry } from './probes/account-db.ts';
+export type { GroupState, GroupEntry, UserState, PasswdEntry, ShadowEntry } from './probes/account-db.ts';
+export type { AuthorizedKeysState, KeyLine, KeyOptions } from './probes/authorized-keys.ts';
 
 // Ad-hoc runs (what the `hostwright` command does), usable from code
 export { adhocPlaybook } from './adhoc/playbook.ts';

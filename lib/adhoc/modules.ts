@@ -11,6 +11,8 @@ import { blockType, lineType } from '../tasks/line.ts';
 import { packageType } from '../tasks/package.ts';
 import { serviceType } from '../tasks/service.ts';
 import { groupType } from '../tasks/group.ts';
+import { userType } from '../tasks/user.ts';
+import { authorizedKeyType } from '../tasks/authorized-key.ts';
 import { statType } from '../tasks/stat.ts';
 import { sysctlType } from '../tasks/sysctl.ts';
 import { waitType } from '../tasks/wait.ts';
@@ -42,6 +44,8 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['wait', { type: waitType as TaskType, args: plain }],
   ['stat', { type: statType as TaskType, args: { aliases: { get_checksum: 'checksum' } } }],
   ['group', { type: groupType as TaskType, args: plain }],
+  ['user', { type: userType as TaskType, args: plain }],
+  ['authorizedKey', { type: authorizedKeyType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
@@ -51,6 +55,8 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   blockinfile: 'block',
   systemd: 'service',
   wait_for: 'wait',
+  authorized_key: 'authorizedKey',
+  'ansible.posix.authorized_key': 'authorizedKey',
 };
 
 /** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */

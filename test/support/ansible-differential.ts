@@ -37,7 +37,7 @@ export interface DifferentialCase {
 }
 
 /** True when this run should (re-)record Ansible's answers for `kind`. */
-export const recordingAnsible = (kind: string): boolean => ['all', kind].includes(process.env.HW_RECORD_ANSIBLE ?? '');
+export const recordingAnsible = (kind: string): boolean => (process.env.HW_RECORD_ANSIBLE ?? '').split(',').some((k) => k === 'all' || k === kind);
 
 /** Run an Ansible module ad hoc against one test host (root, the harness key); its verdict and message. */
 export function runAnsible(address: string, keyPath: string, module: string, args: Record<string, unknown>): Promise<RunVerdict & { msg: string }> {

@@ -3,7 +3,7 @@
  * `setup` holds the probe's arguments, the exact probe command, its recorded result and the parsed state.
  * The e2e suite of the type replays every fixture on a real host (setup as root, then the probe command
  * as the engine runs it) and compares the parsed state with the recorded one; with
- * `HW_RECORD=<kind>` (or `all`) in the environment it rewrites the fixtures instead.
+ * `HW_RECORD=<kind>[,<kind>...]` (or `all`) in the environment it rewrites the fixtures instead.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ export interface ProbeFixture {
 }
 
 /** True when this run should rewrite the fixtures of `kind`. */
-export const recording = (kind: string): boolean => ['all', kind].includes(process.env.HW_RECORD ?? '');
+export const recording = (kind: string): boolean => (process.env.HW_RECORD ?? '').split(',').some((k) => k === 'all' || k === kind);
 
 /**
  * Replay (or record) every probe fixture of `kind` on one host. Returns one line per mismatch between
