@@ -44,6 +44,10 @@ export { user, userType, UserArgsSchema, planUser } from './tasks/user.ts';
 export type { UserArgs, UserPlanData } from './tasks/user.ts';
 export { authorizedKey, authorizedKeyType, AuthorizedKeyArgsSchema, planAuthorizedKey, editAuthorizedKeys } from './tasks/authorized-key.ts';
 export type { AuthorizedKeyArgs, AuthorizedKeyPlanData } from './tasks/authorized-key.ts';
+export { cron, cronType, CronArgsSchema, planCron, cronFilePath } from './tasks/cron.ts';
+export type { CronArgs, CronPlanData } from './tasks/cron.ts';
+export { replace, replaceType, ReplaceArgsSchema, planReplace, replaceText } from './tasks/replace.ts';
+export type { ReplaceArgs, ReplaceResult } from './tasks/replace.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';
@@ -55,6 +59,8 @@ export type { CommandGuardState } from './probes/command-guard.ts';
 export type { PathStat, ChecksumAlgorithm } from './probes/path-stat.ts';
 export type { GroupState, GroupEntry, UserState, PasswdEntry, ShadowEntry } from './probes/account-db.ts';
 export type { AuthorizedKeysState, KeyLine, KeyOptions } from './probes/authorized-keys.ts';
+export { editCron } from './probes/crontab.ts';
+export type { CronState, CronEdit, CronEditResult } from './probes/crontab.ts';
 
 // Ad-hoc runs (what the `hostwright` command does), usable from code
 export { adhocPlaybook } from './adhoc/playbook.ts';

@@ -13,6 +13,8 @@ import { serviceType } from '../tasks/service.ts';
 import { groupType } from '../tasks/group.ts';
 import { userType } from '../tasks/user.ts';
 import { authorizedKeyType } from '../tasks/authorized-key.ts';
+import { cronType } from '../tasks/cron.ts';
+import { replaceType } from '../tasks/replace.ts';
 import { statType } from '../tasks/stat.ts';
 import { sysctlType } from '../tasks/sysctl.ts';
 import { waitType } from '../tasks/wait.ts';
@@ -46,6 +48,8 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['group', { type: groupType as TaskType, args: plain }],
   ['user', { type: userType as TaskType, args: plain }],
   ['authorizedKey', { type: authorizedKeyType as TaskType, args: plain }],
+  ['cron', { type: cronType as TaskType, args: plain }],
+  ['replace', { type: replaceType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
