@@ -48,6 +48,8 @@ export { cron, cronType, CronArgsSchema, planCron, cronFilePath } from './tasks/
 export type { CronArgs, CronPlanData } from './tasks/cron.ts';
 export { replace, replaceType, ReplaceArgsSchema, planReplace, replaceText } from './tasks/replace.ts';
 export type { ReplaceArgs, ReplaceResult } from './tasks/replace.ts';
+export { hostname, hostnameType, HostnameArgsSchema, planHostname } from './tasks/hostname.ts';
+export type { HostnameArgs, HostnameState, HostnamePlanData } from './tasks/hostname.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

@@ -15,6 +15,7 @@ import { userType } from '../tasks/user.ts';
 import { authorizedKeyType } from '../tasks/authorized-key.ts';
 import { cronType } from '../tasks/cron.ts';
 import { replaceType } from '../tasks/replace.ts';
+import { hostnameType } from '../tasks/hostname.ts';
 import { statType } from '../tasks/stat.ts';
 import { sysctlType } from '../tasks/sysctl.ts';
 import { waitType } from '../tasks/wait.ts';
@@ -50,6 +51,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['authorizedKey', { type: authorizedKeyType as TaskType, args: plain }],
   ['cron', { type: cronType as TaskType, args: plain }],
   ['replace', { type: replaceType as TaskType, args: plain }],
+  ['hostname', { type: hostnameType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
