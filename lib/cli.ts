@@ -86,6 +86,19 @@ export function badInput(err: NodeJS.WritableStream): (text: string) => number {
   };
 }
 
+/**
+ * An argument the command line must refuse: not valid UTF-8 (Node has already replaced the bad bytes by
+ * U+FFFD, so using it would write under another name) or holding a NUL byte. Undefined when all are fine.
+ */
+export function argvProblem(argv: readonly string[]): string | undefined {
+  for (const [i, arg] of argv.entries()) {
+    const shown = JSON.stringify(arg.length > 60 ? arg.slice(0, 60) + '...' : arg);
+    if (arg.includes('\uFFFD')) return `argument ${i + 1} (${shown}) is not valid UTF-8: hostwright does not guess an encoding; give names and values in UTF-8`;
+    if (arg.includes('\0')) return `argument ${i + 1} (${shown}) contains a NUL byte`;
+  }
+  return undefined;
+}
+
 /** The run options every command line maps the same way (check, diff, limit, SSH settings). */
 export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys'> {
   return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'] };
@@ -97,6 +110,8 @@ const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) =
 export async function runCli(playbook: Playbook, argv: string[] = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const say = (text: string) => out.write(text + '\n');
   const fail = badInput(err);
+  const badArg = argvProblem(argv);
+  if (badArg) return fail(badArg);
   let values: Record<string, any>;
   try {
     ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
@@ -127,7 +142,15 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   const skipTags = splitList(values['skip-tags']);
   if (values['list-hosts'] || values['list-tasks']) {
     const view = inventoryView(inventory);
-    const limited = values.limit ? new Set(view.select(values.limit)) : undefined;
+    let limited: Set<string> | undefined;
+    try {
+      limited = values.limit ? new Set(view.select(values.limit)) : undefined;
+      // A malformed play pattern is bad input here too, before anything is printed.
+      for (const play of playbook.plays) view.select(play.hosts);
+    } catch (error) {
+      if (error instanceof HostwrightError) return fail(error.message);
+      throw error;
+    }
     say(`\nplaybook: ${playbook.name}`);
     playbook.plays.forEach((play, i) => {
       const hosts = view.select(play.hosts).filter((h) => !limited || limited.has(h));

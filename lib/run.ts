@@ -39,8 +39,11 @@ export function resolveInventory(source: RunPlaybookOptions['inventory']): Inven
   return inventoryFromObject(source, 'inventory object');
 }
 
-/** The engine's view of a loaded inventory. */
-export function inventoryView(inv: Inventory): InventoryView {
+/**
+ * The engine's view of a loaded inventory. `extraVars` (`-e`) override the inventory's connection
+ * variables, as in Ansible (`-e ansible_connection=local`, `-e ansible_become_password=...`).
+ */
+export function inventoryView(inv: Inventory, extraVars: Record<string, unknown> = {}): InventoryView {
   const varsCache = new Map<string, Record<string, unknown>>();
   const varsOf = (host: string) => {
     let v = varsCache.get(host);
@@ -59,14 +62,14 @@ export function inventoryView(inv: Inventory): InventoryView {
     },
     groupNamesOf: (host) => groupNames(inv, host).filter((g) => g !== 'ungrouped'),
     connectionOf: (host): ConnectionSettings => {
-      return connectionVars(varsOf(host), host);
+      return connectionVars({ ...varsOf(host), ...extraVars }, host);
     },
   };
 }
 
 /** Run a playbook against an inventory and return the results. */
 export async function run(playbook: Playbook, options: RunPlaybookOptions): Promise<RunPlaybookResult> {
-  const view = inventoryView(resolveInventory(options.inventory));
+  const view = inventoryView(resolveInventory(options.inventory), options.extraVars);
   const events: RunEvent[] = [];
   const listeners = [...(options.listeners ?? [])];
   if (options.collectEvents) listeners.push((e) => events.push(e));

@@ -1,6 +1,8 @@
 /**
  * The test command: type-checks, runs every uvu test file in its own Node process, prints
- * `N passed, N failed`, and exits non-zero on any failure or when no test ran.
+ * `N passed, N failed, N skipped` as its last line, and exits non-zero on any failure, when no test ran,
+ * when a file runs no test, or when a file uses `.only` (test/support/uvu-guard.ts also prints the error
+ * of a throwing `before`/`after` hook, which uvu swallows).
  *
  *   node test/run.ts            type check + unit + end-to-end (e2e needs root: it starts the test hosts)
  *   node test/run.ts --unit     type check + unit tests only (no root, no hosts)
@@ -8,7 +10,7 @@
  *   node test/run.ts FILTER...  only files whose path contains one of the filters
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -46,7 +48,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   });
 }
 
-// uvu prints "Total: N / Passed: N / Skipped: N" per file; a crash before the summary counts as one failure.
+// uvu prints "Total: N / Passed: N / Skipped: N" per file (Total excludes skipped tests); a crash before the
+// summary counts as one failure.
 function parseSummary(output: string): { total: number; passed: number; skipped: number } | undefined {
   const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
   const total = /Total:\s+(\d+)/.exec(clean);
@@ -56,13 +59,20 @@ function parseSummary(output: string): { total: number; passed: number; skipped:
   return { total: +total[1], passed: +passed[1], skipped: skipped ? +skipped[1] : 0 };
 }
 
+const guard = join(root, 'test/support/uvu-guard.ts');
+
 async function runFile(file: string, env: NodeJS.ProcessEnv): Promise<FileResult> {
   const started = Date.now();
-  const { code, output } = await run(process.execPath, [file], { ...env, FORCE_COLOR: '0', NO_COLOR: '1' });
+  const { code, output: raw } = await run(process.execPath, ['--import', guard, file], { ...env, FORCE_COLOR: '0', NO_COLOR: '1' });
+  let output = raw;
   const summary = parseSummary(output);
   const ms = Date.now() - started;
+  // A `.only` anywhere in the file (also on a named suite) hides the other tests: the file fails.
+  const only = /\.only\s*\(/.test(readFileSync(file, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, ''));
+  if (only) output += '\n  FAIL  the file uses .only: every other test of it is hidden; remove it\n';
   if (!summary) return { file, passed: 0, failed: 1, skipped: 0, code: code || 1, output, ms };
-  const failed = Math.max(summary.total - summary.passed - summary.skipped, code !== 0 ? 1 : 0);
+  if (summary.total === 0) output += '\n  FAIL  the file ran no test\n';
+  const failed = Math.max(summary.total - summary.passed, code !== 0 || only || summary.total === 0 ? 1 : 0);
   return { file, passed: summary.passed, failed, skipped: summary.skipped, code, output, ms };
 }
 
@@ -74,8 +84,10 @@ async function runAll(files: string[], parallel: number, env: NodeJS.ProcessEnv)
       const file = files[next++];
       const result = await runFile(file, env);
       const mark = result.failed ? 'FAIL' : 'ok  ';
-      console.log(`${mark} ${relative(root, file)}  (${result.passed} passed, ${result.failed} failed, ${(result.ms / 1000).toFixed(1)}s)`);
+      console.log(`${mark} ${relative(root, file)}  (${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}, ${(result.ms / 1000).toFixed(1)}s)`);
       if (result.failed) console.log(result.output.split('\n').map((l) => '     | ' + l).join('\n'));
+      // Whether the shared conformance corpus ran is shown even for a passing file: never silent.
+      else for (const l of result.output.match(/shared conformance corpus[^\n]*/g) ?? []) console.log(`     ${l}`);
       results.push(result);
     }
   }
@@ -97,6 +109,9 @@ const results: FileResult[] = [];
 results.push(...(await runAll(unitFiles, 2, process.env)));
 
 if (e2eFiles.length) {
+  if (filters.length && !onlyE2e) {
+    console.log(`${e2eFiles.length} end-to-end file(s) match ${filters.map((f) => `"${f}"`).join(', ')}: booting the test hosts (root; --unit runs only the unit tests)`);
+  }
   const { startHostsForTests } = await import('./hosts/lifecycle.ts');
   const stop = await startHostsForTests();
   try {
@@ -108,6 +123,7 @@ if (e2eFiles.length) {
 
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0) + failedSteps;
-console.log(`\n${passed} passed, ${failed} failed`);
-if (passed === 0) console.log('no test ran: failing');
+const skipped = results.reduce((n, r) => n + r.skipped, 0);
+if (passed === 0) console.log('\nno test ran: failing');
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

@@ -52,6 +52,8 @@ export interface Scenario {
   target?: { ratio: number; met: boolean };
   /** sha256 of the state digests both tools were checked to leave (converging scenarios). */
   stateDigest?: string;
+  /** The combined state digest after each labelled run ("hostwright round 1", "ansible round 1", ...). */
+  stateDigests?: Record<string, string>;
 }
 
 /** A point of hostwright's growth curves (and Ansible's, on the hosts axis). */

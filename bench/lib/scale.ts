@@ -65,6 +65,7 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
   // every generated task; after each run the state is compared with the other tool's for that round.
   ctx.log(`scale: changing runs (${tasks} tasks/host, every generated task changes)`);
   const changing: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };
+  const states: Record<string, string> = { [byRound[1]!.label]: combinedDigest(byRound[1]!.digests) };
   for (let rep = 0; rep < ctx.reps; rep++) {
     const order = toolOrder(ctx, rep);
     for (const [i, tool] of order.entries()) {
@@ -74,6 +75,7 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
       expectChanged('scale changing run', r, generated);
       changing[tool].push(r);
       const state = { label: `${tool} round ${round}`, digests: await digest() };
+      states[state.label] = combinedDigest(state.digests);
       const ref = byRound[round];
       if (ref) assertSameState(`scale workload, round ${round}`, ref, state);
       else byRound[round] = state;
@@ -81,7 +83,7 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
   }
   // Back to round 1 when the last run left round 2 (hostwright alone, odd repetitions).
   if (!ctx.ansible && ctx.reps % 2 === 1) ctx.log(describeRun('back to round 1', await run('hostwright', 1)));
-  scenarios.push({ ...scenarioOf({ id: 'scale-changing', title: `changing run, ${tasks} tasks/host`, hosts: names.length, note: `every file, line and sysctl task changes (${generated} host-tasks); states compared between the tools for each round.` }, changing), stateDigest: combinedDigest(byRound[1]!.digests) });
+  scenarios.push({ ...scenarioOf({ id: 'scale-changing', title: `changing run, ${tasks} tasks/host`, hosts: names.length, note: `every file, line and sysctl task changes (${generated} host-tasks); states compared between the tools for each round.` }, changing), stateDigest: combinedDigest(byRound[1]!.digests), stateDigests: states });
 
   ctx.log('scale: no-op runs');
   const noop: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };

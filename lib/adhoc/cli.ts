@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS, badInput, numericOptions, sharedRunOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
+import { Redactor } from '../engine/events.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';
@@ -77,6 +78,7 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
     return fail(positionals.length ? `one host pattern expected, got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a pattern with spaces)` : 'no host pattern given, e.g. hostwright all -i inventory.yml -m ping\nSee hostwright --help.');
   }
   const pattern = positionals[0];
+  if (pattern.trim() === '') return fail('the host pattern is empty; use "all" for every host');
   if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
@@ -94,13 +96,16 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
       for (const h of hosts) say(`    ${h}`);
       return 0;
     }
+    // The command's output is printed beside the events: the run's redactor masks it too.
+    const redactor = new Redactor();
     const result = await run(playbook, {
       ...sharedRunOptions(values),
       inventory,
       extraVars,
       forks,
       connectTimeoutMs,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out })],
+      redactor,
+      listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) })],
     });
     return result.exitCode;
   } catch (error) {

@@ -3,7 +3,7 @@
  * The first word decides: a subcommand name, else the whole command line is an ad-hoc run (a group
  * named like a subcommand can still be targeted by putting an option first: `hostwright -i inv run`).
  */
-import { EXIT_BAD_INPUT } from '../cli.ts';
+import { EXIT_BAD_INPUT, argvProblem } from '../cli.ts';
 import { completionScript, COMPLETION_SHELLS } from '../completion/index.ts';
 import { adhocMain, adhocUsage } from './cli.ts';
 import { inventoryMain } from './inventory-cli.ts';
@@ -12,6 +12,11 @@ import { packageVersion } from './version.ts';
 
 /** Run the `hostwright` command line; print to `out`/`err`; return the exit code. */
 export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const badArg = argvProblem(argv);
+  if (badArg) {
+    err.write(`ERROR: ${badArg}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const [first, ...rest] = argv;
   switch (first) {
     case undefined:

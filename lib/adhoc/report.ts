@@ -12,13 +12,17 @@ const indent = (text: string, prefix: string) => text.split('\n').map((l) => pre
 /**
  * The listener of an ad-hoc run. Console: the playbook layout, then indented output lines. JSON: the same
  * events, with `rc`, `stdout` and `stderr` added to a host's `host-result` when its command ran.
+ * `redact` masks secrets in that output (the events themselves come redacted from the engine).
  */
-export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options: { json?: boolean; stream: NodeJS.WritableStream }): EventListener {
+export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options: { json?: boolean; stream: NodeJS.WritableStream; redact?: (text: string) => string }): EventListener {
   const stream = options.stream;
+  const redact = options.redact ?? ((text: string) => text);
+  const masked = (o: AdhocOutput | undefined): AdhocOutput | undefined =>
+    o && { rc: o.rc, ...(o.stdout !== undefined ? { stdout: redact(o.stdout) } : {}), ...(o.stderr !== undefined ? { stderr: redact(o.stderr) } : {}) };
   if (options.json) {
     const json = jsonReporter(stream);
     return (event: RunEvent) => {
-      const output = event.event === 'host-result' && event.status !== 'failed' ? outputs.get(event.host) : undefined;
+      const output = event.event === 'host-result' && event.status !== 'failed' ? masked(outputs.get(event.host)) : undefined;
       json(output ? ({ ...event, ...output } as RunEvent) : event);
     };
   }
@@ -26,7 +30,7 @@ export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options
   return (event: RunEvent) => {
     console(event);
     if (event.event !== 'host-result' || event.status === 'failed' || event.status === 'unreachable') return;
-    const output = outputs.get(event.host);
+    const output = masked(outputs.get(event.host));
     const lines: string[] = [];
     if (output) {
       lines.push(`    rc=${output.rc ?? 0} >>`);

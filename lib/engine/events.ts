@@ -71,11 +71,22 @@ export type RunEvent =
       startedAt: number;
       durationMs: number;
     }
+  | {
+      /** One item of a `loop` task on a host (Ansible's `(item=...)` lines); the host's `host-result` follows. */
+      event: 'item-result';
+      host: string;
+      task: string;
+      /** The item as shown: a string as is, anything else as JSON. */
+      item: string;
+      status: HostStatus;
+      message: string;
+      delegatedTo?: string;
+    }
   | { event: 'handlers-notified'; host: string; handlers: string[] }
   | { event: 'play-aborted'; play: string; reason: string }
   | { event: 'warning'; message: string }
   | { event: 'stats'; stats: RunStats }
-  | { event: 'recap'; hosts: Record<string, Omit<HostCounts, 'ignored'>> };
+  | { event: 'recap'; hosts: Record<string, HostCounts> };
 
 /** A subscriber to run events. */
 export type EventListener = (event: RunEvent) => void;
@@ -90,12 +101,19 @@ export class Redactor {
   /** Register a secret value (strings shorter than 3 characters are ignored: they would mask everything). */
   add(value: unknown): void {
     if (typeof value === 'string') {
-      // Output quotes secrets in pieces (a trimmed line of a file), so each line is a secret too.
-      for (const piece of [value, ...value.split('\n').map((l) => l.trim())]) if (piece.length >= 3) this.secrets.add(piece);
+      if (value.length >= 3) this.secrets.add(value);
+      // Output quotes secrets in pieces (a trimmed line of a file), so each line is a secret too; short lines
+      // (`}`, `[main]`) are not, or every later output would be masked beyond recognition.
+      if (value.includes('\n')) for (const piece of value.split('\n').map((l) => l.trim())) if (piece.length >= 6) this.secrets.add(piece);
     }
     else if (typeof value === 'number') this.add(String(value));
     else if (Array.isArray(value)) value.forEach((v) => this.add(v));
     else if (value && typeof value === 'object') Object.values(value).forEach((v) => this.add(v));
+  }
+
+  /** How many secret strings are registered. */
+  get size(): number {
+    return this.secrets.size;
   }
 
   /** Redact a string. */

@@ -13,7 +13,8 @@ import { factsProbe } from './facts.ts';
 import { runBatch } from './probe-batch.ts';
 import { PROBE_PREFIX, probesAhead } from './look-ahead.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';
-import type { RunContext } from './state.ts';
+import type { HostRunState, RunContext } from './state.ts';
+import { sensitiveArgValues } from './secrets.ts';
 
 export type { TaskRun };
 
@@ -61,11 +62,19 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   };
   const outcome = (o: Partial<TaskOutcome> & { msg: string }): TaskOutcome => ({ changed: false, failed: false, skipped: false, ...o });
 
-  // when
+  const register = (result: TaskOutcome) => {
+    if (!opts.register) return;
+    state.registered[opts.register] = result;
+    state.registeredVersion++;
+  };
+  // when (with a loop, Ansible evaluates it per item, with the item in scope)
   try {
-    if (opts.when && !opts.when(hostVars)) {
+    if (opts.when && !opts.loop && !opts.when(hostVars)) {
       emitResult('skipped', 'conditional result was false');
-      return { status: 'skipped', outcome: outcome({ skipped: true, msg: 'conditional result was false' }), ignored: false };
+      // Ansible registers a skipped result too.
+      const skipped = outcome({ skipped: true, msg: 'conditional result was false' });
+      register(skipped);
+      return { status: 'skipped', outcome: skipped, ignored: false };
     }
   } catch (error) {
     emitResult('failed', `when: ${(error as Error).message}`, { error: errorInfo(error, task.location) });
@@ -86,20 +95,25 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     transport = await run.pool.get(target);
   } catch (error) {
     const message = error instanceof UnreachableError ? error.message : `${target}: ${(error as Error).message}`;
-    emitResult('unreachable', message, { error: errorInfo(error, task.location) });
+    emitResult('unreachable', message, { error: errorInfo(error, task.location), delegatedTo: target !== host ? target : undefined });
     return { status: 'unreachable', outcome: outcome({ failed: true, msg: message, unreachable: true }), ignored: false };
   }
 
-  const conn = run.inventory.connectionOf(host);
+  // sudo runs on the delegate, so its become password and user are the delegate's.
+  const conn = run.inventory.connectionOf(target);
   const become = becomeFor(job.become, { password: conn.becomePassword, user: conn.becomeUser });
   const handle: HostHandle = {
     name: target,
     exec: (command, options = {}) => transport.exec(command, { become, ...options }),
     put: (path, content, options = {}) => transport.put(path, content, { become, ...options }),
   };
+  // Facts describe the machine the task runs on: a delegated task reads (and caches) the delegate's.
+  const factsOwner = target === host ? state : run.hosts.get(target);
+  let delegateFacts: HostRunState['facts'];
   const facts = () => {
-    state.facts ??= transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
-    return state.facts;
+    const read = () => transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
+    if (factsOwner) return (factsOwner.facts ??= read());
+    return (delegateFacts ??= read());
   };
   const contextFor = (view: HostVars): TaskContext => taskContext(run, job, view, facts);
 
@@ -108,7 +122,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     try {
       args = typeof task.args === 'function' ? (task.args as (h: HostVars) => unknown)(view) : task.args;
       if (typeof task.args === 'function') validateArgs(task.type, args, job.label, task.location);
-      if (opts.sensitive) run.redactor.add(args);
+      if (opts.sensitive) run.redactor.add(sensitiveArgValues(args));
     } catch (error) {
       const info = errorInfo(error, task.location);
       return { status: 'failed', message: info.message, error: info, result: outcome({ failed: true, msg: info.message }) };
@@ -132,7 +146,12 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
 
   let last: Attempt;
   if (items === undefined) last = await runOne(hostVars);
-  else last = await runLoop(items, hostVars, runOne);
+  else {
+    const delegatedTo = target !== host ? target : undefined;
+    const itemEvent = (item: unknown, status: HostStatus, message: string) =>
+      run.emit({ event: 'item-result', host, task: job.label, item: itemLabel(item), status, message: opts.sensitive ? `${status} (output hidden: sensitive)` : message, ...(delegatedTo ? { delegatedTo } : {}) });
+    last = await runLoop(items, hostVars, runOne, opts.when, itemEvent);
+  }
   const final = last;
   let status = final.status;
   let ignored = false;
@@ -141,10 +160,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     emitResult('unreachable', final.message, { error: final.error, delegatedTo: target !== host ? target : undefined });
     return { status, outcome: final.result, ignored: false };
   }
-  if (opts.register) {
-    state.registered[opts.register] = final.result;
-    state.registeredVersion++;
-  }
+  register(final.result);
   if (run.check && (status === 'changed' || status === 'may-change')) state.predictedChange = true;
   emitResult(status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo: target !== host ? target : undefined });
   return { status, outcome: final.result, ignored };
@@ -159,24 +175,66 @@ interface Attempt {
   result: TaskOutcome;
 }
 
-/** Run the task per loop item; changed if any changed, failed at the first failure. */
-async function runLoop(items: unknown[], hostVars: HostVars, runOne: (view: HostVars) => Promise<Attempt>): Promise<Attempt> {
+/** How an item is shown in events: a string as is, anything else as JSON. */
+function itemLabel(item: unknown): string {
+  if (typeof item === 'string') return item;
+  try {
+    return JSON.stringify(item) ?? String(item);
+  } catch {
+    return String(item);
+  }
+}
+
+/**
+ * Run the task per loop item, as Ansible does: `when` per item (with the item in scope), every item runs
+ * even after one failed, the host's result is failed when any item failed, changed when any changed,
+ * skipped when every item was skipped (or the list is empty). Only an unreachable host stops the loop.
+ */
+async function runLoop(
+  items: unknown[],
+  hostVars: HostVars,
+  runOne: (view: HostVars) => Promise<Attempt>,
+  when: Task['options']['when'],
+  itemEvent: (item: unknown, status: HostStatus, message: string) => void,
+): Promise<Attempt> {
   const results: TaskOutcome[] = [];
   const messages: string[] = [];
   const diffs: Diff[] = [];
-  let status: HostStatus = 'ok';
+  let status: HostStatus = 'skipped';
+  let failure: Attempt | undefined;
   for (const [index, item] of items.entries()) {
-    const one = await runOne(withItem(hostVars, item, index));
+    const view = withItem(hostVars, item, index);
+    let one: Attempt;
+    try {
+      one = when && !when(view)
+        ? { status: 'skipped', message: 'conditional result was false', result: { changed: false, failed: false, skipped: true, msg: 'conditional result was false' } }
+        : await runOne(view);
+    } catch (error) {
+      const message = `when: ${(error as Error).message}`;
+      one = { status: 'failed', message, error: errorInfo(error), result: { changed: false, failed: true, skipped: false, msg: message } };
+    }
+    itemEvent(item, one.status, one.message);
     results.push({ ...one.result, item });
     if (one.diff) diffs.push(...one.diff);
-    if (one.status === 'failed' || one.status === 'unreachable') {
-      return { ...one, message: `item ${index}: ${one.message}`, result: { ...one.result, results } };
+    if (one.status === 'unreachable') return { ...one, message: `item ${index}: ${one.message}`, result: { ...one.result, results } };
+    if (one.status === 'failed') {
+      failure ??= { ...one, message: `item ${index}: ${one.message}` };
+      continue;
     }
     if (one.status === 'changed' || one.status === 'may-change') messages.push(one.message);
-    if (one.status === 'changed' || (one.status === 'may-change' && status === 'ok')) status = one.status;
+    if (one.status === 'changed' || (one.status === 'may-change' && status !== 'changed') || (one.status === 'ok' && status === 'skipped')) status = one.status;
+  }
+  const changed = status === 'changed' || status === 'may-change';
+  if (failure) {
+    const failed = results.filter((r) => r.failed).length;
+    const message = failed > 1 ? `${failure.message} (${failed} of ${items.length} items failed)` : failure.message;
+    return { ...failure, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: true, skipped: false, msg: 'One or more items failed', results } };
+  }
+  if (status === 'skipped') {
+    const message = items.length ? 'every item skipped' : 'no items in the loop';
+    return { status, message, result: { changed: false, failed: false, skipped: true, msg: message, results } };
   }
   const message = messages.length ? messages.join('; ') : `${items.length} item(s) already as wanted`;
-  const changed = status !== 'ok';
   return { status, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: false, skipped: false, msg: message, results } };
 }
 

@@ -18,6 +18,8 @@ import type { TaskRun } from './run-task.ts';
 export { playSteps, tagsSelect, type Step } from './play-plan.ts';
 import { UnreachableError, ValidationError } from '../errors.ts';
 import { factsProbe } from './facts.ts';
+import { secretVarValues, sensitiveArgValues } from './secrets.ts';
+import { checkTaskFiles } from './preflight-files.ts';
 
 /** Options of a run (the command line maps onto these). */
 export interface RunOptions {
@@ -37,6 +39,11 @@ export interface RunOptions {
   listeners?: EventListener[];
   /** Values to redact from every event (passwords, tokens). */
   secrets?: unknown[];
+  /**
+   * The run's redactor, when the caller prints more than events (the ad-hoc command's output): it is
+   * filled with every secret of the run before the first event.
+   */
+  redactor?: Redactor;
 }
 
 /** What a run returns. */
@@ -68,7 +75,7 @@ export function serialBatches(hosts: string[], serial: Serial | undefined): stri
 /** Run a playbook. Never throws for host or task failures: they are events and counts. */
 export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunResult> {
   const started = Date.now();
-  const redactor = new Redactor();
+  const redactor = options.redactor ?? new Redactor();
   for (const s of options.secrets ?? []) redactor.add(s);
   const listeners = options.listeners ?? [];
   const run: RunContext = {
@@ -89,14 +96,19 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       for (const l of listeners) l(clean);
     },
   };
-  // Connection passwords are secrets wherever they would show up.
-  for (const h of options.inventory.hostNames()) {
-    const c = options.inventory.connectionOf(h);
-    redactor.add(c.password);
-    redactor.add(c.becomePassword);
+  let limited: Set<string> | undefined;
+  try {
+    registerSecrets(run, playbook);
+    limited = options.limit ? new Set(options.inventory.select(options.limit)) : undefined;
+    preflight(run, playbook, limited);
+  } catch (error) {
+    // Bad input is reported by the caller: its message must not carry a secret either.
+    if (error instanceof Error && redactor.size) {
+      error.message = redactor.text(error.message);
+      if (error.stack) error.stack = redactor.text(error.stack);
+    }
+    throw error;
   }
-  const limited = options.limit ? new Set(options.inventory.select(options.limit)) : undefined;
-  preflight(run, playbook, limited);
   run.emit({ event: 'run-start', playbook: playbook.name, check: run.check, diff: run.diff, time: new Date().toISOString() });
   if (limited && limited.size === 0) run.emit({ event: 'warning', message: `--limit "${options.limit}" matched no hosts: nothing to do` });
   const limit = pLimit(options.forks ?? 20);
@@ -125,7 +137,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   for (const [h, s] of run.hosts) recap[h] = s.counts;
   run.emit({
     event: 'recap',
-    hosts: Object.fromEntries([...run.hosts].map(([h, s]) => [h, { ok: s.counts.ok, changed: s.counts.changed, unreachable: s.counts.unreachable, failed: s.counts.failed, skipped: s.counts.skipped }])),
+    hosts: Object.fromEntries([...run.hosts].map(([h, s]) => [h, { ok: s.counts.ok, changed: s.counts.changed, unreachable: s.counts.unreachable, failed: s.counts.failed, skipped: s.counts.skipped, ignored: s.counts.ignored }])),
   });
   const anyUnreachable = [...run.hosts.values()].some((s) => s.unreachable);
   const anyFailed = [...run.hosts.values()].some((s) => s.failed);
@@ -133,7 +145,37 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
 }
 
 /**
- * Checks made before any host is touched: every role's typed variables on every host it will run on
+ * Fill the redactor before the first event: connection passwords, every variable named like a password
+ * (inventory, `-e`, play vars, role defaults) and the secret-bearing static arguments of sensitive tasks.
+ */
+function registerSecrets(run: RunContext, playbook: Playbook): void {
+  const { redactor } = run;
+  redactor.add(secretVarValues(run.extraVars));
+  for (const h of run.inventory.hostNames()) {
+    const c = run.inventory.connectionOf(h);
+    redactor.add(c.password);
+    redactor.add(c.becomePassword);
+    redactor.add(secretVarValues(run.inventory.varsOf(h)));
+  }
+  for (const play of playbook.plays) {
+    redactor.add(secretVarValues(play.vars));
+    if (play.become && typeof play.become === 'object') redactor.add(play.become.password);
+    for (const role of play.roles ?? []) redactor.add(secretVarValues(role.defaults));
+    for (const task of allTasksOf(play)) {
+      if (task.options.become && typeof task.options.become === 'object') redactor.add(task.options.become.password);
+      if (task.options.sensitive && typeof task.args !== 'function') redactor.add(sensitiveArgValues(task.args));
+    }
+  }
+}
+
+/** Every task of a play: its roles' tasks and handlers, its own tasks and handlers. */
+function allTasksOf(play: Play): Task[] {
+  return [...(play.roles ?? []).flatMap((r) => [...r.tasks, ...r.handlers.flatMap((h) => h.tasks)]), ...(play.tasks ?? []), ...(play.handlers ?? []).flatMap((h) => h.tasks)];
+}
+
+/**
+ * Checks made before any host is touched: every template compiles and every `src` is a readable file,
+ * every role's typed variables on every host it will run on
  * (converting `-e` strings to the declared types), and every notified handler exists.
  * Throws a ValidationError naming the host, role, variable and its source, or the task and handler.
  */
@@ -141,7 +183,9 @@ function preflight(run: RunContext, playbook: Playbook, limited: Set<string> | u
   for (const play of playbook.plays) {
     const hosts = run.inventory.select(play.hosts).filter((h) => !limited || limited.has(h));
     const handlerNames = new Set([...(play.roles ?? []).flatMap((r) => r.handlers), ...(play.handlers ?? [])].flatMap((h) => [h.name, ...h.listen]));
-    const allTasks = [...(play.roles ?? []).flatMap((r) => [...r.tasks, ...r.handlers.flatMap((h) => h.tasks)]), ...(play.tasks ?? []), ...(play.handlers ?? []).flatMap((h) => h.tasks)];
+    const allTasks = allTasksOf(play);
+    for (const role of play.roles ?? []) for (const task of [...role.tasks, ...role.handlers.flatMap((h) => h.tasks)]) checkTaskFiles(task, role.templatesDir);
+    for (const task of [...(play.tasks ?? []), ...(play.handlers ?? []).flatMap((h) => h.tasks)]) checkTaskFiles(task, undefined);
     for (const task of allTasks) {
       const notify = task.options.notify === undefined ? [] : Array.isArray(task.options.notify) ? task.options.notify : [task.options.notify];
       const missing = notify.find((n) => !handlerNames.has(n));
@@ -284,15 +328,19 @@ async function flushHandlers(run: RunContext, plan: PlayPlan, hosts: string[], l
   // Handlers run in definition order; one notified by an earlier handler runs in the same flush.
   for (let pass = 0; pass < 10; pass++) {
     let ran = false;
+    // This pass answers the notifications made so far: every handler whose name or `listen` topic was
+    // notified runs (a topic runs all its listeners); those notified by these handlers wait for the next pass.
+    const pending = new Map(hosts.map((host) => [host, new Set(run.hosts.get(host)!.notified)]));
+    const known = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
+    for (const host of hosts) for (const n of pending.get(host)!) if (known.has(n)) run.hosts.get(host)!.notified.delete(n);
     for (const h of handlers) {
       const names = [h.name, ...h.listen];
       const due = hosts.filter((host) => {
         const s = run.hosts.get(host)!;
-        return !s.failed && !s.unreachable && names.some((n) => s.notified.has(n));
+        return !s.failed && !s.unreachable && names.some((n) => pending.get(host)!.has(n));
       });
       if (due.length === 0) continue;
       ran = true;
-      for (const host of due) names.forEach((n) => run.hosts.get(host)!.notified.delete(n));
       for (const task of h.tasks) {
         const live = due.filter((host) => !run.hosts.get(host)!.failed && !run.hosts.get(host)!.unreachable);
         await runTaskStep(run, plan, task, h.role, live, limit, true, task.options.name ?? h.name);

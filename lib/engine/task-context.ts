@@ -56,7 +56,10 @@ export function taskContext(run: RunContext, job: TaskRun, view: HostVars, facts
     renderTemplate: (ref: TemplateRef) => {
       const path = isAbsolute(ref.template) || !job.templatesDir ? ref.template : join(job.templatesDir, ref.template);
       const vars = { ...materialize(view.vars), ...(ref.vars ?? {}) };
-      return renderTemplate(relative(process.cwd(), path), readTemplate(path), vars);
+      const text = renderTemplate(relative(process.cwd(), path), readTemplate(path), vars);
+      // What a sensitive task's template renders is as secret as its inline content would be.
+      if (job.task.options.sensitive) run.redactor.add(text);
+      return text;
     },
     facts,
   };

@@ -40,6 +40,9 @@ const NAMES = {
   connection: ['hw_connection', 'ansible_connection'],
 } as const;
 
+/** Connection types: SSH (Ansible's `ssh`, `smart` and `paramiko` all mean SSH here) or the controller itself. */
+const CONNECTIONS = ['ssh', 'smart', 'paramiko', 'local'];
+
 const KINDS: Record<keyof typeof NAMES, VarKind> = {
   address: 'host', port: 'port', user: 'string', keyFile: 'string', password: 'secret',
   become: 'bool', becomeUser: 'string', becomePassword: 'secret', connection: 'string',
@@ -79,6 +82,10 @@ export function connectionVars(vars: Record<string, unknown>, host?: string): Co
   const address = pick('address') ?? name;
   if (typeof address !== 'string') throw new ValidationError('connectionVars: no address: give the host name or set ansible_host', {});
   const connection = String(pick('connection') ?? 'ssh');
+  if (!CONNECTIONS.includes(connection)) {
+    const n = NAMES.connection.find((k) => vars[k] !== undefined && vars[k] !== null);
+    throw new ValidationError(`${name ?? 'host'}: ${n} "${connection}" is not a connection hostwright has: use ${CONNECTIONS.map((c) => `"${c}"`).join(' or ')}`, { source: name, path: n });
+  }
   const str = (v: unknown) => (v === undefined ? undefined : String(v));
   const become = pick('become');
   const out: ConnectionVars = {

@@ -77,19 +77,31 @@ function statKind(path: string): 'file' | 'dir' | undefined {
 }
 
 /** Parse one inventory file, choosing the format like Ansible's yaml-then-ini plugin order. */
-export function parseFile(file: string, builder: InventoryBuilder): void {
-  let text: string;
+export function parseFile(file: string, builder: InventoryBuilder, given = true): void {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new ValidationError(`${file}: cannot read inventory: ${(error as Error).message}`, { source: file });
   }
+  // A binary file would otherwise be read as INI, with NULs in host names.
+  if (bytes.includes(0)) throw new ValidationError(`${file}: is a binary file (it contains NUL bytes), not an inventory: give a YAML, JSON or INI file`, { source: file });
+  const text = bytes.toString('utf8');
+  if (text.includes('�') && !Buffer.from(text, 'utf8').equals(bytes)) {
+    throw new ValidationError(`${file}: is not UTF-8 text (line ${text.slice(0, text.indexOf('�')).split('\n').length}): save the inventory as UTF-8`, { source: file });
+  }
+  // An inventory given by name that holds nothing is a mistake (a truncated or wrong file), not "no hosts".
+  if (given && text.trim() === '') throw new ValidationError(`${file}: the inventory file is empty: give hosts in YAML, JSON or INI`, { source: file });
   const ext = extname(file).toLowerCase();
+  if (ext === '.json') return parseJson(text, file, builder);
   // Ansible's yaml plugin only looks at .yml/.yaml/.json files and files without an extension.
-  if (!['', '.yml', '.yaml', '.json'].includes(ext)) return applyIni(text, file, builder);
+  if (!['', '.yml', '.yaml'].includes(ext)) return applyIni(text, file, builder);
   const yaml = readYaml(text, file);
   if (yaml.kind === 'mapping') return applyInventoryObject(yaml.data, file, builder, yaml.locate);
-  if (yaml.kind === 'empty') return;
+  if (yaml.kind === 'empty') {
+    if (given) throw new ValidationError(`${file}: the inventory file holds no data (only comments): give hosts in YAML, JSON or INI`, { source: file });
+    return;
+  }
   if (yaml.kind === 'error' && !yaml.syntax) throw yaml.error;
   try {
     applyIni(text, file, builder);
@@ -100,6 +112,25 @@ export function parseFile(file: string, builder: InventoryBuilder): void {
     }
     throw iniError;
   }
+}
+
+/** A `.json` inventory: JSON errors as JSON errors (with line and column), and it must be a mapping of groups. */
+function parseJson(text: string, file: string, builder: InventoryBuilder): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
+    throw inventoryError(file, undefined, `JSON syntax error: ${message.replace(/^JSON\.parse: /, '')}`, line);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    const got = Array.isArray(data) ? 'an array' : data === null ? 'null' : `a ${typeof data}`;
+    throw inventoryError(file, undefined, `must be a JSON object of groups (like {"all": {"hosts": {...}}}), got ${got}`);
+  }
+  if (Object.keys(data).length === 0) throw inventoryError(file, undefined, 'the JSON object is empty: no groups, no hosts');
+  applyInventoryObject(data, file, builder);
 }
 
 /** Whether the first meaningful line is a YAML mapping key (`all:`) or a document start. */
@@ -114,7 +145,7 @@ function parseDir(dir: string, builder: InventoryBuilder): void {
     const path = join(dir, name);
     const kind = statKind(path);
     if (kind === 'dir') parseDir(path, builder);
-    else if (kind === 'file') parseFile(path, builder);
+    else if (kind === 'file') parseFile(path, builder, false);
   }
 }
 

@@ -121,6 +121,31 @@ function matchOne(inv: Inventory, raw: string, onUnmatched?: (p: string) => void
   return unique.slice(start, (end === -1 ? unique.length - 1 : end) + 1);
 }
 
+/**
+ * Refuse a malformed pattern rather than read it as one that matches nothing (or everything): a lone `&`
+ * or `!` (`a:&`, `!`), an empty `~` regexp, a regexp that does not compile, a subscript that is not
+ * `[N]` or `[N:M]` (`all[a:b]`).
+ */
+export function checkPattern(whole: string, patterns: string[]): void {
+  const bad = (what: string) => new ValidationError(`host pattern "${whole}": ${what}`, { source: whole });
+  if (patterns.length === 0) throw bad('no pattern in it; use "all" for every host');
+  for (const p of patterns) {
+    const body = p[0] === '&' || p[0] === '!' ? p.slice(1) : p;
+    if (body === '' || body === '&' || body === '!') throw bad(`"${p}" must be followed by a group or host name (e.g. "web:!db", "web:&prod")`);
+    if (body.startsWith('~')) {
+      if (body.length === 1) throw bad('"~" must be followed by a regular expression');
+      try {
+        new RegExp(body.slice(1));
+      } catch (error) {
+        throw bad(`"${body}" is not a valid regular expression: ${(error as Error).message}`);
+      }
+      continue;
+    }
+    const sub = /\[([^\]]*)\]$/.exec(body);
+    if (sub && sub[1].includes(':') && !SUBSCRIPT.test(body)) throw bad(`"${body}": a subscript must be [N], [N:M] or [N:] with numbers`);
+  }
+}
+
 /** Evaluate a list of patterns: plain ones (union), then `&` (intersection), then `!` (exclusion). */
 function evaluate(inv: Inventory, patterns: string[], onUnmatched?: (p: string) => void): string[] {
   const regular = patterns.filter((p) => p[0] !== '&' && p[0] !== '!');
@@ -152,9 +177,13 @@ function evaluate(inv: Inventory, patterns: string[], onUnmatched?: (p: string) 
  */
 export function selectHosts(inv: Inventory, pattern: string, options: SelectOptions = {}): string[] {
   const baseDir = options.baseDir ?? process.cwd();
-  let hosts = evaluate(inv, expandFiles(splitPattern(pattern), baseDir), options.onUnmatched);
+  const parts = splitPattern(pattern);
+  checkPattern(pattern, parts);
+  let hosts = evaluate(inv, expandFiles(parts, baseDir), options.onUnmatched);
   if (options.limit !== undefined) {
-    const allowed = new Set(evaluate(inv, expandFiles(splitPattern(options.limit), baseDir), options.onUnmatched));
+    const limitParts = splitPattern(options.limit);
+    checkPattern(options.limit, limitParts);
+    const allowed = new Set(evaluate(inv, expandFiles(limitParts, baseDir), options.onUnmatched));
     hosts = hosts.filter((h) => allowed.has(h));
   }
   return hosts;

@@ -32,6 +32,9 @@ export type YamlRead =
  */
 function pyyamlBooleans(tags: Tags): Tags {
   return tags.map((t) => {
+    // A 1.1 timestamp (`2024-01-02`) is a date to PyYAML, which Ansible shows as its text: keep the text,
+    // not a JavaScript Date (that would print as 2024-01-02T00:00:00.000Z).
+    if (typeof t === 'object' && t.tag === 'tag:yaml.org,2002:timestamp') return { ...t, resolve: (text: string) => text } as ScalarTag;
     if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !(t.test instanceof RegExp)) return t;
     const test = new RegExp(t.test.source.replace('Y|y|', '').replace('N|n|', ''));
     return { ...t, test } as ScalarTag;
@@ -70,7 +73,14 @@ export function readYaml(text: string, file: string, inventory = true): YamlRead
     }
     return line;
   };
-  const data = doc.toJS({ maxAliasCount: 10000 }) as Record<string, unknown>;
+  let data: Record<string, unknown>;
+  try {
+    data = doc.toJS({ maxAliasCount: 10000 }) as Record<string, unknown>;
+  } catch (error) {
+    // yaml refuses a document whose aliases expand without bound ("billion laughs"): bad input, not a crash.
+    const what = /alias/i.test((error as Error).message) ? 'YAML aliases expand too much (an alias bomb?); refusing to read it' : `cannot read YAML: ${(error as Error).message}`;
+    return { kind: 'error', syntax: false, error: inventoryError(file, undefined, what) };
+  }
   return { kind: 'mapping', data, locate };
 }
 

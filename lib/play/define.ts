@@ -28,11 +28,14 @@ function callerLocation(): string | undefined {
   return undefined;
 }
 
-/** A short default display name: `file: /etc/motd`. */
-export function defaultTaskName(type: TaskType, args: unknown): string {
+/**
+ * A short default display name: `file: /etc/motd`. For a `sensitive` task only an argument that names
+ * the managed object is shown (`file: /etc/token`), never a command line (`command`).
+ */
+export function defaultTaskName(type: TaskType, args: unknown, sensitive = false): string {
   if (typeof args === 'function' || args === null || typeof args !== 'object') return type.name;
   const a = args as Record<string, unknown>;
-  const main = a.name ?? a.path ?? a.key ?? a.cmd ?? a.port ?? a.url ?? a.dest;
+  const main = a.name ?? a.path ?? a.key ?? (sensitive ? undefined : a.cmd) ?? a.port ?? (sensitive ? undefined : a.url) ?? a.dest;
   const shown = Array.isArray(main) ? main.join(a.cmd !== undefined ? ' ' : ',') : typeof main === 'string' || typeof main === 'number' ? String(main) : '';
   return shown ? `${type.name}: ${shown}` : type.name;
 }
@@ -45,7 +48,7 @@ export function defineTaskType<S extends TSchema, State, Data>(type: TaskType<S,
   const factory = ((args: Deferred<Static<S>>, options: TaskOptions | string = {}) => {
     const opts: TaskOptions = typeof options === 'string' ? { name: options } : { ...options };
     const location = callerLocation();
-    if (typeof args !== 'function') validateArgs(type as TaskType, args, opts.name ?? defaultTaskName(type as TaskType, args), location);
+    if (typeof args !== 'function') validateArgs(type as TaskType, args, opts.name ?? defaultTaskName(type as TaskType, args, opts.sensitive), location);
     return Object.freeze({ kind: 'task' as const, type, args, options: opts, location });
   }) as TaskFactory<S>;
   Object.defineProperty(factory, 'type', { value: type });

@@ -55,7 +55,8 @@ export interface TaskOptions {
   sensitive?: boolean;
   /**
    * Run the task once per item; deferred arguments see the item as `h.vars.item` (Ansible's `loop`).
-   * The host's result is changed when any item changed and failed at the first item that failed.
+   * As in Ansible: `when` is evaluated per item, every item runs even after one failed, and the host's
+   * result is failed when any item failed, changed when any changed, skipped when all were skipped.
    */
   loop?: unknown[] | ((h: HostVars) => unknown[]);
   /** Run the task's commands through sudo (`true` = root). */

@@ -53,6 +53,19 @@ function explain(type: TaskType, error: ErrorObject): string {
   return `argument "${arg}" ${error.message ?? 'is invalid'}; allowed: ${describeAllowed(schema)}`;
 }
 
+/** The dotted path of the first string (or key) holding a NUL byte inside arguments, if any. */
+function nulPath(value: unknown, path = '', depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? path || '(value)' : undefined;
+  if (!value || typeof value !== 'object' || depth > 20 || typeof value === 'function') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k;
+    if (k.includes('\0')) return at;
+    const found = nulPath(v, at, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * Check arguments against a task type's schema (and its extra `check`). Throws a ValidationError naming
  * the task, the argument and what is allowed; returns the arguments unchanged when valid.
@@ -61,6 +74,10 @@ export function validateArgs<A>(type: TaskType, args: A, taskLabel: string, loca
   const where = location ? ` (${location})` : '';
   if (args === null || typeof args !== 'object' || Array.isArray(args)) {
     throw new ValidationError(`task "${taskLabel}"${where}: ${type.name} arguments must be an object`, { source: taskLabel });
+  }
+  const nul = nulPath(args);
+  if (nul !== undefined) {
+    throw new ValidationError(`task "${taskLabel}"${where}: ${type.name}: argument "${nul}" contains a NUL byte, which no path, command or file text on a host can hold`, { source: taskLabel, path: nul });
   }
   const fn = validatorFor(type.schema);
   if (!fn(args)) {

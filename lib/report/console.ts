@@ -96,6 +96,13 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): (event: R
         }
         break;
       }
+      case 'item-result': {
+        const who = event.delegatedTo ? `[${event.host} -> ${event.delegatedTo}]` : `[${event.host}]`;
+        const verb = event.status === 'failed' || event.status === 'unreachable' ? 'failed' : LABEL[event.status];
+        const detail = event.status === 'ok' || event.status === 'skipped' ? '' : ` => ${event.message}`;
+        write(paint(event.status, `${verb}: ${who} => (item=${event.item})${detail}`));
+        break;
+      }
       case 'play-aborted':
         write(paint('failed', `PLAY ABORTED [${event.play}]: ${event.reason}`));
         break;
@@ -112,7 +119,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): (event: R
         for (const name of names) {
           const c = event.hosts[name];
           const status = c.unreachable ? 'unreachable' : c.failed ? 'failed' : c.changed ? 'changed' : 'ok';
-          write(`${paint(status, name.padEnd(width))} : ok=${c.ok} changed=${c.changed} unreachable=${c.unreachable} failed=${c.failed} skipped=${c.skipped}`);
+          write(`${paint(status, name.padEnd(width))} : ok=${c.ok} changed=${c.changed} unreachable=${c.unreachable} failed=${c.failed} skipped=${c.skipped} ignored=${c.ignored}`);
         }
         if (check) write(paint('warn', '\n(check mode: changed = would change; nothing was changed)'));
         clearProgress();

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
+import { TaskFailedError, ValidationError, tail } from '../errors.ts';
+import { localFileProblem } from '../engine/preflight-files.ts';
 import { defineTaskType } from '../play/define.ts';
 import { fileStatProbe, DIFF_SIZE_LIMIT, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
@@ -51,7 +52,12 @@ export interface FilePlanData {
 
 function desiredContent(args: FileArgs, ctx: TaskContext): Buffer | undefined {
   if (args.content !== undefined) return Buffer.from(typeof args.content === 'string' ? args.content : ctx.renderTemplate(args.content));
-  if (args.src !== undefined) return readFileSync(args.src);
+  if (args.src !== undefined) {
+    // A deferred src is only known now; a static one was checked before the run.
+    const problem = localFileProblem(args.src);
+    if (problem) throw new ValidationError(`${ctx.host}: file ${args.path}: src ${args.src} ${problem}`, { source: args.src, path: 'src' });
+    return readFileSync(args.src);
+  }
   return undefined;
 }
 
@@ -194,6 +200,8 @@ function missingParent(path: string, ctx: Pick<TaskContext, 'check' | 'earlierCh
 }
 
 function contentDiff(path: string, state: FileState, content: Buffer): Diff {
+  // New content is bounded like old content: a 10 MB file is not printed as a 10 MB diff.
+  if (content.length > DIFF_SIZE_LIMIT) return { kind: 'note', text: `${path}: content differs (${state.size ?? 0} → ${content.length} bytes); new content too large for a diff (over ${DIFF_SIZE_LIMIT} bytes)` };
   if (!isText(content)) return { kind: 'note', text: `${path}: binary content differs (${content.length} bytes); no diff shown` };
   if (state.type === 'absent') return { kind: 'file', path, before: '', after: content.toString('utf8') };
   if (state.content === undefined) {

@@ -12,6 +12,7 @@ import { atomicWriteCommand } from './atomic.ts';
 import { editBlock } from './block-edit.ts';
 import type { Plan, TaskContext, TaskType } from './contract.ts';
 import { editLines, type LineEditResult } from './line-edit.ts';
+import { PythonRegexError, pythonRegExp } from './line-edit-regex.ts';
 import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
 
 /** Largest file the line and block tasks edit (its whole content is read). */
@@ -107,13 +108,28 @@ export function checkEditArgs(args: { state?: string; line?: string; regexp?: st
   return undefined;
 }
 
+/** Every regular expression among the arguments compiles (refused before any host is touched, not at task time). */
+export function checkEditPatterns(args: { regexp?: string; insertAfter?: string; insertBefore?: string }): string | undefined {
+  const patterns: [string, string | undefined][] = [['regexp', args.regexp], ['insertAfter', args.insertAfter === 'EOF' ? undefined : args.insertAfter], ['insertBefore', args.insertBefore === 'BOF' ? undefined : args.insertBefore]];
+  for (const [key, pattern] of patterns) {
+    if (pattern === undefined) continue;
+    try {
+      pythonRegExp(pattern);
+    } catch (error) {
+      if (error instanceof PythonRegexError) return `${key}: ${error.message}`;
+      throw error;
+    }
+  }
+  return undefined;
+}
+
 function editTaskType<S extends TSchema>(name: 'line' | 'block', description: string, schema: S, edit: (current: string | null, args: Static<S>) => LineEditResult): TaskType<S, FileState, EditData> {
   return {
     name,
     description,
     schema,
     supportsDiff: true,
-    check: (args: any) => checkEditArgs(args, name),
+    check: (args: any) => checkEditArgs(args, name) ?? checkEditPatterns(args),
     probe: (args: any) => fileStatProbe(args.path, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT }),
     plan(args: any, state, ctx) {
       let current: string | null;

@@ -49,16 +49,19 @@ function readMapping(text: string, source: string): Record<string, unknown> {
 
 /** `a=1 b="two words"` -> { a: '1', b: 'two words' }. */
 function parseKeyValues(text: string): Record<string, unknown> {
+  // A value that sets a password is never echoed back in an error, whole or in pieces.
+  const secret = /(^|[\s_])(pass|password|passwd)\s*=/i.test(text);
+  const shown = secret ? '(value hidden: it sets a password)' : text;
   let tokens: string[];
   try {
     tokens = shlexSplit(text, false);
   } catch (error) {
-    throw new ValidationError(`-e ${text}: ${(error as Error).message}`, { source: '-e' });
+    throw new ValidationError(`-e ${shown}: ${secret ? 'unbalanced quotes' : (error as Error).message}`, { source: '-e' });
   }
   const out: Record<string, unknown> = {};
-  for (const token of tokens) {
+  for (const [i, token] of tokens.entries()) {
     const eq = token.indexOf('=');
-    if (eq <= 0) throw new ValidationError(`-e ${text}: expected key=value, got "${token}"`, { source: '-e' });
+    if (eq <= 0) throw new ValidationError(`-e ${shown}: expected key=value, got ${secret ? `a word without "=" (word ${i + 1})` : `"${token}"`}; quote a value with spaces: -e 'key="two words"'`, { source: '-e' });
     out[token.slice(0, eq)] = token.slice(eq + 1);
   }
   return out;

@@ -36,23 +36,18 @@ test.after(async () => {
   await everywhere(`rm -rf ${DIR}`);
 });
 
-test('a task runs on all hosts at once: the windows overlap and the run takes less than the sum', async () => {
+test('a task runs on all hosts at once: every host\'s window overlaps the others (event timestamps)', async () => {
   const seconds = 1.5;
-  const started = Date.now();
   const r = await run([shell({ cmd: `sleep ${seconds}` }, { name: 'sleep' })]);
-  const wall = Date.now() - started;
   assert.is(r.exitCode, 0);
   const results = hostResults(r);
   assert.equal(results.map((e) => e.host).sort(), names);
   for (const e of results) assert.ok(e.durationMs >= seconds * 1000, `${e.host} slept (${e.durationMs} ms)`);
   const latestStart = Math.max(...results.map((e) => e.startedAt));
   const earliestEnd = Math.min(...results.map((e) => e.startedAt + e.durationMs));
+  // From the events' own timestamps: a loaded machine stretches the windows but cannot make them overlap
+  // unless the hosts really ran at once (a serial run has each start after the previous end).
   assert.ok(latestStart < earliestEnd, `every window overlaps (latest start ${latestStart} < earliest end ${earliestEnd})`);
-  // Connecting is part of the first task's window; the three windows still share most of a sleep.
-  assert.ok(earliestEnd - latestStart > seconds * 1000 * 0.5, `overlap ${earliestEnd - latestStart} ms is more than half a sleep`);
-  const sum = results.length * seconds * 1000;
-  assert.ok(wall < sum, `wall time ${wall} ms < sum of sleeps ${sum} ms`);
-  assert.ok(r.stats.durationMs < sum, `run duration ${r.stats.durationMs} ms < ${sum} ms`);
   assert.is(r.stats.connections, 3, 'one SSH connection per host');
 });
 

@@ -1,24 +1,12 @@
 /**
- * facts through the whole engine: on the local machine and on a real test host over SSH (the
- * CentOS-7-shaped `sysctl1`, only read). Always ok, in check mode too, with the facts in the reason.
+ * facts through the whole engine on a real test host over SSH (the CentOS-7-shaped `sysctl1`, only read):
+ * ok in check mode, with the facts in the reason. The local machine's case is test/unit/task-facts-local.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { testHosts } from '../hosts/index.ts';
 import { facts } from '../../lib/tasks/facts.ts';
-import { factsProbe } from '../../lib/engine/facts.ts';
-import { LocalTransport } from '../../lib/transport/local.ts';
-import { hostResults, localInventory, runTasks, statuses } from '../support/run.ts';
-
-test('local: ok, and the reason matches what the probe parses', async () => {
-  const expected = factsProbe.parse(await new LocalTransport({ name: 'x' }).exec(factsProbe.command));
-  for (const check of [false, true]) {
-    const result = await runTasks([facts({})], { inventory: localInventory(['local1']), check });
-    assert.equal(statuses(result, 'local1'), ['ok']);
-    const message = hostResults(result, 'local1')[0].message;
-    assert.ok(message.startsWith(`${expected.distribution} ${expected.distributionVersion} (${expected.osFamily} family, `), message);
-  }
-});
+import { hostResults, runTasks, statuses } from '../support/run.ts';
 
 test('test host over SSH: the CentOS 7 identity, systemd, its hostname and address', async () => {
   const hosts = await testHosts({ names: ['sysctl1'] });

@@ -24,7 +24,13 @@ let inventory: Record<string, unknown>;
 
 const run = (tasks: Task[], options: { check?: boolean; diff?: boolean; roles?: Role[] } = {}) =>
   runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
-const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
+/** Run a check command on the test host; its exit code must be one of `codes` (default 0), else the test fails with its stderr. */
+const sh = async (cmd: string, codes: number | number[] = 0) => {
+  const r = await hosts.exec(HOST, cmd);
+  const allowed = Array.isArray(codes) ? codes : [codes];
+  assert.ok(allowed.includes(r.code), `${HOST}: \`${cmd}\` exited ${r.code} (expected ${allowed.join(' or ')}): ${r.stderr.trim()}`);
+  return r.stdout.trim();
+};
 const messages = (r: Awaited<ReturnType<typeof run>>) => hostResults(r, HOST).map((e) => e.message);
 
 test.before(async () => {
@@ -61,7 +67,7 @@ test('firewalld stopped + disabled: first run changed, second ok; iptables ifExi
   assert.equal(statuses(first, HOST), ['changed', 'ok'], messages(first).join('\n'));
   assert.equal(renderDiff(hostResults(first, HOST)[0].diff ?? []), ['enabled: enabled → disabled', 'active: active → inactive']);
   assert.is(messages(first)[1], 'iptables.service does not exist; nothing to do');
-  assert.is(await sh('systemctl is-active firewalld; systemctl is-enabled firewalld'), 'inactive\ndisabled');
+  assert.is(await sh('systemctl is-active firewalld; systemctl is-enabled firewalld', 1), 'inactive\ndisabled');
   const second = await run(tasks);
   assert.equal(statuses(second, HOST), ['ok', 'ok']);
   assert.is(messages(second)[0], 'firewalld.service is disabled, inactive (dead)');
@@ -75,7 +81,7 @@ test('etcd unit missing: a real run fails clearly; check mode after its package 
   assert.equal(statuses(check, HOST), ['changed', 'may-change']);
   assert.is(messages(check)[1], 'etcd.service does not exist yet (an earlier task may install it)');
   assert.is(check.exitCode, 0);
-  assert.match(await sh('rpm -q etcd'), /not installed/);
+  assert.match(await sh('rpm -q etcd', 1), /not installed/);
 });
 
 test("a handler's restart right after the same run started the unit is not done twice", async () => {
@@ -105,7 +111,7 @@ test("a handler's restart right after the same run started the unit is not done 
 test('masked: mask a stopped unit, starting it is refused, unmask + start', async () => {
   const mask = await run([service({ name: 'chronyd', state: 'stopped', masked: true })]);
   assert.equal(statuses(mask, HOST), ['changed'], messages(mask).join('\n'));
-  assert.is(await sh('systemctl is-enabled chronyd; systemctl is-active chronyd'), 'masked\ninactive');
+  assert.is(await sh('systemctl is-enabled chronyd; systemctl is-active chronyd', 3), 'masked\ninactive');
   assert.equal(statuses(await run([service({ name: 'chronyd', state: 'stopped', masked: true })]), HOST), ['ok']);
   const refused = await run([service({ name: 'chronyd', state: 'started' })]);
   assert.equal(statuses(refused, HOST), ['failed']);

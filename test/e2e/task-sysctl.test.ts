@@ -20,7 +20,13 @@ let inventory: Record<string, unknown>;
 
 const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
   runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
-const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
+/** Run a check command on the test host; its exit code must be one of `codes` (default 0), else the test fails with its stderr. */
+const sh = async (cmd: string, codes: number | number[] = 0) => {
+  const r = await hosts.exec(HOST, cmd);
+  const allowed = Array.isArray(codes) ? codes : [codes];
+  assert.ok(allowed.includes(r.code), `${HOST}: \`${cmd}\` exited ${r.code} (expected ${allowed.join(' or ')}): ${r.stderr.trim()}`);
+  return r.stdout.trim();
+};
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });

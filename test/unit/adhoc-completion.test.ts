@@ -1,7 +1,8 @@
 /**
  * `hostwright completion bash|zsh`: the bash script completes subcommands, options, modules and a
  * module's arguments when driven by bash itself; the zsh script parses, registers with compdef, and its
- * helpers offer modules and `key=` words (when zsh is installed; its text is checked either way).
+ * helpers offer modules and `key=` words (zsh is installed from Debian's package when missing, as root;
+ * without it the zsh tests fail).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { completionScript } from '../../lib/completion/index.ts';
 import { completionSpec, helpByOption } from '../../lib/completion/spec.ts';
 import { MODULES } from '../../lib/adhoc/modules.ts';
+import { ensureCommand } from '../support/apt.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hw-completion-'));
 const scripts = mkdtempSync(join(tmpdir(), 'hw-completion-scripts-'));
@@ -21,7 +23,6 @@ writeFileSync(bashScript, completionScript('bash')!);
 writeFileSync(zshScript, completionScript('zsh')!);
 writeFileSync(join(dir, 'site.ts'), '');
 writeFileSync(join(dir, 'hosts.yml'), '');
-const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
 
 test.after(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -75,14 +76,14 @@ test('zsh: the script names every module and registers _hostwright', () => {
   assert.ok(text.startsWith('#compdef hostwright\n'));
   for (const name of MODULES.keys()) assert.match(text, new RegExp(`\\n    '${name}:`));
   assert.match(text, /compdef _hostwright hostwright/);
-  if (!hasZsh) return;
+  ensureCommand('zsh', 'zsh');
   assert.is(spawnSync('zsh', ['-n', zshScript]).status, 0, 'zsh -n');
   const registered = spawnSync('zsh', ['-fc', `autoload -U compinit; compinit -u -d ${dir}/zcompdump; source ${zshScript}; print -r -- $_comps[hostwright]`], { encoding: 'utf8' });
   assert.is(registered.stdout.trim(), '_hostwright', registered.stderr);
 });
 
 test('zsh: the helpers offer module names and the chosen module\'s key= words', () => {
-  if (!hasZsh) return; // zsh not installed: its script text is checked above
+  ensureCommand('zsh', 'zsh');
   // compadd / _describe are builtins of the completion system; stand-ins print what they are given.
   const stubs = `compdef() { }; compadd() { print -rl -- "$@" }; _describe() { print -rl -- \${(P)4} }`;
   const args = spawnSync('zsh', ['-fc', `${stubs}; source ${zshScript}; words=(hostwright all -m sysctl -a ''); CURRENT=6; _hostwright_module_args`], { encoding: 'utf8' });

@@ -1,121 +1,32 @@
 /**
- * Ansible conformance: every case of the shared corpus (Ansible's own test data and documented
- * examples, with ansible-core 2.14's recorded answers), read in place from
- * ../shared/reference/ansible-corpus/inventory/ and compared as its compare.py does: groups, direct
- * hosts and children (as sets), hosts, and typed merged host variables. Malformed cases must throw a
- * ValidationError naming the file.
+ * Ansible inventory conformance. The project's own cases (test/fixtures/conformance/inventory/:
+ * hand-written inventories, `ansible-inventory --list` answers recorded by test/fixtures/conformance/record.py
+ * with Debian's ansible) always run. The shared corpus (Ansible's own test data and documented examples,
+ * ../shared/reference/ansible-corpus/inventory/, read in place) runs in addition when it is present; the
+ * file prints `shared conformance corpus: N/N` or `shared conformance corpus not found: N cases not run`.
+ * Compared as the corpus's compare.py does: groups, direct hosts and children (as sets), hosts, and typed
+ * merged host variables; malformed cases must throw a ValidationError naming the file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../lib/errors.ts';
-import { loadInventory, toAnsibleList } from '../../lib/inventory/index.ts';
+import { ownCorpus, runInventoryCases, sharedCorpus, sharedCorpusLine } from '../support/conformance.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
-const corpus = join(root, '..', 'shared', 'reference', 'ansible-corpus', 'inventory');
-
-interface Case { name: string; inventory: string; expect: 'ok' | 'error' }
-type Listing = Record<string, unknown>;
-interface Model { groups: Map<string, { hosts: string[]; children: string[] }>; hostvars: Record<string, unknown> }
-
-function model(inv: Listing): Model {
-  const groups = new Map<string, { hosts: string[]; children: string[] }>();
-  const group = (n: string) => groups.get(n) ?? (groups.set(n, { hosts: [], children: [] }), groups.get(n)!);
-  for (const [name, body] of Object.entries(inv)) {
-    if (name === '_meta') continue;
-    const g = group(name);
-    const b = (body ?? {}) as { hosts?: string[]; children?: string[] };
-    g.hosts = b.hosts ?? [];
-    g.children = b.children ?? [];
-    for (const c of g.children) group(c);
-  }
-  return { groups, hostvars: ((inv._meta as { hostvars?: Record<string, unknown> })?.hostvars ?? {}) };
-}
-
-function kind(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v;
-}
-
-function valueDiff(e: unknown, a: unknown, path: string, out: string[]): void {
-  if (kind(e) !== kind(a)) out.push(`${path}: expected ${kind(e)} ${JSON.stringify(e)}, got ${kind(a)} ${JSON.stringify(a)}`);
-  else if (kind(e) === 'object') {
-    const eo = e as Record<string, unknown>;
-    const ao = a as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(eo), ...Object.keys(ao)])) {
-      if (!(k in ao)) out.push(`${path}: missing key ${k}`);
-      else if (!(k in eo)) out.push(`${path}: unexpected key ${k}`);
-      else valueDiff(eo[k], ao[k], `${path}.${k}`, out);
-    }
-  } else if (kind(e) === 'list') {
-    const el = e as unknown[];
-    const al = a as unknown[];
-    if (el.length !== al.length) out.push(`${path}: expected ${el.length} items, got ${al.length}`);
-    else el.forEach((x, i) => valueDiff(x, al[i], `${path}[${i}]`, out));
-  } else if (e !== a) out.push(`${path}: expected ${JSON.stringify(e)}, got ${JSON.stringify(a)}`);
-}
-
-const hostsOf = (m: Model) => {
-  const s = new Set(Object.keys(m.hostvars));
-  for (const [n, g] of m.groups) if (n !== 'all') g.hosts.forEach((h) => s.add(h));
-  return s;
-};
-const sameSet = (x: string[], y: string[]) => x.length === y.length && new Set(x).size === new Set(y).size && x.every((v) => y.includes(v));
-
-function compare(expected: Listing, actual: Listing): string[] {
-  const e = model(expected);
-  const a = model(actual);
-  const diffs: string[] = [];
-  for (const n of e.groups.keys()) if (!a.groups.has(n)) diffs.push(`group ${n} missing`);
-  for (const n of a.groups.keys()) if (!e.groups.has(n)) diffs.push(`unexpected group ${n}`);
-  const ah = hostsOf(a);
-  for (const [n, eg] of e.groups) {
-    const ag = a.groups.get(n);
-    if (!ag) continue;
-    for (const key of ['hosts', 'children'] as const) {
-      if (n === 'all' && key === 'hosts' && (ag.hosts.length === 0 || sameSet(ag.hosts, [...ah]))) continue;
-      if (!sameSet(eg[key], ag[key])) diffs.push(`group ${n} ${key}: expected ${JSON.stringify(eg[key])}, got ${JSON.stringify(ag[key])}`);
-    }
-  }
-  const eh = hostsOf(e);
-  for (const h of eh) if (!ah.has(h)) diffs.push(`host ${h} missing`);
-  for (const h of ah) if (!eh.has(h)) diffs.push(`unexpected host ${h}`);
-  for (const h of eh) if (ah.has(h)) valueDiff(e.hostvars[h] ?? {}, a.hostvars[h] ?? {}, `hostvars[${h}]`, diffs);
-  return diffs;
-}
-
-test('the Ansible inventory corpus is present', () => {
-  assert.ok(existsSync(join(corpus, 'cases.json')), `corpus folder not found at ${corpus}: it must sit at ../shared/reference/ansible-corpus beside the repository`);
+test('the project\'s own inventory cases give Ansible 2.14\'s recorded answers', () => {
+  const { ran, failures } = runInventoryCases(join(ownCorpus, 'inventory'));
+  assert.ok(ran >= 9, `expected at least 9 own cases, found ${ran}`);
+  assert.equal(failures, [], failures.join('\n'));
 });
 
-test('every corpus case gives Ansible 2.14\'s answer', () => {
-  const cases = JSON.parse(readFileSync(join(corpus, 'cases.json'), 'utf8')) as Case[];
-  const failures: string[] = [];
-  let ran = 0;
-  for (const c of cases) {
-    ran++;
-    const file = join(corpus, 'cases', c.inventory);
-    if (c.expect === 'error') {
-      try {
-        loadInventory([file]);
-        failures.push(`${c.name}: parsed, but Ansible refuses it`);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) failures.push(`${c.name}: threw ${(error as Error).name}, not ValidationError`);
-        else if (!error.message.includes(file) || error.source !== file) failures.push(`${c.name}: error does not name the file: ${error.message}`);
-      }
-      continue;
-    }
-    try {
-      const expected = JSON.parse(readFileSync(join(corpus, 'cases', `${c.name}.expected.json`), 'utf8')) as Listing;
-      const actual = JSON.parse(JSON.stringify(toAnsibleList(loadInventory([file])))) as Listing;
-      const diffs = compare(expected, actual);
-      if (diffs.length) failures.push(`${c.name}:\n    ${diffs.slice(0, 8).join('\n    ')}`);
-    } catch (error) {
-      failures.push(`${c.name}: ${(error as Error).message}`);
-    }
+test('the shared corpus, when present: every case gives Ansible 2.14\'s answer', () => {
+  const dir = join(sharedCorpus, 'inventory');
+  if (!existsSync(join(dir, 'cases.json'))) {
+    console.log(sharedCorpusLine('inventory', undefined));
+    return;
   }
-  console.log(`ansible inventory corpus: ${ran} cases ran, ${ran - failures.length} passed, ${failures.length} failed`);
-  assert.is(ran, cases.length);
+  const { ran, failures } = runInventoryCases(dir);
+  console.log(sharedCorpusLine('inventory', ran, ran - failures.length));
   assert.ok(ran >= 43, `expected at least 43 cases, found ${ran}`);
   assert.equal(failures, [], failures.join('\n'));
 });

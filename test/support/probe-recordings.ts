@@ -1,0 +1,58 @@
+/**
+ * The recorded probe outputs of sysctl, wait and command (test/fixtures/<kind>/probe-*.json): how each
+ * fixture's probe is built from its `probe` inputs, and the host state each needs (`setup`, run as root
+ * on a test host before the probe). A fixture holds the probe `command` it was recorded with: the unit
+ * tests fail when the code builds another one, until test/e2e/probe-recordings re-records it on a test
+ * host (`HOSTWRIGHT_RECORD=1 node test/run.ts --e2e probe-recordings`, root).
+ */
+import { commandGuardProbe, parseCommandGuard } from '../../lib/probes/command-guard.ts';
+import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
+import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
+import type { ExecResult } from '../../lib/transport/types.ts';
+
+/** One kind of recorded probe. */
+export interface ProbeKind {
+  /** The probe command the current code builds for a fixture's `probe` inputs. */
+  command(inputs: any): string;
+  /** The parser under test. */
+  parse(result: ExecResult): unknown;
+  /** Run once on the host before this kind's fixtures are recorded, and after (cleanup). */
+  before?: string;
+  after?: string;
+}
+
+// A tiny HTTP server on the test host for the url and port fixtures: /health answers "etcd ok",
+// /bad a body without the expected text, anything else 404.
+const HTTP_SERVER = `
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = {'/health': b'etcd ok', '/bad': b'{"health":"false"}'}.get(self.path)
+        self.send_response(200 if body else 404); self.end_headers(); self.wfile.write(body or b'nope')
+    def log_message(self, *a): pass
+http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
+`;
+
+/** The kinds with recorded probes. */
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command', ProbeKind> = {
+  sysctl: {
+    command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
+    parse: parseSysctl,
+    after: 'rm -rf /tmp/rec; sysctl -w net.ipv4.ip_forward=0 >/dev/null',
+  },
+  wait: {
+    command: (p) => waitProbe(p).command,
+    parse: parseWait,
+    before: `systemd-run --quiet --unit=hw-rec-http --collect python3 -c '${HTTP_SERVER.replace(/'/g, `'\\''`)}'
+      for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:18481/ && exit 0; sleep 0.1; done; echo "test HTTP server did not start" >&2; exit 1`,
+    after: 'systemctl stop hw-rec-http',
+  },
+  command: {
+    command: (p) => commandGuardProbe(p)!.command,
+    parse: parseCommandGuard,
+    after: 'rm -rf /tmp/rec',
+  },
+};
+
+/** How to re-record, for failure messages. */
+export const RERECORD = 'the probe command changed: re-record with `HOSTWRIGHT_RECORD=1 node test/run.ts --e2e probe-recordings` (root) and review the fixtures';
