@@ -217,6 +217,7 @@ export const userType: TaskType<typeof UserArgsSchema, UserState, UserPlanData> 
   description: 'A local user account: uid, groups, home, shell, comment, password hash, expiry, lock; or absent (with its home).',
   schema: UserArgsSchema,
   supportsDiff: true,
+  secretArgs: ['password'],
   check(args) {
     const absent = args.state === 'absent';
     const presentOnly = ['uid', 'group', 'groups', 'append', 'home', 'createHome', 'moveHome', 'shell', 'comment', 'system', 'password', 'updatePassword', 'expires', 'passwordLock', 'nonUnique'] as const;

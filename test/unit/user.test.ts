@@ -11,6 +11,7 @@ import { parsePasswdLine, parseUserState, type UserState } from '../../lib/probe
 import { planUser, user, userApplyCommand, userType, type UserArgs } from '../../lib/tasks/user.ts';
 import { parseModuleArgs } from '../../lib/adhoc/args.ts';
 import { findModule } from '../../lib/adhoc/modules.ts';
+import { secretArgValues } from '../../lib/engine/secrets.ts';
 
 const { files, load } = fixtures('user');
 const state = (f: string): UserState => load(`probe-${f}.json`).state;
@@ -88,6 +89,12 @@ test('the hash never appears in a summary, a diff or the command line', () => {
     assert.not.ok(cmd.includes('hwsalt'));
     assert.match(cmd, /-p "\$pw"/);
   }
+});
+
+test('the hash is a secret argument of the type: masked in every output even without sensitive', () => {
+  assert.equal(userType.secretArgs, ['password']);
+  assert.equal(secretArgValues(userType.secretArgs, { name: 'u', password: H1 }), [H1]);
+  assert.equal(secretArgValues(userType.secretArgs, { name: 'u' }), []);
 });
 
 test('idempotence: a planned change leads to a state that plans ok', () => {
