@@ -50,6 +50,10 @@ export { replace, replaceType, ReplaceArgsSchema, planReplace, replaceText } fro
 export type { ReplaceArgs, ReplaceResult } from './tasks/replace.ts';
 export { hostname, hostnameType, HostnameArgsSchema, planHostname } from './tasks/hostname.ts';
 export type { HostnameArgs, HostnameState, HostnamePlanData } from './tasks/hostname.ts';
+export { timezone, timezoneType, TimezoneArgsSchema, planTimezone } from './tasks/timezone.ts';
+export type { TimezoneArgs, TimezoneState } from './tasks/timezone.ts';
+export { modprobe, modprobeType, ModprobeArgsSchema, planModprobe } from './tasks/modprobe.ts';
+export type { ModprobeArgs, ModprobeState, ModprobePlanData } from './tasks/modprobe.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

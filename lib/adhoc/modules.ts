@@ -16,6 +16,8 @@ import { authorizedKeyType } from '../tasks/authorized-key.ts';
 import { cronType } from '../tasks/cron.ts';
 import { replaceType } from '../tasks/replace.ts';
 import { hostnameType } from '../tasks/hostname.ts';
+import { timezoneType } from '../tasks/timezone.ts';
+import { modprobeType } from '../tasks/modprobe.ts';
 import { statType } from '../tasks/stat.ts';
 import { sysctlType } from '../tasks/sysctl.ts';
 import { waitType } from '../tasks/wait.ts';
@@ -52,6 +54,8 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['cron', { type: cronType as TaskType, args: plain }],
   ['replace', { type: replaceType as TaskType, args: plain }],
   ['hostname', { type: hostnameType as TaskType, args: plain }],
+  ['timezone', { type: timezoneType as TaskType, args: plain }],
+  ['modprobe', { type: modprobeType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
@@ -63,6 +67,8 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   wait_for: 'wait',
   authorized_key: 'authorizedKey',
   'ansible.posix.authorized_key': 'authorizedKey',
+  'community.general.modprobe': 'modprobe',
+  'community.general.timezone': 'timezone',
 };
 
 /** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */
