@@ -61,8 +61,8 @@ export type UserArgs = Static<typeof UserArgsSchema>;
 
 /** What apply runs, in order. The hash (when set) is fed on stdin and stands in the argv as `"$pw"`. */
 export interface UserPlanData {
-  /** `mkdir -p` of the home's parent before useradd (Ansible does the same). */
-  mkParent?: string;
+  /** A home whose parent is missing: created (with its parents, from /etc/skel) before useradd, as Ansible does. */
+  preHome?: string;
   /** useradd/usermod/userdel words; the word `$PW` is replaced by the hash read from stdin. */
   argv?: string[];
   /** Create the (missing) home directory from /etc/skel, owned by the user. */
@@ -116,7 +116,7 @@ export function planUser(args: UserArgs, state: UserState, ctx: Pick<TaskContext
       status: 'change',
       summary: `create user ${name}${what ? ` (${what})` : ''}`,
       diff: [{ kind: 'state', key: `user ${name}`, before: '(absent)', after: what || 'present' }],
-      data: { ...(args.home !== undefined && createHome && !state.homeParentExists ? { mkParent: args.home.replace(/\/[^/]*$/, '') || '/' } : {}), argv, ...(password !== undefined ? { password } : {}) },
+      data: { ...(args.home !== undefined && createHome && !state.homeParentExists ? { preHome: args.home } : {}), argv, ...(password !== undefined ? { password } : {}) },
     };
   }
 
@@ -195,19 +195,17 @@ export function planUser(args: UserArgs, state: UserState, ctx: Pick<TaskContext
 export function userApplyCommand(name: string, data: UserPlanData): string {
   const steps = [SBIN_PATH, 'set -e'];
   if (data.password !== undefined) steps.push('IFS= read -r pw || [ -n "$pw" ]');
-  if (data.mkParent) steps.push(`mkdir -p -- ${quote(data.mkParent)}`);
+  // As Ansible's create_homedir: /etc/skel copied (or an empty directory), mode 0777 & ~UMASK of login.defs.
+  const makeHome = (home: string) => [
+    `h=${quote(home)}`,
+    'if [ -d /etc/skel ]; then mkdir -p -- "$(dirname -- "$h")" && cp -a /etc/skel "$h"; else mkdir -p -- "$h"; fi',
+    "u=$(sed -n 's/^UMASK[[:space:]]\\{1,\\}\\([0-9]\\{1,\\}\\)$/\\1/p' /etc/login.defs 2>/dev/null | tail -n 1)",
+    'if [ -n "$u" ]; then chmod "$(printf \'%o\' $((0777 & ~0$u)))" "$h"; fi',
+  ];
+  if (data.preHome) steps.push(...makeHome(data.preHome));
   if (data.argv) steps.push(data.argv.map((w) => (w === PW ? '"$pw"' : quote(w))).join(' '));
-  if (data.createHome) {
-    // As Ansible: the directory with /etc/skel's content, mode from HOME_MODE or UMASK of login.defs, owned by the user.
-    steps.push(
-      `h=${quote(data.createHome)}`,
-      'mkdir -p -- "$h"',
-      '[ -d /etc/skel ] && cp -a /etc/skel/. "$h"/',
-      "m=$(awk '$1==\"HOME_MODE\"{print $2}' /etc/login.defs 2>/dev/null); [ -n \"$m\" ] || { u=$(awk '$1==\"UMASK\"{print $2}' /etc/login.defs 2>/dev/null); m=$(printf '%o' $((0777 & ~0${u:-022}))); }",
-      'chmod "$m" "$h"',
-      `chown -R ${quote(name)}: "$h"`,
-    );
-  }
+  if (data.preHome) steps.push(`chown -R ${quote(name)}: ${quote(data.preHome)}`);
+  if (data.createHome) steps.push(...makeHome(data.createHome), `chown -R ${quote(name)}: "$h"`);
   return steps.join('\n');
 }
 
