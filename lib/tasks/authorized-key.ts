@@ -99,8 +99,11 @@ export function editAuthorizedKeys(content: string, wanted: readonly string[], a
 const contents = new WeakMap<TaskContext, string[]>();
 
 /** Pure plan of the `authorizedKey` task. */
-export function planAuthorizedKey(args: AuthorizedKeyArgs, wanted: readonly string[], state: AuthorizedKeysState): Plan<AuthorizedKeyPlanData> {
-  if (!state.user) return { status: 'failed', reason: `user ${args.user} does not exist` };
+export function planAuthorizedKey(args: AuthorizedKeyArgs, wanted: readonly string[], state: AuthorizedKeysState, ctx: { check: boolean; earlierChangePredicted: boolean } = { check: false, earlierChangePredicted: false }): Plan<AuthorizedKeyPlanData> {
+  if (!state.user) {
+    if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `user ${args.user} does not exist yet (an earlier task may create it)` };
+    return { status: 'failed', reason: `user ${args.user} does not exist` };
+  }
   const edit = editAuthorizedKeys(state.content, wanted, args);
   if ('error' in edit) return { status: 'failed', reason: edit.error };
   const n = wanted.length;
@@ -134,7 +137,7 @@ export const authorizedKeyType: TaskType<typeof AuthorizedKeyArgsSchema, Authori
     contents.set(ctx, wantedKeyLines(args));
     return authorizedKeysProbe(args.user, args.path);
   },
-  plan: (args, state, ctx) => planAuthorizedKey(args, contents.get(ctx) ?? wantedKeyLines(args), state),
+  plan: (args, state, ctx) => planAuthorizedKey(args, contents.get(ctx) ?? wantedKeyLines(args), state, ctx),
   async apply(args, plan, host) {
     const d = plan.data!;
     const steps: string[] = [];

@@ -69,6 +69,7 @@ test('plan: diff of the file, idempotence, missing user', () => {
   assert.is(planAuthorizedKey({ user: 'u', key: K1 }, [K1], { ...st, content: p.data.content, fileExists: true }).status, 'ok');
   assert.is((planAuthorizedKey({ user: 'u', key: K1, manageDir: false }, [K1], st) as any).data.dir, undefined);
   assert.equal(planAuthorizedKey({ user: 'u', key: K1 }, [K1], { ...st, user: undefined }), { status: 'failed', reason: 'user u does not exist' });
+  assert.is(planAuthorizedKey({ user: 'u', key: K1 }, [K1], { ...st, user: undefined }, { check: true, earlierChangePredicted: true }).status, 'may-change');
 });
 
 test('bad arguments are refused', () => {
