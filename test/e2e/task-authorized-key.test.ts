@@ -36,7 +36,7 @@ test('the recorded probe fixtures replay to the same state', async () => {
 
 test('check predicts and changes nothing; the first run writes with 0700/0600; second ok; the key logs in', async () => {
   const pub = readFileSync(`${hosts.keyPath}.pub`, 'utf8').trim();
-  const tasks = [user({ name: 'deploy', shell: '/bin/bash', password: '*' }), authorizedKey({ user: 'deploy', keyFile: `${hosts.keyPath}.pub`, keyOptions: 'no-pty' })];
+  const tasks = [user({ name: 'svc1', shell: '/bin/bash', password: '*' }), authorizedKey({ user: 'svc1', keyFile: `${hosts.keyPath}.pub`, keyOptions: 'no-pty' })];
   const check = await run(tasks, { check: true, diff: true });
   assert.equal(statuses(check, HOST), ['changed', 'may-change'], 'the user does not exist yet in check mode');
   await run([tasks[0]]);
@@ -44,22 +44,22 @@ test('check predicts and changes nothing; the first run writes with 0700/0600; s
   assert.equal(statuses(check2, HOST), ['changed']);
   const diff = hostResults(check2, HOST)[0].diff![0] as { after: string };
   assert.is(diff.after, `no-pty ${pub.split(' ').slice(0, 2).join(' ')} ${pub.split(' ').slice(2).join(' ')}\n`);
-  assert.is(await sh('test -e /home/deploy/.ssh && echo yes || echo no'), 'no');
+  assert.is(await sh('test -e /home/svc1/.ssh && echo yes || echo no'), 'no');
   assert.equal(statuses(await run([tasks[1]]), HOST), ['changed']);
-  assert.is(await sh('stat -c "%a %U %G" /home/deploy/.ssh /home/deploy/.ssh/authorized_keys'), '700 deploy deploy\n600 deploy deploy');
-  assert.is(await sh('cat /home/deploy/.ssh/authorized_keys'), diff.after.trim());
+  assert.is(await sh('stat -c "%a %U %G" /home/svc1/.ssh /home/svc1/.ssh/authorized_keys'), '700 svc1 svc1\n600 svc1 svc1');
+  assert.is(await sh('cat /home/svc1/.ssh/authorized_keys'), diff.after.trim());
   assert.equal(statuses(await run([tasks[1]]), HOST), ['ok']);
   assert.equal(statuses(await run([tasks[1]], { check: true }), HOST), ['ok']);
-  const asDeploy = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'deploy', ansible_ssh_private_key_file: hosts.keyPath } } } };
-  const whoami = await runTasks([authorizedKey({ user: 'deploy', keyFile: `${hosts.keyPath}.pub`, keyOptions: 'no-pty' })], { inventory: asDeploy, knownHostsFile: hosts.knownHostsPath });
-  assert.equal(statuses(whoami, HOST), ['ok'], 'deploy logs in with the key and reads its own file');
+  const asSvc1 = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'svc1', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  const whoami = await runTasks([authorizedKey({ user: 'svc1', keyFile: `${hosts.keyPath}.pub`, keyOptions: 'no-pty' })], { inventory: asSvc1, knownHostsFile: hosts.knownHostsPath });
+  assert.equal(statuses(whoami, HOST), ['ok'], 'svc1 logs in with the key and reads its own file');
 });
 
 test('bad arguments are refused before any host', async () => {
-  assert.throws(() => run([authorizedKey({ user: 'deploy', key: 'ssh-ed25519 AAAA x' }), authorizedKey({ user: 'deploy', key: 'not a key' })]), /not an SSH public key line/);
-  assert.throws(() => authorizedKey({ user: 'deploy' }), /exactly one of key and keyFile/);
-  assert.throws(() => authorizedKey({ user: 'deploy', key: 'ssh-ed25519 AAAA x', state: 'absent', exclusive: true }), /exclusive is only allowed/);
-  assert.is(await sh('grep -c "AAAA x" /home/deploy/.ssh/authorized_keys || true'), '0');
+  assert.throws(() => run([authorizedKey({ user: 'svc1', key: 'ssh-ed25519 AAAA x' }), authorizedKey({ user: 'svc1', key: 'not a key' })]), /not an SSH public key line/);
+  assert.throws(() => authorizedKey({ user: 'svc1' }), /exactly one of key and keyFile/);
+  assert.throws(() => authorizedKey({ user: 'svc1', key: 'ssh-ed25519 AAAA x', state: 'absent', exclusive: true }), /exclusive is only allowed/);
+  assert.is(await sh('grep -c "AAAA x" /home/svc1/.ssh/authorized_keys || true'), '0');
 });
 
 test('differential: the same arguments give Ansible\'s authorized_key\'s file bytes, modes and verdicts', async () => {

@@ -32,23 +32,23 @@ test('the recorded probe fixtures replay to the same state', async () => {
 });
 
 test('check predicts and changes nothing; first run writes the crontab; second ok', async () => {
-  await sh('useradd -m deploy');
+  await sh('useradd -m svc1');
   const tasks = [
-    cron({ name: 'PATH', env: true, user: 'deploy', job: '/usr/bin:/bin' }),
-    cron({ name: 'backup', user: 'deploy', minute: '0', hour: '3', job: '/usr/local/bin/backup' }),
-    cron({ name: 'at boot', user: 'deploy', specialTime: 'reboot', job: 'touch /tmp/booted' }),
+    cron({ name: 'PATH', env: true, user: 'svc1', job: '/usr/bin:/bin' }),
+    cron({ name: 'backup', user: 'svc1', minute: '0', hour: '3', job: '/usr/local/bin/backup' }),
+    cron({ name: 'at boot', user: 'svc1', specialTime: 'reboot', job: 'touch /tmp/booted' }),
   ];
   const check = await run(tasks, { check: true, diff: true });
   assert.equal(statuses(check, HOST), ['changed', 'changed', 'changed']);
-  assert.is(await sh('crontab -u deploy -l 2>&1 || true'), 'no crontab for deploy');
+  assert.is(await sh('crontab -u svc1 -l 2>&1 || true'), 'no crontab for svc1');
   assert.equal(statuses(await run(tasks), HOST), ['changed', 'changed', 'changed']);
-  assert.is(await sh('crontab -u deploy -l'), 'PATH="/usr/bin:/bin"\n#Ansible: backup\n0 3 * * * /usr/local/bin/backup\n#Ansible: at boot\n@reboot touch /tmp/booted');
+  assert.is(await sh('crontab -u svc1 -l'), 'PATH="/usr/bin:/bin"\n#Ansible: backup\n0 3 * * * /usr/local/bin/backup\n#Ansible: at boot\n@reboot touch /tmp/booted');
   assert.equal(statuses(await run(tasks), HOST), ['ok', 'ok', 'ok']);
   assert.equal(statuses(await run(tasks, { check: true }), HOST), ['ok', 'ok', 'ok']);
-  const change = await run([cron({ name: 'backup', user: 'deploy', minute: '30', hour: '3', job: '/usr/local/bin/backup' })], { check: true, diff: true });
+  const change = await run([cron({ name: 'backup', user: 'svc1', minute: '30', hour: '3', job: '/usr/local/bin/backup' })], { check: true, diff: true });
   const d = hostResults(change, HOST)[0].diff![0] as { before: string; after: string };
   assert.match(d.after, /#Ansible: backup\n30 3 \* \* \* \/usr\/local\/bin\/backup\n/);
-  assert.match(await sh('crontab -u deploy -l'), /^0 3 /m, 'check changed nothing');
+  assert.match(await sh('crontab -u svc1 -l'), /^0 3 /m, 'check changed nothing');
 });
 
 test('an /etc/cron.d file: created 0644, then the last entry removed removes the file', async () => {
@@ -64,11 +64,11 @@ test('an /etc/cron.d file: created 0644, then the last entry removed removes the
 });
 
 test('bad arguments are refused before any host', async () => {
-  assert.throws(() => run([cron({ name: 'a', user: 'deploy', job: 'x' }), cron({ name: 'b', specialTime: 'reboot', minute: '5', job: 'x' })]), /either specialTime or the time fields/);
+  assert.throws(() => run([cron({ name: 'a', user: 'svc1', job: 'x' }), cron({ name: 'b', specialTime: 'reboot', minute: '5', job: 'x' })]), /either specialTime or the time fields/);
   assert.throws(() => cron({ name: 'a', cronFile: 'x', job: 'y' }), /cronFile needs user/);
   assert.throws(() => cron({ name: 'a' }), /job is required/);
   assert.throws(() => cron({ name: 'a', job: 'x', insertAfter: 'B' }), /only allowed with env/);
-  assert.is(await sh('crontab -u deploy -l | grep -c "#Ansible: a$" || true'), '0');
+  assert.is(await sh('crontab -u svc1 -l | grep -c "#Ansible: a$" || true'), '0');
 });
 
 test('differential: the same arguments give Ansible\'s cron module\'s bytes and verdicts', async () => {

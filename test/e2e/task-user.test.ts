@@ -36,48 +36,48 @@ test('the recorded probe fixtures replay to the same state', async () => {
 
 test('check predicts and changes nothing; first run creates; second is ok; the hash is never shown', async () => {
   await sh('groupadd -g 3001 hwg1');
-  const task = user({ name: 'deploy', uid: 2100, groups: ['hwg1', 'adm'], shell: '/bin/bash', password: HASH, comment: 'Deploy' });
+  const task = user({ name: 'svc1', uid: 2100, groups: ['hwg1', 'adm'], shell: '/bin/bash', password: HASH, comment: 'Svc1' });
   const check = await run([task], { check: true, diff: true });
   assert.equal(statuses(check, HOST), ['changed']);
   const shown = JSON.stringify(check.events);
   assert.not.ok(shown.includes('hwsalt1'), 'no hash in events');
-  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), ['user deploy: (absent) → uid 2100, groups hwg1,adm, shell /bin/bash, password set']);
-  assert.is(await sh('getent passwd deploy || echo none'), 'none');
+  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), ['user svc1: (absent) → uid 2100, groups hwg1,adm, shell /bin/bash, password set']);
+  assert.is(await sh('getent passwd svc1 || echo none'), 'none');
   const first = await run([task], { diff: true });
   assert.equal(statuses(first, HOST), ['changed']);
   assert.not.ok(JSON.stringify(first.events).includes('hwsalt1'), 'no hash in events');
-  assert.is(await sh('getent passwd deploy'), 'deploy:x:2100:2100:Deploy:/home/deploy:/bin/bash');
-  assert.is(await sh('getent shadow deploy | cut -d: -f2'), HASH);
-  assert.is(await sh('id -Gn deploy'), 'deploy adm hwg1');
-  assert.is(await sh('stat -c "%U %G" /home/deploy'), 'deploy deploy');
+  assert.is(await sh('getent passwd svc1'), 'svc1:x:2100:2100:Svc1:/home/svc1:/bin/bash');
+  assert.is(await sh('getent shadow svc1 | cut -d: -f2'), HASH);
+  assert.is(await sh('id -Gn svc1'), 'svc1 adm hwg1');
+  assert.is(await sh('stat -c "%U %G" /home/svc1'), 'svc1 svc1');
   const second = await run([task]);
   assert.equal(statuses(second, HOST), ['ok']);
-  assert.is(hostResults(second, HOST)[0].message, 'user deploy is as wanted (uid 2100)');
+  assert.is(hostResults(second, HOST)[0].message, 'user svc1 is as wanted (uid 2100)');
   assert.equal(statuses(await run([task], { check: true }), HOST), ['ok']);
 });
 
 test('a changed hash, lock and groups: check predicts, the run does it, then ok', async () => {
   const other = '$6$hwsalt2$uFpK9zP7PQvoq8PLUQBf0esa.jXaPIoWv5WkxMpwQ2Sg/fjt0DgI1AKznVJboqITMnD5kpjWucjdf2e7rwFLW1';
-  const task = user({ name: 'deploy', password: other, passwordLock: true, groups: ['hwg1'] });
+  const task = user({ name: 'svc1', password: other, passwordLock: true, groups: ['hwg1'] });
   const check = await run([task], { check: true, diff: true });
-  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), ['user deploy groups: adm,hwg1 → hwg1', 'user deploy: password hash changes (not shown)']);
+  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), ['user svc1 groups: adm,hwg1 → hwg1', 'user svc1: password hash changes (not shown)']);
   assert.not.ok(JSON.stringify(check.events).includes('hwsalt2'));
-  assert.is(await sh('getent shadow deploy | cut -d: -f2'), HASH);
+  assert.is(await sh('getent shadow svc1 | cut -d: -f2'), HASH);
   assert.equal(statuses(await run([task]), HOST), ['changed']);
-  assert.is(await sh('getent shadow deploy | cut -d: -f2'), `!${other}`);
-  assert.is(await sh('id -Gn deploy'), 'deploy hwg1');
+  assert.is(await sh('getent shadow svc1 | cut -d: -f2'), `!${other}`);
+  assert.is(await sh('id -Gn svc1'), 'svc1 hwg1');
   assert.equal(statuses(await run([task]), HOST), ['ok']);
 });
 
 test('a missing group fails with a reason; remove takes the home', async () => {
-  const missing = await run([user({ name: 'deploy', groups: ['nosuch'] })]);
+  const missing = await run([user({ name: 'svc1', groups: ['nosuch'] })]);
   assert.equal(statuses(missing, HOST), ['failed']);
   assert.match(hostResults(missing, HOST)[0].message, 'group nosuch does not exist');
-  const gone = user({ name: 'deploy', state: 'absent', remove: true });
+  const gone = user({ name: 'svc1', state: 'absent', remove: true });
   assert.equal(statuses(await run([gone], { check: true }), HOST), ['changed']);
-  assert.is(await sh('test -d /home/deploy && echo yes'), 'yes');
+  assert.is(await sh('test -d /home/svc1 && echo yes'), 'yes');
   assert.equal(statuses(await run([gone]), HOST), ['changed']);
-  assert.is(await sh('getent passwd deploy || test -d /home/deploy || echo gone'), 'gone');
+  assert.is(await sh('getent passwd svc1 || test -d /home/svc1 || echo gone'), 'gone');
   assert.equal(statuses(await run([gone]), HOST), ['ok']);
 });
 
