@@ -90,8 +90,8 @@ export interface UserState {
   shadowReadable: boolean;
   /** Groups whose member list names the user (its supplementary groups). */
   memberOf: string[];
-  /** The groups the arguments name (and a group named like the user), by the name or gid asked: name and gid, or undefined when missing. */
-  groups: Record<string, { name: string; gid: number } | undefined>;
+  /** The groups the arguments name (and a group named like the user), by the name or gid asked: name and gid, or null when missing. */
+  groups: Record<string, { name: string; gid: number } | null>;
   /** Whether the wanted home (or the current one when none is wanted) is a directory, and its parent. */
   homeExists: boolean;
   homeParentExists: boolean;
@@ -149,7 +149,7 @@ export function parseUserState(result: ExecResult): UserState {
   state.memberOf = (get('memberof') ?? '').split(' ').filter(Boolean);
   for (const m of result.stdout.matchAll(/^group=(.*)=(.*)$/gm)) {
     const [gname, gid] = m[2].split(':');
-    state.groups[m[1]] = m[2] && /^\d+$/.test(gid ?? '') ? { name: gname, gid: Number(gid) } : undefined;
+    state.groups[m[1]] = m[2] && /^\d+$/.test(gid ?? '') ? { name: gname, gid: Number(gid) } : null;
   }
   return state;
 }
