@@ -308,8 +308,9 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       try {
         const applied = (await type.apply(args, plan, host, ctx)) ?? {};
         const changed = applied.changed ?? true;
-        const result: TaskOutcome = { changed, failed: false, skipped: false, msg: plan.summary, ...(applied.rc !== undefined ? { rc: applied.rc } : {}), ...(applied.stdout !== undefined ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') } : {}), ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}), ...(applied.extra ?? {}) };
-        return { status: (changed ? 'changed' : 'ok') as HostStatus, message: changed ? plan.summary : `ok: ${plan.summary}`, diff: changed ? plan.diff : undefined, result };
+        const summary = applied.note ? `${plan.summary} (${applied.note})` : plan.summary;
+        const result: TaskOutcome = { changed, failed: false, skipped: false, msg: summary, ...(applied.rc !== undefined ? { rc: applied.rc } : {}), ...(applied.stdout !== undefined ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') } : {}), ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}), ...(applied.extra ?? {}) };
+        return { status: (changed ? 'changed' : 'ok') as HostStatus, message: changed ? summary : `ok: ${summary}`, diff: changed ? plan.diff : undefined, result };
       } catch (error) {
         if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
         if (error instanceof ValidationError || error instanceof TemplateError || error instanceof TaskFailedError) return fail(error);

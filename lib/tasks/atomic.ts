@@ -4,6 +4,7 @@
  * the temporary file and leaves the old file as it was.
  */
 import { quote } from '../transport/quote.ts';
+import { validateCommandText } from './validate-command.ts';
 
 /** Options of {@link atomicWriteCommand}. */
 export interface AtomicWriteOptions {
@@ -11,8 +12,10 @@ export interface AtomicWriteOptions {
   mode?: string;
   owner?: string;
   group?: string;
-  /** Command run on the temporary file before it replaces the real one; `%s` stands for its path. */
+  /** Command run on the temporary file before it replaces the real one; `%s` stands for its path (one word, no shell). */
   validate?: string;
+  /** hostwright's own shell text (never user input) run on the temporary file `"$t"`, like `validate`. */
+  validateScript?: string;
   /** Keep a timestamped copy of the old file (`PATH.YYYYmmddHHMMSS~`), printed as `backup=PATH`. */
   backup?: boolean;
 }
@@ -28,14 +31,17 @@ export function atomicWriteCommand(path: string, options: AtomicWriteOptions = {
     't=$(mktemp "$d/.hostwright.XXXXXX") || exit 1',
     'trap \'rm -f -- "$t"\' EXIT',
     'cat > "$t" || exit 1',
-    options.mode ? `chmod ${quote(options.mode)} "$t" || exit 1` : 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod 0644 "$t"; fi || exit 1',
+    // chown before chmod: chown clears setuid/setgid, so the mode (wanted, or the old file's) comes last.
     options.owner || options.group
       ? `chown ${quote(`${options.owner ?? ''}${options.group ? ':' + options.group : ''}`)} "$t" || exit 1`
       : 'if [ -e "$p" ]; then chown --reference="$p" "$t" || exit 1; fi',
+    options.mode ? `chmod ${quote(options.mode)} "$t" || exit 1` : 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod 0644 "$t"; fi || exit 1',
   ];
   if (options.validate) {
-    const cmd = options.validate.split('%s').join('"$t"');
-    steps.push(`( ${cmd} ) >&2 || { echo "validation failed: ${options.validate.replace(/["\\$`]/g, '\\$&')}" >&2; exit 3; }`);
+    steps.push(`${validateCommandText(options.validate, '"$t"')} >&2 || { echo ${quote(`validation failed: ${options.validate}`)} >&2; exit 3; }`);
+  }
+  if (options.validateScript) {
+    steps.push(`( ${options.validateScript} ) >&2 || { echo ${quote(`validation failed: ${options.validateScript}`)} >&2; exit 3; }`);
   }
   if (options.backup) steps.push('if [ -e "$p" ]; then b="$p.$(date +%Y%m%d%H%M%S)~"; cp -p -- "$p" "$b" || exit 1; echo "backup=$b"; fi');
   steps.push('mv -f -- "$t" "$p" || exit 1', 'trap - EXIT');

@@ -109,6 +109,8 @@ export interface ApplyResult {
   rc?: number;
   /** Extra fields exposed to `register`. */
   extra?: Record<string, unknown>;
+  /** Added to the summary on the console and in JSON, e.g. `backup: /etc/x.20260101120000~`. */
+  note?: string;
 }
 
 /** A task type: typed arguments (one TypeBox schema for compile time and run time), probe, plan, apply. */

@@ -12,6 +12,8 @@ import { defineTaskType } from '../play/define.ts';
 import { fileStatProbe, DIFF_SIZE_LIMIT, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
+import { attrChanges as attrDiff, attrCommands, OwnerSchema } from './file-attrs.ts';
+import { validateProblem } from './validate-command.ts';
 import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
 import { AbsolutePath, Args, FileModeSchema, TemplateRefSchema, normalizeMode } from './schema-types.ts';
 
@@ -29,8 +31,10 @@ export const FileArgsSchema = Args({
   target: Type.Optional(Type.String({ minLength: 1 })),
   /** Octal mode string such as `'0644'`. */
   mode: Type.Optional(FileModeSchema),
-  owner: Type.Optional(Type.String({ minLength: 1 })),
-  group: Type.Optional(Type.String({ minLength: 1 })),
+  /** User name or numeric uid. */
+  owner: Type.Optional(OwnerSchema),
+  /** Group name or numeric gid. */
+  group: Type.Optional(OwnerSchema),
   /** Keep a timestamped copy of the old file before replacing it. */
   backup: Type.Optional(Type.Boolean()),
   /** Command run on the new temporary file before it replaces the real one; `%s` is its path. */
@@ -69,21 +73,7 @@ function isText(b: Buffer): boolean {
 }
 
 function attrChanges(args: FileArgs, state: FileState): { diff: Diff[]; attrs?: FilePlanData['attrs'] } {
-  const diff: Diff[] = [];
-  const attrs: NonNullable<FilePlanData['attrs']> = {};
-  if (args.mode && normalizeMode(args.mode) !== state.mode) {
-    diff.push({ kind: 'state', key: 'mode', before: state.mode ?? '(none)', after: normalizeMode(args.mode) });
-    attrs.mode = normalizeMode(args.mode);
-  }
-  if (args.owner && args.owner !== state.owner) {
-    diff.push({ kind: 'state', key: 'owner', before: state.owner ?? '(none)', after: args.owner });
-    attrs.owner = args.owner;
-  }
-  if (args.group && args.group !== state.group) {
-    diff.push({ kind: 'state', key: 'group', before: state.group ?? '(none)', after: args.group });
-    attrs.group = args.group;
-  }
-  return diff.length ? { diff, attrs } : { diff };
+  return attrDiff({ mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group }, state);
 }
 
 // Content and a template are resolved in probe() and kept per host for plan(); plans stay pure on (args, state).
@@ -103,7 +93,7 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     if (state === 'link' && !args.target) return 'state "link" needs target';
     if (state !== 'link' && args.target) return 'target is only allowed with state "link"';
     if ((args.validate || args.backup) && state !== 'file') return 'validate and backup are only allowed with state "file"';
-    return undefined;
+    return validateProblem(args.validate);
   },
   probe(args, ctx) {
     const content = desiredContent(args, ctx);
@@ -125,15 +115,15 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     else if (data.write) {
       const r = await run(atomicWriteCommand(args.path, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup }), data.write);
       const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
-      return backup ? { extra: { backup_file: backup } } : undefined;
+      return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
     } else {
       const cmds: string[] = [];
       if (data.mkdir) cmds.push(`mkdir -p -- ${p}`);
-      if (data.link !== undefined) cmds.push(`t=${quote(args.path + '.hostwright-link')}; ln -sfn -- ${quote(data.link)} "$t" && mv -Tf -- "$t" ${p}`);
+      // The link is made inside a fresh private directory (mktemp -d, same filesystem) and renamed into
+      // place: no name anyone could plant a file or directory at beforehand.
+      if (data.link !== undefined) cmds.push(`{ ${linkCommand(args.path, data.link)}; }`);
       if (data.touch) cmds.push(`touch -- ${p}`);
-      const attrs = data.attrs ?? {};
-      if (attrs.mode) cmds.push(`chmod ${quote(attrs.mode)} -- ${p}`);
-      if (attrs.owner || attrs.group) cmds.push(`chown ${data.link !== undefined ? '-h ' : ''}${quote(`${attrs.owner ?? ''}${attrs.group ? ':' + attrs.group : ''}`)} -- ${p}`);
+      cmds.push(...attrCommands(p, data.attrs ?? {}, { noDeref: data.link !== undefined || (args.state ?? 'file') === 'link' }));
       if (cmds.length) await run(cmds.join(' && '));
     }
     return undefined;
@@ -191,6 +181,18 @@ export function planFile(args: FileArgs, state: FileState, content: Buffer | und
       return { status: 'change', summary: state.type === 'absent' ? `create ${path} (${content.length} bytes)` : `update ${path} (${content.length} bytes)`, diff: [...diff, ...attrs], data: { write: content } };
     }
   }
+}
+
+/** Shell text replacing `path` by a symlink to `target` atomically, built under an unpredictable temp name. */
+export function linkCommand(path: string, target: string): string {
+  return [
+    `p=${quote(path)}`,
+    'd=$(dirname -- "$p")',
+    'w=$(mktemp -d "$d/.hostwright-link.XXXXXX") || exit 1',
+    `ln -s -- ${quote(target)} "$w/l" && mv -Tf -- "$w/l" "$p"; r=$?`,
+    'rm -rf -- "$w"',
+    '[ "$r" = 0 ]',
+  ].join('; ');
 }
 
 function missingParent(path: string, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<FilePlanData> {

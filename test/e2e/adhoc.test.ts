@@ -108,7 +108,7 @@ test('--json: one event per line, the result carries stdout', async () => {
   const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
   const result = events.find((e) => e.event === 'host-result');
   assert.equal([result.host, result.status, result.rc, result.stdout], [HOST, 'changed', 0, 'from-json']);
-  assert.equal(events.at(-1).hosts[HOST], { ok: 1, changed: 1, unreachable: 0, failed: 0, skipped: 0 });
+  assert.equal(events.at(-1).hosts[HOST], { ok: 1, changed: 1, unreachable: 0, failed: 0, skipped: 0, ignored: 0 });
 });
 
 test('a failing command exits 2, an unreachable host 4', async () => {
