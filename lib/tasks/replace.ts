@@ -10,8 +10,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TaskFailedError, tail } from '../errors.ts';
 import { defineTaskType } from '../play/define.ts';
 import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
+import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import type { Plan, TaskType } from './contract.ts';
+import { attrCommands, OwnerSchema } from './file-attrs.ts';
+import { decodeBytes } from './file-bytes.ts';
 import { EDIT_SIZE_LIMIT, planEdit, type EditData } from './line.ts';
 import { expandTemplate, pythonRegExp, PythonRegexError } from './line-edit-regex.ts';
 import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
@@ -29,8 +32,8 @@ export const ReplaceArgsSchema = Args({
   /** Only replace before the match of this Python regex (DOTALL). */
   before: Type.Optional(Type.String({ minLength: 1 })),
   mode: Type.Optional(FileModeSchema),
-  owner: Type.Optional(Type.String({ minLength: 1 })),
-  group: Type.Optional(Type.String({ minLength: 1 })),
+  owner: Type.Optional(OwnerSchema),
+  group: Type.Optional(OwnerSchema),
   /** Keep a timestamped copy of the old file. */
   backup: Type.Optional(Type.Boolean()),
   /** Command run on the new temporary file before it replaces the real one; `%s` is its path. */
@@ -89,11 +92,11 @@ export function planReplace(args: ReplaceArgs, state: FileState, ctx: { check: b
     if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${args.path} does not exist yet (an earlier task may create it)` };
     return { status: 'failed', reason: `${args.path} does not exist` };
   }
-  if (state.type !== 'file') return { status: 'failed', reason: `${args.path} is a ${state.type}, not a regular file` };
+  if (state.type !== 'file') return { status: 'failed', reason: `${args.path}${state.resolved ? ` (link to ${state.resolved})` : ''} is a ${state.type}, not a regular file` };
   if (state.content === undefined) return { status: 'failed', reason: `${args.path} is larger than ${EDIT_SIZE_LIMIT} bytes; replace edits text files only` };
   let r: ReplaceResult;
   try {
-    r = replaceText(state.content.toString('utf8'), args);
+    r = replaceText(decodeBytes(state.content), args);
   } catch (error) {
     if (error instanceof PythonRegexError) return { status: 'failed', reason: error.message };
     throw error;
@@ -118,12 +121,22 @@ export const replaceType: TaskType<typeof ReplaceArgsSchema, FileState, EditData
     }
     return undefined;
   },
-  probe: (args) => fileStatProbe(args.path, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT }),
+  // As Ansible (os.path.realpath): a symlinked path edits the file the link points to.
+  probe: (args) => fileStatProbe(args.path, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT, follow: true }),
   plan: (args, state, ctx) => planReplace(args, state, ctx),
   async apply(args, plan, host) {
-    const command = atomicWriteCommand(args.path, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
-    const r = await host.exec(command, { stdin: plan.data!.content });
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: replace ${args.path}: ${tail(r.stderr || r.stdout)}`, { host: host.name, code: r.code, stderr: r.stderr, command: `replace ${args.path}` });
+    const data = plan.data!;
+    const fail = (r: { code: number; stderr: string; stdout: string }): never => {
+      throw new TaskFailedError(`${host.name}: replace ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, code: r.code, stderr: r.stderr, command: `replace ${args.path}` });
+    };
+    if (data.attrsOnly) {
+      const r = await host.exec(attrCommands(quote(data.target), data.attrsOnly).join(' && '));
+      if (r.code !== 0) fail(r);
+      return undefined;
+    }
+    const command = atomicWriteCommand(data.target, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
+    const r = await host.exec(command, { stdin: data.content! });
+    if (r.code !== 0) fail(r);
     const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
     return backup ? { extra: { backup_file: backup } } : undefined;
   },

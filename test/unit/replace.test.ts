@@ -30,7 +30,7 @@ for (const f of files) {
     for (let i = 0; i < 2; i++) {
       const plan = planReplace({ path: '/f', ...fx.args }, fileState(text), real);
       runs.push({ changed: plan.status === 'change', failed: plan.status === 'failed' });
-      if (plan.status === 'change') text = plan.data!.content;
+      if (plan.status === 'change') text = plan.data!.content!.toString('utf8');
     }
     assert.equal(runs, fx.ansible.runs);
     assert.is(text, fx.ansible.after);
@@ -48,6 +48,7 @@ test('plan: missing file, check mode after a change, diff', () => {
   assert.is(planReplace({ path: '/f', regexp: 'a' }, fileState(null), { check: true, earlierChangePredicted: true }).status, 'may-change');
   const p = planReplace({ path: '/f', regexp: 'a', replace: 'b' }, fileState('a\n'), real) as any;
   assert.equal(p.diff, [{ kind: 'file', path: '/f', before: 'a\n', after: 'b\n' }]);
+  assert.equal(p.data, { target: '/f', content: Buffer.from('b\n') });
   assert.is(p.summary, '/f: 1 replacements made');
 });
 
