@@ -56,7 +56,7 @@ export { modprobe, modprobeType, ModprobeArgsSchema, planModprobe } from './task
 export type { ModprobeArgs, ModprobeState, ModprobePlanData } from './tasks/modprobe.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
-export type { PackageState } from './probes/package-query.ts';
+export type { PackageQueryResult, PackageState } from './probes/package-query.ts';
 export type { InstalledPackage } from './probes/package-spec.ts';
 export type { UnitState } from './probes/systemd-unit.ts';
 export type { SysctlState } from './probes/sysctl-state.ts';

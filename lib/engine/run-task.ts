@@ -2,6 +2,7 @@
  * Runs one task on one host: when → resolve arguments → probe → plan → (apply unless --check) →
  * register / notify / retries → one `host-result` event. Never throws: every outcome is an event.
  */
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
@@ -50,6 +51,8 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   const state = run.hosts.get(host)!;
   const started = Date.now();
   const opts = task.options;
+  // Every probed state this result was decided from (one per loop item and retry), for its fingerprint.
+  const probed: unknown[] = [];
   const emitResult = (status: HostStatus, message: string, extra: { diff?: Diff[]; error?: ErrorInfo; ignored?: boolean; delegatedTo?: string } = {}) => {
     const diff = extra.diff && run.diff ? (opts.sensitive ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }] : extra.diff) : undefined;
     run.emit({
@@ -57,6 +60,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
       message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
       ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
       ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+      module: task.type.name, ...(probed.length ? { probe: stateFingerprint(probed) } : {}),
       startedAt: started, durationMs: Date.now() - started,
     });
   };
@@ -94,6 +98,11 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   try {
     transport = await run.pool.get(target);
   } catch (error) {
+    // Another run holding the host's lock fails the host; anything else means it cannot be reached.
+    if (error instanceof TaskFailedError) {
+      emitResult('failed', error.message, { error: errorInfo(error, task.location) });
+      return { status: 'failed', outcome: outcome({ failed: true, msg: error.message }), ignored: false };
+    }
     const message = error instanceof UnreachableError ? error.message : `${target}: ${(error as Error).message}`;
     emitResult('unreachable', message, { error: errorInfo(error, task.location), delegatedTo: target !== host ? target : undefined });
     return { status: 'unreachable', outcome: outcome({ failed: true, msg: message, unreachable: true }), ignored: false };
@@ -132,10 +141,11 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     const attempts = 1 + (opts.retries ?? (opts.until ? 3 : 0));
     let last!: Attempt;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      last = await attemptOnce(run, job, args, ctx, handle, attempt > 1);
+      last = await attemptOnce(run, job, args, ctx, handle, attempt > 1, probed);
       if (last.status === 'unreachable') return last;
       const until = opts.until ? safeUntil(opts.until, last.result, view) : !last.result.failed;
       if (until && !last.result.failed) return last;
+      if (attempt < attempts && run.stopping) break;
       if (attempt < attempts) await sleep((opts.delay ?? 1) * 1000);
     }
     if (opts.until && !last.result.failed) {
@@ -247,7 +257,13 @@ function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOu
   }
 }
 
-async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle, fresh = false): Promise<Attempt> {
+/** A short stable fingerprint of probed states (Maps, Sets and Buffers included; key order kept as parsed). */
+export function stateFingerprint(states: unknown[]): string {
+  const json = JSON.stringify(states, (_k, v) => (v instanceof Map ? { map: [...v] } : v instanceof Set ? { set: [...v] } : typeof v === 'bigint' ? String(v) : v));
+  return createHash('sha256').update(json ?? 'undefined').digest('hex').slice(0, 32);
+}
+
+async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle, fresh = false, seen: unknown[] = []): Promise<Attempt> {
   const type = job.task.type;
   const location = job.task.location;
   const fail = (error: unknown) => {
@@ -262,17 +278,29 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
     if (probe) {
       const command = PROBE_PREFIX + probe.command;
       // A retry asks the host again: what it waits for may have come meanwhile.
-      let result = fresh ? undefined : run.probes.take(host.name, command);
-      if (!result && !fresh && !job.task.options.delegateTo && job.upcoming) {
-        // One round trip for this probe and those of the next tasks on this host.
-        const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
-        const generation = run.probes.generation;
-        const sent = [{ command, merge: probe.merge, local: probe.local }, ...ahead];
-        const batch = await runBatch(host, sent, PROBE_PREFIX);
-        run.probes.store(host.name, batch, command, generation, new Set(sent.filter((p) => p.local).map((p) => p.command)));
-        result = batch.get(command);
+      const ask = async (again: boolean) => {
+        let result = fresh || again ? undefined : run.probes.take(host.name, command);
+        if (!result && !fresh && !again && !job.task.options.delegateTo && job.upcoming) {
+          // One round trip for this probe and those of the next tasks on this host.
+          const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
+          const generation = run.probes.generation;
+          const sent = [{ command, merge: probe.merge, local: probe.local }, ...ahead];
+          const batch = await runBatch(host, sent, PROBE_PREFIX);
+          run.probes.store(host.name, batch, command, generation, new Set(sent.filter((p) => p.local).map((p) => p.command)));
+          result = batch.get(command);
+        }
+        result ??= await host.exec(command);
+        return result;
+      };
+      let result;
+      try {
+        result = await ask(false);
+      } catch (error) {
+        // A connection lost since the last task is opened again once: a probe only reads, so asking again is safe.
+        if (!(error instanceof UnreachableError) || run.stopping) throw error;
+        await run.pool.reopen(host.name);
+        result = await ask(true);
       }
-      result ??= await host.exec(command);
       try {
         probed = probe.parse(result);
       } catch (error) {
@@ -286,12 +314,18 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
         throw new TaskFailedError(`${ctx.host}: ${job.label}: cannot read the current state: ${(error as Error).message}`, { host: ctx.host, task: job.label, command: probe.command.split('\n')[0], code: result.code, stderr: result.stderr, cause: error });
       }
     }
+    if (probe) seen.push(probed);
     plan = type.plan(args, probed, ctx);
   } catch (error) {
     if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
     return fail(error);
   }
   run.executions++;
+  if (run.guard && !run.check) {
+    const summary = plan.status === 'change' ? plan.summary : plan.reason;
+    const reason = run.guard({ host: ctx.host, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status: plan.status, summary, ...(plan.status === 'change' && plan.diff ? { diff: plan.diff } : {}) });
+    if (reason) return fail(new TaskFailedError(`plan diverged on ${ctx.host} at ${job.label}: ${reason}; nothing more is done on this host`, { host: ctx.host, task: job.label }));
+  }
   switch (plan.status) {
     case 'ok':
       return { status: 'ok' as HostStatus, message: plan.reason, result: { changed: false, failed: false, skipped: false, msg: plan.reason, ...(plan.extra ?? {}) } as TaskOutcome };
