@@ -144,7 +144,7 @@ export const authorizedKeyType: TaskType<typeof AuthorizedKeyArgsSchema, Authori
     // As Ansible on a write: the directory 0700 and the file 0600, both owned by the user.
     if (d.dir !== undefined) steps.push(`dd=${quote(d.dir)}; [ -d "$dd" ] || mkdir -m 0700 -- "$dd" || exit 1; chown ${d.uid}:${d.gid} "$dd" && chmod 0700 "$dd" || exit 1`);
     else steps.push(`mkdir -p -- ${quote(d.path.replace(/\/[^/]*$/, '') || '/')} || exit 1`);
-    steps.push(atomicWriteCommand(d.path, { mode: '0600', owner: String(d.uid), group: String(d.gid) }));
+    steps.push(atomicWriteCommand(d.path, { content: d.content, mode: '0600', owner: String(d.uid), group: String(d.gid) }));
     const r = await host.exec(steps.join('\n'), { stdin: d.content });
     if (r.code !== 0) throw new TaskFailedError(`${host.name}: authorizedKey ${args.user}: writing ${d.path} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: host.name, command: `write ${d.path}`, code: r.code, stderr: r.stderr });
     return undefined;

@@ -96,7 +96,7 @@ export const cronType: TaskType<typeof CronArgsSchema, CronState, CronPlanData> 
     const d = plan.data!;
     let command: string;
     if (d.removeFile) command = `rm -f -- ${quote(cronFilePath(args.cronFile!))}`;
-    else if (args.cronFile !== undefined) command = atomicWriteCommand(cronFilePath(args.cronFile));
+    else if (args.cronFile !== undefined) command = atomicWriteCommand(cronFilePath(args.cronFile), { content: d.content });
     else command = `crontab ${args.user !== undefined ? `-u ${quote(args.user)} ` : ''}-`;
     const r = await host.exec(command, d.removeFile ? {} : { stdin: d.content });
     if (r.code !== 0) throw new TaskFailedError(`${host.name}: cron ${args.name}: ${d.removeFile ? 'removing' : 'writing'} ${args.cronFile !== undefined ? cronFilePath(args.cronFile) : 'the crontab'} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: host.name, command: command.split('\n')[0], code: r.code, stderr: r.stderr });

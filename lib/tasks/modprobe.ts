@@ -127,8 +127,8 @@ export function planModprobe(args: ModprobeArgs, state: ModprobeState): Plan<Mod
 /** The shell text of the apply. */
 export function modprobeApplyCommand(args: ModprobeArgs, d: ModprobePlanData): string {
   const steps = ['PATH=$PATH:/usr/sbin:/sbin'];
-  if (d.writeOptions !== undefined) steps.push(`printf '%s' ${quote(d.writeOptions)} | { ${atomicWriteCommand(optionsPath(args.name), { mode: '0644' })}\n} || exit 1`);
-  if (d.writeLoad !== undefined) steps.push(`mkdir -p /etc/modules-load.d && printf '%s' ${quote(d.writeLoad)} | { ${atomicWriteCommand(loadPath(args.name), { mode: '0644' })}\n} || exit 1`);
+  if (d.writeOptions !== undefined) steps.push(`printf '%s' ${quote(d.writeOptions)} | { ${atomicWriteCommand(optionsPath(args.name), { content: d.writeOptions, mode: '0644' })}\n} || exit 1`);
+  if (d.writeLoad !== undefined) steps.push(`mkdir -p /etc/modules-load.d && printf '%s' ${quote(d.writeLoad)} | { ${atomicWriteCommand(loadPath(args.name), { content: d.writeLoad, mode: '0644' })}\n} || exit 1`);
   if (d.load) steps.push(`modprobe ${quote(args.name)}${args.params ? ` ${args.params.split(/\s+/).filter(Boolean).map(quote).join(' ')}` : ''} || exit 2`);
   if (d.unload) steps.push(`modprobe -r ${quote(args.name)} || exit 2`);
   if (d.removeLoad) steps.push(`rm -f -- ${quote(loadPath(args.name))}`);
