@@ -36,6 +36,24 @@ export { wait, waitType, WaitArgsSchema } from './tasks/wait.ts';
 export type { WaitArgs } from './tasks/wait.ts';
 export { facts, factsType, FactsArgsSchema } from './tasks/facts.ts';
 export type { FactsArgs } from './tasks/facts.ts';
+export { stat, statType, StatArgsSchema, planStat } from './tasks/stat.ts';
+export type { StatArgs } from './tasks/stat.ts';
+export { group, groupType, GroupArgsSchema, AccountName, planGroup } from './tasks/group.ts';
+export type { GroupArgs, GroupPlanData } from './tasks/group.ts';
+export { user, userType, UserArgsSchema, planUser } from './tasks/user.ts';
+export type { UserArgs, UserPlanData } from './tasks/user.ts';
+export { authorizedKey, authorizedKeyType, AuthorizedKeyArgsSchema, planAuthorizedKey, editAuthorizedKeys } from './tasks/authorized-key.ts';
+export type { AuthorizedKeyArgs, AuthorizedKeyPlanData } from './tasks/authorized-key.ts';
+export { cron, cronType, CronArgsSchema, planCron, cronFilePath } from './tasks/cron.ts';
+export type { CronArgs, CronPlanData } from './tasks/cron.ts';
+export { replace, replaceType, ReplaceArgsSchema, planReplace, replaceText } from './tasks/replace.ts';
+export type { ReplaceArgs, ReplaceResult } from './tasks/replace.ts';
+export { hostname, hostnameType, HostnameArgsSchema, planHostname } from './tasks/hostname.ts';
+export type { HostnameArgs, HostnameState, HostnamePlanData } from './tasks/hostname.ts';
+export { timezone, timezoneType, TimezoneArgsSchema, planTimezone } from './tasks/timezone.ts';
+export type { TimezoneArgs, TimezoneState } from './tasks/timezone.ts';
+export { modprobe, modprobeType, ModprobeArgsSchema, planModprobe } from './tasks/modprobe.ts';
+export type { ModprobeArgs, ModprobeState, ModprobePlanData } from './tasks/modprobe.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageQueryResult, PackageState } from './probes/package-query.ts';
@@ -44,6 +62,11 @@ export type { UnitState } from './probes/systemd-unit.ts';
 export type { SysctlState } from './probes/sysctl-state.ts';
 export type { WaitState } from './probes/wait-script.ts';
 export type { CommandGuardState } from './probes/command-guard.ts';
+export type { PathStat, ChecksumAlgorithm } from './probes/path-stat.ts';
+export type { GroupState, GroupEntry, UserState, PasswdEntry, ShadowEntry } from './probes/account-db.ts';
+export type { AuthorizedKeysState, KeyLine, KeyOptions } from './probes/authorized-keys.ts';
+export { editCron } from './probes/crontab.ts';
+export type { CronState, CronEdit, CronEditResult } from './probes/crontab.ts';
 
 // Ad-hoc runs (what the `hostwright` command does), usable from code
 export { adhocPlaybook } from './adhoc/playbook.ts';

@@ -10,6 +10,15 @@ import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
 import { packageType } from '../tasks/package.ts';
 import { serviceType } from '../tasks/service.ts';
+import { groupType } from '../tasks/group.ts';
+import { userType } from '../tasks/user.ts';
+import { authorizedKeyType } from '../tasks/authorized-key.ts';
+import { cronType } from '../tasks/cron.ts';
+import { replaceType } from '../tasks/replace.ts';
+import { hostnameType } from '../tasks/hostname.ts';
+import { timezoneType } from '../tasks/timezone.ts';
+import { modprobeType } from '../tasks/modprobe.ts';
+import { statType } from '../tasks/stat.ts';
 import { sysctlType } from '../tasks/sysctl.ts';
 import { waitType } from '../tasks/wait.ts';
 import type { TSchema } from '@sinclair/typebox';
@@ -38,6 +47,15 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['service', { type: serviceType as TaskType, args: plain }],
   ['sysctl', { type: sysctlType as TaskType, args: plain }],
   ['wait', { type: waitType as TaskType, args: plain }],
+  ['stat', { type: statType as TaskType, args: { aliases: { get_checksum: 'checksum' } } }],
+  ['group', { type: groupType as TaskType, args: plain }],
+  ['user', { type: userType as TaskType, args: plain }],
+  ['authorizedKey', { type: authorizedKeyType as TaskType, args: plain }],
+  ['cron', { type: cronType as TaskType, args: plain }],
+  ['replace', { type: replaceType as TaskType, args: plain }],
+  ['hostname', { type: hostnameType as TaskType, args: plain }],
+  ['timezone', { type: timezoneType as TaskType, args: plain }],
+  ['modprobe', { type: modprobeType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
@@ -47,6 +65,10 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   blockinfile: 'block',
   systemd: 'service',
   wait_for: 'wait',
+  authorized_key: 'authorizedKey',
+  'ansible.posix.authorized_key': 'authorizedKey',
+  'community.general.modprobe': 'modprobe',
+  'community.general.timezone': 'timezone',
 };
 
 /** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */

@@ -15,7 +15,7 @@ import { runBatch } from './probe-batch.ts';
 import { PROBE_PREFIX, probesAhead } from './look-ahead.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';
 import type { HostRunState, RunContext } from './state.ts';
-import { sensitiveArgValues } from './secrets.ts';
+import { secretArgValues, sensitiveArgValues } from './secrets.ts';
 
 export type { TaskRun };
 
@@ -132,6 +132,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
       args = typeof task.args === 'function' ? (task.args as (h: HostVars) => unknown)(view) : task.args;
       if (typeof task.args === 'function') validateArgs(task.type, args, job.label, task.location);
       if (opts.sensitive) run.redactor.add(sensitiveArgValues(args));
+      run.redactor.add(secretArgValues(task.type.secretArgs, args));
     } catch (error) {
       const info = errorInfo(error, task.location);
       return { status: 'failed', message: info.message, error: info, result: outcome({ failed: true, msg: info.message }) };

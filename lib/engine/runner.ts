@@ -18,7 +18,7 @@ import type { TaskRun } from './run-task.ts';
 export { playSteps, tagsSelect, type Step } from './play-plan.ts';
 import { UnreachableError, ValidationError } from '../errors.ts';
 import { factsProbe } from './facts.ts';
-import { secretVarValues, sensitiveArgValues } from './secrets.ts';
+import { secretArgValues, secretVarValues, sensitiveArgValues } from './secrets.ts';
 import { checkTaskFiles } from './preflight-files.ts';
 
 /** Options of a run (the command line maps onto these). */
@@ -197,6 +197,7 @@ function registerSecrets(run: RunContext, playbook: Playbook): void {
     for (const task of allTasksOf(play)) {
       if (task.options.become && typeof task.options.become === 'object') redactor.add(task.options.become.password);
       if (task.options.sensitive && typeof task.args !== 'function') redactor.add(sensitiveArgValues(task.args));
+      if (typeof task.args !== 'function') redactor.add(secretArgValues(task.type.secretArgs, task.args));
     }
   }
 }

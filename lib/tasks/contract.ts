@@ -127,6 +127,8 @@ export interface TaskType<S extends TSchema = TSchema, State = unknown, Data = u
   schema: S;
   /** Declared diff support (check mode is always supported by the contract). */
   supportsDiff: boolean;
+  /** Arguments whose values are secrets even when the task is not marked sensitive (`user`'s `password`): masked in every output. */
+  secretArgs?: readonly string[];
   /** False when a run without guards always reports changed (command without creates/unless...). */
   idempotent?(args: Static<S>): boolean;
   /** Extra argument checks that a schema cannot express; return an error message or undefined. */

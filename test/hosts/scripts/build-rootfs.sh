@@ -12,6 +12,8 @@ done
 
 packages=systemd,systemd-sysv,dbus,libnss-myhostname,openssh-server,iproute2,iputils-ping,procps,kmod,rpm,dnf,python3
 packages=$packages,curl,ca-certificates,iptables,conntrack,socat,netbase,sudo,passwd,adduser,selinux-utils,less,cpio
+# For the user, group and cron task types (shadow utils come with passwd).
+packages=$packages,cron
 
 tmp=$dest.tmp
 rm -rf "$tmp"
