@@ -36,6 +36,8 @@ export { wait, waitType, WaitArgsSchema } from './tasks/wait.ts';
 export type { WaitArgs } from './tasks/wait.ts';
 export { facts, factsType, FactsArgsSchema } from './tasks/facts.ts';
 export type { FactsArgs } from './tasks/facts.ts';
+export { copy, copyType, CopyArgsSchema } from './tasks/copy.ts';
+export type { CopyArgs, CopyPlanData } from './tasks/copy.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';
@@ -44,6 +46,7 @@ export type { UnitState } from './probes/systemd-unit.ts';
 export type { SysctlState } from './probes/sysctl-state.ts';
 export type { WaitState } from './probes/wait-script.ts';
 export type { CommandGuardState } from './probes/command-guard.ts';
+export type { CopyState, TreeListing, TreeEntry } from './probes/copy-tree.ts';
 
 // Ad-hoc runs (what the `hostwright` command does), usable from code
 export { adhocPlaybook } from './adhoc/playbook.ts';

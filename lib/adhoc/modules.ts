@@ -5,6 +5,7 @@
 import { ValidationError } from '../errors.ts';
 import type { TaskType } from '../tasks/contract.ts';
 import { commandType, shellType } from '../tasks/command.ts';
+import { copyType } from '../tasks/copy.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -38,6 +39,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['service', { type: serviceType as TaskType, args: plain }],
   ['sysctl', { type: sysctlType as TaskType, args: plain }],
   ['wait', { type: waitType as TaskType, args: plain }],
+  ['copy', { type: copyType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */

@@ -125,6 +125,8 @@ export interface TaskType<S extends TSchema = TSchema, State = unknown, Data = u
   supportsDiff: boolean;
   /** False when a run without guards always reports changed (command without creates/unless...). */
   idempotent?(args: Static<S>): boolean;
+  /** True when `check()` judges the `src` argument itself (a folder, or a path on the host), not the generic "readable local file" preflight. */
+  ownSrc?: boolean;
   /** Extra argument checks that a schema cannot express; return an error message or undefined. */
   check?(args: Static<S>): string | undefined;
   /** The read-only probe, or undefined when the plan needs no host state. */

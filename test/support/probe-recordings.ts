@@ -6,6 +6,7 @@
  * host (`HOSTWRIGHT_RECORD=1 node test/run.ts --e2e probe-recordings`, root).
  */
 import { commandGuardProbe, parseCommandGuard } from '../../lib/probes/command-guard.ts';
+import { copyTreeProbe, parseCopyTree } from '../../lib/probes/copy-tree.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
 import type { ExecResult } from '../../lib/transport/types.ts';
@@ -34,7 +35,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command', ProbeKind> = {
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy', ProbeKind> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -50,6 +51,11 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command', ProbeKind> = {
   command: {
     command: (p) => commandGuardProbe(p)!.command,
     parse: parseCommandGuard,
+    after: 'rm -rf /tmp/rec',
+  },
+  copy: {
+    command: (p) => copyTreeProbe(p).command,
+    parse: parseCopyTree,
     after: 'rm -rf /tmp/rec',
   },
 };

@@ -12,6 +12,8 @@ done
 
 packages=systemd,systemd-sysv,dbus,libnss-myhostname,openssh-server,iproute2,iputils-ping,procps,kmod,rpm,dnf,python3
 packages=$packages,curl,ca-certificates,iptables,conntrack,socat,netbase,sudo,passwd,adduser,selinux-utils,less
+# For the copy, unarchive, git and getUrl task types (tar and gzip are in every rootfs; wget beside curl).
+packages=$packages,xz-utils,unzip,git,wget
 
 tmp=$dest.tmp
 rm -rf "$tmp"
