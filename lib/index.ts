@@ -38,6 +38,8 @@ export { facts, factsType, FactsArgsSchema } from './tasks/facts.ts';
 export type { FactsArgs } from './tasks/facts.ts';
 export { copy, copyType, CopyArgsSchema } from './tasks/copy.ts';
 export type { CopyArgs, CopyPlanData } from './tasks/copy.ts';
+export { fetch, fetchType, FetchArgsSchema, fetchLocalPath } from './tasks/fetch.ts';
+export type { FetchArgs, FetchPlanData, FetchLocal } from './tasks/fetch.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

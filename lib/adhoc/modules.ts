@@ -6,6 +6,7 @@ import { ValidationError } from '../errors.ts';
 import type { TaskType } from '../tasks/contract.ts';
 import { commandType, shellType } from '../tasks/command.ts';
 import { copyType } from '../tasks/copy.ts';
+import { fetchType } from '../tasks/fetch.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -40,6 +41,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['sysctl', { type: sysctlType as TaskType, args: plain }],
   ['wait', { type: waitType as TaskType, args: plain }],
   ['copy', { type: copyType as TaskType, args: plain }],
+  ['fetch', { type: fetchType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */

@@ -7,6 +7,7 @@
  */
 import { commandGuardProbe, parseCommandGuard } from '../../lib/probes/command-guard.ts';
 import { copyTreeProbe, parseCopyTree } from '../../lib/probes/copy-tree.ts';
+import { fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
 import type { ExecResult } from '../../lib/transport/types.ts';
@@ -35,7 +36,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy', ProbeKind> = {
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch', ProbeKind> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -56,6 +57,11 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy', ProbeKi
   copy: {
     command: (p) => copyTreeProbe(p).command,
     parse: parseCopyTree,
+    after: 'rm -rf /tmp/rec',
+  },
+  fetch: {
+    command: (p: { src: string }) => fileStatProbe(p.src).command,
+    parse: parseFileStat,
     after: 'rm -rf /tmp/rec',
   },
 };
