@@ -40,6 +40,8 @@ export { copy, copyType, CopyArgsSchema } from './tasks/copy.ts';
 export type { CopyArgs, CopyPlanData } from './tasks/copy.ts';
 export { fetch, fetchType, FetchArgsSchema, fetchLocalPath } from './tasks/fetch.ts';
 export type { FetchArgs, FetchPlanData, FetchLocal } from './tasks/fetch.ts';
+export { script, scriptType, ScriptArgsSchema } from './tasks/script.ts';
+export type { ScriptArgs } from './tasks/script.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

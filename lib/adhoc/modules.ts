@@ -7,6 +7,7 @@ import type { TaskType } from '../tasks/contract.ts';
 import { commandType, shellType } from '../tasks/command.ts';
 import { copyType } from '../tasks/copy.ts';
 import { fetchType } from '../tasks/fetch.ts';
+import { scriptType } from '../tasks/script.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -42,6 +43,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['wait', { type: waitType as TaskType, args: plain }],
   ['copy', { type: copyType as TaskType, args: plain }],
   ['fetch', { type: fetchType as TaskType, args: plain }],
+  ['script', { type: scriptType as TaskType, args: { freeForm: 'cmd' } }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
