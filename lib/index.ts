@@ -42,6 +42,8 @@ export { fetch, fetchType, FetchArgsSchema, fetchLocalPath } from './tasks/fetch
 export type { FetchArgs, FetchPlanData, FetchLocal } from './tasks/fetch.ts';
 export { script, scriptType, ScriptArgsSchema } from './tasks/script.ts';
 export type { ScriptArgs } from './tasks/script.ts';
+export { unarchive, unarchiveType, UnarchiveArgsSchema } from './tasks/unarchive.ts';
+export type { UnarchiveArgs, UnarchivePlanData } from './tasks/unarchive.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';
@@ -51,6 +53,7 @@ export type { SysctlState } from './probes/sysctl-state.ts';
 export type { WaitState } from './probes/wait-script.ts';
 export type { CommandGuardState } from './probes/command-guard.ts';
 export type { CopyState, TreeListing, TreeEntry } from './probes/copy-tree.ts';
+export type { UnarchiveState, ArchiveMember, DestEntry } from './probes/archive-listing.ts';
 
 // Ad-hoc runs (what the `hostwright` command does), usable from code
 export { adhocPlaybook } from './adhoc/playbook.ts';

@@ -8,6 +8,7 @@ import { commandType, shellType } from '../tasks/command.ts';
 import { copyType } from '../tasks/copy.ts';
 import { fetchType } from '../tasks/fetch.ts';
 import { scriptType } from '../tasks/script.ts';
+import { unarchiveType } from '../tasks/unarchive.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -44,6 +45,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['copy', { type: copyType as TaskType, args: plain }],
   ['fetch', { type: fetchType as TaskType, args: plain }],
   ['script', { type: scriptType as TaskType, args: { freeForm: 'cmd' } }],
+  ['unarchive', { type: unarchiveType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */

@@ -8,6 +8,7 @@
 import { commandGuardProbe, parseCommandGuard } from '../../lib/probes/command-guard.ts';
 import { copyTreeProbe, parseCopyTree } from '../../lib/probes/copy-tree.ts';
 import { fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
+import { parseUnarchive, unarchiveProbe } from '../../lib/probes/archive-listing.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
 import type { ExecResult } from '../../lib/transport/types.ts';
@@ -36,7 +37,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch', ProbeKind> = {
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive', ProbeKind> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -62,6 +63,11 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch
   fetch: {
     command: (p: { src: string }) => fileStatProbe(p.src).command,
     parse: parseFileStat,
+    after: 'rm -rf /tmp/rec',
+  },
+  unarchive: {
+    command: (p) => unarchiveProbe(p).command,
+    parse: parseUnarchive,
     after: 'rm -rf /tmp/rec',
   },
 };
