@@ -44,6 +44,8 @@ export { script, scriptType, ScriptArgsSchema } from './tasks/script.ts';
 export type { ScriptArgs } from './tasks/script.ts';
 export { unarchive, unarchiveType, UnarchiveArgsSchema } from './tasks/unarchive.ts';
 export type { UnarchiveArgs, UnarchivePlanData } from './tasks/unarchive.ts';
+export { getUrl, getUrlType, GetUrlArgsSchema, getUrlDest } from './tasks/get-url.ts';
+export type { GetUrlArgs, GetUrlPlanData, GetUrlState } from './tasks/get-url.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

@@ -9,6 +9,7 @@ import { copyType } from '../tasks/copy.ts';
 import { fetchType } from '../tasks/fetch.ts';
 import { scriptType } from '../tasks/script.ts';
 import { unarchiveType } from '../tasks/unarchive.ts';
+import { getUrlType } from '../tasks/get-url.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -46,6 +47,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['fetch', { type: fetchType as TaskType, args: plain }],
   ['script', { type: scriptType as TaskType, args: { freeForm: 'cmd' } }],
   ['unarchive', { type: unarchiveType as TaskType, args: plain }],
+  ['getUrl', { type: getUrlType as TaskType, args: plain }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
@@ -55,6 +57,7 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   blockinfile: 'block',
   systemd: 'service',
   wait_for: 'wait',
+  get_url: 'getUrl',
 };
 
 /** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */

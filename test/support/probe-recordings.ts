@@ -9,6 +9,7 @@ import { commandGuardProbe, parseCommandGuard } from '../../lib/probes/command-g
 import { copyTreeProbe, parseCopyTree } from '../../lib/probes/copy-tree.ts';
 import { fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
 import { parseUnarchive, unarchiveProbe } from '../../lib/probes/archive-listing.ts';
+import { getUrlProbe, parseGetUrl } from '../../lib/tasks/get-url.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
 import type { ExecResult } from '../../lib/transport/types.ts';
@@ -37,7 +38,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive', ProbeKind> = {
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl', ProbeKind> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -69,6 +70,11 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch
     command: (p) => unarchiveProbe(p).command,
     parse: parseUnarchive,
     after: 'rm -rf /tmp/rec',
+  },
+  getUrl: {
+    command: (p: { dest: string; algo?: string }) => getUrlProbe(p.dest, p.algo).command,
+    parse: parseGetUrl,
+    after: 'rm -rf /tmp/rec; [ -e /usr/bin/curl.off ] && mv /usr/bin/curl.off /usr/bin/curl; true',
   },
 };
 
