@@ -46,6 +46,8 @@ export { unarchive, unarchiveType, UnarchiveArgsSchema } from './tasks/unarchive
 export type { UnarchiveArgs, UnarchivePlanData } from './tasks/unarchive.ts';
 export { getUrl, getUrlType, GetUrlArgsSchema, getUrlDest } from './tasks/get-url.ts';
 export type { GetUrlArgs, GetUrlPlanData, GetUrlState } from './tasks/get-url.ts';
+export { repository, repositoryType, RepositoryArgsSchema, repositoryPath } from './tasks/repository.ts';
+export type { RepositoryArgs, RepositoryPlanData, RepoFileState } from './tasks/repository.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

@@ -10,6 +10,7 @@ import { fetchType } from '../tasks/fetch.ts';
 import { scriptType } from '../tasks/script.ts';
 import { unarchiveType } from '../tasks/unarchive.ts';
 import { getUrlType } from '../tasks/get-url.ts';
+import { repositoryType } from '../tasks/repository.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -48,6 +49,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['script', { type: scriptType as TaskType, args: { freeForm: 'cmd' } }],
   ['unarchive', { type: unarchiveType as TaskType, args: plain }],
   ['getUrl', { type: getUrlType as TaskType, args: plain }],
+  ['repository', { type: repositoryType as TaskType, args: { aliases: { update_cache: 'updateCache', filename: 'file' } } }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
@@ -58,6 +60,8 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   systemd: 'service',
   wait_for: 'wait',
   get_url: 'getUrl',
+  yum_repository: 'repository',
+  apt_repository: 'repository',
 };
 
 /** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */

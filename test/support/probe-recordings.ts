@@ -10,6 +10,7 @@ import { copyTreeProbe, parseCopyTree } from '../../lib/probes/copy-tree.ts';
 import { fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
 import { parseUnarchive, unarchiveProbe } from '../../lib/probes/archive-listing.ts';
 import { getUrlProbe, parseGetUrl } from '../../lib/tasks/get-url.ts';
+import { parseRepoFile, repoFileProbe } from '../../lib/tasks/repository.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
 import type { ExecResult } from '../../lib/transport/types.ts';
@@ -38,7 +39,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl', ProbeKind> = {
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository', ProbeKind> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -75,6 +76,11 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch
     command: (p: { dest: string; algo?: string }) => getUrlProbe(p.dest, p.algo).command,
     parse: parseGetUrl,
     after: 'rm -rf /tmp/rec; [ -e /usr/bin/curl.off ] && mv /usr/bin/curl.off /usr/bin/curl; true',
+  },
+  repository: {
+    command: (p: { path: string }) => repoFileProbe(p.path).command,
+    parse: parseRepoFile,
+    after: 'rm -rf /tmp/rec',
   },
 };
 
