@@ -48,6 +48,8 @@ export { getUrl, getUrlType, GetUrlArgsSchema, getUrlDest } from './tasks/get-ur
 export type { GetUrlArgs, GetUrlPlanData, GetUrlState } from './tasks/get-url.ts';
 export { repository, repositoryType, RepositoryArgsSchema, repositoryPath } from './tasks/repository.ts';
 export type { RepositoryArgs, RepositoryPlanData, RepoFileState } from './tasks/repository.ts';
+export { git, gitType, GitArgsSchema } from './tasks/git.ts';
+export type { GitArgs, GitPlanData, GitState } from './tasks/git.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

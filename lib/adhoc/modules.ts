@@ -11,6 +11,7 @@ import { scriptType } from '../tasks/script.ts';
 import { unarchiveType } from '../tasks/unarchive.ts';
 import { getUrlType } from '../tasks/get-url.ts';
 import { repositoryType } from '../tasks/repository.ts';
+import { gitType } from '../tasks/git.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -49,6 +50,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['script', { type: scriptType as TaskType, args: { freeForm: 'cmd' } }],
   ['unarchive', { type: unarchiveType as TaskType, args: plain }],
   ['getUrl', { type: getUrlType as TaskType, args: plain }],
+  ['git', { type: gitType as TaskType, args: plain }],
   ['repository', { type: repositoryType as TaskType, args: { aliases: { update_cache: 'updateCache', filename: 'file' } } }],
 ]);
 

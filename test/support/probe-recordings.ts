@@ -11,6 +11,7 @@ import { fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
 import { parseUnarchive, unarchiveProbe } from '../../lib/probes/archive-listing.ts';
 import { getUrlProbe, parseGetUrl } from '../../lib/tasks/get-url.ts';
 import { parseRepoFile, repoFileProbe } from '../../lib/tasks/repository.ts';
+import { gitProbe, parseGit } from '../../lib/tasks/git.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
 import type { ExecResult } from '../../lib/transport/types.ts';
@@ -39,7 +40,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository', ProbeKind> = {
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository' | 'git', ProbeKind> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -81,6 +82,16 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch
     command: (p: { path: string }) => repoFileProbe(p.path).command,
     parse: parseRepoFile,
     after: 'rm -rf /tmp/rec',
+  },
+  git: {
+    command: (p) => gitProbe(p).command,
+    parse: parseGit,
+    // A repository with fixed dates and names, so that its commit ids are the same on every recording.
+    before: `rm -rf /tmp/rec /tmp/rec-src && mkdir -p /tmp/rec && git init -q -b main /tmp/rec-src && cd /tmp/rec-src
+      export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'
+      echo 1 > f && git add f && git commit -qm one && git tag v1 && git tag -a v1a -m ann
+      echo 2 > f && git commit -qam two && git checkout -q -b dev && echo 3 > f && git commit -qam three && git checkout -q main`,
+    after: 'rm -rf /tmp/rec /tmp/rec-src',
   },
 };
 
