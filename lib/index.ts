@@ -50,6 +50,8 @@ export { repository, repositoryType, RepositoryArgsSchema, repositoryPath } from
 export type { RepositoryArgs, RepositoryPlanData, RepoFileState } from './tasks/repository.ts';
 export { git, gitType, GitArgsSchema } from './tasks/git.ts';
 export type { GitArgs, GitPlanData, GitState } from './tasks/git.ts';
+export { mount, mountType, MountArgsSchema } from './tasks/mount.ts';
+export type { MountArgs, MountPlanData, MountState } from './tasks/mount.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

@@ -12,6 +12,7 @@ import { unarchiveType } from '../tasks/unarchive.ts';
 import { getUrlType } from '../tasks/get-url.ts';
 import { repositoryType } from '../tasks/repository.ts';
 import { gitType } from '../tasks/git.ts';
+import { mountType } from '../tasks/mount.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -51,6 +52,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['unarchive', { type: unarchiveType as TaskType, args: plain }],
   ['getUrl', { type: getUrlType as TaskType, args: plain }],
   ['git', { type: gitType as TaskType, args: plain }],
+  ['mount', { type: mountType as TaskType, args: { aliases: { name: 'path' } } }],
   ['repository', { type: repositoryType as TaskType, args: { aliases: { update_cache: 'updateCache', filename: 'file' } } }],
 ]);
 
@@ -64,6 +66,7 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   get_url: 'getUrl',
   yum_repository: 'repository',
   apt_repository: 'repository',
+  'ansible.posix.mount': 'mount',
 };
 
 /** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */

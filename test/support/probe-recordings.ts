@@ -12,6 +12,7 @@ import { parseUnarchive, unarchiveProbe } from '../../lib/probes/archive-listing
 import { getUrlProbe, parseGetUrl } from '../../lib/tasks/get-url.ts';
 import { parseRepoFile, repoFileProbe } from '../../lib/tasks/repository.ts';
 import { gitProbe, parseGit } from '../../lib/tasks/git.ts';
+import { mountProbe, parseMount } from '../../lib/tasks/mount.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
 import type { ExecResult } from '../../lib/transport/types.ts';
@@ -40,7 +41,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository' | 'git', ProbeKind> = {
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository' | 'git' | 'mount', ProbeKind> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -92,6 +93,11 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch
       echo 1 > f && git add f && git commit -qm one && git tag v1 && git tag -a v1a -m ann
       echo 2 > f && git commit -qam two && git checkout -q -b dev && echo 3 > f && git commit -qam three && git checkout -q main`,
     after: 'rm -rf /tmp/rec /tmp/rec-src',
+  },
+  mount: {
+    command: (p: { path: string; fstab?: string }) => mountProbe(p.path, p.fstab).command,
+    parse: parseMount,
+    after: 'umount /tmp/rec/m* 2>/dev/null; umount "/tmp/rec/with space" 2>/dev/null; rm -rf /tmp/rec',
   },
 };
 
