@@ -52,6 +52,8 @@ export { git, gitType, GitArgsSchema } from './tasks/git.ts';
 export type { GitArgs, GitPlanData, GitState } from './tasks/git.ts';
 export { mount, mountType, MountArgsSchema } from './tasks/mount.ts';
 export type { MountArgs, MountPlanData, MountState } from './tasks/mount.ts';
+export { reboot, rebootType, RebootArgsSchema } from './tasks/reboot.ts';
+export type { RebootArgs, RebootState } from './tasks/reboot.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageState } from './probes/package-query.ts';

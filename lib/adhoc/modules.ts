@@ -13,6 +13,7 @@ import { getUrlType } from '../tasks/get-url.ts';
 import { repositoryType } from '../tasks/repository.ts';
 import { gitType } from '../tasks/git.ts';
 import { mountType } from '../tasks/mount.ts';
+import { rebootType } from '../tasks/reboot.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -52,6 +53,7 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['unarchive', { type: unarchiveType as TaskType, args: plain }],
   ['getUrl', { type: getUrlType as TaskType, args: plain }],
   ['git', { type: gitType as TaskType, args: plain }],
+  ['reboot', { type: rebootType as TaskType, args: plain }],
   ['mount', { type: mountType as TaskType, args: { aliases: { name: 'path' } } }],
   ['repository', { type: repositoryType as TaskType, args: { aliases: { update_cache: 'updateCache', filename: 'file' } } }],
 ]);

@@ -64,6 +64,8 @@ export interface HostHandle {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Write bytes to a path (not atomic by itself; use {@link atomicWriteCommand} for real files). */
   put(path: string, content: string | Buffer, options?: { mode?: string }): Promise<void>;
+  /** Connect again after the connection was lost (e.g. a reboot); a no-op while it is up. */
+  reconnect?(): Promise<void>;
 }
 
 /** Host facts, gathered lazily once per host per run (see the `facts` task type). */
