@@ -13,6 +13,7 @@ import { consoleReporter } from './report/console.ts';
 import { jsonReporter } from './report/json.ts';
 import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from './run.ts';
 import { taskLabel } from './engine/run-task.ts';
+import { abortOnSignals, interruptExitCode } from './interrupt.ts';
 
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
 export const EXIT_BAD_INPUT = 5;
@@ -29,6 +30,9 @@ export const RUN_OPTIONS = {
   'known-hosts': { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
   'connect-timeout': { type: 'string' },
+  'connect-retries': { type: 'string' },
+  'no-host-lock': { type: 'boolean' },
+  'host-lock-wait': { type: 'string' },
   'list-hosts': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -56,16 +60,29 @@ export function usage(name = 'playbook.ts'): string {
       --known-hosts FILE    known_hosts for strict host key checking (default ~/.ssh/known_hosts)
       --accept-new-host-keys  trust and record keys of hosts not yet known (changed keys are still refused)
       --connect-timeout S   SSH connect timeout in seconds (default 10)
+      --connect-retries N   further attempts, with backoff from 1 s, when a connection cannot be opened (default 2)
+      --host-lock-wait S    wait at most S seconds for another run's lock on a host, then fail it (default 30)
+      --no-host-lock        do not take the per-host run lock
       --list-hosts          list the hosts each play would run on, without connecting
       --list-tasks          list the tasks of each play, without connecting
   -h, --help                this help
 
-Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
+130/143 interrupted by SIGINT/SIGTERM (a second signal exits at once).`;
 }
 
 /** `--forks` and `--connect-timeout` checked and converted, or the error message. Shared with the ad-hoc command. */
-export function numericOptions(values: { forks?: string; 'connect-timeout'?: string }): { forks?: number; connectTimeoutMs?: number } | string {
-  const out: { forks?: number; connectTimeoutMs?: number } = {};
+export function numericOptions(values: { forks?: string; 'connect-timeout'?: string; 'connect-retries'?: string; 'host-lock-wait'?: string }): { forks?: number; connectTimeoutMs?: number; connectRetries?: number; hostLockWaitMs?: number } | string {
+  const out: { forks?: number; connectTimeoutMs?: number; connectRetries?: number; hostLockWaitMs?: number } = {};
+  if (values['connect-retries'] !== undefined) {
+    out.connectRetries = Number(values['connect-retries']);
+    if (!Number.isInteger(out.connectRetries) || out.connectRetries < 0) return `--connect-retries must be a whole number of further attempts (0 or more), got "${values['connect-retries']}"`;
+  }
+  if (values['host-lock-wait'] !== undefined) {
+    const s = Number(values['host-lock-wait']);
+    if (!(s >= 0) || values['host-lock-wait'].trim() === '') return `--host-lock-wait must be a number of seconds (0 or more), got "${values['host-lock-wait']}"`;
+    out.hostLockWaitMs = s * 1000;
+  }
   if (values.forks !== undefined) {
     out.forks = Number(values.forks);
     if (!Number.isInteger(out.forks) || out.forks < 1) return `--forks must be a positive integer, got "${values.forks}"`;
@@ -100,8 +117,8 @@ export function argvProblem(argv: readonly string[]): string | undefined {
 }
 
 /** The run options every command line maps the same way (check, diff, limit, SSH settings). */
-export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys'> {
-  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'] };
+export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys' | 'hostLock'> {
+  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'], ...(values['no-host-lock'] ? { hostLock: false } : {}) };
 }
 
 const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -128,7 +145,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   }
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
-  const { forks, connectTimeoutMs } = numbers;
+  const { forks, connectTimeoutMs, connectRetries, hostLockWaitMs } = numbers;
   let inventory;
   let extraVars: Record<string, unknown>;
   try {
@@ -175,6 +192,8 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   }
   const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any })];
   let result;
+  const controller = new AbortController();
+  const release = abortOnSignals(controller, err);
   try {
     result = await run(playbook, {
       ...sharedRunOptions(values),
@@ -184,14 +203,19 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
       tags,
       skipTags,
       connectTimeoutMs,
+      connectRetries,
+      hostLockWaitMs,
       listeners,
+      signal: controller.signal,
     });
   } catch (error) {
     // Bad input found before any host was touched (typed variables, unknown handlers).
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;
+  } finally {
+    release();
   }
-  return result.exitCode;
+  return result.interrupted ? interruptExitCode(result.interrupted) : result.exitCode;
 }
 
 /**

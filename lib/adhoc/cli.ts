@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS, badInput, numericOptions, sharedRunOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
+import { abortOnSignals, interruptExitCode } from '../interrupt.ts';
 import { Redactor } from '../engine/events.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
@@ -48,6 +49,9 @@ Ad-hoc options:
       --known-hosts FILE    known_hosts for strict host key checking (default ~/.ssh/known_hosts)
       --accept-new-host-keys  trust and record keys of hosts not yet known
       --connect-timeout S   SSH connect timeout in seconds (default 10)
+      --connect-retries N   further attempts, with backoff from 1 s, when a connection cannot be opened (default 2)
+      --host-lock-wait S    wait at most S seconds for another run's lock on a host, then fail it (default 30)
+      --no-host-lock        do not take the per-host run lock
       --list-hosts          list the matching hosts, without connecting
 
 Examples:
@@ -56,7 +60,8 @@ Examples:
   hostwright etcd -i inventory.yml -b -m package -a 'name=etcd state=present' --check --diff
   hostwright master -i inventory.yml -b -m service -a 'name=etcd state=restarted'
 
-Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
+130/143 interrupted by SIGINT/SIGTERM (a second signal exits at once).`;
 }
 
 /** Run the ad-hoc command line; print to `out`/`err`; return the exit code (never calls process.exit). */
@@ -82,7 +87,7 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
   if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
-  const { forks, connectTimeoutMs } = numbers;
+  const { forks, connectTimeoutMs, connectRetries, hostLockWaitMs } = numbers;
   try {
     const inventory = resolveInventory(values.inventory);
     const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
@@ -98,16 +103,25 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
     }
     // The command's output is printed beside the events: the run's redactor masks it too.
     const redactor = new Redactor();
-    const result = await run(playbook, {
-      ...sharedRunOptions(values),
-      inventory,
-      extraVars,
-      forks,
-      connectTimeoutMs,
-      redactor,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) })],
-    });
-    return result.exitCode;
+    const controller = new AbortController();
+    const release = abortOnSignals(controller, err);
+    try {
+      const result = await run(playbook, {
+        ...sharedRunOptions(values),
+        inventory,
+        extraVars,
+        forks,
+        connectTimeoutMs,
+        connectRetries,
+        hostLockWaitMs,
+        redactor,
+        listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) })],
+        signal: controller.signal,
+      });
+      return result.interrupted ? interruptExitCode(result.interrupted) : result.exitCode;
+    } finally {
+      release();
+    }
   } catch (error) {
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;

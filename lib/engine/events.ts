@@ -85,6 +85,8 @@ export type RunEvent =
   | { event: 'handlers-notified'; host: string; handlers: string[] }
   | { event: 'play-aborted'; play: string; reason: string }
   | { event: 'warning'; message: string }
+  /** The run was interrupted (SIGINT/SIGTERM): no task started after it; comes before `stats` and `recap`. */
+  | { event: 'interrupted'; signal: string; message: string }
   | { event: 'stats'; stats: RunStats }
   | { event: 'recap'; hosts: Record<string, HostCounts> };
 

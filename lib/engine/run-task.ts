@@ -94,6 +94,11 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   try {
     transport = await run.pool.get(target);
   } catch (error) {
+    // Another run holding the host's lock fails the host; anything else means it cannot be reached.
+    if (error instanceof TaskFailedError) {
+      emitResult('failed', error.message, { error: errorInfo(error, task.location) });
+      return { status: 'failed', outcome: outcome({ failed: true, msg: error.message }), ignored: false };
+    }
     const message = error instanceof UnreachableError ? error.message : `${target}: ${(error as Error).message}`;
     emitResult('unreachable', message, { error: errorInfo(error, task.location), delegatedTo: target !== host ? target : undefined });
     return { status: 'unreachable', outcome: outcome({ failed: true, msg: message, unreachable: true }), ignored: false };
@@ -136,6 +141,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
       if (last.status === 'unreachable') return last;
       const until = opts.until ? safeUntil(opts.until, last.result, view) : !last.result.failed;
       if (until && !last.result.failed) return last;
+      if (attempt < attempts && run.stopping) break;
       if (attempt < attempts) await sleep((opts.delay ?? 1) * 1000);
     }
     if (opts.until && !last.result.failed) {
@@ -262,17 +268,29 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
     if (probe) {
       const command = PROBE_PREFIX + probe.command;
       // A retry asks the host again: what it waits for may have come meanwhile.
-      let result = fresh ? undefined : run.probes.take(host.name, command);
-      if (!result && !fresh && !job.task.options.delegateTo && job.upcoming) {
-        // One round trip for this probe and those of the next tasks on this host.
-        const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
-        const generation = run.probes.generation;
-        const sent = [{ command, merge: probe.merge, local: probe.local }, ...ahead];
-        const batch = await runBatch(host, sent, PROBE_PREFIX);
-        run.probes.store(host.name, batch, command, generation, new Set(sent.filter((p) => p.local).map((p) => p.command)));
-        result = batch.get(command);
+      const ask = async (again: boolean) => {
+        let result = fresh || again ? undefined : run.probes.take(host.name, command);
+        if (!result && !fresh && !again && !job.task.options.delegateTo && job.upcoming) {
+          // One round trip for this probe and those of the next tasks on this host.
+          const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
+          const generation = run.probes.generation;
+          const sent = [{ command, merge: probe.merge, local: probe.local }, ...ahead];
+          const batch = await runBatch(host, sent, PROBE_PREFIX);
+          run.probes.store(host.name, batch, command, generation, new Set(sent.filter((p) => p.local).map((p) => p.command)));
+          result = batch.get(command);
+        }
+        result ??= await host.exec(command);
+        return result;
+      };
+      let result;
+      try {
+        result = await ask(false);
+      } catch (error) {
+        // A connection lost since the last task is opened again once: a probe only reads, so asking again is safe.
+        if (!(error instanceof UnreachableError) || run.stopping) throw error;
+        await run.pool.reopen(host.name);
+        result = await ask(true);
       }
-      result ??= await host.exec(command);
       try {
         probed = probe.parse(result);
       } catch (error) {

@@ -48,6 +48,8 @@ export interface RunContext {
   probes: ProbeCache;
   /** Host-task executions, for the round-trips-per-task statistic. */
   executions: number;
+  /** Set when the run is interrupted: no task, batch, handler or play starts any more. */
+  stopping?: boolean;
 }
 
 /** Fresh bookkeeping for a host. */

@@ -62,7 +62,7 @@ export interface HostHandle {
   readonly name: string;
   /** Run a command on the host (with the task's `become` unless overridden). */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Write bytes to a path (not atomic by itself; use {@link atomicWriteCommand} for real files). */
+  /** Write bytes to a path (a checked temporary file renamed over it; {@link atomicWriteCommand} adds owner, validate, backup). */
   put(path: string, content: string | Buffer, options?: { mode?: string }): Promise<void>;
   /** Connect again after the connection was lost (e.g. a reboot); a no-op while it is up. */
   reconnect?(): Promise<void>;

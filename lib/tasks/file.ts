@@ -113,7 +113,7 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     const p = quote(args.path);
     if (data.remove) await run(`rm -rf -- ${p}`);
     else if (data.write) {
-      const r = await run(atomicWriteCommand(args.path, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup }), data.write);
+      const r = await run(atomicWriteCommand(args.path, { content: data.write, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup }), data.write);
       const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
       return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
     } else {

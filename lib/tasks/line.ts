@@ -176,7 +176,7 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
         if (r.code !== 0) fail(r);
         return undefined;
       }
-      const command = atomicWriteCommand(data.target, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
+      const command = atomicWriteCommand(data.target, { content: data.content!, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
       const r = await host.exec(`mkdir -p -- "$(dirname -- ${quote(data.target)})" && {\n${command}\n}`, { stdin: data.content! });
       if (r.code !== 0) fail(r);
       const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];

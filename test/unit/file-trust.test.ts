@@ -50,9 +50,9 @@ test('attributes: chown before chmod; without a wanted mode the old mode is put 
   assert.equal(attrCommands('/x', { owner: 'root', mode: '4755' }), ['chown root -- /x', 'chmod 4755 -- /x']);
   assert.equal(attrCommands('/x', { group: 'adm' }), ['m=$(stat -c %a -- /x)', 'chown :adm -- /x', 'chmod "$m" -- /x']);
   assert.equal(attrCommands('/l', { owner: 'root' }, { noDeref: true }), ['chown -h root -- /l']);
-  const write = atomicWriteCommand('/srv/x', { mode: '4755', owner: 'root' });
+  const write = atomicWriteCommand('/srv/x', { content: 'x', mode: '4755', owner: 'root' });
   assert.ok(write.indexOf('chown root "$t"') < write.indexOf("chmod 4755 \"$t\""), 'chown first');
-  const keep = atomicWriteCommand('/srv/x');
+  const keep = atomicWriteCommand('/srv/x', { content: 'x' });
   assert.ok(keep.indexOf('chown --reference') < keep.indexOf('chmod --reference'), 'the old mode (setuid too) is applied after the old owner');
 });
 
