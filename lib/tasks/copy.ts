@@ -16,6 +16,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TaskFailedError, ValidationError, tail } from '../errors.ts';
 import { defineTaskType } from '../play/define.ts';
 import { copyTreeProbe, type CopyState, type TreeEntry } from '../probes/copy-tree.ts';
+import { checkedCatLines, contentDigest, type ContentDigest } from '../transport/content-check.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import { attrChanges, attrCommands, OwnerSchema, type WantedAttrs } from './file-attrs.ts';
@@ -153,8 +154,24 @@ export function planCopy(args: CopyArgs, state: CopyState, wanted: WantedTree, c
   return { status: 'change', summary: `${target}: ${parts.join(', ')}`, diff, data };
 }
 
-/** The shell text of a tree apply: folders, the tar stream unpacked beside, renamed into place, attributes, removals. */
-export function copyTreeCommand(args: CopyArgs, data: CopyPlanData): string {
+/** A file copied on the host into a temporary file beside the target, given its attributes, renamed into place. */
+export function remoteFileCopyCommand(src: string, target: string, attrs: WantedAttrs): string {
+  return [
+    `p=${quote(target)}`,
+    't=$(mktemp "$(dirname -- "$p")/.hostwright.XXXXXX") || exit 1',
+    'trap \'rm -f -- "$t"\' EXIT',
+    `cp -- ${quote(src)} "$t" || exit 1`,
+    ...attrCommands('"$t"', attrs).map((c) => `${c} || exit 1`),
+    'mv -f -- "$t" "$p" || exit 1',
+    'trap - EXIT',
+  ].join('\n');
+}
+
+/**
+ * The shell text of a tree apply: folders, the tar stream unpacked beside, renamed into place, attributes,
+ * removals. `digest`: of the tar sent on stdin; it is stored and checked before anything is unpacked.
+ */
+export function copyTreeCommand(args: CopyArgs, data: CopyPlanData, digest?: ContentDigest): string {
   const t = quote(data.target);
   const steps = [`t=${t}`, 'mkdir -p -- "$(dirname -- "$t")" || exit 1'];
   const own = args.owner || args.group ? quote(`${args.owner ?? ''}${args.group ? ':' + args.group : ''}`) : undefined;
@@ -167,8 +184,11 @@ export function copyTreeCommand(args: CopyArgs, data: CopyPlanData): string {
   if (data.send.length) {
     steps.push('x=$(mktemp -d "$t/.hostwright.XXXXXX") || exit 1', 'trap \'rm -rf -- "$x"\' EXIT');
     // --no-same-owner: the files belong to the user running the task (then `owner`), not to the controller's uid.
-    const unpack = 'tar -C "$x" --no-same-owner -xf -';
-    steps.push(args.remoteSrc ? `tar --null -C ${quote(args.src!)} -T - -cf - | ${unpack} || exit 1` : `${unpack} || exit 1`);
+    if (args.remoteSrc) steps.push(`tar --null -C ${quote(args.src!)} -T - -cf - | tar -C "$x" --no-same-owner -xf - || exit 1`);
+    else {
+      // The stream is kept whole and checked first: an interrupted upload unpacks nothing.
+      steps.push('a="$x/.archive"', ...(digest ? checkedCatLines('a', digest, data.target) : ['cat > "$a" || exit 1']), 'tar -C "$x" --no-same-owner -xf "$a" || exit 1', 'rm -f -- "$a"');
+    }
     // Every file gets its mode (wanted, or its source's) before it is renamed into place.
     const byMode = new Map<string, string[]>();
     for (const f of data.send) byMode.set(data.fileModes[f], [...(byMode.get(data.fileModes[f]) ?? []), f]);
@@ -230,19 +250,24 @@ export const copyType: TaskType<typeof CopyArgsSchema, CopyState, CopyPlanData> 
     };
     if (data.single) {
       if (data.send.length) {
-        const write = atomicWriteCommand(data.target, { mode: data.fileModes[''], owner: args.owner, group: args.group });
         const mkdir = `mkdir -p -- "$(dirname -- ${quote(data.target)})" || exit 1`;
-        if (args.remoteSrc) await run(`${mkdir}\ncat -- ${quote(args.src!)} | ( ${write}\n)`);
-        else await run(`${mkdir}\n${write}`, args.content !== undefined ? args.content : readFileSync(args.src!));
+        if (args.remoteSrc) {
+          await run(`${mkdir}\n${remoteFileCopyCommand(args.src!, data.target, { mode: data.fileModes[''], owner: args.owner, group: args.group })}`);
+        } else {
+          const bytes = args.content !== undefined ? Buffer.from(args.content) : readFileSync(args.src!);
+          await run(`${mkdir}\n${atomicWriteCommand(data.target, { content: bytes, mode: data.fileModes[''], owner: args.owner, group: args.group })}`, bytes);
+        }
       } else {
         await run(data.attrs.flatMap((a) => attrCommands(quote(data.target), a.attrs)).join(' && '));
       }
       return undefined;
     }
-    const command = copyTreeCommand(args, data);
-    if (!data.send.length) await run(command);
-    else if (args.remoteSrc) await run(command, data.send.map((f) => `./${f}\0`).join(''));
-    else await run(command, await localTar(args.src!, data.send));
+    if (!data.send.length) await run(copyTreeCommand(args, data));
+    else if (args.remoteSrc) await run(copyTreeCommand(args, data), data.send.map((f) => `./${f}\0`).join(''));
+    else {
+      const tar = await localTar(args.src!, data.send);
+      await run(copyTreeCommand(args, data, contentDigest(tar)), tar);
+    }
     return undefined;
   },
 };

@@ -199,7 +199,7 @@ export const mountType: TaskType<typeof MountArgsSchema, MountState, MountPlanDa
       if (r.code !== 0) fail(`umount ${args.path}`, r);
     }
     if (data.fstab !== undefined) {
-      const r = await host.exec(atomicWriteCommand(fstabPath), { stdin: data.fstab });
+      const r = await host.exec(atomicWriteCommand(fstabPath, { content: data.fstab }), { stdin: data.fstab });
       if (r.code !== 0) fail(`writing ${fstabPath}`, r);
     }
     const opts = args.opts && args.opts !== 'defaults' ? ` -o ${quote(args.opts)}` : '';

@@ -197,7 +197,7 @@ export const repositoryType: TaskType<typeof RepositoryArgsSchema, RepoFileState
   plan: (args, state, ctx) => planRepository(args, state, ctx),
   async apply(args, plan, host) {
     const data = plan.data!;
-    const write = data.content === undefined ? `rm -f -- ${quote(data.path)}` : atomicWriteCommand(data.path, { mode: '0644' });
+    const write = data.content === undefined ? `rm -f -- ${quote(data.path)}` : atomicWriteCommand(data.path, { content: data.content, mode: '0644' });
     const r = await host.exec(`( ${write}\n) || exit $?${data.refresh ? `\n${data.refresh} >&2 || exit 4` : ''}`, data.content === undefined ? {} : { stdin: data.content });
     const where = `${host.name}: repository ${data.path}`;
     if (r.code === 4) throw new TaskFailedError(`${where}: written, but refreshing the cache failed (${data.refresh}): ${tail(r.stderr)}`, { host: host.name, command: data.refresh, code: r.code, stderr: r.stderr });

@@ -10,6 +10,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TaskFailedError, ValidationError, tail } from '../errors.ts';
 import { defineTaskType } from '../play/define.ts';
 import { commandGuardProbe, envExports, hasGuard, type CommandGuardState } from '../probes/command-guard.ts';
+import { checkedCatLines, contentDigest, type ContentDigest } from '../transport/content-check.ts';
 import { quote, shellJoin } from '../transport/quote.ts';
 import { splitCommandLine } from './command.ts';
 import type { Plan, TaskContext, TaskType } from './contract.ts';
@@ -56,14 +57,15 @@ export function planScript(args: ScriptArgs, state: CommandGuardState | undefine
   return { status: 'change', summary: `run script ${shown} (${why.join(', ')})` };
 }
 
-/** The shell text that receives the script on stdin, runs it and removes it. */
-export function scriptRunCommand(args: ScriptArgs): string {
+/** The shell text that receives the script on stdin (checked against `digest` when given), runs it and removes it. */
+export function scriptRunCommand(args: ScriptArgs, digest?: ContentDigest): string {
   const { argv } = scriptWords(args);
   const run = args.executable !== undefined ? `${shellJoin(splitCommandLine(args.executable))} "$s"` : '"$s"';
   return [
     's=$(mktemp "${TMPDIR:-/tmp}/.hostwright-script.XXXXXX") || exit 1',
     'trap \'rm -f -- "$s"\' EXIT',
-    'cat > "$s" && chmod 0700 "$s" || exit 1',
+    ...(digest ? checkedCatLines('s', digest, 'the script') : ['cat > "$s" || exit 1']),
+    'chmod 0700 "$s" || exit 1',
     ...(args.chdir !== undefined ? [`cd -- ${quote(args.chdir)} || exit 127`] : []),
     // A subshell keeps the trap of the outer shell, which removes the script after it ran; stdin is closed.
     `( ${[...envExports(args.env), `exec ${run}${argv.length ? ' ' + shellJoin(argv) : ''}`].join('; ')} ) </dev/null`,
@@ -104,7 +106,7 @@ export const scriptType: TaskType<typeof ScriptArgsSchema, CommandGuardState | u
     } catch (error) {
       throw new ValidationError(`${host.name}: script ${path}: ${(error as Error).message}`, { source: path, path: 'cmd' });
     }
-    const r = await host.exec(scriptRunCommand(args), { stdin: body });
+    const r = await host.exec(scriptRunCommand(args, contentDigest(body)), { stdin: body });
     const stdout = r.stdout.replace(/[\r\n]+$/, '');
     const stderr = r.stderr.replace(/[\r\n]+$/, '');
     if (r.code !== 0) throw new TaskFailedError(`${host.name}: script ${args.cmd}: exit ${r.code}${tail(stderr || stdout) ? `: ${tail(stderr || stdout)}` : ''}`, { host: host.name, command: args.cmd, code: r.code, stderr, stdout });

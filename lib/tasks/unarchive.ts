@@ -11,6 +11,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TaskFailedError, ValidationError, tail } from '../errors.ts';
 import { defineTaskType } from '../play/define.ts';
 import { isZip, parseTarListing, topNames, unarchiveProbe, zipMembers, type ArchiveMember, type UnarchiveState } from '../probes/archive-listing.ts';
+import { checkedCatLines, contentDigest, type ContentDigest } from '../transport/content-check.ts';
 import { quote } from '../transport/quote.ts';
 import { OwnerSchema } from './file-attrs.ts';
 import type { Plan, TaskContext, TaskType } from './contract.ts';
@@ -79,12 +80,12 @@ export function planUnarchive(args: UnarchiveArgs, state: UnarchiveState, member
   };
 }
 
-/** The shell text that unpacks the archive (`"$a"`: the file on the host) into dest. */
-export function unpackCommand(args: UnarchiveArgs): string {
+/** The shell text that unpacks the archive (`"$a"`: the file on the host) into dest; a sent one is checked against `digest` first. */
+export function unpackCommand(args: UnarchiveArgs, digest?: ContentDigest): string {
   const d = quote(args.dest);
   const steps = args.remoteSrc
     ? [`a=${quote(args.src)}`]
-    : ['a=$(mktemp "${TMPDIR:-/tmp}/.hostwright-archive.XXXXXX") || exit 1', 'trap \'rm -f -- "$a"\' EXIT', 'cat > "$a" || exit 1'];
+    : ['a=$(mktemp "${TMPDIR:-/tmp}/.hostwright-archive.XXXXXX") || exit 1', 'trap \'rm -f -- "$a"\' EXIT', ...(digest ? checkedCatLines('a', digest, args.dest) : ['cat > "$a" || exit 1'])];
   steps.push(isZip(args.src) ? `unzip -o -q "$a" -d ${d}` : `tar -C ${d} -xf "$a"`);
   return steps.join('\n');
 }
@@ -121,7 +122,8 @@ export const unarchiveType: TaskType<typeof UnarchiveArgsSchema, UnarchiveState,
   plan: (args, state, ctx) => planUnarchive(args, state, localListings.get(ctx), ctx),
   async apply(args, plan, host) {
     const where = `${host.name}: unarchive ${args.src}`;
-    const r = await host.exec(unpackCommand(args), args.remoteSrc ? {} : { stdin: readFileSync(args.src) });
+    const bytes = args.remoteSrc ? undefined : readFileSync(args.src);
+    const r = await host.exec(unpackCommand(args, bytes && contentDigest(bytes)), bytes ? { stdin: bytes } : {});
     if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: 'unpack', code: r.code, stderr: r.stderr });
     if (args.owner || args.group) {
       const own = quote(`${args.owner ?? ''}${args.group ? ':' + args.group : ''}`);

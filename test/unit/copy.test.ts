@@ -104,7 +104,10 @@ test('apply text: tar unpacked beside with --no-same-owner, modes before the ren
   const data: CopyPlanData = { target: "/srv/it's", single: false, send: ['a b', 'sub/$x'], mkdir: [{ path: 'sub', mode: '0750' }], attrs: [{ path: 'c', attrs: { mode: '0600' } }], remove: ['old dir'], fileModes: { 'a b': '0644', 'sub/$x': '0600' } };
   const text = copyTreeCommand({ src: '/c', dest: '/srv', owner: 'nobody' }, data);
   assert.match(text, /^t='\/srv\/it'\\''s'$/m);
-  assert.match(text, /tar -C "\$x" --no-same-owner -xf - \|\| exit 1/);
+  assert.match(text, /tar -C "\$x" --no-same-owner -xf "\$a" \|\| exit 1/);
+  const checked = copyTreeCommand({ src: '/c', dest: '/srv' }, data, { size: 10240, sha256: 'f'.repeat(64) });
+  assert.match(checked, /\[ \$hw_n -eq 10240 \][^\n]*f{64}[^\n]*incomplete upload/, 'the stream is checked before it is unpacked');
+  assert.ok(checked.indexOf('incomplete upload') < checked.indexOf('tar -C'));
   assert.match(text, /chmod 0644 -- '.\/a b'/);
   assert.match(text, /chmod 0600 -- '.\/sub\/\$x'/);
   assert.match(text, /mkdir -p -- "\$t"\/sub \|\| exit 1\nchown nobody -- "\$t"\/sub/);
