@@ -92,8 +92,10 @@ export function parseGit(result: { code: number; stdout: string; stderr: string 
   if (head) state.head = head;
   const dirty = get('dirty');
   if (dirty) state.dirty = dirty === 'yes';
+  // Only a full commit id goes on into the apply's command line.
   const wanted = get('wanted');
-  if (wanted) state.wanted = wanted;
+  if (wanted && /^[0-9a-f]{40}$/.test(wanted)) state.wanted = wanted;
+  else if (wanted) throw new Error(`git probe: ${JSON.stringify(wanted)} is not a commit id`);
   const branch = get('branch');
   if (branch) state.branch = branch;
   const err = get('remote_error');
