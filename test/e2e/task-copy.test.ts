@@ -110,7 +110,7 @@ test('only the changed file is sent; an extra file stays without delete and goes
 test('src with a trailing slash copies the contents; a mode fixed by hand is put back without sending', async () => {
   const task = copy({ src: `${src}/conf.d/`, dest: '/etc/app' });
   assert.equal(statuses(await run([task]), HOST), ['changed']);
-  assert.is(await sh('ls -A /etc/app | tr "\\n" " "'), 'a b.conf deep ');
+  assert.is(await sh('ls -A /etc/app | tr "\\n" " "'), 'a b.conf deep');
   assert.is(await sh('stat -c %a /etc/app/deep/key'), '600', 'a new file gets its source mode');
   assert.equal(statuses(await run([task]), HOST), ['ok']);
   const withMode = copy({ src: `${src}/conf.d/`, dest: '/etc/app', mode: '0644' });

@@ -72,7 +72,7 @@ test('yum: check predicts and writes nothing; the section is written and its cac
 
 test('apt: the line goes into its own list; only that source is updated; second run ok; absent', async () => {
   const line = 'deb [trusted=yes] file:/srv/apt ./';
-  await sh('rm -f /etc/apt/sources.list.d/hostwright-local.list; rm -rf /var/lib/apt/lists/*');
+  await sh('rm -f /etc/apt/sources.list.d/hostwright-local.list /var/lib/apt/lists/*srv_apt*');
   const task = repository({ repo: line, file: 'local2' });
   assert.equal(statuses(await run([task], { check: true }), HOST), ['changed']);
   assert.is(await sh('ls /var/lib/apt/lists | grep -c srv_apt || true'), '0');
