@@ -82,6 +82,8 @@ export const fetchType: TaskType<typeof FetchArgsSchema, FileState, FetchPlanDat
   description: 'Fetch a file from the host to dest/HOST/PATH on the controller, when its checksum differs.',
   schema: FetchArgsSchema,
   supportsDiff: true,
+  // src is on the host (fetch) or a device (mount), not a controller file.
+  ownSrc: true,
   probe(args, ctx) {
     locals.set(ctx, readLocal(fetchLocalPath(args, ctx.host)));
     return fileStatProbe(args.src);

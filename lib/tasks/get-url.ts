@@ -31,7 +31,7 @@ export const GetUrlArgsSchema = Args({
   /** Group: a name or a numeric gid. */
   group: Type.Optional(OwnerSchema),
   /** Extra HTTP request headers. */
-  headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String({ pattern: '^[^\\r\\n]*$' }))),
+  headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String({ pattern: '^[^\\r\\n]*$' }), { additionalProperties: false, description: 'header names are tokens (no spaces or colons); values one line' })),
   /** Seconds before the download is given up (default 10). */
   timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
 });

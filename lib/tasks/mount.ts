@@ -175,6 +175,8 @@ export const mountType: TaskType<typeof MountArgsSchema, MountState, MountPlanDa
   description: 'An fstab line and the mounted state of a file system (mounted, unmounted, present, absent, remounted).',
   schema: MountArgsSchema,
   supportsDiff: true,
+  // src is on the host (fetch) or a device (mount), not a controller file.
+  ownSrc: true,
   idempotent: (args) => args.state !== 'remounted',
   check(args) {
     if ((args.state === 'mounted' || args.state === 'present') && (args.src === undefined || args.fstype === undefined)) return `state "${args.state}" needs src and fstype`;

@@ -29,7 +29,7 @@ export const ScriptArgsSchema = Args({
   /** Run the script with this program (`/bin/bash`, `python3`) instead of its `#!` line. */
   executable: Type.Optional(Type.String({ minLength: 1 })),
   /** Environment variables for the script. */
-  env: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String())),
+  env: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), { additionalProperties: false, description: 'variable names: letters, digits and _' })),
 });
 /** Arguments of the `script` task. */
 export type ScriptArgs = Static<typeof ScriptArgsSchema>;

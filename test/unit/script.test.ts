@@ -73,6 +73,7 @@ test('bad arguments are refused when the task is defined; the ad-hoc free form',
   assert.throws(() => script({ cmd: join(dir, 'missing.sh') }), /does not exist on this machine/);
   assert.throws(() => script({ cmd: `${path} 'unterminated` }), /unterminated single quote/);
   assert.throws(() => script({ cmd: dir }), /not a regular file/);
+  assert.throws(() => script({ cmd: path, env: { 'A-B': 'x' } }), /env/);
   const m = findModule('script');
   assert.equal(parseModuleArgs(`${path} --fast creates=/x`, m.type, m.args), { cmd: `${path} --fast`, creates: '/x' });
   assert.ok(readFileSync(path, 'utf8').startsWith('#!'));
