@@ -66,7 +66,8 @@ export function mountProbe(path: string, fstab = '/etc/fstab'): Probe<MountState
     `f=${quote(fstab)}`,
     `p=${quote(path)}`,
     '[ -d "$p" ] && echo dir=yes || echo dir=no',
-    `awk -v p=${quote(escapeField(path))} '$2 == p { l = $0 } END { if (l != "") print "live=" l }' /proc/self/mounts`,
+    // Through the environment: awk -v would turn the \040 escapes into the characters they stand for.
+    `m=${quote(escapeField(path))} awk '$2 == ENVIRON["m"] { l = $0 } END { if (l != "") print "live=" l }' /proc/self/mounts`,
     'if [ -f "$f" ]; then echo fstab=yes; echo ---fstab---; cat -- "$f"; else echo fstab=no; fi',
   ].join('\n');
   return { command, parse: parseMount, local: true };
