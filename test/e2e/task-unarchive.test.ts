@@ -43,7 +43,7 @@ function hw(...args: string[]): Promise<{ code: number; out: string; err: string
 
 test.before(async () => {
   mkdirSync(join(dir, 'b/etcd-v3/docs'), { recursive: true });
-  writeFileSync(join(dir, 'b/etcd-v3/etcd'), '#!/bin/sh\necho etcd\n');
+  writeFileSync(join(dir, 'b/etcd-v3/etcd'), '#!/bin/sh\necho etcd\n', { mode: 0o755 });
   writeFileSync(join(dir, 'b/etcd-v3/docs/README.md'), '# etcd\n');
   execFileSync('tar', ['-C', join(dir, 'b'), '-czf', tgz, 'etcd-v3']);
   hosts = await testHosts({ names: [HOST] });
