@@ -14,6 +14,9 @@ import { jsonReporter } from './report/json.ts';
 import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from './run.ts';
 import { taskLabel } from './engine/run-task.ts';
 import { abortOnSignals, interruptExitCode } from './interrupt.ts';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, runOutputs } from './report/run-outputs.ts';
+import { EXIT_PENDING_CHANGES } from './report/exit-code.ts';
+import { EXIT_PLAN_DRIFT, PLAN_OPTIONS, PLAN_USAGE, planMode } from './plan/run-plan.ts';
 
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
 export const EXIT_BAD_INPUT = 5;
@@ -35,6 +38,7 @@ export const RUN_OPTIONS = {
   'host-lock-wait': { type: 'string' },
   'list-hosts': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...OUTPUT_OPTIONS,
 } as const;
 
 const OPTIONS = {
@@ -42,6 +46,7 @@ const OPTIONS = {
   tags: { type: 'string', short: 't', multiple: true },
   'skip-tags': { type: 'string', multiple: true },
   'list-tasks': { type: 'boolean' },
+  ...PLAN_OPTIONS,
 } as const;
 
 /** Usage text of a playbook's command line. */
@@ -65,10 +70,14 @@ export function usage(name = 'playbook.ts'): string {
       --no-host-lock        do not take the per-host run lock
       --list-hosts          list the hosts each play would run on, without connecting
       --list-tasks          list the tasks of each play, without connecting
+${OUTPUT_USAGE}
+${PLAN_USAGE}
   -h, --help                this help
 
 Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
-130/143 interrupted by SIGINT/SIGTERM (a second signal exits at once).`;
+130/143 interrupted by SIGINT/SIGTERM (a second signal exits at once),
+${EXIT_PENDING_CHANGES} (with --detailed-exitcode) not converged: changes pending or made,
+${EXIT_PLAN_DRIFT} (with --apply-plan) refused: hosts or inputs drifted from the saved plan, nothing changed.`;
 }
 
 /** `--forks` and `--connect-timeout` checked and converted, or the error message. Shared with the ad-hoc command. */
@@ -123,8 +132,11 @@ export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookO
 
 const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 
-/** Parse argv, run the playbook, print, and return the exit code (never calls process.exit). */
-export async function runCli(playbook: Playbook, argv: string[] = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+/**
+ * Parse argv, run the playbook, print, and return the exit code (never calls process.exit). `source` is
+ * the playbook's module file, fingerprinted (with what it imports) by saved plans.
+ */
+export async function runCli(playbook: Playbook, argv: string[] = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, source?: string): Promise<number> {
   const say = (text: string) => out.write(text + '\n');
   const fail = badInput(err);
   const badArg = argvProblem(argv);
@@ -146,6 +158,8 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
   const { forks, connectTimeoutMs, connectRetries, hostLockWaitMs } = numbers;
+  const outputs = runOutputs(values, err);
+  if (typeof outputs === 'string') return fail(outputs);
   let inventory;
   let extraVars: Record<string, unknown>;
   try {
@@ -190,7 +204,16 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     });
     return 0;
   }
-  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any })];
+  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any }), ...outputs.listeners];
+  if (values['save-plan'] !== undefined || values['apply-plan'] !== undefined) {
+    const options = { ...sharedRunOptions(values), inventory, extraVars, forks, tags, skipTags, connectTimeoutMs, connectRetries, hostLockWaitMs };
+    try {
+      return await planMode({ playbook, source, values, inventory, options, display: listeners[0], extra: outputs.listeners, exitCode: outputs.exitCode, out, err, fail });
+    } catch (error) {
+      if (error instanceof HostwrightError) return fail(error.message);
+      throw error;
+    }
+  }
   let result;
   const controller = new AbortController();
   const release = abortOnSignals(controller, err);
@@ -215,7 +238,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   } finally {
     release();
   }
-  return result.interrupted ? interruptExitCode(result.interrupted) : result.exitCode;
+  return result.interrupted ? interruptExitCode(result.interrupted) : outputs.exitCode(result.exitCode, result.recap);
 }
 
 /**
@@ -232,6 +255,6 @@ export async function runIfMain(moduleUrl: string, playbook: Playbook): Promise<
     same = false;
   }
   if (!same) return;
-  const code = await runCli(playbook);
+  const code = await runCli(playbook, undefined, undefined, undefined, fileURLToPath(moduleUrl));
   process.exitCode = code;
 }

@@ -13,7 +13,7 @@ export { validateArgs } from './play/validate.ts';
 
 // The task contract
 export { template } from './tasks/contract.ts';
-export type { TaskType, Probe, ProbeMerge, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef } from './tasks/contract.ts';
+export type { TaskType, Probe, ProbeMerge, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef, Preview } from './tasks/contract.ts';
 export { FileModeSchema, TemplateRefSchema, AbsolutePath, Args } from './tasks/schema-types.ts';
 export type { FileMode, Octal } from './tasks/schema-types.ts';
 export { atomicWriteCommand } from './tasks/atomic.ts';
@@ -56,7 +56,7 @@ export { reboot, rebootType, RebootArgsSchema } from './tasks/reboot.ts';
 export type { RebootArgs, RebootState } from './tasks/reboot.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
-export type { PackageState } from './probes/package-query.ts';
+export type { PackageQueryResult, PackageState } from './probes/package-query.ts';
 export type { InstalledPackage } from './probes/package-spec.ts';
 export type { UnitState } from './probes/systemd-unit.ts';
 export type { SysctlState } from './probes/sysctl-state.ts';

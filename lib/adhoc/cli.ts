@@ -12,6 +12,8 @@ import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';
 import { adhocPlaybook } from './playbook.ts';
 import { adhocReporter } from './report.ts';
+import { OUTPUT_USAGE, runOutputs } from '../report/run-outputs.ts';
+import { EXIT_PENDING_CHANGES } from '../report/exit-code.ts';
 
 /** The ad-hoc command's options (also read by the shell completion scripts). */
 export const ADHOC_OPTIONS = {
@@ -29,6 +31,9 @@ export function adhocUsage(): string {
   hostwright PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [options]   ad-hoc: one task on the matching hosts
   hostwright run PLAYBOOK.ts [playbook options]                      run a playbook (its default export)
   hostwright inventory -i INVENTORY --list | --graph [GROUP] | --host NAME
+  hostwright report EVENTS.ndjson -o FILE.html                       HTML report of a run saved with --json
+  hostwright plan show PLAN.json [--json]                            print a plan saved by --check --save-plan
+  hostwright apply PLAN.json [options]                               apply a saved plan exactly, or refuse on drift
   hostwright completion bash|zsh                                     print a shell completion script
   hostwright --version | --help
 
@@ -53,6 +58,7 @@ Ad-hoc options:
       --host-lock-wait S    wait at most S seconds for another run's lock on a host, then fail it (default 30)
       --no-host-lock        do not take the per-host run lock
       --list-hosts          list the matching hosts, without connecting
+${OUTPUT_USAGE}
 
 Examples:
   hostwright all -i inventory.yml -m ping
@@ -61,7 +67,8 @@ Examples:
   hostwright master -i inventory.yml -b -m service -a 'name=etcd state=restarted'
 
 Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
-130/143 interrupted by SIGINT/SIGTERM (a second signal exits at once).`;
+130/143 interrupted by SIGINT/SIGTERM (a second signal exits at once),
+${EXIT_PENDING_CHANGES} (with --detailed-exitcode) not converged: changes pending or made.`;
 }
 
 /** Run the ad-hoc command line; print to `out`/`err`; return the exit code (never calls process.exit). */
@@ -88,6 +95,8 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
   const { forks, connectTimeoutMs, connectRetries, hostLockWaitMs } = numbers;
+  const extra = runOutputs(values, err);
+  if (typeof extra === 'string') return fail(extra);
   try {
     const inventory = resolveInventory(values.inventory);
     const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
@@ -115,10 +124,10 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
         connectRetries,
         hostLockWaitMs,
         redactor,
-        listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) })],
+        listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) }), ...extra.listeners],
         signal: controller.signal,
       });
-      return result.interrupted ? interruptExitCode(result.interrupted) : result.exitCode;
+      return result.interrupted ? interruptExitCode(result.interrupted) : extra.exitCode(result.exitCode, result.recap);
     } finally {
       release();
     }

@@ -9,6 +9,8 @@ import { adhocMain, adhocUsage } from './cli.ts';
 import { inventoryMain } from './inventory-cli.ts';
 import { runPlaybookMain } from './run-cli.ts';
 import { packageVersion } from './version.ts';
+import { reportMain } from './report-cli.ts';
+import { applyMain, planMain } from './plan-cli.ts';
 
 /** Run the `hostwright` command line; print to `out`/`err`; return the exit code. */
 export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -35,6 +37,12 @@ export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream 
       return runPlaybookMain(rest, out, err);
     case 'inventory':
       return inventoryMain(rest, out, err);
+    case 'report':
+      return reportMain(rest, out, err);
+    case 'plan':
+      return planMain(rest, out, err);
+    case 'apply':
+      return applyMain(rest, out, err);
     case 'completion': {
       const script = rest.length === 1 ? completionScript(rest[0]) : undefined;
       if (script === undefined) {

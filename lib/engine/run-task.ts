@@ -2,11 +2,12 @@
  * Runs one task on one host: when → resolve arguments → probe → plan → (apply unless --check) →
  * register / notify / retries → one `host-result` event. Never throws: every outcome is an event.
  */
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
 import { validateArgs } from '../play/validate.ts';
-import type { Diff, HostHandle, Plan, TaskContext } from '../tasks/contract.ts';
+import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../tasks/contract.ts';
 import type { ExecOptions, Transport } from '../transport/types.ts';
 import type { ErrorInfo, HostStatus } from './events.ts';
 import { factsProbe } from './facts.ts';
@@ -50,6 +51,8 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   const state = run.hosts.get(host)!;
   const started = Date.now();
   const opts = task.options;
+  // Every probed state this result was decided from (one per loop item and retry), for its fingerprint.
+  const probed: unknown[] = [];
   const emitResult = (status: HostStatus, message: string, extra: { diff?: Diff[]; error?: ErrorInfo; ignored?: boolean; delegatedTo?: string } = {}) => {
     const diff = extra.diff && run.diff ? (opts.sensitive ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }] : extra.diff) : undefined;
     run.emit({
@@ -57,6 +60,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
       message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
       ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
       ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+      module: task.type.name, ...(probed.length ? { probe: stateFingerprint(probed) } : {}),
       startedAt: started, durationMs: Date.now() - started,
     });
   };
@@ -137,7 +141,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     const attempts = 1 + (opts.retries ?? (opts.until ? 3 : 0));
     let last!: Attempt;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      last = await attemptOnce(run, job, args, ctx, handle, attempt > 1);
+      last = await attemptOnce(run, job, args, ctx, handle, attempt > 1, probed);
       if (last.status === 'unreachable') return last;
       const until = opts.until ? safeUntil(opts.until, last.result, view) : !last.result.failed;
       if (until && !last.result.failed) return last;
@@ -245,6 +249,22 @@ async function runLoop(
   return { status, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: false, skipped: false, msg: message, results } };
 }
 
+/**
+ * Check mode: ask the host what the planned change would bring (read-only, e.g. packages downloaded to a
+ * temporary folder and read there) and let the task type record it for later tasks. Never fails the task:
+ * a failed preview only leaves later tasks at "may change", with the reason.
+ */
+async function runPreview(preview: Preview | undefined, host: HostHandle): Promise<void> {
+  if (!preview) return;
+  try {
+    await preview.after;
+    const probe = preview.probe();
+    preview.record(probe.parse(await host.exec(PROBE_PREFIX + probe.command)));
+  } catch (error) {
+    preview.fail((error as Error).message.split('\n')[0]);
+  }
+}
+
 function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOutcome, h: HostVars): boolean {
   try {
     return until(outcome, h);
@@ -253,7 +273,13 @@ function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOu
   }
 }
 
-async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle, fresh = false): Promise<Attempt> {
+/** A short stable fingerprint of probed states (Maps, Sets and Buffers included; key order kept as parsed). */
+export function stateFingerprint(states: unknown[]): string {
+  const json = JSON.stringify(states, (_k, v) => (v instanceof Map ? { map: [...v] } : v instanceof Set ? { set: [...v] } : typeof v === 'bigint' ? String(v) : v));
+  return createHash('sha256').update(json ?? 'undefined').digest('hex').slice(0, 32);
+}
+
+async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle, fresh = false, seen: unknown[] = []): Promise<Attempt> {
   const type = job.task.type;
   const location = job.task.location;
   const fail = (error: unknown) => {
@@ -304,12 +330,18 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
         throw new TaskFailedError(`${ctx.host}: ${job.label}: cannot read the current state: ${(error as Error).message}`, { host: ctx.host, task: job.label, command: probe.command.split('\n')[0], code: result.code, stderr: result.stderr, cause: error });
       }
     }
+    if (probe) seen.push(probed);
     plan = type.plan(args, probed, ctx);
   } catch (error) {
     if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
     return fail(error);
   }
   run.executions++;
+  if (run.guard && !run.check) {
+    const summary = plan.status === 'change' ? plan.summary : plan.reason;
+    const reason = run.guard({ host: ctx.host, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status: plan.status, summary, ...(plan.status === 'change' && plan.diff ? { diff: plan.diff } : {}) });
+    if (reason) return fail(new TaskFailedError(`plan diverged on ${ctx.host} at ${job.label}: ${reason}; nothing more is done on this host`, { host: ctx.host, task: job.label }));
+  }
   switch (plan.status) {
     case 'ok':
       return { status: 'ok' as HostStatus, message: plan.reason, result: { changed: false, failed: false, skipped: false, msg: plan.reason, ...(plan.extra ?? {}) } as TaskOutcome };
@@ -319,6 +351,7 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       return fail(new TaskFailedError(`${ctx.host}: ${job.label}: ${plan.reason}`, { host: ctx.host, task: job.label }));
     case 'change': {
       if (run.check) {
+        if (type.preview) await runPreview(type.preview(args, plan, ctx), host);
         return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
       }
       // Whatever apply does, what was read before on this host (and remote reads anywhere) is stale now.

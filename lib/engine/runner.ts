@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { Handler, Play, Playbook, Role, Serial } from '../play/define.ts';
 import type { Task } from '../play/options.ts';
 import { ConnectionPool, type TransportFactory } from './connections.ts';
-import { Redactor, type EventListener, type HostCounts, type RunEvent, type RunStats } from './events.ts';
+import { Redactor, type EventListener, type HostCounts, type PlanGuard, type RunEvent, type RunStats } from './events.ts';
 import type { InventoryView } from './inventory-view.ts';
 import { runTaskOnHost, taskLabel } from './run-task.ts';
 import { newHostState, type RunContext } from './state.ts';
@@ -39,6 +39,8 @@ export interface RunOptions {
   listeners?: EventListener[];
   /** Values to redact from every event (passwords, tokens). */
   secrets?: unknown[];
+  /** Saved-plan apply: a check of every plan verdict before its apply (see lib/plan/). */
+  guard?: PlanGuard;
   /**
    * The run's redactor, when the caller prints more than events (the ad-hoc command's output): it is
    * filled with every secret of the run before the first event.
@@ -107,6 +109,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     listeners,
     probes: new ProbeCache(),
     executions: 0,
+    guard: options.guard,
+    shared: new Map(),
     emit: (event: RunEvent) => {
       const clean = redactor.deep(event);
       for (const l of listeners) l(clean);

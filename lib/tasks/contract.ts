@@ -95,6 +95,10 @@ export interface TaskContext {
   sensitive: boolean;
   /** Per-host memory for the whole run, shared by task types (e.g. units started in this run). */
   memory: Map<string, unknown>;
+  /** Memory for the whole run shared by all hosts (e.g. package previews by checksum). */
+  shared: Map<string, unknown>;
+  /** The user the task's commands run as on the host (after become), when known. */
+  runAs?: string;
   /** Render a template reference (role templates folder or a path) with the host's variables. */
   renderTemplate(ref: TemplateRef): string;
   /** Gather (once) and return the host's facts. */
@@ -135,8 +139,24 @@ export interface TaskType<S extends TSchema = TSchema, State = unknown, Data = u
   probe(args: Static<S>, ctx: TaskContext): Probe<State> | undefined;
   /** Pure: arguments and probed state in, plan out. */
   plan(args: Static<S>, state: State, ctx: TaskContext): Plan<Data>;
+  /**
+   * Check mode only: for a plan that changes the host, a read-only probe of what the apply would bring
+   * (e.g. the files, units and users of packages to install) and where to record it for later tasks (the
+   * predicted host, see predicted.ts). Run once after the plan; a failed preview is handed to `fail`.
+   */
+  preview?(args: Static<S>, plan: Extract<Plan<Data>, { status: 'change' }>, ctx: TaskContext): Preview | undefined;
   /** Perform exactly the plan. Throw TaskFailedError on failure. */
   apply(args: Static<S>, plan: Extract<Plan<Data>, { status: 'change' }>, host: HostHandle, ctx: TaskContext): Promise<ApplyResult | void>;
+}
+
+/** A check-mode preview: its probe, and what to do with the probe's answer or failure. */
+export interface Preview<State = any> {
+  /** Awaited before the probe is built (e.g. another host's preview of the same packages, to reuse it). */
+  after?: Promise<unknown>;
+  /** The read-only probe, built once `after` settled. */
+  probe(): Probe<State>;
+  record(state: State): void;
+  fail(reason: string): void;
 }
 
 /** A reference to a Handlebars template, rendered per host at run time (plain data, JSON-friendly). */

@@ -15,6 +15,7 @@ import { atomicWriteCommand } from './atomic.ts';
 import { attrChanges as attrDiff, attrCommands, OwnerSchema } from './file-attrs.ts';
 import { validateProblem } from './validate-command.ts';
 import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import { overlayFile, overlayOf, predictedHost, recordWritten, withUnknown, type PredictedFile, type PredictedHost } from './predicted.ts';
 import { AbsolutePath, Args, FileModeSchema, TemplateRefSchema, normalizeMode } from './schema-types.ts';
 
 /** Arguments of the `file` task. */
@@ -72,8 +73,14 @@ function isText(b: Buffer): boolean {
   return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
 }
 
-function attrChanges(args: FileArgs, state: FileState): { diff: Diff[]; attrs?: FilePlanData['attrs'] } {
-  return attrDiff({ mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group }, state);
+/** The `before` of an attribute that a predicted change sets but that cannot be known before it runs. */
+export const UNKNOWN_BEFORE = 'unknown until the earlier task runs';
+
+function attrChanges(args: FileArgs, state: FileState & { predicted?: PredictedFile }): { diff: Diff[]; attrs?: FilePlanData['attrs'] } {
+  const r = attrDiff({ mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group }, state);
+  if (!state.predicted) return r;
+  // An attribute of a path an earlier predicted change makes is not "none": it is not known yet.
+  return { ...r, diff: r.diff.map((d) => (d.kind === 'state' && d.before === '(none)' ? { ...d, before: UNKNOWN_BEFORE } : d)) };
 }
 
 // Content and a template are resolved in probe() and kept per host for plan(); plans stay pure on (args, state).
@@ -101,7 +108,12 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     return fileStatProbe(args.path, { expectedSha256: content && sha256(content), fetchContent: Boolean(content) && ctx.diff && !ctx.sensitive });
   },
   plan(args, state, ctx): Plan<FilePlanData> {
-    return planFile(args, state, rendered.get(ctx), ctx);
+    // Check mode: a path an earlier predicted change brings (a package's file, a command's output) is planned against that.
+    const predicted = overlayOf(ctx);
+    const seen = overlayFile(state, predicted, args.path);
+    const plan = withUnknown(planFile(args, seen, rendered.get(ctx), ctx), predicted);
+    if (ctx.check && ctx.memory && plan.status === 'change') recordFilePlan(predictedHost(ctx.memory), args, seen, plan.data ?? {}, ctx.runAs);
+    return plan;
   },
   async apply(args, plan, host) {
     const data = plan.data ?? {};
@@ -130,12 +142,33 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
   },
 };
 
+/** Check mode: what this task's apply would leave at its path, for the later tasks of the run. */
+function recordFilePlan(predicted: PredictedHost, args: FileArgs, seen: FileState, data: FilePlanData, runAs: string | undefined): void {
+  const existing = seen.type !== 'absent';
+  const attrs = {
+    mode: args.mode ? normalizeMode(args.mode) : existing ? seen.mode : undefined,
+    owner: args.owner ?? (existing ? seen.owner : runAs),
+    group: args.group ?? (existing ? seen.group : runAs === 'root' ? 'root' : undefined),
+  };
+  const source = `file task on ${args.path}`;
+  if (data.remove) recordWritten(predicted, args.path, { type: 'absent' }, source);
+  else if (data.write) recordWritten(predicted, args.path, { type: 'file', ...attrs, content: data.write }, source);
+  else if (data.mkdir) recordWritten(predicted, args.path, { type: 'directory', ...attrs }, source);
+  else if (data.link !== undefined) recordWritten(predicted, args.path, { type: 'link', target: data.link }, source);
+  else if (data.touch) recordWritten(predicted, args.path, { type: 'file', ...attrs, content: Buffer.alloc(0) }, source);
+  else if (existing) recordWritten(predicted, args.path, { type: seen.type === 'other' ? 'other' : seen.type, ...attrs, content: seen.content, sha256: seen.sha256, size: seen.size, target: seen.target }, source);
+}
+
 /** Pure plan of the `file` task (exported for fixture tests). */
-export function planFile(args: FileArgs, state: FileState, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {
+export function planFile(args: FileArgs, state: FileState & { predicted?: PredictedFile }, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {
   const want = args.state ?? 'file';
   const path = args.path;
-  const withAttrs = (base: { summary: string[]; diff: Diff[]; data: FilePlanData }, st: FileState): Plan<FilePlanData> => {
+  const withAttrs = (base: { summary: string[]; diff: Diff[]; data: FilePlanData }, st: FileState & { predicted?: PredictedFile }): Plan<FilePlanData> => {
     const a = attrChanges(args, st);
+    // Only attributes an earlier task sets in a way not known beforehand differ: they may turn out as wanted.
+    if (!base.summary.length && a.diff.length && a.diff.every((d) => d.kind === 'state' && d.before === UNKNOWN_BEFORE)) {
+      return { status: 'may-change', reason: `${path} will be made by ${st.predicted!.source}; its ${a.diff.map((d) => (d as { key: string }).key).join(', ')} cannot be known before that runs` };
+    }
     if (a.attrs) {
       base.summary.push(`set ${Object.keys(a.attrs).join(', ')}`);
       base.diff.push(...a.diff);
@@ -172,6 +205,9 @@ export function planFile(args: FileArgs, state: FileState, content: Buffer | und
       }
       if (state.type === 'directory' || state.type === 'other') return { status: 'failed', reason: `${path} is a ${state.type}, not a file` };
       if (state.type === 'absent' && !state.parentExists) return missingParent(path, ctx);
+      if (state.predicted && state.type === 'file' && state.sha256 === undefined) {
+        return { status: 'may-change', reason: `${path} will come from ${state.predicted.source}; its content cannot be read before that (rpm2cpio and cpio on the host show it)` };
+      }
       const same = state.type === 'file' && state.sha256 === sha256(content);
       if (same) return withAttrs({ summary: [], diff: [], data: {} }, state);
       const diff: Diff[] = [];

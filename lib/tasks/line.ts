@@ -14,6 +14,7 @@ import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
 import { attrChanges, attrCommands, OwnerSchema, type WantedAttrs } from './file-attrs.ts';
 import { decodeBytes, displayText, encodeText } from './file-bytes.ts';
 import { editLines, type LineEditResult } from './line-edit.ts';
+import { overlayFile, overlayOf, predictedHost, recordWritten, withUnknown } from './predicted.ts';
 import { PythonRegexError, pythonRegExp } from './line-edit-regex.ts';
 import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
 import { validateProblem } from './validate-command.ts';
@@ -156,14 +157,30 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
     supportsDiff: true,
     check: (args: any) => checkEditArgs(args, name) ?? checkEditPatterns(args),
     probe: (args: any) => fileStatProbe(args.path, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT, follow: true }),
-    plan(args: any, state, ctx) {
+    plan(args: any, probed, ctx) {
+      // Check mode: the file as earlier predicted changes leave it (a package's copy, an earlier edit of this run).
+      const predicted = overlayOf(ctx);
+      const state = overlayFile(probed, predicted, args.path);
+      const from = state.predicted ?? predicted?.files.get(args.path);
+      if (from && state.type === 'file' && state.content === undefined) return { status: 'may-change', reason: `${args.path} will come from ${from.source}; its content cannot be read before that` };
       let current: string | null;
       try {
         current = currentContent(args.path, state);
       } catch (error) {
         return { status: 'failed', reason: (error as Error).message };
       }
-      return planEdit(args.path, state, edit(current, args), ctx, args);
+      const plan = withUnknown(planEdit(args.path, state, edit(current, args), ctx, args), predicted);
+      if (ctx.check && ctx.memory && plan.status === 'change') {
+        const existing = state.type !== 'absent';
+        recordWritten(predictedHost(ctx.memory), args.path, {
+          type: 'file',
+          content: plan.data!.content ?? state.content,
+          mode: args.mode ? normalizeMode(args.mode) : existing ? state.mode : '0644',
+          owner: args.owner ?? (existing ? state.owner : ctx.runAs),
+          group: args.group ?? (existing ? state.group : ctx.runAs === 'root' ? 'root' : undefined),
+        }, `${name} task on ${args.path}`);
+      }
+      return plan;
     },
     async apply(args: any, plan, host) {
       const data = plan.data!;

@@ -57,7 +57,7 @@ test('the spec comes from the commands: options with help, every module with its
 
 test('bash: syntax, subcommands, options, modules, module arguments, files', () => {
   assert.is(spawnSync('bash', ['-n', bashScript]).status, 0, 'bash -n');
-  assert.equal(bashComplete(''), ['all', 'completion', 'inventory', 'run']);
+  assert.equal(bashComplete(''), ['all', 'apply', 'completion', 'inventory', 'plan', 'report', 'run']);
   assert.equal(bashComplete('all', '--ch'), ['--check']);
   assert.equal(bashComplete('all', '-m', 'pa'), ['package']);
   assert.equal(bashComplete('all', '-m', 's'), ['script', 'service', 'setup', 'shell', 'sysctl', 'systemd']);
