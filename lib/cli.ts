@@ -13,6 +13,8 @@ import { consoleReporter } from './report/console.ts';
 import { jsonReporter } from './report/json.ts';
 import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from './run.ts';
 import { taskLabel } from './engine/run-task.ts';
+import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from './vault/options.ts';
+import { applyAnsibleConfig, type ConfigForRun } from './config/apply.ts';
 import { abortOnSignals, interruptExitCode } from './interrupt.ts';
 import { OUTPUT_OPTIONS, OUTPUT_USAGE, runOutputs } from './report/run-outputs.ts';
 import { EXIT_PENDING_CHANGES } from './report/exit-code.ts';
@@ -39,6 +41,8 @@ export const RUN_OPTIONS = {
   'list-hosts': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...OUTPUT_OPTIONS,
+  'ssh-config': { type: 'string', short: 'F' },
+  ...VAULT_OPTIONS,
 } as const;
 
 const OPTIONS = {
@@ -72,6 +76,8 @@ export function usage(name = 'playbook.ts'): string {
       --list-tasks          list the tasks of each play, without connecting
 ${OUTPUT_USAGE}
 ${PLAN_USAGE}
+  -F, --ssh-config FILE     OpenSSH client config (default ~/.ssh/config): HostName, User, Port, IdentityFile, ProxyJump...
+${VAULT_USAGE}
   -h, --help                this help
 
 Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
@@ -126,8 +132,8 @@ export function argvProblem(argv: readonly string[]): string | undefined {
 }
 
 /** The run options every command line maps the same way (check, diff, limit, SSH settings). */
-export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys' | 'hostLock'> {
-  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'], ...(values['no-host-lock'] ? { hostLock: false } : {}) };
+export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys' | 'hostLock' | 'sshConfigFile'> {
+  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'], ...(values['no-host-lock'] ? { hostLock: false } : {}), sshConfigFile: values['ssh-config'] };
 }
 
 const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -152,6 +158,14 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     say(usage(playbook.name));
     return 0;
   }
+  // ansible.cfg / ANSIBLE_* fill what the command line left unset.
+  let cfg: ConfigForRun;
+  try {
+    cfg = await applyAnsibleConfig(values, err);
+  } catch (error) {
+    if (error instanceof HostwrightError) return fail(error.message);
+    throw error;
+  }
   if (!values.inventory?.length) {
     return fail(`no inventory given. Pass one with -i, for example:\n  node playbooks/cluster.ts -i inventory/cluster.yml\nhostwright never guesses host addresses.`);
   }
@@ -162,9 +176,11 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   if (typeof outputs === 'string') return fail(outputs);
   let inventory;
   let extraVars: Record<string, unknown>;
+  let vault;
   try {
-    inventory = resolveInventory(values.inventory);
-    extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
+    vault = await vaultFromOptions(values, { config: cfg.vault, env: {} });
+    inventory = resolveInventory(values.inventory, vault);
+    extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd(), vault);
   } catch (error) {
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;
@@ -206,7 +222,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   }
   const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any }), ...outputs.listeners];
   if (values['save-plan'] !== undefined || values['apply-plan'] !== undefined) {
-    const options = { ...sharedRunOptions(values), inventory, extraVars, forks, tags, skipTags, connectTimeoutMs, connectRetries, hostLockWaitMs };
+    const options = { ...sharedRunOptions(values), inventory, extraVars, forks, tags, skipTags, connectTimeoutMs, connectRetries, hostLockWaitMs, vault, connectionDefaults: cfg.connectionDefaults };
     try {
       return await planMode({ playbook, source, values, inventory, options, display: listeners[0], extra: outputs.listeners, exitCode: outputs.exitCode, out, err, fail });
     } catch (error) {
@@ -229,6 +245,8 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
       connectRetries,
       hostLockWaitMs,
       listeners,
+      vault,
+      connectionDefaults: cfg.connectionDefaults,
       signal: controller.signal,
     });
   } catch (error) {

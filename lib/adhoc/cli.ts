@@ -14,6 +14,8 @@ import { adhocPlaybook } from './playbook.ts';
 import { adhocReporter } from './report.ts';
 import { OUTPUT_USAGE, runOutputs } from '../report/run-outputs.ts';
 import { EXIT_PENDING_CHANGES } from '../report/exit-code.ts';
+import { VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
+import { applyAnsibleConfig } from '../config/apply.ts';
 
 /** The ad-hoc command's options (also read by the shell completion scripts). */
 export const ADHOC_OPTIONS = {
@@ -34,6 +36,7 @@ export function adhocUsage(): string {
   hostwright report EVENTS.ndjson -o FILE.html                       HTML report of a run saved with --json
   hostwright plan show PLAN.json [--json]                            print a plan saved by --check --save-plan
   hostwright apply PLAN.json [options]                               apply a saved plan exactly, or refuse on drift
+  hostwright vault view|decrypt|encrypt|encrypt-string ...             ansible-vault files and strings
   hostwright completion bash|zsh                                     print a shell completion script
   hostwright --version | --help
 
@@ -59,6 +62,8 @@ Ad-hoc options:
       --no-host-lock        do not take the per-host run lock
       --list-hosts          list the matching hosts, without connecting
 ${OUTPUT_USAGE}
+  -F, --ssh-config FILE     OpenSSH client config (default ~/.ssh/config)
+${VAULT_USAGE}
 
 Examples:
   hostwright all -i inventory.yml -m ping
@@ -91,15 +96,18 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
   }
   const pattern = positionals[0];
   if (pattern.trim() === '') return fail('the host pattern is empty; use "all" for every host');
-  if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
-  const numbers = numericOptions(values);
-  if (typeof numbers === 'string') return fail(numbers);
-  const { forks, connectTimeoutMs, connectRetries, hostLockWaitMs } = numbers;
-  const extra = runOutputs(values, err);
-  if (typeof extra === 'string') return fail(extra);
   try {
-    const inventory = resolveInventory(values.inventory);
-    const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd());
+    // ansible.cfg / ANSIBLE_* fill what the command line left unset.
+    const cfg = await applyAnsibleConfig(values, err);
+    if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
+    const numbers = numericOptions(values);
+    if (typeof numbers === 'string') return fail(numbers);
+    const { forks, connectTimeoutMs, connectRetries, hostLockWaitMs } = numbers;
+    const extra = runOutputs(values, err);
+    if (typeof extra === 'string') return fail(extra);
+    const vault = await vaultFromOptions(values, { config: cfg.vault, env: {} });
+    const inventory = resolveInventory(values.inventory, vault);
+    const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd(), vault);
     const become = values['become-user'] ? { user: values['become-user'] as string } : values.become ? true : undefined;
     const { playbook, outputs } = adhocPlaybook({ pattern, module: values.module, args: values.args, become });
     if (values['list-hosts']) {
@@ -126,6 +134,8 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
         redactor,
         listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) }), ...extra.listeners],
         signal: controller.signal,
+        vault,
+        connectionDefaults: cfg.connectionDefaults,
       });
       return result.interrupted ? interruptExitCode(result.interrupted) : extra.exitCode(result.exitCode, result.recap);
     } finally {

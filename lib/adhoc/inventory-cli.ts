@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util';
 import { badInput } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
 import { hostVars, loadInventory, toAnsibleList, toGraph } from '../inventory/index.ts';
+import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
+import type { Vault } from '../vault/vault.ts';
+import { loadAnsibleConfig } from '../config/ansible-cfg.ts';
 
 /** Options of `hostwright inventory` (also read by the shell completion scripts). */
 export const INVENTORY_OPTIONS = {
@@ -14,6 +17,7 @@ export const INVENTORY_OPTIONS = {
   graph: { type: 'boolean' },
   host: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...VAULT_OPTIONS,
 } as const;
 
 const USAGE = `Usage: hostwright inventory -i INVENTORY (--list | --graph [GROUP] | --host NAME)
@@ -21,7 +25,8 @@ const USAGE = `Usage: hostwright inventory -i INVENTORY (--list | --graph [GROUP
   -i, --inventory FILE   inventory file (Ansible YAML/INI or JSON); repeat to merge several
       --list             every group and the merged variables of every host (ansible-inventory --list)
       --graph [GROUP]    the group tree from GROUP (default all)
-      --host NAME        the merged variables of one host`;
+      --host NAME        the merged variables of one host
+${VAULT_USAGE}`;
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -29,8 +34,26 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
 }
 
+/** JSON as Python's json.dumps(indent=4) writes it: `Infinity`, `-Infinity` and `NaN` stay numbers. */
+export function pythonJson(value: unknown): string {
+  const mark = '\u0000py:';
+  const text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `${mark}${v}` : v), 4);
+  return text.replace(/"\\u0000py:(-?Infinity|NaN)"/g, '$1');
+}
+
+/** Inline `!vault` values print as ansible-inventory prints them: `{"__ansible_vault": "<vault text>"}`. */
+function lockInline(value: unknown, vault: Vault): unknown {
+  if (typeof value === 'string') {
+    const text = vault.inline.get(value);
+    return text === undefined ? value : { __ansible_vault: text };
+  }
+  if (Array.isArray(value)) return value.map((v) => lockInline(v, vault));
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, lockInline(v, vault)]));
+}
+
 /** Run `hostwright inventory ...`; return the exit code. */
-export function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+export async function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const fail = badInput(err);
   let values: Record<string, any>;
   let positionals: string[];
@@ -46,17 +69,24 @@ export function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: N
   const modes = ['list', 'graph', 'host'].filter((m) => values[m] !== undefined);
   if (modes.length !== 1) return fail(`give exactly one of --list, --graph, --host\n${USAGE}`);
   if (positionals.length > (values.graph ? 1 : 0)) return fail(`unexpected ${positionals.map((p) => JSON.stringify(p)).join(' ')}\n${USAGE}`);
-  if (!values.inventory?.length) return fail('no inventory given: pass one with -i');
   try {
-    const inv = loadInventory(values.inventory);
-    if (values.list) out.write(JSON.stringify(toAnsibleList(inv), null, 4) + '\n');
+    // ansible.cfg / ANSIBLE_* give the inventory and vault passwords when the command line does not.
+    const config = loadAnsibleConfig();
+    if (config.file) err.write(`Using ${config.file} as config file\n`);
+    if (!values.inventory?.length && config.settings.inventory?.length) values.inventory = config.settings.inventory;
+    if (!values.inventory?.length) return fail('no inventory given: pass one with -i');
+    const vaultConfig = { identityList: config.settings.vaultIdentityList, passwordFile: config.settings.vaultPasswordFile };
+    // Like ansible-inventory: inline vault values need no password to be listed (whole files do).
+    const vault = await vaultFromOptions(values, { keepLocked: true, config: vaultConfig, env: {} });
+    const inv = loadInventory(values.inventory, { vault });
+    if (values.list) out.write(pythonJson(lockInline(toAnsibleList(inv), vault)) + '\n');
     else if (values.graph) {
       const group = positionals[0] ?? 'all';
       if (!inv.groups.has(group)) return fail(`no group "${group}" in the inventory; groups: ${[...inv.groups.keys()].join(', ')}`);
       out.write(toGraph(inv, group) + '\n');
     } else {
       if (!inv.hosts.has(values.host)) return fail(`no host "${values.host}" in the inventory; hosts: ${[...inv.hosts.keys()].join(', ')}`);
-      out.write(JSON.stringify(sortKeys(hostVars(inv, values.host)), null, 4) + '\n');
+      out.write(pythonJson(lockInline(sortKeys(hostVars(inv, values.host)), vault)) + '\n');
     }
     return 0;
   } catch (error) {

@@ -11,6 +11,8 @@ import { runPlaybookMain } from './run-cli.ts';
 import { packageVersion } from './version.ts';
 import { reportMain } from './report-cli.ts';
 import { applyMain, planMain } from './plan-cli.ts';
+import { vaultMain } from '../vault/cli.ts';
+import { findAnsibleConfig } from '../config/ansible-cfg.ts';
 
 /** Run the `hostwright` command line; print to `out`/`err`; return the exit code. */
 export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -26,7 +28,7 @@ export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream 
       return EXIT_BAD_INPUT;
     case '--version':
     case '-V':
-      out.write(`hostwright ${packageVersion()} (node ${process.versions.node})\n`);
+      out.write(`hostwright ${packageVersion()} (node ${process.versions.node})\n  config file = ${findAnsibleConfig()?.file ?? 'None'}\n`);
       return 0;
     case '--help':
     case '-h':
@@ -43,6 +45,8 @@ export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream 
       return planMain(rest, out, err);
     case 'apply':
       return applyMain(rest, out, err);
+    case 'vault':
+      return vaultMain(rest, out, err);
     case 'completion': {
       const script = rest.length === 1 ? completionScript(rest[0]) : undefined;
       if (script === undefined) {

@@ -41,7 +41,7 @@ export function helpByOption(text: string): Map<string, string> {
   return map;
 }
 
-const FILE_OPTIONS = new Set(['inventory', 'known-hosts', 'report', 'save-plan', 'apply-plan']);
+const FILE_OPTIONS = new Set(['inventory', 'known-hosts', 'report', 'save-plan', 'apply-plan', 'vault-password-file', 'vault-pass-file']);
 
 function options(defs: Options, help: Map<string, string>): OptionSpec[] {
   return Object.entries(defs).map(([long, o]) => ({

@@ -10,9 +10,12 @@ import { ValidationError } from '../errors.ts';
 import { InventoryBuilder } from './builder.ts';
 import { parseAddress } from './hostnames.ts';
 import { applyIni } from './ini-format.ts';
+import { applyInventoryScript, isInventoryScript } from './script-format.ts';
 import type { Inventory } from './types.ts';
 import { loadVarsFor } from './vars-files.ts';
 import { applyInventoryObject, inventoryError, readYaml } from './yaml-format.ts';
+import { isVaultText } from '../vault/cipher.ts';
+import { Vault } from '../vault/vault.ts';
 
 /** An inventory given as data (a TypeScript object in Ansible's YAML shape) rather than a file. */
 export interface InventoryData {
@@ -28,11 +31,18 @@ export type InventorySource = string | InventoryData;
 const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
 const IGNORED_NAMES = /^(?:\..*|host_vars|group_vars|vars_plugins)$/;
 
+/** Options of {@link loadInventory}. */
+export interface LoadInventoryOptions {
+  /** Vault passwords for encrypted files and inline `!vault` values (none by default). */
+  vault?: Vault;
+}
+
 /**
  * Read and merge inventory sources (later sources add hosts, groups and variables to earlier ones).
  * Throws a {@link ValidationError} naming the file, the path inside it and the line.
  */
-export function loadInventory(sources: InventorySource[]): Inventory {
+export function loadInventory(sources: InventorySource[], options: LoadInventoryOptions = {}): Inventory {
+  const vault = options.vault ?? new Vault();
   const builder = new InventoryBuilder();
   const varsDirs: (string | undefined)[] = [];
   for (const source of sources) {
@@ -45,10 +55,10 @@ export function loadInventory(sources: InventorySource[]): Inventory {
     builder.sources.push(source);
     const kind = statKind(source);
     if (kind === 'file') {
-      parseFile(source, builder);
+      parseFile(source, builder, true, vault);
       varsDirs.push(dirname(source));
     } else if (kind === 'dir') {
-      parseDir(source, builder);
+      parseDir(source, builder, vault);
       varsDirs.push(source);
     } else if (source.includes(',')) {
       addHostList(source, builder);
@@ -58,7 +68,7 @@ export function loadInventory(sources: InventorySource[]): Inventory {
     }
   }
   const inventory = builder.finish();
-  attachVarsFiles(inventory, varsDirs);
+  attachVarsFiles(inventory, varsDirs, vault);
   return inventory;
 }
 
@@ -77,7 +87,9 @@ function statKind(path: string): 'file' | 'dir' | undefined {
 }
 
 /** Parse one inventory file, choosing the format like Ansible's yaml-then-ini plugin order. */
-export function parseFile(file: string, builder: InventoryBuilder, given = true): void {
+export function parseFile(file: string, builder: InventoryBuilder, given = true, vault: Vault = new Vault()): void {
+  // Ansible's script plugin comes before yaml and ini: an executable file is run, not read.
+  if (isInventoryScript(file)) return applyInventoryScript(file, builder);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -86,18 +98,24 @@ export function parseFile(file: string, builder: InventoryBuilder, given = true)
   }
   // A binary file would otherwise be read as INI, with NULs in host names.
   if (bytes.includes(0)) throw new ValidationError(`${file}: is a binary file (it contains NUL bytes), not an inventory: give a YAML, JSON or INI file`, { source: file });
-  const text = bytes.toString('utf8');
+  let text = bytes.toString('utf8');
   if (text.includes('�') && !Buffer.from(text, 'utf8').equals(bytes)) {
     throw new ValidationError(`${file}: is not UTF-8 text (line ${text.slice(0, text.indexOf('�')).split('\n').length}): save the inventory as UTF-8`, { source: file });
   }
   // An inventory given by name that holds nothing is a mistake (a truncated or wrong file), not "no hosts".
   if (given && text.trim() === '') throw new ValidationError(`${file}: the inventory file is empty: give hosts in YAML, JSON or INI`, { source: file });
+  // An inventory file encrypted as a whole is decrypted first, whatever its format (as Ansible's loader).
+  const encrypted = isVaultText(text);
+  if (encrypted) text = vault.decryptFile(text, file);
   const ext = extname(file).toLowerCase();
   if (ext === '.json') return parseJson(text, file, builder);
   // Ansible's yaml plugin only looks at .yml/.yaml/.json files and files without an extension.
   if (!['', '.yml', '.yaml'].includes(ext)) return applyIni(text, file, builder);
-  const yaml = readYaml(text, file);
-  if (yaml.kind === 'mapping') return applyInventoryObject(yaml.data, file, builder, yaml.locate);
+  const yaml = readYaml(text, file, true, vault);
+  if (yaml.kind === 'mapping') {
+    if (encrypted) vault.reveal(yaml.data);
+    return applyInventoryObject(yaml.data, file, builder, yaml.locate);
+  }
   if (yaml.kind === 'empty') {
     if (given) throw new ValidationError(`${file}: the inventory file holds no data (only comments): give hosts in YAML, JSON or INI`, { source: file });
     return;
@@ -139,13 +157,13 @@ function looksLikeYaml(text: string): boolean {
   return first !== undefined && (first === '---' || first === '{' || /^[^\s=[\]]+:(\s.*)?$/.test(first));
 }
 
-function parseDir(dir: string, builder: InventoryBuilder): void {
+function parseDir(dir: string, builder: InventoryBuilder, vault: Vault): void {
   for (const name of readdirSync(dir).sort()) {
     if (IGNORED_NAMES.test(name) || IGNORED_EXTS.some((e) => name.endsWith(e))) continue;
     const path = join(dir, name);
     const kind = statKind(path);
-    if (kind === 'dir') parseDir(path, builder);
-    else if (kind === 'file') parseFile(path, builder, false);
+    if (kind === 'dir') parseDir(path, builder, vault);
+    else if (kind === 'file') parseFile(path, builder, false, vault);
   }
 }
 
@@ -161,19 +179,19 @@ function addHostList(list: string, builder: InventoryBuilder): void {
 }
 
 /** Read `group_vars/` and `host_vars/` beside each source for every group and host that exists. */
-function attachVarsFiles(inventory: Inventory, varsDirs: (string | undefined)[]): void {
+function attachVarsFiles(inventory: Inventory, varsDirs: (string | undefined)[], vault: Vault): void {
   varsDirs.forEach((dir, sourceIndex) => {
     if (dir === undefined) return;
     const groupDir = join(dir, 'group_vars');
     const hostDir = join(dir, 'host_vars');
     if (statKind(groupDir) === 'dir') {
       for (const group of inventory.groups.values()) {
-        for (const f of loadVarsFor(groupDir, group.name)) group.varsFiles.push({ ...f, sourceIndex });
+        for (const f of loadVarsFor(groupDir, group.name, vault)) group.varsFiles.push({ ...f, sourceIndex });
       }
     }
     if (statKind(hostDir) === 'dir') {
       for (const host of inventory.hosts.values()) {
-        for (const f of loadVarsFor(hostDir, host.name)) host.varsFiles.push({ ...f, sourceIndex });
+        for (const f of loadVarsFor(hostDir, host.name, vault)) host.varsFiles.push({ ...f, sourceIndex });
       }
     }
   });

@@ -10,6 +10,7 @@ import { extname, join } from 'node:path';
 import { ValidationError } from '../errors.ts';
 import { checkVars } from './schema.ts';
 import { inventoryError, readYaml } from './yaml-format.ts';
+import type { Vault } from '../vault/vault.ts';
 
 const EXTENSIONS = ['.yml', '.yaml', '.json'];
 
@@ -46,15 +47,18 @@ export function findVarsFiles(dir: string, name: string): string[] {
   return [];
 }
 
-/** Read one vars file (YAML or JSON): a mapping of variables, checked for connection-variable types. */
-export function readVarsFile(file: string): Record<string, unknown> {
+/**
+ * Read one vars file (YAML or JSON): a mapping of variables, checked for connection-variable types.
+ * Encrypted files and `!vault` values are decrypted with `vault`.
+ */
+export function readVarsFile(file: string, vault?: Vault): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new ValidationError(`${file}: cannot read: ${(error as Error).message}`, { source: file });
   }
-  const read = readYaml(text, file, false);
+  const read = readYaml(text, file, false, vault);
   if (read.kind === 'error') throw read.error;
   if (read.kind === 'empty') return {};
   if (read.kind === 'other') throw inventoryError(file, undefined, 'must be a mapping of variable names to values');
@@ -64,6 +68,6 @@ export function readVarsFile(file: string): Record<string, unknown> {
 }
 
 /** Merge the vars files for `name` under `dir`; returns one entry per file. */
-export function loadVarsFor(dir: string, name: string): { file: string; vars: Record<string, unknown> }[] {
-  return findVarsFiles(dir, name).map((file) => ({ file, vars: readVarsFile(file) }));
+export function loadVarsFor(dir: string, name: string, vault?: Vault): { file: string; vars: Record<string, unknown> }[] {
+  return findVarsFiles(dir, name).map((file) => ({ file, vars: readVarsFile(file, vault) }));
 }

@@ -4,11 +4,14 @@
  * `yaml` inventory plugin. The `ansible-inventory --list` shape (`hosts`/`children` as lists,
  * `_meta.hostvars`) is accepted too, so a listing can be read back.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { ValidationError } from '../errors.ts';
 import { InventoryBuilder, InventoryShapeError } from './builder.ts';
 import { expandHostEntry } from './hostnames.ts';
 import { checkInventoryShape } from './schema.ts';
+import { pyyamlScalars } from './yaml11.ts';
+import { isVaultText } from '../vault/cipher.ts';
+import { Vault } from '../vault/vault.ts';
 
 /** Finds the line of a dotted path inside the source, when the source is a text file. */
 type Locate = (path: string[]) => number | undefined;
@@ -27,32 +30,22 @@ export type YamlRead =
   | { kind: 'error'; error: ValidationError; syntax: boolean };
 
 /**
- * YAML 1.1 as PyYAML (and so Ansible) reads it: `yes/no/on/off/true/false` are booleans, but the single
- * letters `y`/`n` of the 1.1 spec stay strings (a host named `n` is a host, not `false`).
- */
-function pyyamlBooleans(tags: Tags): Tags {
-  return tags.map((t) => {
-    // A 1.1 timestamp (`2024-01-02`) is a date to PyYAML, which Ansible shows as its text: keep the text,
-    // not a JavaScript Date (that would print as 2024-01-02T00:00:00.000Z).
-    if (typeof t === 'object' && t.tag === 'tag:yaml.org,2002:timestamp') return { ...t, resolve: (text: string) => text } as ScalarTag;
-    if (typeof t !== 'object' || t.tag !== 'tag:yaml.org,2002:bool' || !(t.test instanceof RegExp)) return t;
-    const test = new RegExp(t.test.source.replace('Y|y|', '').replace('N|n|', ''));
-    return { ...t, test } as ScalarTag;
-  });
-}
-
-/**
  * Parse text as YAML 1.1 (PyYAML's dialect: `yes`/`no` are booleans). For an inventory
- * (`inventory` true) host and group names must be strings.
+ * (`inventory` true) host and group names must be strings. A whole file encrypted with ansible-vault
+ * and inline `!vault |` values are decrypted with `vault`'s passwords (a ValidationError naming the
+ * file and line when they do not decrypt); what they held is remembered as secrets in `vault`.
  */
-export function readYaml(text: string, file: string, inventory = true): YamlRead {
+export function readYaml(text: string, file: string, inventory = true, vault: Vault = new Vault()): YamlRead {
+  const encrypted = isVaultText(text);
+  if (encrypted) text = vault.decryptFile(text, file);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlBooleans });
+  const doc = parseDocument(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: pyyamlScalars });
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     return { kind: 'error', syntax: true, error: inventoryError(file, undefined, `YAML syntax error: ${e.message.split('\n')[0]}`, lineOf(e.pos[0])) };
   }
+  decryptInline(doc, file, vault, lineOf);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { kind: 'empty' };
   if (!isMap(doc.contents)) return { kind: 'other' };
   const keyProblem = inventory ? checkKeyTypes(doc, lineOf) : undefined;
@@ -81,7 +74,19 @@ export function readYaml(text: string, file: string, inventory = true): YamlRead
     const what = /alias/i.test((error as Error).message) ? 'YAML aliases expand too much (an alias bomb?); refusing to read it' : `cannot read YAML: ${(error as Error).message}`;
     return { kind: 'error', syntax: false, error: inventoryError(file, undefined, what) };
   }
+  if (encrypted) vault.reveal(data);
   return { kind: 'mapping', data, locate };
+}
+
+/** Replace every `!vault |` scalar by its decrypted text (Ansible's AnsibleVaultEncryptedUnicode). */
+function decryptInline(doc: Document, file: string, vault: Vault, lineOf: (o?: number) => number | undefined): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.tag !== '!vault') return;
+      node.value = vault.decryptInline(String(node.value), file, lineOf(node.range?.[0]));
+      node.tag = undefined;
+    },
+  });
 }
 
 /** Host and group names must be strings: `1234:` is refused, as Ansible refuses it. */
@@ -118,7 +123,8 @@ function checkKeyTypes(doc: Document, lineOf: (o?: number) => number | undefined
 /** Validate an inventory object and add its groups, hosts and vars to `builder`. */
 export function applyInventoryObject(data: unknown, source: string, builder: InventoryBuilder, locate: Locate = () => undefined): void {
   if (data !== null && typeof data === 'object' && !Array.isArray(data) && typeof (data as Record<string, unknown>).plugin === 'string') {
-    throw inventoryError(source, 'plugin', 'inventory plugin configuration files are not supported; list the hosts and groups instead', locate(['plugin']));
+    const plugin = (data as Record<string, unknown>).plugin as string;
+    throw inventoryError(source, 'plugin', `inventory plugin configuration files are not supported: plugin "${plugin}" is not implemented by hostwright; export its hosts with \`ansible-inventory -i ${source} --list > inventory.json\` and pass that file, or use an executable inventory script`, locate(['plugin']));
   }
   const problem = checkInventoryShape(data);
   if (problem) throw inventoryError(source, problem.path, problem.message, locate(problem.path.split('.')));

@@ -12,13 +12,14 @@ import { ValidationError } from '../errors.ts';
 import { shlexSplit } from '../inventory/ini-values.ts';
 import { readYaml } from '../inventory/yaml-format.ts';
 import { layerVars, type VarLayer } from './layers.ts';
+import type { Vault } from '../vault/vault.ts';
 
 /** One layer per `-e` value, in order, each named for errors (`-e`, `-e @vars.yml`). */
-export function extraVarLayers(args: readonly string[], cwd: string = process.cwd()): VarLayer[] {
+export function extraVarLayers(args: readonly string[], cwd: string = process.cwd(), vault?: Vault): VarLayer[] {
   return args.map((arg) => {
     if (arg.startsWith('@')) {
       const file = arg.slice(1);
-      return { source: `-e @${file}`, vars: readMapping(readFile(resolve(cwd, file), file), file) };
+      return { source: `-e @${file}`, vars: readMapping(readFile(resolve(cwd, file), file), file, vault) };
     }
     const text = arg.trim();
     if (text.startsWith('{') || text.startsWith('[')) return { source: '-e', vars: readMapping(text, '-e') };
@@ -27,8 +28,8 @@ export function extraVarLayers(args: readonly string[], cwd: string = process.cw
 }
 
 /** Merge every `-e` value (later wins) into one mapping. */
-export function parseExtraVars(args: readonly string[], cwd: string = process.cwd()): Record<string, unknown> {
-  return layerVars(extraVarLayers(args, cwd)).vars;
+export function parseExtraVars(args: readonly string[], cwd: string = process.cwd(), vault?: Vault): Record<string, unknown> {
+  return layerVars(extraVarLayers(args, cwd, vault)).vars;
 }
 
 function readFile(path: string, shown: string): string {
@@ -39,8 +40,8 @@ function readFile(path: string, shown: string): string {
   }
 }
 
-function readMapping(text: string, source: string): Record<string, unknown> {
-  const read = readYaml(text, source, false);
+function readMapping(text: string, source: string, vault?: Vault): Record<string, unknown> {
+  const read = readYaml(text, source, false, vault);
   if (read.kind === 'error') throw read.error;
   if (read.kind === 'empty') return {};
   if (read.kind === 'other') throw new ValidationError(`${source}: extra vars must be a mapping of names to values`, { source });

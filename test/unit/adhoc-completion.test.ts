@@ -67,7 +67,7 @@ test('bash: syntax, subcommands, options, modules, module arguments, files', () 
   assert.equal(bashComplete('all', '-i', 'ho'), ['hosts.yml']);
   assert.equal(bashComplete('run', 's'), ['site.ts']);
   assert.equal(bashComplete('run', 'site.ts', '--list-'), ['--list-hosts', '--list-tasks']);
-  assert.equal(bashComplete('inventory', '--'), ['--graph', '--help', '--host', '--inventory', '--list']);
+  assert.equal(bashComplete('inventory', '--'), ['--ask-vault-pass', '--graph', '--help', '--host', '--inventory', '--list', '--vault-id', '--vault-pass-file', '--vault-password-file']);
   assert.equal(bashComplete('completion', ''), ['bash', 'zsh']);
 });
 
