@@ -54,6 +54,24 @@ export { timezone, timezoneType, TimezoneArgsSchema, planTimezone } from './task
 export type { TimezoneArgs, TimezoneState } from './tasks/timezone.ts';
 export { modprobe, modprobeType, ModprobeArgsSchema, planModprobe } from './tasks/modprobe.ts';
 export type { ModprobeArgs, ModprobeState, ModprobePlanData } from './tasks/modprobe.ts';
+export { copy, copyType, CopyArgsSchema } from './tasks/copy.ts';
+export type { CopyArgs, CopyPlanData } from './tasks/copy.ts';
+export { fetch, fetchType, FetchArgsSchema, fetchLocalPath } from './tasks/fetch.ts';
+export type { FetchArgs, FetchPlanData, FetchLocal } from './tasks/fetch.ts';
+export { script, scriptType, ScriptArgsSchema } from './tasks/script.ts';
+export type { ScriptArgs } from './tasks/script.ts';
+export { unarchive, unarchiveType, UnarchiveArgsSchema } from './tasks/unarchive.ts';
+export type { UnarchiveArgs, UnarchivePlanData } from './tasks/unarchive.ts';
+export { getUrl, getUrlType, GetUrlArgsSchema, getUrlDest } from './tasks/get-url.ts';
+export type { GetUrlArgs, GetUrlPlanData, GetUrlState } from './tasks/get-url.ts';
+export { repository, repositoryType, RepositoryArgsSchema, repositoryPath } from './tasks/repository.ts';
+export type { RepositoryArgs, RepositoryPlanData, RepoFileState } from './tasks/repository.ts';
+export { git, gitType, GitArgsSchema } from './tasks/git.ts';
+export type { GitArgs, GitPlanData, GitState } from './tasks/git.ts';
+export { mount, mountType, MountArgsSchema } from './tasks/mount.ts';
+export type { MountArgs, MountPlanData, MountState } from './tasks/mount.ts';
+export { reboot, rebootType, RebootArgsSchema } from './tasks/reboot.ts';
+export type { RebootArgs, RebootState } from './tasks/reboot.ts';
 // The probed states the task types plan from (for custom reporters and tests).
 export type { FileState } from './probes/file-stat.ts';
 export type { PackageQueryResult, PackageState } from './probes/package-query.ts';
@@ -67,6 +85,8 @@ export type { GroupState, GroupEntry, UserState, PasswdEntry, ShadowEntry } from
 export type { AuthorizedKeysState, KeyLine, KeyOptions } from './probes/authorized-keys.ts';
 export { editCron } from './probes/crontab.ts';
 export type { CronState, CronEdit, CronEditResult } from './probes/crontab.ts';
+export type { CopyState, TreeListing, TreeEntry } from './probes/copy-tree.ts';
+export type { UnarchiveState, ArchiveMember, DestEntry } from './probes/archive-listing.ts';
 
 // Ad-hoc runs (what the `hostwright` command does), usable from code
 export { adhocPlaybook } from './adhoc/playbook.ts';

@@ -5,6 +5,15 @@
 import { ValidationError } from '../errors.ts';
 import type { TaskType } from '../tasks/contract.ts';
 import { commandType, shellType } from '../tasks/command.ts';
+import { copyType } from '../tasks/copy.ts';
+import { fetchType } from '../tasks/fetch.ts';
+import { scriptType } from '../tasks/script.ts';
+import { unarchiveType } from '../tasks/unarchive.ts';
+import { getUrlType } from '../tasks/get-url.ts';
+import { repositoryType } from '../tasks/repository.ts';
+import { gitType } from '../tasks/git.ts';
+import { mountType } from '../tasks/mount.ts';
+import { rebootType } from '../tasks/reboot.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
@@ -56,6 +65,15 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['hostname', { type: hostnameType as TaskType, args: plain }],
   ['timezone', { type: timezoneType as TaskType, args: plain }],
   ['modprobe', { type: modprobeType as TaskType, args: plain }],
+  ['copy', { type: copyType as TaskType, args: plain }],
+  ['fetch', { type: fetchType as TaskType, args: plain }],
+  ['script', { type: scriptType as TaskType, args: { freeForm: 'cmd' } }],
+  ['unarchive', { type: unarchiveType as TaskType, args: plain }],
+  ['getUrl', { type: getUrlType as TaskType, args: plain }],
+  ['git', { type: gitType as TaskType, args: plain }],
+  ['reboot', { type: rebootType as TaskType, args: plain }],
+  ['mount', { type: mountType as TaskType, args: { aliases: { name: 'path' } } }],
+  ['repository', { type: repositoryType as TaskType, args: { aliases: { update_cache: 'updateCache', filename: 'file' } } }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
@@ -69,6 +87,10 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   'ansible.posix.authorized_key': 'authorizedKey',
   'community.general.modprobe': 'modprobe',
   'community.general.timezone': 'timezone',
+  get_url: 'getUrl',
+  yum_repository: 'repository',
+  apt_repository: 'repository',
+  'ansible.posix.mount': 'mount',
 };
 
 /** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */

@@ -115,6 +115,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     name: target,
     exec: (command, options = {}) => transport.exec(command, { become, ...options }),
     put: (path, content, options = {}) => transport.put(path, content, { become, ...options }),
+    reconnect: () => transport.connect(),
   };
   // Facts describe the machine the task runs on: a delegated task reads (and caches) the delegate's.
   const factsOwner = target === host ? state : run.hosts.get(target);

@@ -64,6 +64,8 @@ export interface HostHandle {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /** Write bytes to a path (a checked temporary file renamed over it; {@link atomicWriteCommand} adds owner, validate, backup). */
   put(path: string, content: string | Buffer, options?: { mode?: string }): Promise<void>;
+  /** Connect again after the connection was lost (e.g. a reboot); a no-op while it is up. */
+  reconnect?(): Promise<void>;
 }
 
 /** Host facts, gathered lazily once per host per run (see the `facts` task type). */
@@ -131,6 +133,8 @@ export interface TaskType<S extends TSchema = TSchema, State = unknown, Data = u
   secretArgs?: readonly string[];
   /** False when a run without guards always reports changed (command without creates/unless...). */
   idempotent?(args: Static<S>): boolean;
+  /** True when `check()` judges the `src` argument itself (a folder, or a path on the host), not the generic "readable local file" preflight. */
+  ownSrc?: boolean;
   /** Extra argument checks that a schema cannot express; return an error message or undefined. */
   check?(args: Static<S>): string | undefined;
   /** The read-only probe, or undefined when the plan needs no host state. */

@@ -14,6 +14,8 @@ packages=systemd,systemd-sysv,dbus,libnss-myhostname,openssh-server,iproute2,ipu
 packages=$packages,curl,ca-certificates,iptables,conntrack,socat,netbase,sudo,passwd,adduser,selinux-utils,less,cpio
 # For the user, group and cron task types (shadow utils come with passwd).
 packages=$packages,cron
+# For the copy, unarchive, git and getUrl task types (tar and gzip are in every rootfs; wget beside curl).
+packages=$packages,xz-utils,unzip,git,wget
 
 tmp=$dest.tmp
 rm -rf "$tmp"
