@@ -15,6 +15,10 @@ import { inventoryView, resolveInventory, run, type RunPlaybookOptions } from '.
 import { taskLabel } from './engine/run-task.ts';
 import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from './vault/options.ts';
 import { applyAnsibleConfig, type ConfigForRun } from './config/apply.ts';
+import { abortOnSignals, interruptExitCode } from './interrupt.ts';
+import { OUTPUT_OPTIONS, OUTPUT_USAGE, runOutputs } from './report/run-outputs.ts';
+import { EXIT_PENDING_CHANGES } from './report/exit-code.ts';
+import { EXIT_PLAN_DRIFT, PLAN_OPTIONS, PLAN_USAGE, planMode } from './plan/run-plan.ts';
 
 /** Exit code for bad command-line input, a bad inventory or bad variables (as Ansible's 5). */
 export const EXIT_BAD_INPUT = 5;
@@ -31,8 +35,12 @@ export const RUN_OPTIONS = {
   'known-hosts': { type: 'string' },
   'accept-new-host-keys': { type: 'boolean' },
   'connect-timeout': { type: 'string' },
+  'connect-retries': { type: 'string' },
+  'no-host-lock': { type: 'boolean' },
+  'host-lock-wait': { type: 'string' },
   'list-hosts': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...OUTPUT_OPTIONS,
   'ssh-config': { type: 'string', short: 'F' },
   ...VAULT_OPTIONS,
 } as const;
@@ -42,6 +50,7 @@ const OPTIONS = {
   tags: { type: 'string', short: 't', multiple: true },
   'skip-tags': { type: 'string', multiple: true },
   'list-tasks': { type: 'boolean' },
+  ...PLAN_OPTIONS,
 } as const;
 
 /** Usage text of a playbook's command line. */
@@ -60,18 +69,35 @@ export function usage(name = 'playbook.ts'): string {
       --known-hosts FILE    known_hosts for strict host key checking (default ~/.ssh/known_hosts)
       --accept-new-host-keys  trust and record keys of hosts not yet known (changed keys are still refused)
       --connect-timeout S   SSH connect timeout in seconds (default 10)
+      --connect-retries N   further attempts, with backoff from 1 s, when a connection cannot be opened (default 2)
+      --host-lock-wait S    wait at most S seconds for another run's lock on a host, then fail it (default 30)
+      --no-host-lock        do not take the per-host run lock
       --list-hosts          list the hosts each play would run on, without connecting
       --list-tasks          list the tasks of each play, without connecting
+${OUTPUT_USAGE}
+${PLAN_USAGE}
   -F, --ssh-config FILE     OpenSSH client config (default ~/.ssh/config): HostName, User, Port, IdentityFile, ProxyJump...
 ${VAULT_USAGE}
   -h, --help                this help
 
-Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
+130/143 interrupted by SIGINT/SIGTERM (a second signal exits at once),
+${EXIT_PENDING_CHANGES} (with --detailed-exitcode) not converged: changes pending or made,
+${EXIT_PLAN_DRIFT} (with --apply-plan) refused: hosts or inputs drifted from the saved plan, nothing changed.`;
 }
 
 /** `--forks` and `--connect-timeout` checked and converted, or the error message. Shared with the ad-hoc command. */
-export function numericOptions(values: { forks?: string; 'connect-timeout'?: string }): { forks?: number; connectTimeoutMs?: number } | string {
-  const out: { forks?: number; connectTimeoutMs?: number } = {};
+export function numericOptions(values: { forks?: string; 'connect-timeout'?: string; 'connect-retries'?: string; 'host-lock-wait'?: string }): { forks?: number; connectTimeoutMs?: number; connectRetries?: number; hostLockWaitMs?: number } | string {
+  const out: { forks?: number; connectTimeoutMs?: number; connectRetries?: number; hostLockWaitMs?: number } = {};
+  if (values['connect-retries'] !== undefined) {
+    out.connectRetries = Number(values['connect-retries']);
+    if (!Number.isInteger(out.connectRetries) || out.connectRetries < 0) return `--connect-retries must be a whole number of further attempts (0 or more), got "${values['connect-retries']}"`;
+  }
+  if (values['host-lock-wait'] !== undefined) {
+    const s = Number(values['host-lock-wait']);
+    if (!(s >= 0) || values['host-lock-wait'].trim() === '') return `--host-lock-wait must be a number of seconds (0 or more), got "${values['host-lock-wait']}"`;
+    out.hostLockWaitMs = s * 1000;
+  }
   if (values.forks !== undefined) {
     out.forks = Number(values.forks);
     if (!Number.isInteger(out.forks) || out.forks < 1) return `--forks must be a positive integer, got "${values.forks}"`;
@@ -106,14 +132,17 @@ export function argvProblem(argv: readonly string[]): string | undefined {
 }
 
 /** The run options every command line maps the same way (check, diff, limit, SSH settings). */
-export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys' | 'sshConfigFile'> {
-  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'], sshConfigFile: values['ssh-config'] };
+export function sharedRunOptions(values: Record<string, any>): Pick<RunPlaybookOptions, 'check' | 'diff' | 'limit' | 'knownHostsFile' | 'acceptNewHostKeys' | 'hostLock' | 'sshConfigFile'> {
+  return { check: values.check, diff: values.diff, limit: values.limit, knownHostsFile: values['known-hosts'], acceptNewHostKeys: values['accept-new-host-keys'], ...(values['no-host-lock'] ? { hostLock: false } : {}), sshConfigFile: values['ssh-config'] };
 }
 
 const splitList = (values: string[] | undefined) => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 
-/** Parse argv, run the playbook, print, and return the exit code (never calls process.exit). */
-export async function runCli(playbook: Playbook, argv: string[] = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+/**
+ * Parse argv, run the playbook, print, and return the exit code (never calls process.exit). `source` is
+ * the playbook's module file, fingerprinted (with what it imports) by saved plans.
+ */
+export async function runCli(playbook: Playbook, argv: string[] = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, source?: string): Promise<number> {
   const say = (text: string) => out.write(text + '\n');
   const fail = badInput(err);
   const badArg = argvProblem(argv);
@@ -142,7 +171,9 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   }
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
-  const { forks, connectTimeoutMs } = numbers;
+  const { forks, connectTimeoutMs, connectRetries, hostLockWaitMs } = numbers;
+  const outputs = runOutputs(values, err);
+  if (typeof outputs === 'string') return fail(outputs);
   let inventory;
   let extraVars: Record<string, unknown>;
   let vault;
@@ -158,7 +189,15 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
   const skipTags = splitList(values['skip-tags']);
   if (values['list-hosts'] || values['list-tasks']) {
     const view = inventoryView(inventory);
-    const limited = values.limit ? new Set(view.select(values.limit)) : undefined;
+    let limited: Set<string> | undefined;
+    try {
+      limited = values.limit ? new Set(view.select(values.limit)) : undefined;
+      // A malformed play pattern is bad input here too, before anything is printed.
+      for (const play of playbook.plays) view.select(play.hosts);
+    } catch (error) {
+      if (error instanceof HostwrightError) return fail(error.message);
+      throw error;
+    }
     say(`\nplaybook: ${playbook.name}`);
     playbook.plays.forEach((play, i) => {
       const hosts = view.select(play.hosts).filter((h) => !limited || limited.has(h));
@@ -181,8 +220,19 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     });
     return 0;
   }
-  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any })];
+  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any }), ...outputs.listeners];
+  if (values['save-plan'] !== undefined || values['apply-plan'] !== undefined) {
+    const options = { ...sharedRunOptions(values), inventory, extraVars, forks, tags, skipTags, connectTimeoutMs, connectRetries, hostLockWaitMs, vault, connectionDefaults: cfg.connectionDefaults };
+    try {
+      return await planMode({ playbook, source, values, inventory, options, display: listeners[0], extra: outputs.listeners, exitCode: outputs.exitCode, out, err, fail });
+    } catch (error) {
+      if (error instanceof HostwrightError) return fail(error.message);
+      throw error;
+    }
+  }
   let result;
+  const controller = new AbortController();
+  const release = abortOnSignals(controller, err);
   try {
     result = await run(playbook, {
       ...sharedRunOptions(values),
@@ -192,16 +242,21 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
       tags,
       skipTags,
       connectTimeoutMs,
+      connectRetries,
+      hostLockWaitMs,
       listeners,
       vault,
       connectionDefaults: cfg.connectionDefaults,
+      signal: controller.signal,
     });
   } catch (error) {
     // Bad input found before any host was touched (typed variables, unknown handlers).
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;
+  } finally {
+    release();
   }
-  return result.exitCode;
+  return result.interrupted ? interruptExitCode(result.interrupted) : outputs.exitCode(result.exitCode, result.recap);
 }
 
 /**
@@ -218,6 +273,6 @@ export async function runIfMain(moduleUrl: string, playbook: Playbook): Promise<
     same = false;
   }
   if (!same) return;
-  const code = await runCli(playbook);
+  const code = await runCli(playbook, undefined, undefined, undefined, fileURLToPath(moduleUrl));
   process.exitCode = code;
 }

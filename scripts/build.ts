@@ -29,7 +29,8 @@ function assets(dir: string): string[] {
 }
 
 let copied = 0;
-for (const file of assets(join(root, 'roles'))) {
+// The HTML report's bundled page script and styles (built by scripts/build-report-ui.ts) ship next to its code.
+for (const file of [...assets(join(root, 'roles')), ...assets(join(root, 'lib/report/html/assets'))]) {
   const target = join(dist, relative(root, file));
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(file, target);
@@ -42,4 +43,4 @@ if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
   process.exit(1);
 }
 chmodSync(bin, 0o755);
-console.log(`build: dist/ compiled, ${copied} role template(s) copied, ${relative(root, bin)} executable`);
+console.log(`build: dist/ compiled, ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`);

@@ -21,7 +21,7 @@ const CLUSTER_FILES = [
   '/etc/kubernetes/config', '/etc/kubernetes/apiserver', '/etc/kubernetes/controller-manager', '/etc/kubernetes/scheduler',
   '/etc/kubernetes/kubelet', '/etc/kubernetes/proxy',
 ];
-const CLUSTER_PACKAGES = ['chrony', 'etcd', 'flannel', 'kubernetes-master', 'kubernetes-node', 'kubernetes-client', 'docker', 'socat', 'conntrack-tools', 'python-rhsm-certificates', 'firewalld', 'iptables-services'];
+const CLUSTER_PACKAGES = ['chrony', 'etcd', 'flannel', 'kubernetes-master', 'kubernetes-node', 'kubernetes-client', 'docker', 'socat', 'conntrack-tools', 'python-rhsm-certificates', 'subscription-manager-rhsm-certificates', 'firewalld', 'iptables-services'];
 const CLUSTER_UNITS = ['chronyd', 'firewalld', 'etcd', 'flanneld', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'docker', 'kube-proxy', 'kubelet'];
 
 const fileLines = (files: readonly string[]) => `for f in ${files.map(quote).join(' ')}; do

@@ -75,8 +75,10 @@ export function coerceValue(text: string, schema: TSchema | undefined): unknown 
 const squash = (key: string) => key.toLowerCase().replace(/[_-]/g, '');
 
 /** The schema's own name for a key written Ansible-style (`daemon_reload` → `daemonReload`), or the key unchanged. */
-export function schemaKey(key: string, properties: Record<string, unknown>): string {
+export function schemaKey(key: string, properties: Record<string, unknown>, aliases: Readonly<Record<string, string>> = {}): string {
   if (Object.hasOwn(properties, key)) return key;
+  const alias = Object.entries(aliases).find(([a]) => squash(a) === squash(key))?.[1];
+  if (alias !== undefined) return alias;
   return Object.keys(properties).find((p) => squash(p) === squash(key)) ?? key;
 }
 
@@ -89,6 +91,8 @@ export interface ParseModuleArgsOptions {
   freeForm?: string;
   /** Keys recognised inside a free-form string (default: every schema argument but functions). */
   rawKeys?: string[];
+  /** Ansible's argument names whose hostwright name differs (`get_checksum` → `checksum`). */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 /** Ansible decodes these escapes in key=value values: `content="a\nb"` is two lines. */
@@ -118,7 +122,7 @@ export function parseModuleArgs(text: string, type: TaskType, options: ParseModu
       throw fail(`not valid JSON (${(error as Error).message})`);
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw fail('JSON arguments must be an object');
-    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [schemaKey(k, properties), v]));
+    return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [schemaKey(k, properties, options.aliases), v]));
   }
   let words: Word[];
   try {
@@ -139,7 +143,7 @@ export function parseModuleArgs(text: string, type: TaskType, options: ParseModu
       continue;
     }
     if (!isKv) throw fail(`"${word.value}" is not key=value`);
-    const key = schemaKey(rawKey!, properties);
+    const key = schemaKey(rawKey!, properties, options.aliases);
     if (Object.hasOwn(args, key)) throw fail(`argument "${key}" is given twice`);
     args[key] = coerceValue(decodeEscapes(word.value.slice(word.eq + 1)), properties[key]);
   }

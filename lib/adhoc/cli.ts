@@ -5,12 +5,15 @@
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS, badInput, numericOptions, sharedRunOptions } from '../cli.ts';
 import { HostwrightError } from '../errors.ts';
+import { abortOnSignals, interruptExitCode } from '../interrupt.ts';
 import { Redactor } from '../engine/events.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';
 import { adhocPlaybook } from './playbook.ts';
 import { adhocReporter } from './report.ts';
+import { OUTPUT_USAGE, runOutputs } from '../report/run-outputs.ts';
+import { EXIT_PENDING_CHANGES } from '../report/exit-code.ts';
 import { VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
 import { applyAnsibleConfig } from '../config/apply.ts';
 
@@ -30,6 +33,9 @@ export function adhocUsage(): string {
   hostwright PATTERN -i INVENTORY [-m MODULE] [-a ARGS] [options]   ad-hoc: one task on the matching hosts
   hostwright run PLAYBOOK.ts [playbook options]                      run a playbook (its default export)
   hostwright inventory -i INVENTORY --list | --graph [GROUP] | --host NAME
+  hostwright report EVENTS.ndjson -o FILE.html                       HTML report of a run saved with --json
+  hostwright plan show PLAN.json [--json]                            print a plan saved by --check --save-plan
+  hostwright apply PLAN.json [options]                               apply a saved plan exactly, or refuse on drift
   hostwright vault view|decrypt|encrypt|encrypt-string ...             ansible-vault files and strings
   hostwright completion bash|zsh                                     print a shell completion script
   hostwright --version | --help
@@ -51,7 +57,11 @@ Ad-hoc options:
       --known-hosts FILE    known_hosts for strict host key checking (default ~/.ssh/known_hosts)
       --accept-new-host-keys  trust and record keys of hosts not yet known
       --connect-timeout S   SSH connect timeout in seconds (default 10)
+      --connect-retries N   further attempts, with backoff from 1 s, when a connection cannot be opened (default 2)
+      --host-lock-wait S    wait at most S seconds for another run's lock on a host, then fail it (default 30)
+      --no-host-lock        do not take the per-host run lock
       --list-hosts          list the matching hosts, without connecting
+${OUTPUT_USAGE}
   -F, --ssh-config FILE     OpenSSH client config (default ~/.ssh/config)
 ${VAULT_USAGE}
 
@@ -61,7 +71,9 @@ Examples:
   hostwright etcd -i inventory.yml -b -m package -a 'name=etcd state=present' --check --diff
   hostwright master -i inventory.yml -b -m service -a 'name=etcd state=restarted'
 
-Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input.`;
+Exit codes: 0 ok, 2 a task failed, 4 a host was unreachable, 5 bad options or input,
+130/143 interrupted by SIGINT/SIGTERM (a second signal exits at once),
+${EXIT_PENDING_CHANGES} (with --detailed-exitcode) not converged: changes pending or made.`;
 }
 
 /** Run the ad-hoc command line; print to `out`/`err`; return the exit code (never calls process.exit). */
@@ -90,7 +102,9 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
     if (!values.inventory?.length) return fail('no inventory given. Pass one with -i; hostwright never guesses host addresses.');
     const numbers = numericOptions(values);
     if (typeof numbers === 'string') return fail(numbers);
-    const { forks, connectTimeoutMs } = numbers;
+    const { forks, connectTimeoutMs, connectRetries, hostLockWaitMs } = numbers;
+    const extra = runOutputs(values, err);
+    if (typeof extra === 'string') return fail(extra);
     const vault = await vaultFromOptions(values, { config: cfg.vault, env: {} });
     const inventory = resolveInventory(values.inventory, vault);
     const extraVars = parseExtraVars(values['extra-vars'] ?? [], process.cwd(), vault);
@@ -106,18 +120,27 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
     }
     // The command's output is printed beside the events: the run's redactor masks it too.
     const redactor = new Redactor();
-    const result = await run(playbook, {
-      ...sharedRunOptions(values),
-      inventory,
-      extraVars,
-      forks,
-      connectTimeoutMs,
-      redactor,
-      listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) })],
-      vault,
-      connectionDefaults: cfg.connectionDefaults,
-    });
-    return result.exitCode;
+    const controller = new AbortController();
+    const release = abortOnSignals(controller, err);
+    try {
+      const result = await run(playbook, {
+        ...sharedRunOptions(values),
+        inventory,
+        extraVars,
+        forks,
+        connectTimeoutMs,
+        connectRetries,
+        hostLockWaitMs,
+        redactor,
+        listeners: [adhocReporter(outputs, { json: values.json, stream: out, redact: (text) => redactor.text(text) }), ...extra.listeners],
+        signal: controller.signal,
+        vault,
+        connectionDefaults: cfg.connectionDefaults,
+      });
+      return result.interrupted ? interruptExitCode(result.interrupted) : extra.exitCode(result.exitCode, result.recap);
+    } finally {
+      release();
+    }
   } catch (error) {
     if (error instanceof HostwrightError) return fail(error.message);
     throw error;

@@ -9,6 +9,8 @@ import { adhocMain, adhocUsage } from './cli.ts';
 import { inventoryMain } from './inventory-cli.ts';
 import { runPlaybookMain } from './run-cli.ts';
 import { packageVersion } from './version.ts';
+import { reportMain } from './report-cli.ts';
+import { applyMain, planMain } from './plan-cli.ts';
 import { vaultMain } from '../vault/cli.ts';
 import { findAnsibleConfig } from '../config/ansible-cfg.ts';
 
@@ -37,6 +39,12 @@ export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream 
       return runPlaybookMain(rest, out, err);
     case 'inventory':
       return inventoryMain(rest, out, err);
+    case 'report':
+      return reportMain(rest, out, err);
+    case 'plan':
+      return planMain(rest, out, err);
+    case 'apply':
+      return applyMain(rest, out, err);
     case 'vault':
       return vaultMain(rest, out, err);
     case 'completion': {

@@ -5,11 +5,29 @@
 import { ValidationError } from '../errors.ts';
 import type { TaskType } from '../tasks/contract.ts';
 import { commandType, shellType } from '../tasks/command.ts';
+import { copyType } from '../tasks/copy.ts';
+import { fetchType } from '../tasks/fetch.ts';
+import { scriptType } from '../tasks/script.ts';
+import { unarchiveType } from '../tasks/unarchive.ts';
+import { getUrlType } from '../tasks/get-url.ts';
+import { repositoryType } from '../tasks/repository.ts';
+import { gitType } from '../tasks/git.ts';
+import { mountType } from '../tasks/mount.ts';
+import { rebootType } from '../tasks/reboot.ts';
 import { factsType } from '../tasks/facts.ts';
 import { fileType } from '../tasks/file.ts';
 import { blockType, lineType } from '../tasks/line.ts';
 import { packageType } from '../tasks/package.ts';
 import { serviceType } from '../tasks/service.ts';
+import { groupType } from '../tasks/group.ts';
+import { userType } from '../tasks/user.ts';
+import { authorizedKeyType } from '../tasks/authorized-key.ts';
+import { cronType } from '../tasks/cron.ts';
+import { replaceType } from '../tasks/replace.ts';
+import { hostnameType } from '../tasks/hostname.ts';
+import { timezoneType } from '../tasks/timezone.ts';
+import { modprobeType } from '../tasks/modprobe.ts';
+import { statType } from '../tasks/stat.ts';
 import { sysctlType } from '../tasks/sysctl.ts';
 import { waitType } from '../tasks/wait.ts';
 import type { TSchema } from '@sinclair/typebox';
@@ -38,6 +56,24 @@ export const MODULES: ReadonlyMap<string, AdhocModule> = new Map<string, AdhocMo
   ['service', { type: serviceType as TaskType, args: plain }],
   ['sysctl', { type: sysctlType as TaskType, args: plain }],
   ['wait', { type: waitType as TaskType, args: plain }],
+  ['stat', { type: statType as TaskType, args: { aliases: { get_checksum: 'checksum' } } }],
+  ['group', { type: groupType as TaskType, args: plain }],
+  ['user', { type: userType as TaskType, args: plain }],
+  ['authorizedKey', { type: authorizedKeyType as TaskType, args: plain }],
+  ['cron', { type: cronType as TaskType, args: plain }],
+  ['replace', { type: replaceType as TaskType, args: plain }],
+  ['hostname', { type: hostnameType as TaskType, args: plain }],
+  ['timezone', { type: timezoneType as TaskType, args: plain }],
+  ['modprobe', { type: modprobeType as TaskType, args: plain }],
+  ['copy', { type: copyType as TaskType, args: plain }],
+  ['fetch', { type: fetchType as TaskType, args: plain }],
+  ['script', { type: scriptType as TaskType, args: { freeForm: 'cmd' } }],
+  ['unarchive', { type: unarchiveType as TaskType, args: plain }],
+  ['getUrl', { type: getUrlType as TaskType, args: plain }],
+  ['git', { type: gitType as TaskType, args: plain }],
+  ['reboot', { type: rebootType as TaskType, args: plain }],
+  ['mount', { type: mountType as TaskType, args: { aliases: { name: 'path' } } }],
+  ['repository', { type: repositoryType as TaskType, args: { aliases: { update_cache: 'updateCache', filename: 'file' } } }],
 ]);
 
 /** Ansible module names accepted for the same hostwright module (arguments are hostwright's). */
@@ -47,6 +83,14 @@ export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   blockinfile: 'block',
   systemd: 'service',
   wait_for: 'wait',
+  authorized_key: 'authorizedKey',
+  'ansible.posix.authorized_key': 'authorizedKey',
+  'community.general.modprobe': 'modprobe',
+  'community.general.timezone': 'timezone',
+  get_url: 'getUrl',
+  yum_repository: 'repository',
+  apt_repository: 'repository',
+  'ansible.posix.mount': 'mount',
 };
 
 /** The module named `name` (or an alias of one); a ValidationError listing the valid names otherwise. */

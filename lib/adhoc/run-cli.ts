@@ -35,5 +35,5 @@ export async function runPlaybookMain(argv: string[], out: NodeJS.WritableStream
     const hint = found.length ? ` (it has a playbook exported as ${found.join(', ')})` : '';
     return fail(`${file} has no playbook as its default export${hint}; add \`export default definePlaybook({ ... })\``);
   }
-  return runCli(module.default, rest, out, err);
+  return runCli(module.default, rest, out, err, path);
 }

@@ -41,7 +41,7 @@ export function helpByOption(text: string): Map<string, string> {
   return map;
 }
 
-const FILE_OPTIONS = new Set(['inventory', 'known-hosts', 'vault-password-file', 'vault-pass-file']);
+const FILE_OPTIONS = new Set(['inventory', 'known-hosts', 'report', 'save-plan', 'apply-plan', 'vault-password-file', 'vault-pass-file']);
 
 function options(defs: Options, help: Map<string, string>): OptionSpec[] {
   return Object.entries(defs).map(([long, o]) => ({
@@ -86,6 +86,9 @@ export function completionSpec(): CompletionSpec {
       { name: 'run', help: 'run a playbook file (its default export)' },
       { name: 'inventory', help: 'show an inventory like ansible-inventory' },
       { name: 'completion', help: 'print a bash or zsh completion script' },
+      { name: 'report', help: 'HTML report of a run saved with --json' },
+      { name: 'plan', help: 'plan show FILE: print a saved plan' },
+      { name: 'apply', help: 'apply a saved plan exactly, or refuse on drift' },
     ],
     adhoc: [...options(ADHOC_OPTIONS as Options, helpByOption(adhocUsage())), { long: 'version', value: false, multiple: false, complete: 'none', help: 'print the version' }],
     inventory: options(INVENTORY_OPTIONS as Options, inventoryHelp),

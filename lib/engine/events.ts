@@ -68,6 +68,10 @@ export type RunEvent =
       ignored?: boolean;
       /** Host the task ran on when delegated. */
       delegatedTo?: string;
+      /** The task's type (module) name: `file`, `package`, `wait`, ... */
+      module?: string;
+      /** Fingerprint of the probed state the verdict was decided from (saved plans compare it). */
+      probe?: string;
       startedAt: number;
       durationMs: number;
     }
@@ -85,8 +89,27 @@ export type RunEvent =
   | { event: 'handlers-notified'; host: string; handlers: string[] }
   | { event: 'play-aborted'; play: string; reason: string }
   | { event: 'warning'; message: string }
+  /** The run was interrupted (SIGINT/SIGTERM): no task started after it; comes before `stats` and `recap`. */
+  | { event: 'interrupted'; signal: string; message: string }
   | { event: 'stats'; stats: RunStats }
   | { event: 'recap'; hosts: Record<string, HostCounts> };
+
+/** What a task's plan decided on a host, shown to a {@link PlanGuard} before anything is applied. */
+export interface PlanVerdict {
+  host: string;
+  task: string;
+  role?: string;
+  handler: boolean;
+  status: 'ok' | 'change' | 'may-change' | 'failed';
+  summary: string;
+  diff?: import('../tasks/contract.ts').Diff[];
+}
+
+/**
+ * Consulted for every plan verdict of a real run (saved-plan apply): returns why the verdict is not the
+ * saved plan's, which fails the task on that host before its apply, or undefined to go on.
+ */
+export type PlanGuard = (verdict: PlanVerdict) => string | undefined;
 
 /** A subscriber to run events. */
 export type EventListener = (event: RunEvent) => void;

@@ -39,7 +39,7 @@ export function checkTaskFiles(task: Task, templatesDir: string | undefined): vo
         const message = error instanceof TemplateError ? error.message : `${shown}: ${(error as Error).message}`;
         throw new ValidationError(`${where}: ${key}: ${message}; nothing was run`, { source: shown, path: key });
       }
-    } else if (key === 'src' && typeof value === 'string') {
+    } else if (key === 'src' && typeof value === 'string' && !task.type.ownSrc) {
       const problem = localFileProblem(value);
       if (problem) throw new ValidationError(`${where}: src ${value} ${problem}; nothing was run`, { source: value, path: key });
     }

@@ -2,11 +2,12 @@
  * Runs one task on one host: when → resolve arguments → probe → plan → (apply unless --check) →
  * register / notify / retries → one `host-result` event. Never throws: every outcome is an event.
  */
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
 import { validateArgs } from '../play/validate.ts';
-import type { Diff, HostHandle, Plan, TaskContext } from '../tasks/contract.ts';
+import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../tasks/contract.ts';
 import type { ExecOptions, Transport } from '../transport/types.ts';
 import type { ErrorInfo, HostStatus } from './events.ts';
 import { factsProbe } from './facts.ts';
@@ -14,7 +15,7 @@ import { runBatch } from './probe-batch.ts';
 import { PROBE_PREFIX, probesAhead } from './look-ahead.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';
 import type { HostRunState, RunContext } from './state.ts';
-import { sensitiveArgValues } from './secrets.ts';
+import { secretArgValues, sensitiveArgValues } from './secrets.ts';
 
 export type { TaskRun };
 
@@ -50,6 +51,8 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   const state = run.hosts.get(host)!;
   const started = Date.now();
   const opts = task.options;
+  // Every probed state this result was decided from (one per loop item and retry), for its fingerprint.
+  const probed: unknown[] = [];
   const emitResult = (status: HostStatus, message: string, extra: { diff?: Diff[]; error?: ErrorInfo; ignored?: boolean; delegatedTo?: string } = {}) => {
     const diff = extra.diff && run.diff ? (opts.sensitive ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }] : extra.diff) : undefined;
     run.emit({
@@ -57,6 +60,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
       message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
       ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
       ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+      module: task.type.name, ...(probed.length ? { probe: stateFingerprint(probed) } : {}),
       startedAt: started, durationMs: Date.now() - started,
     });
   };
@@ -94,6 +98,11 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   try {
     transport = await run.pool.get(target);
   } catch (error) {
+    // Another run holding the host's lock fails the host; anything else means it cannot be reached.
+    if (error instanceof TaskFailedError) {
+      emitResult('failed', error.message, { error: errorInfo(error, task.location) });
+      return { status: 'failed', outcome: outcome({ failed: true, msg: error.message }), ignored: false };
+    }
     const message = error instanceof UnreachableError ? error.message : `${target}: ${(error as Error).message}`;
     emitResult('unreachable', message, { error: errorInfo(error, task.location), delegatedTo: target !== host ? target : undefined });
     return { status: 'unreachable', outcome: outcome({ failed: true, msg: message, unreachable: true }), ignored: false };
@@ -106,6 +115,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     name: target,
     exec: (command, options = {}) => transport.exec(command, { become, ...options }),
     put: (path, content, options = {}) => transport.put(path, content, { become, ...options }),
+    reconnect: () => transport.connect(),
   };
   // Facts describe the machine the task runs on: a delegated task reads (and caches) the delegate's.
   const factsOwner = target === host ? state : run.hosts.get(target);
@@ -123,6 +133,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
       args = typeof task.args === 'function' ? (task.args as (h: HostVars) => unknown)(view) : task.args;
       if (typeof task.args === 'function') validateArgs(task.type, args, job.label, task.location);
       if (opts.sensitive) run.redactor.add(sensitiveArgValues(args));
+      run.redactor.add(secretArgValues(task.type.secretArgs, args));
     } catch (error) {
       const info = errorInfo(error, task.location);
       return { status: 'failed', message: info.message, error: info, result: outcome({ failed: true, msg: info.message }) };
@@ -131,10 +142,11 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
     const attempts = 1 + (opts.retries ?? (opts.until ? 3 : 0));
     let last!: Attempt;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      last = await attemptOnce(run, job, args, ctx, handle, attempt > 1);
+      last = await attemptOnce(run, job, args, ctx, handle, attempt > 1, probed);
       if (last.status === 'unreachable') return last;
       const until = opts.until ? safeUntil(opts.until, last.result, view) : !last.result.failed;
       if (until && !last.result.failed) return last;
+      if (attempt < attempts && run.stopping) break;
       if (attempt < attempts) await sleep((opts.delay ?? 1) * 1000);
     }
     if (opts.until && !last.result.failed) {
@@ -238,6 +250,22 @@ async function runLoop(
   return { status, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: false, skipped: false, msg: message, results } };
 }
 
+/**
+ * Check mode: ask the host what the planned change would bring (read-only, e.g. packages downloaded to a
+ * temporary folder and read there) and let the task type record it for later tasks. Never fails the task:
+ * a failed preview only leaves later tasks at "may change", with the reason.
+ */
+async function runPreview(preview: Preview | undefined, host: HostHandle): Promise<void> {
+  if (!preview) return;
+  try {
+    await preview.after;
+    const probe = preview.probe();
+    preview.record(probe.parse(await host.exec(PROBE_PREFIX + probe.command)));
+  } catch (error) {
+    preview.fail((error as Error).message.split('\n')[0]);
+  }
+}
+
 function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOutcome, h: HostVars): boolean {
   try {
     return until(outcome, h);
@@ -246,7 +274,13 @@ function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOu
   }
 }
 
-async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle, fresh = false): Promise<Attempt> {
+/** A short stable fingerprint of probed states (Maps, Sets and Buffers included; key order kept as parsed). */
+export function stateFingerprint(states: unknown[]): string {
+  const json = JSON.stringify(states, (_k, v) => (v instanceof Map ? { map: [...v] } : v instanceof Set ? { set: [...v] } : typeof v === 'bigint' ? String(v) : v));
+  return createHash('sha256').update(json ?? 'undefined').digest('hex').slice(0, 32);
+}
+
+async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle, fresh = false, seen: unknown[] = []): Promise<Attempt> {
   const type = job.task.type;
   const location = job.task.location;
   const fail = (error: unknown) => {
@@ -261,17 +295,29 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
     if (probe) {
       const command = PROBE_PREFIX + probe.command;
       // A retry asks the host again: what it waits for may have come meanwhile.
-      let result = fresh ? undefined : run.probes.take(host.name, command);
-      if (!result && !fresh && !job.task.options.delegateTo && job.upcoming) {
-        // One round trip for this probe and those of the next tasks on this host.
-        const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
-        const generation = run.probes.generation;
-        const sent = [{ command, merge: probe.merge, local: probe.local }, ...ahead];
-        const batch = await runBatch(host, sent, PROBE_PREFIX);
-        run.probes.store(host.name, batch, command, generation, new Set(sent.filter((p) => p.local).map((p) => p.command)));
-        result = batch.get(command);
+      const ask = async (again: boolean) => {
+        let result = fresh || again ? undefined : run.probes.take(host.name, command);
+        if (!result && !fresh && !again && !job.task.options.delegateTo && job.upcoming) {
+          // One round trip for this probe and those of the next tasks on this host.
+          const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
+          const generation = run.probes.generation;
+          const sent = [{ command, merge: probe.merge, local: probe.local }, ...ahead];
+          const batch = await runBatch(host, sent, PROBE_PREFIX);
+          run.probes.store(host.name, batch, command, generation, new Set(sent.filter((p) => p.local).map((p) => p.command)));
+          result = batch.get(command);
+        }
+        result ??= await host.exec(command);
+        return result;
+      };
+      let result;
+      try {
+        result = await ask(false);
+      } catch (error) {
+        // A connection lost since the last task is opened again once: a probe only reads, so asking again is safe.
+        if (!(error instanceof UnreachableError) || run.stopping) throw error;
+        await run.pool.reopen(host.name);
+        result = await ask(true);
       }
-      result ??= await host.exec(command);
       try {
         probed = probe.parse(result);
       } catch (error) {
@@ -285,12 +331,18 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
         throw new TaskFailedError(`${ctx.host}: ${job.label}: cannot read the current state: ${(error as Error).message}`, { host: ctx.host, task: job.label, command: probe.command.split('\n')[0], code: result.code, stderr: result.stderr, cause: error });
       }
     }
+    if (probe) seen.push(probed);
     plan = type.plan(args, probed, ctx);
   } catch (error) {
     if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
     return fail(error);
   }
   run.executions++;
+  if (run.guard && !run.check) {
+    const summary = plan.status === 'change' ? plan.summary : plan.reason;
+    const reason = run.guard({ host: ctx.host, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status: plan.status, summary, ...(plan.status === 'change' && plan.diff ? { diff: plan.diff } : {}) });
+    if (reason) return fail(new TaskFailedError(`plan diverged on ${ctx.host} at ${job.label}: ${reason}; nothing more is done on this host`, { host: ctx.host, task: job.label }));
+  }
   switch (plan.status) {
     case 'ok':
       return { status: 'ok' as HostStatus, message: plan.reason, result: { changed: false, failed: false, skipped: false, msg: plan.reason, ...(plan.extra ?? {}) } as TaskOutcome };
@@ -300,6 +352,7 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       return fail(new TaskFailedError(`${ctx.host}: ${job.label}: ${plan.reason}`, { host: ctx.host, task: job.label }));
     case 'change': {
       if (run.check) {
+        if (type.preview) await runPreview(type.preview(args, plan, ctx), host);
         return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
       }
       // Whatever apply does, what was read before on this host (and remote reads anywhere) is stale now.
@@ -307,8 +360,9 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       try {
         const applied = (await type.apply(args, plan, host, ctx)) ?? {};
         const changed = applied.changed ?? true;
-        const result: TaskOutcome = { changed, failed: false, skipped: false, msg: plan.summary, ...(applied.rc !== undefined ? { rc: applied.rc } : {}), ...(applied.stdout !== undefined ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') } : {}), ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}), ...(applied.extra ?? {}) };
-        return { status: (changed ? 'changed' : 'ok') as HostStatus, message: changed ? plan.summary : `ok: ${plan.summary}`, diff: changed ? plan.diff : undefined, result };
+        const summary = applied.note ? `${plan.summary} (${applied.note})` : plan.summary;
+        const result: TaskOutcome = { changed, failed: false, skipped: false, msg: summary, ...(applied.rc !== undefined ? { rc: applied.rc } : {}), ...(applied.stdout !== undefined ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') } : {}), ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}), ...(applied.extra ?? {}) };
+        return { status: (changed ? 'changed' : 'ok') as HostStatus, message: changed ? summary : `ok: ${summary}`, diff: changed ? plan.diff : undefined, result };
       } catch (error) {
         if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
         if (error instanceof ValidationError || error instanceof TemplateError || error instanceof TaskFailedError) return fail(error);

@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { Handler, Play, Playbook, Role, Serial } from '../play/define.ts';
 import type { Task } from '../play/options.ts';
 import { ConnectionPool, type TransportFactory } from './connections.ts';
-import { Redactor, type EventListener, type HostCounts, type RunEvent, type RunStats } from './events.ts';
+import { Redactor, type EventListener, type HostCounts, type PlanGuard, type RunEvent, type RunStats } from './events.ts';
 import type { InventoryView } from './inventory-view.ts';
 import { runTaskOnHost, taskLabel } from './run-task.ts';
 import { newHostState, type RunContext } from './state.ts';
@@ -18,7 +18,7 @@ import type { TaskRun } from './run-task.ts';
 export { playSteps, tagsSelect, type Step } from './play-plan.ts';
 import { UnreachableError, ValidationError } from '../errors.ts';
 import { factsProbe } from './facts.ts';
-import { secretVarValues, sensitiveArgValues } from './secrets.ts';
+import { secretArgValues, secretVarValues, sensitiveArgValues } from './secrets.ts';
 import { checkTaskFiles } from './preflight-files.ts';
 
 /** Options of a run (the command line maps onto these). */
@@ -39,17 +39,35 @@ export interface RunOptions {
   listeners?: EventListener[];
   /** Values to redact from every event (passwords, tokens). */
   secrets?: unknown[];
+  /** Saved-plan apply: a check of every plan verdict before its apply (see lib/plan/). */
+  guard?: PlanGuard;
   /**
    * The run's redactor, when the caller prints more than events (the ad-hoc command's output): it is
    * filled with every secret of the run before the first event.
    */
   redactor?: Redactor;
+  /**
+   * Interrupts the run when aborted (the command line aborts on SIGINT/SIGTERM, with the signal's name as
+   * the reason): no task starts any more, commands in flight get {@link RunOptions.interruptGraceMs} to
+   * finish and are then ended (children included), and the run ends with an `interrupted` event.
+   */
+  signal?: AbortSignal;
+  /** Time commands in flight may still take after an interruption (default 2000 ms). */
+  interruptGraceMs?: number;
+  /** Hold a run lock on every SSH host for the run (default true; `--no-host-lock` turns it off). */
+  hostLock?: boolean;
+  /** How long to wait for another run's lock on a host before failing that host (default 30000 ms). */
+  hostLockWaitMs?: number;
+  /** Further attempts, with backoff from 1 s, when a host's connection cannot be opened (default 2). */
+  connectRetries?: number;
 }
 
 /** What a run returns. */
 export interface RunResult {
   /** 0 ok, 2 a task failed, 4 a host was unreachable. */
   exitCode: 0 | 2 | 4;
+  /** Set when {@link RunOptions.signal} interrupted the run: the abort reason (e.g. `SIGINT`). */
+  interrupted?: string;
   recap: Record<string, HostCounts>;
   stats: RunStats;
 }
@@ -80,7 +98,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const listeners = options.listeners ?? [];
   const run: RunContext = {
     inventory: options.inventory,
-    pool: new ConnectionPool(options.inventory, options.transportFactory),
+    pool: new ConnectionPool(options.inventory, options.transportFactory, { hostLock: options.hostLock, hostLockWaitMs: options.hostLockWaitMs, connectRetries: options.connectRetries }),
     redactor,
     check: Boolean(options.check),
     diff: Boolean(options.diff),
@@ -91,6 +109,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     listeners,
     probes: new ProbeCache(),
     executions: 0,
+    guard: options.guard,
+    shared: new Map(),
     emit: (event: RunEvent) => {
       const clean = redactor.deep(event);
       for (const l of listeners) l(clean);
@@ -114,14 +134,27 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const limit = pLimit(options.forks ?? 20);
   let peakRss = process.memoryUsage().rss;
   const plans = planPlays(run, playbook, limited);
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    run.stopping = true;
+    // Tasks in flight get a short grace to finish on their own, then their commands are ended.
+    graceTimer = setTimeout(() => run.pool.interruptAll(), options.interruptGraceMs ?? 2000);
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (const [index] of plans.entries()) {
+      if (run.stopping) break;
       await runPlay(run, plans, index, limited, limit);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }
   } finally {
+    clearTimeout(graceTimer);
+    options.signal?.removeEventListener('abort', onAbort);
     await run.pool.closeAll();
   }
+  const interrupted = run.stopping ? String(options.signal?.reason ?? 'interrupt') : undefined;
+  if (interrupted) run.emit({ event: 'interrupted', signal: interrupted, message: `${interrupted}: no task was started after it; the recap shows what finished` });
   const transport = run.pool.stats();
   const stats: RunStats = {
     hosts: run.hosts.size,
@@ -141,7 +174,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   });
   const anyUnreachable = [...run.hosts.values()].some((s) => s.unreachable);
   const anyFailed = [...run.hosts.values()].some((s) => s.failed);
-  return { exitCode: anyUnreachable ? 4 : anyFailed ? 2 : 0, recap, stats };
+  return { exitCode: anyUnreachable ? 4 : anyFailed ? 2 : 0, recap, stats, ...(interrupted ? { interrupted } : {}) };
 }
 
 /**
@@ -164,6 +197,7 @@ function registerSecrets(run: RunContext, playbook: Playbook): void {
     for (const task of allTasksOf(play)) {
       if (task.options.become && typeof task.options.become === 'object') redactor.add(task.options.become.password);
       if (task.options.sensitive && typeof task.args !== 'function') redactor.add(sensitiveArgValues(task.args));
+      if (typeof task.args !== 'function') redactor.add(secretArgValues(task.type.secretArgs, task.args));
     }
   }
 }
@@ -216,6 +250,7 @@ async function runPlay(run: RunContext, plans: PlayPlan[], index: number, limite
     plan.live = plan.live.filter((h) => !run.hosts.get(h)!.unreachable && !run.hosts.get(h)!.failed);
   }
   for (const batch of serialBatches(plan.live, play.serial)) {
+    if (run.stopping) return;
     const aborted = await runBatch(run, plans, index, batch, limit);
     if (aborted) {
       run.emit({ event: 'play-aborted', play: play.name, reason: aborted });
@@ -239,12 +274,15 @@ async function runBatch(run: RunContext, plans: PlayPlan[], index: number, batch
     return undefined;
   };
   for (const [i, step] of plan.steps.entries()) {
+    if (run.stopping) return undefined;
     if (step.kind === 'flush') await flushHandlers(run, plan, active(), limit);
     else {
       // The tasks after this one on each host, so that their probes can travel with this one's.
       const upcoming = (host: string) => () => tasksAfter(run, plans, index, i, host);
       await runTaskStep(run, plan, step.task, step.role, active(), limit, false, taskLabel(step.task), upcoming);
     }
+    // Commands ended by an interruption are not a reason to abort the play: the run is stopping anyway.
+    if (run.stopping) return undefined;
     const reason = tooManyFailed();
     if (reason && (active().length === 0 || play.maxFailPercentage !== undefined)) return reason;
   }
@@ -252,12 +290,14 @@ async function runBatch(run: RunContext, plans: PlayPlan[], index: number, batch
 }
 
 async function runTaskStep(run: RunContext, plan: PlayPlan, task: Task, role: Role | undefined, hosts: string[], limit: ReturnType<typeof pLimit>, handler: boolean, label = taskLabel(task), upcoming?: (host: string) => () => Iterable<TaskRun>): Promise<void> {
-  if (hosts.length === 0) return;
+  if (hosts.length === 0 || run.stopping) return;
   run.emit({ event: 'task-start', play: plan.play.name, task: label, ...(role ? { role: role.name } : {}), handler, hosts });
   const targets = task.options.runOnce ? hosts.slice(0, 1) : hosts;
   const results = await Promise.all(
     targets.map((host) =>
       limit(async () => {
+        // Hosts still queued behind `forks` when the run is interrupted do not start the task.
+        if (run.stopping) return undefined;
         const result = await runTaskOnHost(run, { task, host, label, role: role?.name, templatesDir: role?.templatesDir, handler, hostVars: plan.varsFor(host, role), become: plan.becomeOf(host, task), upcoming: upcoming?.(host) });
         record(run, host, result.status, result.ignored);
         return { host, result };
@@ -265,7 +305,7 @@ async function runTaskStep(run: RunContext, plan: PlayPlan, task: Task, role: Ro
     ),
   );
   const notify = task.options.notify === undefined ? [] : Array.isArray(task.options.notify) ? task.options.notify : [task.options.notify];
-  for (const { host, result } of results) {
+  for (const { host, result } of results.filter((r) => r !== undefined)) {
     const changed = result.status === 'changed' || result.status === 'may-change';
     // runOnce: the one result counts for every host of the batch (registered value and notifications).
     const receivers = task.options.runOnce ? hosts : [host];
@@ -289,6 +329,7 @@ async function gatherFacts(run: RunContext, plan: PlayPlan, limit: ReturnType<ty
   await Promise.all(
     plan.live.map((host) =>
       limit(async () => {
+        if (run.stopping) return;
         const state = run.hosts.get(host)!;
         const startedAt = Date.now();
         try {
@@ -327,6 +368,7 @@ async function flushHandlers(run: RunContext, plan: PlayPlan, hosts: string[], l
   const { play, handlers } = plan;
   // Handlers run in definition order; one notified by an earlier handler runs in the same flush.
   for (let pass = 0; pass < 10; pass++) {
+    if (run.stopping) return;
     let ran = false;
     // This pass answers the notifications made so far: every handler whose name or `listen` topic was
     // notified runs (a topic runs all its listeners); those notified by these handlers wait for the next pass.
@@ -342,6 +384,7 @@ async function flushHandlers(run: RunContext, plan: PlayPlan, hosts: string[], l
       if (due.length === 0) continue;
       ran = true;
       for (const task of h.tasks) {
+        if (run.stopping) return;
         const live = due.filter((host) => !run.hosts.get(host)!.failed && !run.hosts.get(host)!.unreachable);
         await runTaskStep(run, plan, task, h.role, live, limit, true, task.options.name ?? h.name);
       }

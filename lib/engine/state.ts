@@ -5,7 +5,7 @@
  */
 import type { Facts } from '../tasks/contract.ts';
 import type { ConnectionPool } from './connections.ts';
-import type { EventListener, HostCounts, Redactor, RunEvent } from './events.ts';
+import type { EventListener, HostCounts, PlanGuard, Redactor, RunEvent } from './events.ts';
 import type { InventoryView } from './inventory-view.ts';
 import type { ProbeCache } from './probe-batch.ts';
 
@@ -48,6 +48,12 @@ export interface RunContext {
   probes: ProbeCache;
   /** Host-task executions, for the round-trips-per-task statistic. */
   executions: number;
+  /** Memory shared by all hosts for the run (task types' caches, e.g. package previews). */
+  shared: Map<string, unknown>;
+  /** Set when the run is interrupted: no task, batch, handler or play starts any more. */
+  stopping?: boolean;
+  /** Saved-plan apply: checks each verdict against the plan before anything is applied. */
+  guard?: PlanGuard;
 }
 
 /** Fresh bookkeeping for a host. */

@@ -53,6 +53,8 @@ export function taskContext(run: RunContext, job: TaskRun, view: HostVars, facts
     earlierChangePredicted: state.predictedChange,
     sensitive: Boolean(job.task.options.sensitive),
     memory: state.memory,
+    shared: run.shared,
+    runAs: runAs(run, job),
     renderTemplate: (ref: TemplateRef) => {
       const path = isAbsolute(ref.template) || !job.templatesDir ? ref.template : join(job.templatesDir, ref.template);
       const vars = { ...materialize(view.vars), ...(ref.vars ?? {}) };
@@ -63,6 +65,17 @@ export function taskContext(run: RunContext, job: TaskRun, view: HostVars, facts
     },
     facts,
   };
+}
+
+/** The user commands run as on the host: the become user, else the connection's user (undefined when unknown). */
+function runAs(run: RunContext, job: TaskRun): string | undefined {
+  try {
+    const conn = run.inventory.connectionOf(job.host);
+    if (job.become) return (job.become === true ? undefined : job.become.user) ?? conn.becomeUser ?? 'root';
+    return conn.user;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The host's variables with a loop item (and its index) added: `item`, `loop_index`. */

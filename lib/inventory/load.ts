@@ -136,7 +136,7 @@ export function parseFile(file: string, builder: InventoryBuilder, given = true,
 function parseJson(text: string, file: string, builder: InventoryBuilder): void {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     const message = (error as Error).message;
     const at = /position (\d+)/.exec(message);

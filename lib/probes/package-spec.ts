@@ -3,11 +3,14 @@
  *
  * Version pins:
  * - rpm managers (yum, dnf): yum's own syntax `name-version` or `name-version-release`
- *   (`etcd-3.4.23`, `etcd-3.4.23-1.el7`, with an optional epoch `docker-2:1.13.1`). The part after the
+ *   (`etcd-3.3.11`, `etcd-3.3.11-2.el7.centos`, with an optional epoch `docker-2:1.13.1`). The part after the
  *   last `-` that starts with a digit is the version, so `java-1.8.0-openjdk` stays a plain name.
  * - apt: apt's own syntax `name=version` (`hw-hello=1.0-1`), matched exactly as apt does.
  * - `name=version` is also accepted for rpm managers (handy with `manager: 'auto'`) and passed on as
  *   `name-version`.
+ *
+ * rpm family only: arch-qualified names (`glibc.i686`, `etcd-3.3.11-2.el7.centos.x86_64`), file paths
+ * (`/usr/bin/curl`) and globs (`kernel-devel-*`), matched as yum matches them (see {@link globMatches}).
  */
 
 /** The package family a manager works on. */
@@ -40,6 +43,8 @@ const RPM_PIN = /^(.+?)-((?:\d+:)?\d[^-]*?)(?:-(\d[^-]*))?$/;
 
 /** Parse a package spec for a package family. Pure. */
 export function parsePackageSpec(spec: string, family: PackageFamily): PackageSpec {
+  // A glob or a path is matched as a whole (kernel-devel-3* is a pattern, not a pin).
+  if (isGlob(spec) || spec.startsWith('/')) return { spec, name: spec };
   const eq = spec.indexOf('=');
   if (eq > 0) return { spec, name: spec.slice(0, eq), version: spec.slice(eq + 1) };
   if (family === 'rpm') {
@@ -49,7 +54,7 @@ export function parsePackageSpec(spec: string, family: PackageFamily): PackageSp
   return { spec, name: spec };
 }
 
-/** The argument a manager's install command gets for a spec: `etcd-3.4.23` for yum, `pkg=1.2` for apt. */
+/** The argument a manager's install command gets for a spec: `etcd-3.3.11` for yum, `pkg=1.2` for apt. */
 export function managerArgument(spec: PackageSpec, family: PackageFamily): string {
   if (spec.version === undefined) return spec.name;
   return family === 'rpm' ? `${spec.name}-${spec.version}` : `${spec.name}=${spec.version}`;
@@ -72,4 +77,46 @@ export function versionMatches(p: InstalledPackage, pin: string, family: Package
   const rest = colon > 0 ? pin.slice(colon + 1) : pin;
   if (epoch !== undefined && epoch !== (p.epoch ?? '0')) return false;
   return rest === p.version || rest === `${p.version}-${p.release}`;
+}
+
+/** Whether a spec is a glob (`kernel-devel-*`, `hw-glob-?`, `lib[ab]*`), as yum and dnf read `*?[`. */
+export function isGlob(spec: string): boolean {
+  return /[*?[]/.test(spec);
+}
+
+/** fnmatch(3) without flags: `*` and `?` match any character (also `.`, `-`), `[...]` a set. */
+function globRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * Whether an installed rpm package matches a glob the way yum and dnf match one: against its name,
+ * `name.arch`, `name-version`, `name-version-release`, `name-version-release.arch` and the epoch forms.
+ */
+export function globMatches(glob: string, p: InstalledPackage): boolean {
+  const re = globRegExp(glob);
+  const e = p.epoch ?? '0';
+  const forms = [p.name, `${p.name}.${p.arch}`, `${p.name}-${p.version}`, `${p.name}-${p.version}-${p.release}`,
+    `${p.name}-${p.version}-${p.release}.${p.arch}`, `${p.name}-${e}:${p.version}-${p.release}.${p.arch}`, `${e}:${p.name}-${p.version}-${p.release}.${p.arch}`];
+  return forms.some((f) => re.test(f));
+}
+
+/** The package as the manager names one installed package: `name-[epoch:]version-release.arch`. */
+export function nevra(p: InstalledPackage): string {
+  return `${p.name}-${formatVersion(p)}${p.arch ? `.${p.arch}` : ''}`;
 }

@@ -109,6 +109,9 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): (event: R
       case 'warning':
         write(paint('warn', `[WARNING]: ${event.message}`));
         break;
+      case 'interrupted':
+        write('\n' + paint('failed', `interrupted: ${event.message}`));
+        break;
       case 'recap': {
         current = undefined;
         if (timer) clearInterval(timer);

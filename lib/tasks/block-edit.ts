@@ -76,8 +76,9 @@ export function editBlock(current: string | null, args: BlockEditArgs): LineEdit
   }
 
   const marker = args.marker ?? DEFAULT_BLOCK_MARKER;
-  const begin = marker.replaceAll('{mark}', args.markerBegin ?? 'BEGIN');
-  const end = marker.replaceAll('{mark}', args.markerEnd ?? 'END');
+  // split/join, never String.replace: `$&`, `$'`, `$$` in user text must stay as written.
+  const begin = marker.split('{mark}').join(args.markerBegin ?? 'BEGIN');
+  const end = marker.split('{mark}').join(args.markerEnd ?? 'END');
   let block = args.block ?? '';
   if (block && !block.endsWith('\n')) block += '\n';
   const blockLines = present && block ? [begin + '\n', block, end + '\n'] : [];

@@ -9,6 +9,7 @@ import { TaskFailedError, tail } from '../errors.ts';
 import { defineTaskType } from '../play/define.ts';
 import { commandGuardProbe, envExports, hasGuard, type CommandGuardState } from '../probes/command-guard.ts';
 import { quote, shellJoin } from '../transport/quote.ts';
+import { predictedHost, recordCreated } from './predicted.ts';
 import type { HostHandle, Plan, TaskContext, TaskType } from './contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
@@ -199,7 +200,13 @@ function commandTaskType<S extends TSchema>(kind: 'command' | 'shell', schema: S
     idempotent: (args) => hasGuard(args as AnyCommandArgs) || (args as AnyCommandArgs).changedWhen !== undefined,
     check: (args) => checkArgs(kind, args as AnyCommandArgs),
     probe: (args) => commandGuardProbe(args as AnyCommandArgs),
-    plan: (args, state, ctx) => planCommand(args as AnyCommandArgs, state, ctx),
+    plan: (args, state, ctx) => {
+      const plan = planCommand(args as AnyCommandArgs, state, ctx);
+      // Check mode: the file a `creates` guard names will exist after the command (content and mode unknown).
+      const creates = (args as AnyCommandArgs).creates;
+      if (ctx.check && ctx.memory && plan.status === 'change' && creates?.startsWith('/')) recordCreated(predictedHost(ctx.memory), creates, ctx.runAs, `${kind} ${display(args as AnyCommandArgs)}`);
+      return plan;
+    },
     apply: (args, _plan, host) => runCommand(kind, args as AnyCommandArgs, host),
   };
 }

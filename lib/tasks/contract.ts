@@ -62,8 +62,10 @@ export interface HostHandle {
   readonly name: string;
   /** Run a command on the host (with the task's `become` unless overridden). */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Write bytes to a path (not atomic by itself; use {@link atomicWriteCommand} for real files). */
+  /** Write bytes to a path (a checked temporary file renamed over it; {@link atomicWriteCommand} adds owner, validate, backup). */
   put(path: string, content: string | Buffer, options?: { mode?: string }): Promise<void>;
+  /** Connect again after the connection was lost (e.g. a reboot); a no-op while it is up. */
+  reconnect?(): Promise<void>;
 }
 
 /** Host facts, gathered lazily once per host per run (see the `facts` task type). */
@@ -93,6 +95,10 @@ export interface TaskContext {
   sensitive: boolean;
   /** Per-host memory for the whole run, shared by task types (e.g. units started in this run). */
   memory: Map<string, unknown>;
+  /** Memory for the whole run shared by all hosts (e.g. package previews by checksum). */
+  shared: Map<string, unknown>;
+  /** The user the task's commands run as on the host (after become), when known. */
+  runAs?: string;
   /** Render a template reference (role templates folder or a path) with the host's variables. */
   renderTemplate(ref: TemplateRef): string;
   /** Gather (once) and return the host's facts. */
@@ -109,6 +115,8 @@ export interface ApplyResult {
   rc?: number;
   /** Extra fields exposed to `register`. */
   extra?: Record<string, unknown>;
+  /** Added to the summary on the console and in JSON, e.g. `backup: /etc/x.20260101120000~`. */
+  note?: string;
 }
 
 /** A task type: typed arguments (one TypeBox schema for compile time and run time), probe, plan, apply. */
@@ -121,16 +129,36 @@ export interface TaskType<S extends TSchema = TSchema, State = unknown, Data = u
   schema: S;
   /** Declared diff support (check mode is always supported by the contract). */
   supportsDiff: boolean;
+  /** Arguments whose values are secrets even when the task is not marked sensitive (`user`'s `password`): masked in every output. */
+  secretArgs?: readonly string[];
   /** False when a run without guards always reports changed (command without creates/unless...). */
   idempotent?(args: Static<S>): boolean;
+  /** True when `check()` judges the `src` argument itself (a folder, or a path on the host), not the generic "readable local file" preflight. */
+  ownSrc?: boolean;
   /** Extra argument checks that a schema cannot express; return an error message or undefined. */
   check?(args: Static<S>): string | undefined;
   /** The read-only probe, or undefined when the plan needs no host state. */
   probe(args: Static<S>, ctx: TaskContext): Probe<State> | undefined;
   /** Pure: arguments and probed state in, plan out. */
   plan(args: Static<S>, state: State, ctx: TaskContext): Plan<Data>;
+  /**
+   * Check mode only: for a plan that changes the host, a read-only probe of what the apply would bring
+   * (e.g. the files, units and users of packages to install) and where to record it for later tasks (the
+   * predicted host, see predicted.ts). Run once after the plan; a failed preview is handed to `fail`.
+   */
+  preview?(args: Static<S>, plan: Extract<Plan<Data>, { status: 'change' }>, ctx: TaskContext): Preview | undefined;
   /** Perform exactly the plan. Throw TaskFailedError on failure. */
   apply(args: Static<S>, plan: Extract<Plan<Data>, { status: 'change' }>, host: HostHandle, ctx: TaskContext): Promise<ApplyResult | void>;
+}
+
+/** A check-mode preview: its probe, and what to do with the probe's answer or failure. */
+export interface Preview<State = any> {
+  /** Awaited before the probe is built (e.g. another host's preview of the same packages, to reuse it). */
+  after?: Promise<unknown>;
+  /** The read-only probe, built once `after` settled. */
+  probe(): Probe<State>;
+  record(state: State): void;
+  fail(reason: string): void;
 }
 
 /** A reference to a Handlebars template, rendered per host at run time (plain data, JSON-friendly). */

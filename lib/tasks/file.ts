@@ -12,7 +12,10 @@ import { defineTaskType } from '../play/define.ts';
 import { fileStatProbe, DIFF_SIZE_LIMIT, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
+import { attrChanges as attrDiff, attrCommands, OwnerSchema } from './file-attrs.ts';
+import { validateProblem } from './validate-command.ts';
 import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import { overlayFile, overlayOf, predictedHost, recordWritten, withUnknown, type PredictedFile, type PredictedHost } from './predicted.ts';
 import { AbsolutePath, Args, FileModeSchema, TemplateRefSchema, normalizeMode } from './schema-types.ts';
 
 /** Arguments of the `file` task. */
@@ -29,8 +32,10 @@ export const FileArgsSchema = Args({
   target: Type.Optional(Type.String({ minLength: 1 })),
   /** Octal mode string such as `'0644'`. */
   mode: Type.Optional(FileModeSchema),
-  owner: Type.Optional(Type.String({ minLength: 1 })),
-  group: Type.Optional(Type.String({ minLength: 1 })),
+  /** User name or numeric uid. */
+  owner: Type.Optional(OwnerSchema),
+  /** Group name or numeric gid. */
+  group: Type.Optional(OwnerSchema),
   /** Keep a timestamped copy of the old file before replacing it. */
   backup: Type.Optional(Type.Boolean()),
   /** Command run on the new temporary file before it replaces the real one; `%s` is its path. */
@@ -68,22 +73,14 @@ function isText(b: Buffer): boolean {
   return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
 }
 
-function attrChanges(args: FileArgs, state: FileState): { diff: Diff[]; attrs?: FilePlanData['attrs'] } {
-  const diff: Diff[] = [];
-  const attrs: NonNullable<FilePlanData['attrs']> = {};
-  if (args.mode && normalizeMode(args.mode) !== state.mode) {
-    diff.push({ kind: 'state', key: 'mode', before: state.mode ?? '(none)', after: normalizeMode(args.mode) });
-    attrs.mode = normalizeMode(args.mode);
-  }
-  if (args.owner && args.owner !== state.owner) {
-    diff.push({ kind: 'state', key: 'owner', before: state.owner ?? '(none)', after: args.owner });
-    attrs.owner = args.owner;
-  }
-  if (args.group && args.group !== state.group) {
-    diff.push({ kind: 'state', key: 'group', before: state.group ?? '(none)', after: args.group });
-    attrs.group = args.group;
-  }
-  return diff.length ? { diff, attrs } : { diff };
+/** The `before` of an attribute that a predicted change sets but that cannot be known before it runs. */
+export const UNKNOWN_BEFORE = 'unknown until the earlier task runs';
+
+function attrChanges(args: FileArgs, state: FileState & { predicted?: PredictedFile }): { diff: Diff[]; attrs?: FilePlanData['attrs'] } {
+  const r = attrDiff({ mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group }, state);
+  if (!state.predicted) return r;
+  // An attribute of a path an earlier predicted change makes is not "none": it is not known yet.
+  return { ...r, diff: r.diff.map((d) => (d.kind === 'state' && d.before === '(none)' ? { ...d, before: UNKNOWN_BEFORE } : d)) };
 }
 
 // Content and a template are resolved in probe() and kept per host for plan(); plans stay pure on (args, state).
@@ -103,7 +100,7 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     if (state === 'link' && !args.target) return 'state "link" needs target';
     if (state !== 'link' && args.target) return 'target is only allowed with state "link"';
     if ((args.validate || args.backup) && state !== 'file') return 'validate and backup are only allowed with state "file"';
-    return undefined;
+    return validateProblem(args.validate);
   },
   probe(args, ctx) {
     const content = desiredContent(args, ctx);
@@ -111,7 +108,12 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     return fileStatProbe(args.path, { expectedSha256: content && sha256(content), fetchContent: Boolean(content) && ctx.diff && !ctx.sensitive });
   },
   plan(args, state, ctx): Plan<FilePlanData> {
-    return planFile(args, state, rendered.get(ctx), ctx);
+    // Check mode: a path an earlier predicted change brings (a package's file, a command's output) is planned against that.
+    const predicted = overlayOf(ctx);
+    const seen = overlayFile(state, predicted, args.path);
+    const plan = withUnknown(planFile(args, seen, rendered.get(ctx), ctx), predicted);
+    if (ctx.check && ctx.memory && plan.status === 'change') recordFilePlan(predictedHost(ctx.memory), args, seen, plan.data ?? {}, ctx.runAs);
+    return plan;
   },
   async apply(args, plan, host) {
     const data = plan.data ?? {};
@@ -123,29 +125,50 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     const p = quote(args.path);
     if (data.remove) await run(`rm -rf -- ${p}`);
     else if (data.write) {
-      const r = await run(atomicWriteCommand(args.path, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup }), data.write);
+      const r = await run(atomicWriteCommand(args.path, { content: data.write, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup }), data.write);
       const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
-      return backup ? { extra: { backup_file: backup } } : undefined;
+      return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
     } else {
       const cmds: string[] = [];
       if (data.mkdir) cmds.push(`mkdir -p -- ${p}`);
-      if (data.link !== undefined) cmds.push(`t=${quote(args.path + '.hostwright-link')}; ln -sfn -- ${quote(data.link)} "$t" && mv -Tf -- "$t" ${p}`);
+      // The link is made inside a fresh private directory (mktemp -d, same filesystem) and renamed into
+      // place: no name anyone could plant a file or directory at beforehand.
+      if (data.link !== undefined) cmds.push(`{ ${linkCommand(args.path, data.link)}; }`);
       if (data.touch) cmds.push(`touch -- ${p}`);
-      const attrs = data.attrs ?? {};
-      if (attrs.mode) cmds.push(`chmod ${quote(attrs.mode)} -- ${p}`);
-      if (attrs.owner || attrs.group) cmds.push(`chown ${data.link !== undefined ? '-h ' : ''}${quote(`${attrs.owner ?? ''}${attrs.group ? ':' + attrs.group : ''}`)} -- ${p}`);
+      cmds.push(...attrCommands(p, data.attrs ?? {}, { noDeref: data.link !== undefined || (args.state ?? 'file') === 'link' }));
       if (cmds.length) await run(cmds.join(' && '));
     }
     return undefined;
   },
 };
 
+/** Check mode: what this task's apply would leave at its path, for the later tasks of the run. */
+function recordFilePlan(predicted: PredictedHost, args: FileArgs, seen: FileState, data: FilePlanData, runAs: string | undefined): void {
+  const existing = seen.type !== 'absent';
+  const attrs = {
+    mode: args.mode ? normalizeMode(args.mode) : existing ? seen.mode : undefined,
+    owner: args.owner ?? (existing ? seen.owner : runAs),
+    group: args.group ?? (existing ? seen.group : runAs === 'root' ? 'root' : undefined),
+  };
+  const source = `file task on ${args.path}`;
+  if (data.remove) recordWritten(predicted, args.path, { type: 'absent' }, source);
+  else if (data.write) recordWritten(predicted, args.path, { type: 'file', ...attrs, content: data.write }, source);
+  else if (data.mkdir) recordWritten(predicted, args.path, { type: 'directory', ...attrs }, source);
+  else if (data.link !== undefined) recordWritten(predicted, args.path, { type: 'link', target: data.link }, source);
+  else if (data.touch) recordWritten(predicted, args.path, { type: 'file', ...attrs, content: Buffer.alloc(0) }, source);
+  else if (existing) recordWritten(predicted, args.path, { type: seen.type === 'other' ? 'other' : seen.type, ...attrs, content: seen.content, sha256: seen.sha256, size: seen.size, target: seen.target }, source);
+}
+
 /** Pure plan of the `file` task (exported for fixture tests). */
-export function planFile(args: FileArgs, state: FileState, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {
+export function planFile(args: FileArgs, state: FileState & { predicted?: PredictedFile }, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {
   const want = args.state ?? 'file';
   const path = args.path;
-  const withAttrs = (base: { summary: string[]; diff: Diff[]; data: FilePlanData }, st: FileState): Plan<FilePlanData> => {
+  const withAttrs = (base: { summary: string[]; diff: Diff[]; data: FilePlanData }, st: FileState & { predicted?: PredictedFile }): Plan<FilePlanData> => {
     const a = attrChanges(args, st);
+    // Only attributes an earlier task sets in a way not known beforehand differ: they may turn out as wanted.
+    if (!base.summary.length && a.diff.length && a.diff.every((d) => d.kind === 'state' && d.before === UNKNOWN_BEFORE)) {
+      return { status: 'may-change', reason: `${path} will be made by ${st.predicted!.source}; its ${a.diff.map((d) => (d as { key: string }).key).join(', ')} cannot be known before that runs` };
+    }
     if (a.attrs) {
       base.summary.push(`set ${Object.keys(a.attrs).join(', ')}`);
       base.diff.push(...a.diff);
@@ -182,6 +205,9 @@ export function planFile(args: FileArgs, state: FileState, content: Buffer | und
       }
       if (state.type === 'directory' || state.type === 'other') return { status: 'failed', reason: `${path} is a ${state.type}, not a file` };
       if (state.type === 'absent' && !state.parentExists) return missingParent(path, ctx);
+      if (state.predicted && state.type === 'file' && state.sha256 === undefined) {
+        return { status: 'may-change', reason: `${path} will come from ${state.predicted.source}; its content cannot be read before that (rpm2cpio and cpio on the host show it)` };
+      }
       const same = state.type === 'file' && state.sha256 === sha256(content);
       if (same) return withAttrs({ summary: [], diff: [], data: {} }, state);
       const diff: Diff[] = [];
@@ -191,6 +217,18 @@ export function planFile(args: FileArgs, state: FileState, content: Buffer | und
       return { status: 'change', summary: state.type === 'absent' ? `create ${path} (${content.length} bytes)` : `update ${path} (${content.length} bytes)`, diff: [...diff, ...attrs], data: { write: content } };
     }
   }
+}
+
+/** Shell text replacing `path` by a symlink to `target` atomically, built under an unpredictable temp name. */
+export function linkCommand(path: string, target: string): string {
+  return [
+    `p=${quote(path)}`,
+    'd=$(dirname -- "$p")',
+    'w=$(mktemp -d "$d/.hostwright-link.XXXXXX") || exit 1',
+    `ln -s -- ${quote(target)} "$w/l" && mv -Tf -- "$w/l" "$p"; r=$?`,
+    'rm -rf -- "$w"',
+    '[ "$r" = 0 ]',
+  ].join('; ');
 }
 
 function missingParent(path: string, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<FilePlanData> {

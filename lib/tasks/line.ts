@@ -10,19 +10,29 @@ import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import { editBlock } from './block-edit.ts';
-import type { Plan, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import { attrChanges, attrCommands, OwnerSchema, type WantedAttrs } from './file-attrs.ts';
+import { decodeBytes, displayText, encodeText } from './file-bytes.ts';
 import { editLines, type LineEditResult } from './line-edit.ts';
+import { overlayFile, overlayOf, predictedHost, recordWritten, withUnknown } from './predicted.ts';
 import { PythonRegexError, pythonRegExp } from './line-edit-regex.ts';
 import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
+import { validateProblem } from './validate-command.ts';
 
-/** Largest file the line and block tasks edit (its whole content is read). */
-export const EDIT_SIZE_LIMIT = 8 * 1024 * 1024;
+/**
+ * Largest file the line and block tasks edit: its whole content travels to the controller (base64 in
+ * the probe's output) and back. 64 MiB covers large config files (block lists, generated hosts files)
+ * while keeping a run over many hosts within memory.
+ */
+export const EDIT_SIZE_LIMIT = 64 * 1024 * 1024;
 
 const fileAttrs = {
   /** Mode of the file when it is created or rewritten (default: keep; new files 0644). */
   mode: Type.Optional(FileModeSchema),
-  owner: Type.Optional(Type.String({ minLength: 1 })),
-  group: Type.Optional(Type.String({ minLength: 1 })),
+  /** User name or numeric uid. */
+  owner: Type.Optional(OwnerSchema),
+  /** Group name or numeric gid. */
+  group: Type.Optional(OwnerSchema),
   /** Keep a timestamped copy of the old file. */
   backup: Type.Optional(Type.Boolean()),
   /** Command run on the new temporary file before it replaces the real one; `%s` is its path. */
@@ -64,45 +74,61 @@ export const BlockArgsSchema = Args({
 /** Arguments of the `block` task. */
 export type BlockArgs = Static<typeof BlockArgsSchema>;
 
-/** What a line or block plan hands to apply: the file's new text. */
+/**
+ * What a line or block plan hands to apply: the file's new bytes, or (`attrsOnly`) only attributes to set
+ * in place; `target` is the file written: the path, or the file a symlinked path resolves to.
+ */
 export interface EditData {
-  content: string;
+  target: string;
+  content?: Buffer;
+  attrsOnly?: WantedAttrs;
 }
 
-/** Pure plan shared by `line` and `block`: the edit result and the probed file in, a plan out. */
-export function planEdit(path: string, state: FileState, edit: LineEditResult, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>, attrs: { mode?: string; owner?: string; group?: string } = {}): Plan<EditData> {
+/**
+ * Pure plan shared by `line` and `block`: the edit result and the probed file in, a plan out. The edit
+ * works on {@link decodeBytes} text, so every byte it does not change is written back as it was.
+ */
+export function planEdit(path: string, state: FileState, edit: LineEditResult, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>, attrs: WantedAttrs = {}): Plan<EditData> {
   if (edit.failed) {
     // On a fresh host in check mode the file may come from a package an earlier task installs.
     if (state.type === 'absent' && ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${path} does not exist yet (an earlier task may create it)` };
     return { status: 'failed', reason: edit.failed };
   }
+  const target = state.resolved ?? path;
+  // A symlinked path: the link stays, its target is edited, and the diff header says so.
+  const shown = state.resolved ? `${path} -> ${state.resolved}` : path;
+  const changes = state.type === 'file' ? attrChanges({ ...attrs, mode: attrs.mode && normalizeMode(attrs.mode) }, state) : { diff: [] as Diff[] };
   if (edit.changed && edit.content !== null) {
-    return { status: 'change', summary: `${path}: ${edit.message}`, diff: [{ kind: 'file', path, before: state.content?.toString('utf8') ?? '', after: edit.content }], data: { content: edit.content } };
+    const before = state.content ? displayText(decodeBytes(state.content)) : '';
+    // The rewrite applies the wanted attributes too; the diff says which change.
+    const diff: Diff[] = [{ kind: 'file', path: shown, before, after: displayText(edit.content) }, ...changes.diff];
+    return { status: 'change', summary: `${shown}: ${edit.message}`, diff, data: { target, content: encodeText(edit.content) } };
   }
-  const attrDiff = [
-    attrs.mode && normalizeMode(attrs.mode) !== state.mode ? { key: 'mode', before: state.mode ?? '', after: normalizeMode(attrs.mode) } : undefined,
-    attrs.owner && attrs.owner !== state.owner ? { key: 'owner', before: state.owner ?? '', after: attrs.owner } : undefined,
-    attrs.group && attrs.group !== state.group ? { key: 'group', before: state.group ?? '', after: attrs.group } : undefined,
-  ].filter((d): d is { key: string; before: string; after: string } => d !== undefined);
-  if (attrDiff.length && state.type === 'file' && state.content) {
-    return { status: 'change', summary: `${path}: set ${attrDiff.map((d) => d.key).join(', ')}`, diff: attrDiff.map((d) => ({ kind: 'state' as const, ...d })), data: { content: state.content.toString('utf8') } };
+  if (changes.attrs) {
+    return { status: 'change', summary: `${shown}: set ${Object.keys(changes.attrs).join(', ')}`, diff: changes.diff, data: { target, attrsOnly: changes.attrs } };
   }
-  return { status: 'ok', reason: edit.message && edit.message !== 'file not present' ? `${path}: ${edit.message}` : `${path} already as wanted` };
+  const where = state.resolved ? ` (link to ${state.resolved})` : '';
+  return { status: 'ok', reason: edit.message && edit.message !== 'file not present' ? `${path}${where}: ${edit.message}` : `${path}${where} already as wanted` };
 }
 
 function currentContent(path: string, state: FileState): string | null {
   if (state.type === 'absent') return null;
-  if (state.type !== 'file') throw new Error(`${path} is a ${state.type}, not a regular file`);
-  if (state.content === undefined) throw new Error(`${path} is larger than ${EDIT_SIZE_LIMIT} bytes; the line task edits text files only`);
-  return state.content.toString('utf8');
+  if (state.type !== 'file') throw new Error(`${path}${state.resolved ? ` (link to ${state.resolved})` : ''} is a ${state.type}, not a regular file`);
+  if (state.content === undefined) throw new Error(`${path} is larger than ${EDIT_SIZE_LIMIT} bytes (${state.size ?? '?'} bytes), the most the line and block tasks edit; manage it with file({ content }) or split it into a .d folder`);
+  return decodeBytes(state.content);
 }
 
 /** Argument combinations a schema cannot express (refused before any host is touched). */
-export function checkEditArgs(args: { state?: string; line?: string; regexp?: string; searchString?: string; insertAfter?: string; insertBefore?: string; backrefs?: boolean; block?: string }, kind: 'line' | 'block'): string | undefined {
+export function checkEditArgs(args: { state?: string; line?: string; regexp?: string; searchString?: string; insertAfter?: string; insertBefore?: string; backrefs?: boolean; block?: string; validate?: string }, kind: 'line' | 'block'): string | undefined {
   if (args.insertAfter !== undefined && args.insertBefore !== undefined) return 'insertAfter and insertBefore are mutually exclusive';
+  const validate = validateProblem(args.validate);
+  if (validate) return validate;
   if (kind === 'block') return undefined;
   if (args.regexp !== undefined && args.searchString !== undefined) return 'regexp and searchString are mutually exclusive';
-  if (args.backrefs && args.regexp === undefined) return 'backrefs needs regexp';
+  // As in Ansible: backrefs needs regexp to build the line (state present); with state absent it is ignored.
+  if (args.backrefs && args.regexp === undefined && (args.state ?? 'present') === 'present') return 'backrefs needs regexp';
+  // Ansible appends such a line again on every run: it can never converge.
+  if (args.line?.includes('\n')) return 'line must not contain a newline (it could never match a line of the file); use block for several lines';
   if ((args.state ?? 'present') === 'present' && args.line === undefined) return 'state "present" needs line';
   if (args.state === 'absent' && args.line === undefined && args.regexp === undefined && args.searchString === undefined) return 'state "absent" needs line, regexp or searchString';
   return undefined;
@@ -130,22 +156,48 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
     schema,
     supportsDiff: true,
     check: (args: any) => checkEditArgs(args, name) ?? checkEditPatterns(args),
-    probe: (args: any) => fileStatProbe(args.path, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT }),
-    plan(args: any, state, ctx) {
+    probe: (args: any) => fileStatProbe(args.path, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT, follow: true }),
+    plan(args: any, probed, ctx) {
+      // Check mode: the file as earlier predicted changes leave it (a package's copy, an earlier edit of this run).
+      const predicted = overlayOf(ctx);
+      const state = overlayFile(probed, predicted, args.path);
+      const from = state.predicted ?? predicted?.files.get(args.path);
+      if (from && state.type === 'file' && state.content === undefined) return { status: 'may-change', reason: `${args.path} will come from ${from.source}; its content cannot be read before that` };
       let current: string | null;
       try {
         current = currentContent(args.path, state);
       } catch (error) {
         return { status: 'failed', reason: (error as Error).message };
       }
-      return planEdit(args.path, state, edit(current, args), ctx, args);
+      const plan = withUnknown(planEdit(args.path, state, edit(current, args), ctx, args), predicted);
+      if (ctx.check && ctx.memory && plan.status === 'change') {
+        const existing = state.type !== 'absent';
+        recordWritten(predictedHost(ctx.memory), args.path, {
+          type: 'file',
+          content: plan.data!.content ?? state.content,
+          mode: args.mode ? normalizeMode(args.mode) : existing ? state.mode : '0644',
+          owner: args.owner ?? (existing ? state.owner : ctx.runAs),
+          group: args.group ?? (existing ? state.group : ctx.runAs === 'root' ? 'root' : undefined),
+        }, `${name} task on ${args.path}`);
+      }
+      return plan;
     },
     async apply(args: any, plan, host) {
-      const command = atomicWriteCommand(args.path, { mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
-      const r = await host.exec(`mkdir -p -- "$(dirname -- ${quote(args.path)})" && {\n${command}\n}`, { stdin: plan.data!.content });
-      if (r.code !== 0) throw new TaskFailedError(`${host.name}: ${name} ${args.path}: ${tail(r.stderr || r.stdout)}`, { host: host.name, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
+      const data = plan.data!;
+      const fail = (r: { code: number; stderr: string; stdout: string }): never => {
+        throw new TaskFailedError(`${host.name}: ${name} ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
+      };
+      if (data.attrsOnly) {
+        // Only attributes differ: set them in place; the bytes are not rewritten at all.
+        const r = await host.exec(attrCommands(quote(data.target), data.attrsOnly).join(' && '));
+        if (r.code !== 0) fail(r);
+        return undefined;
+      }
+      const command = atomicWriteCommand(data.target, { content: data.content!, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
+      const r = await host.exec(`mkdir -p -- "$(dirname -- ${quote(data.target)})" && {\n${command}\n}`, { stdin: data.content! });
+      if (r.code !== 0) fail(r);
       const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
-      return backup ? { extra: { backup_file: backup } } : undefined;
+      return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
     },
   };
 }

@@ -14,6 +14,7 @@ import { defineTaskType } from '../play/define.ts';
 import { unitName, unitProbe, type UnitState } from '../probes/systemd-unit.ts';
 import { quote } from '../transport/quote.ts';
 import type { Diff, HostHandle, Plan, TaskContext, TaskType } from './contract.ts';
+import { overlayOf, overlayUnit, withUnknown } from './predicted.ts';
 import { Args } from './schema-types.ts';
 
 /** Arguments of the `service` task. */
@@ -72,7 +73,9 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
     return unitProbe(unitName(args.name));
   },
   plan(args, state, ctx) {
-    const plan = planService(args, state, ctx);
+    // Check mode: a unit an earlier predicted package install ships is planned as the install leaves it.
+    const predicted = overlayOf(ctx);
+    const plan = withUnknown(planService(args, overlayUnit(state, predicted, unitName(args.name)), ctx), predicted);
     if (ctx.check && plan.status === 'change' && plan.data?.steps.some((s) => STARTS.has(s))) ctx.memory.set(startPredictedKey(plan.data.unit), true);
     // A unit that an earlier task will install and this task will start: a later restart in the same run is skipped.
     if (ctx.check && plan.status === 'may-change' && (args.state === 'started' || args.state === 'restarted')) ctx.memory.set(startPredictedKey(unitName(args.name)), true);

@@ -98,7 +98,7 @@ export function sysctlApplyCommand(args: SysctlArgs, data: SysctlPlanData): stri
   const file = args.file ?? SYSCTL_DEFAULT_FILE;
   const steps = ['export LANG=C LC_ALL=C', SYSCTL_PATH];
   if (data.content !== undefined) {
-    const write = atomicWriteCommand(file, { ...(data.create ? { mode: '0644' } : {}), ...(data.reload ? { validate: STRICT_LOAD } : {}) });
+    const write = atomicWriteCommand(file, { content: data.content, ...(data.create ? { mode: '0644' } : {}), ...(data.reload ? { validateScript: STRICT_LOAD.split('%s').join('"$t"') } : {}) });
     steps.push(`( ${write}\n) || exit $?`);
   } else if (data.reload) {
     steps.push(`( ${STRICT_LOAD.replace('%s', quote(file))} ) >&2 || exit 4`);

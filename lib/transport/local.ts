@@ -32,6 +32,22 @@ const spawnSh = ((command: string, _args: readonly string[], options: SpawnOptio
   return child;
 }) as unknown as typeof spawn;
 
+/** Process groups of the local commands running now, across transports (for a hard stop at exit). */
+const liveGroups = new Set<number>();
+
+/** Send `signal` to every local command's process group (children included); used on a second Ctrl-C. */
+export function killLocalCommands(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pgid of liveGroups) killGroup(pgid, signal);
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
 // zx is loaded on first use: it costs ~160 ms of start-up that an SSH-only run should not pay.
 let shPromise: Promise<Shell> | undefined;
 const loadSh = () =>
@@ -52,6 +68,9 @@ export class LocalTransport implements Transport {
   readonly #user = userInfo().username;
   #connected = false;
   #closed = false;
+  #interrupted = false;
+  /** Process groups of this transport's commands in flight. */
+  readonly #groups = new Set<number>();
 
   constructor(options: LocalTransportOptions) {
     this.name = options.name;
@@ -67,6 +86,7 @@ export class LocalTransport implements Transport {
 
   /** Run a command line with `/bin/sh -c`. Never rejects for a non-zero exit code. */
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${command.split('\n')[0]}`, { host: this.name, command });
     await this.connect();
     const requested = resolveBecome(options.become, this.#options);
     const become = requested && requested.user !== this.#user ? requested : undefined;
@@ -77,6 +97,11 @@ export class LocalTransport implements Transport {
 
     const sh = await loadSh();
     const child = sh({ input: stdin })(raw(line));
+    const pgid = child.child?.pid;
+    if (pgid !== undefined) {
+      this.#groups.add(pgid);
+      liveGroups.add(pgid);
+    }
     // zx decodes chunk by chunk, which breaks characters split across reads: keep the bytes ourselves.
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -96,7 +121,13 @@ export class LocalTransport implements Transport {
         }
       }, options.timeoutMs)
       : undefined;
-    const output = await child.finally(() => clearTimeout(timer));
+    const output = await child.finally(() => {
+      clearTimeout(timer);
+      if (pgid !== undefined) {
+        this.#groups.delete(pgid);
+        liveGroups.delete(pgid);
+      }
+    });
     if (timedOut) {
       throw new TaskFailedError(`${this.name}: command timed out after ${options.timeoutMs} ms: ${command}`, { host: this.name, command });
     }
@@ -111,6 +142,14 @@ export class LocalTransport implements Transport {
   /** Write bytes to a path with `cat`, then `chmod` when a mode is given. */
   async put(path: string, content: string | Buffer, options: PutOptions = {}): Promise<void> {
     await putWithCat(this, path, content, options);
+  }
+
+  /** TERM to the process group of every command in flight, KILL one second later; later calls reject. */
+  interrupt(): void {
+    this.#interrupted = true;
+    const groups = [...this.#groups];
+    for (const pgid of groups) killGroup(pgid, 'SIGTERM');
+    if (groups.length) setTimeout(() => groups.forEach((pgid) => this.#groups.has(pgid) && killGroup(pgid, 'SIGKILL')), 1000).unref();
   }
 
   /** Further calls reject. */

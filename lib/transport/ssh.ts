@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
 import { TaskFailedError, UnreachableError } from '../errors.ts';
-import { takeExitMarker, withExitMarker } from './exit-marker.ts';
+import { markedPid, takeExitMarker, withExitMarker } from './exit-marker.ts';
 import { becomeStdin, checkBecomeResult, resolveBecome, signalExitCode, wrapBecome } from './become.ts';
 import type { BecomeDefaults } from './become.ts';
 import { appendKnownHost, fingerprint, hostToken, keyTypeOf, preferredHostKeyAlgorithms, readKnownHosts, verifyHostKey } from './known-hosts.ts';
@@ -19,7 +19,7 @@ import { putWithCat } from './put.ts';
 import type { PutOptions } from './put.ts';
 import { authMethods, describeConnectError, loadSsh2 } from './ssh-auth.ts';
 import { keyPassphrase } from './key-passphrase.ts';
-import type { ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
+import type { ExecOptions, ExecResult, HeldCommand, Transport, TransportStats } from './types.ts';
 
 /** How to reach and authenticate to one host over SSH. */
 export interface SshTransportOptions extends BecomeDefaults {
@@ -69,8 +69,11 @@ export class SshTransport implements Transport {
   /** Why the open connection dropped; set until an explicit connect() opens a new one. */
   #lost: string | undefined;
   #closed = false;
+  #interrupted = false;
   /** Channels open right now. */
   #openChannels = 0;
+  /** The channels of the commands in flight, with the process group each reported (to end it on interrupt). */
+  readonly #channels = new Map<ClientChannel, number | undefined>();
   /** Rejecters of the commands in flight, called when the connection drops or is closed. */
   readonly #pending = new Set<(error: Error) => void>();
 
@@ -219,6 +222,7 @@ export class SshTransport implements Transport {
     const become = requested && requested.user !== this.#options.user ? requested : undefined;
     const line = become ? wrapBecome(command, become) : command;
     const stdin = becomeStdin(options.stdin, become);
+    if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${command.split('\n')[0]}`, { host: this.name, command });
     const client = await this.#ready();
     const raw = await this.#limit(() => this.#run(client, withExitMarker(line), stdin, options.timeoutMs, command));
     const marked = takeExitMarker(raw.stderr);
@@ -255,9 +259,14 @@ export class SshTransport implements Transport {
   }
 
   async #run(client: Client, line: string, stdin: Buffer | undefined, timeoutMs: number | undefined, shown: string): Promise<ExecResult> {
+    if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${shown.split('\n')[0]}`, { host: this.name, command: shown });
     const channel = await this.#openChannel(client, line);
     this.#openChannels++;
-    channel.once('close', () => this.#openChannels--);
+    this.#channels.set(channel, undefined);
+    channel.once('close', () => {
+      this.#openChannels--;
+      this.#channels.delete(channel);
+    });
     this.stats.roundTrips++;
     this.stats.bytesSent += Buffer.byteLength(line) + (stdin?.length ?? 0);
     return new Promise<ExecResult>((resolve, reject) => {
@@ -281,6 +290,14 @@ export class SshTransport implements Transport {
       };
       channel.on('data', received(stdout));
       channel.stderr.on('data', received(stderr));
+      // The wrapper's first stderr line names the session's process group (see withExitMarker).
+      const watchPid = () => {
+        const pid = markedPid(Buffer.concat(stderr).toString('latin1'));
+        if (pid === undefined && Buffer.concat(stderr).length < 64) return;
+        channel.stderr.off('data', watchPid);
+        if (pid !== undefined && this.#channels.has(channel)) this.#channels.set(channel, pid);
+      };
+      channel.stderr.on('data', watchPid);
       channel.on('exit', (exitCode: number | null, signal?: string) => (code = exitCode ?? signalExitCode(signal)));
       channel.on('close', () => {
         if (code === undefined && this.#lost !== undefined) return onLost(new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost}`));
@@ -297,6 +314,80 @@ export class SshTransport implements Transport {
     });
   }
 
+  /** See {@link Transport.hold}: one channel of its own, outside the limit of channels in flight. */
+  async hold(command: string): Promise<HeldCommand> {
+    const client = await this.#ready();
+    const channel = await this.#openChannel(client, command);
+    this.stats.roundTrips++;
+    this.stats.bytesSent += Buffer.byteLength(command);
+    return new Promise<HeldCommand>((resolve, reject) => {
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      let code = -1;
+      let settled = false;
+      const release = () => {
+        try {
+          channel.end();
+        } catch {
+          // Already closed.
+        }
+      };
+      const onLost = (error: Error) => {
+        if (!settled) (settled = true), reject(error);
+      };
+      this.#pending.add(onLost);
+      channel.on('data', (chunk: Buffer) => {
+        stdout.push(chunk);
+        const text = Buffer.concat(stdout).toString('utf8');
+        const nl = text.indexOf('\n');
+        if (nl >= 0 && !settled) {
+          settled = true;
+          this.#pending.delete(onLost);
+          resolve({ line: text.slice(0, nl), release });
+        }
+      });
+      channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      channel.on('exit', (exitCode: number | null, signal?: string) => (code = exitCode ?? signalExitCode(signal)));
+      channel.on('close', () => {
+        this.#pending.delete(onLost);
+        if (settled) return;
+        settled = true;
+        resolve({ line: '', exited: { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }, release });
+      });
+    });
+  }
+
+  /**
+   * End the commands in flight: one `kill -TERM` of their process groups on a new channel (the wrapper's
+   * trap passes TERM on to every child), their channels closed a second later, and, when the host does not
+   * answer (link cut), the commands given up a second after that. Later calls reject.
+   */
+  interrupt(): void {
+    if (this.#interrupted) return;
+    this.#interrupted = true;
+    const groups = [...this.#channels.values()].filter((pid): pid is number => pid !== undefined);
+    const client = this.#client;
+    if (client && this.#lost === undefined && groups.length) {
+      try {
+        client.exec(`kill -TERM -- ${groups.map((pid) => `-${pid}`).join(' ')} 2>/dev/null`, (error, channel) => {
+          if (error) return;
+          channel.on('data', () => undefined);
+          channel.stderr.on('data', () => undefined);
+          channel.end();
+        });
+      } catch {
+        // The connection is going away: nothing to end on it.
+      }
+    }
+    setTimeout(() => {
+      for (const channel of this.#channels.keys()) channel.close();
+    }, 1000).unref();
+    setTimeout(() => {
+      const error = new TaskFailedError(`${this.name}: the run was interrupted; the host did not confirm the end of the command`, { host: this.name });
+      for (const reject of [...this.#pending]) reject(error);
+    }, 2000).unref();
+  }
+
   /** Close the connection; commands in flight and later calls reject. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -307,7 +398,9 @@ export class SshTransport implements Transport {
     this.#client = undefined;
     if (!client) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2000);
+      // A host that does not answer (link cut) would keep the socket, and the process, alive for minutes.
+      // (ssh2's destroy() does nothing once end() was called: destroy the socket itself.)
+      const timer = setTimeout(() => ((client as unknown as { _sock?: { destroy(): void } })._sock?.destroy(), resolve()), 2000);
       client.once('close', () => (clearTimeout(timer), resolve()));
       client.end();
     });

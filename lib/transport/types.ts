@@ -29,6 +29,16 @@ export interface ExecOptions {
   become?: boolean | BecomeOptions;
 }
 
+/** A command started by {@link Transport.hold}. */
+export interface HeldCommand {
+  /** The first line it printed on stdout, without the newline ('' when it exited without one). */
+  line: string;
+  /** Its result, when it exited before printing a line. */
+  exited?: ExecResult;
+  /** End it: close its stdin (a no-op once it exited). */
+  release(): void;
+}
+
 /** Counters a transport keeps for the run's statistics (round trips, bytes, connect time). */
 export interface TransportStats {
   /** Commands executed (each one a round trip). */
@@ -54,10 +64,20 @@ export interface Transport {
   connect(): Promise<void>;
   /** Run a POSIX shell command line on the host. Never rejects for a non-zero exit code. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
-  /** Write bytes to a path on the host (not atomic by itself: callers write a temp file then rename). */
+  /** Write bytes to a path on the host: a checked temporary file renamed over it (an interrupted upload changes nothing). */
   put(path: string, content: string | Buffer, options?: { mode?: string; become?: ExecOptions['become'] }): Promise<void>;
   /** Close the connection; further calls reject. */
   close(): Promise<void>;
+  /**
+   * End the commands in flight now, children included (a run was interrupted): local ones by process
+   * group, remote ones by a TERM signal request on their channel, which is then closed. Later calls reject.
+   */
+  interrupt?(): void;
+  /**
+   * Start a long-lived command and resolve when it printed its first stdout line (or exited first); it
+   * runs until released (its stdin closed) or the connection ends. Used for the per-host run lock.
+   */
+  hold?(command: string): Promise<HeldCommand>;
   /** Live counters. */
   readonly stats: TransportStats;
 }

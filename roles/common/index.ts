@@ -3,7 +3,7 @@
  * every cluster host in /etc/hosts, time sync, firewalld and iptables.service off, SELinux config,
  * bridge netfilter and forwarding sysctls.
  */
-import { command, defineRole, file, handler, line, pkg, service, shell, template, type HostVars } from '../../lib/index.ts';
+import { command, defineRole, file, handler, line, modprobe, pkg, service, shell, template, type HostVars } from '../../lib/index.ts';
 import { clusterDefaults, clusterVarsSchema } from '../shared/vars.ts';
 
 /** The `common` role. */
@@ -23,7 +23,7 @@ export const common = defineRole({
     service({ name: 'iptables', state: 'stopped', enabled: false, ifExists: true }, 'iptables.service stopped and disabled'),
     command({ cmd: 'setenforce 0', unless: '[ "$(getenforce 2>/dev/null)" != Enforcing ]' }, 'SELinux not enforcing now'),
     line((h) => ({ path: '/etc/selinux/config', regexp: '^SELINUX=', line: `SELINUX=${h.vars.selinux_state}`, create: true }), 'SELinux config'),
-    command({ cmd: 'modprobe br_netfilter', unless: '[ -d /proc/sys/net/bridge ]' }, 'bridge netfilter available'),
+    modprobe({ name: 'br_netfilter' }, 'bridge netfilter available'),
     file({ path: '/etc/sysctl.d/k8s.conf', content: template('k8s.conf.hbs'), owner: 'root', group: 'root', mode: '0644' }, { name: '/etc/sysctl.d/k8s.conf', notify: 'sysctl reload' }),
     shell({ cmd: 'swapoff -a && sed -i.hostwright~ -E "s/^([^#].*[[:space:]]swap[[:space:]].*)$/#\\1/" /etc/fstab', unless: '[ -z "$(swapon --noheadings --show 2>/dev/null)" ] && ! grep -Eq "^[^#].*[[:space:]]swap[[:space:]]" /etc/fstab' }, {
       name: 'swap off',

@@ -74,9 +74,9 @@ test('--json over SSH: only JSON lines on stdout, the recap last, handlers where
   assert.is(recap.event, 'recap');
   // web hosts: dir, config, handler, dir (already there: ok), motd; eng3 (db): dir, motd.
   assert.equal(recap.hosts, {
-    eng1: { ok: 5, changed: 4, unreachable: 0, failed: 0, skipped: 0 },
-    eng2: { ok: 5, changed: 4, unreachable: 0, failed: 0, skipped: 0 },
-    eng3: { ok: 2, changed: 2, unreachable: 0, failed: 0, skipped: 0 },
+    eng1: { ok: 5, changed: 4, unreachable: 0, failed: 0, skipped: 0, ignored: 0 },
+    eng2: { ok: 5, changed: 4, unreachable: 0, failed: 0, skipped: 0, ignored: 0 },
+    eng3: { ok: 2, changed: 2, unreachable: 0, failed: 0, skipped: 0, ignored: 0 },
   });
   const handlerStart = events.find((e) => e.event === 'task-start' && e.handler);
   assert.equal([handlerStart?.task, handlerStart?.hosts], ['reload site', ['eng1', 'eng2']]);
@@ -98,7 +98,7 @@ test('--json with a failing task: still only JSON lines, failed counts in the re
   assert.is(r.stderr, '');
   assert.is(r.code, 2);
   const events = jsonLines(r.stdout);
-  assert.equal(events.at(-1), { event: 'recap', hosts: { eng3: { ok: 0, changed: 0, unreachable: 0, failed: 1, skipped: 0 } } });
+  assert.equal(events.at(-1), { event: 'recap', hosts: { eng3: { ok: 0, changed: 0, unreachable: 0, failed: 1, skipped: 0, ignored: 0 } } });
   const failure = events.find((e) => e.event === 'host-result' && e.status === 'failed');
   assert.is(failure?.host, 'eng3');
   assert.match(failure?.error?.message, /^eng3: /);

@@ -143,7 +143,7 @@ test('a host killed during a file write: clear error, the others finish, the old
   await Promise.all(names.map((n) => hosts.sh(n, `printf 'old content\\n' > ${path}`)));
   const content = 'new line of the big file\n'.repeat(320_000); // 8 MB
   const tasks = [
-    file({ path, content, validate: 'sleep 3; test -s %s' }, { name: 'big write' }),
+    file({ path, content, validate: `sh -c 'sleep 3; test -s "$1"' validate %s` }, { name: 'big write' }),
     file({ path: `${DIR}/later`, content: 'later\n' }, { name: 'later' }),
   ];
   let settled = false;

@@ -82,7 +82,7 @@ test('a fresh host looks like CentOS 7 minimal', async () => {
 });
 
 test('yum installs etcd from the local repo and etcd serves the v2 API', async () => {
-  assert.is(await root('master', 'yum -y install etcd >/dev/null && rpm -q etcd'), 'etcd-3.4.23-1.el7.x86_64');
+  assert.is(await root('master', 'yum -y install etcd >/dev/null && rpm -q etcd'), 'etcd-3.3.11-2.el7.centos.x86_64');
   assert.is(await root('master', 'yum -y install etcd >/dev/null 2>&1; echo $?'), '0');
   assert.is(await root('master', 'stat -c "%U %a" /var/lib/etcd /etc/etcd/etcd.conf | tr "\\n" " "'), 'etcd 755 root 644');
   await root('master', 'systemctl start etcd');

@@ -73,13 +73,14 @@ test('firewalld stopped + disabled: first run changed, second ok; iptables ifExi
   assert.is(messages(second)[0], 'firewalld.service is disabled, inactive (dead)');
 });
 
-test('etcd unit missing: a real run fails clearly; check mode after its package task is may-change', async () => {
+test('etcd unit missing: a real run fails clearly; check mode after its package task knows the unit from the package', async () => {
   const real = await run([service({ name: 'etcd', state: 'started', enabled: true })]);
   assert.equal(statuses(real, HOST), ['failed']);
   assert.match(messages(real)[0], /unit etcd\.service does not exist; install its package first/);
   const check = await run([pkg({ name: 'etcd' }), service({ name: 'etcd', state: 'started', enabled: true })], { check: true });
-  assert.equal(statuses(check, HOST), ['changed', 'may-change']);
-  assert.is(messages(check)[1], 'etcd.service does not exist yet (an earlier task may install it)');
+  assert.equal(statuses(check, HOST), ['changed', 'changed']);
+  assert.is(messages(check)[1], 'etcd.service: enable, start');
+  assert.is(await sh('ls /tmp | grep -c hostwright-preview', 1), '0', 'the preview removed its folder');
   assert.is(check.exitCode, 0);
   assert.match(await sh('rpm -q etcd', 1), /not installed/);
 });

@@ -250,7 +250,9 @@ test('stats count round trips and bytes; one exec of `true` takes milliseconds',
   assert.is(t.stats.roundTrips - before.roundTrips, 1);
   // The command travels inside the exit-status wrapper, whose marker line comes back on stderr.
   assert.is(t.stats.bytesSent - before.bytesSent, withExitMarker('printf 12345').length + 3);
-  assert.is(t.stats.bytesReceived - before.bytesReceived, 5 + '\x1ehostwright-exit:0\n'.length);
+  // stdout, the exit marker, and the wrapper's first stderr line naming its process id (1 to 7 digits).
+  const pidLine = t.stats.bytesReceived - before.bytesReceived - 5 - '\x1ehostwright-exit:0\n'.length;
+  assert.ok(pidLine >= '\x1ehostwright-pid:1\n'.length && pidLine <= '\x1ehostwright-pid:1234567\n'.length, `unexpected bytes received: ${pidLine} beyond stdout and the exit marker`);
   const times: number[] = [];
   const trips = t.stats.roundTrips;
   for (let i = 0; i < 40; i++) {

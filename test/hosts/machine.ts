@@ -12,7 +12,7 @@ import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Build } from './build.ts';
 import { containerInit, execIn, hostDir, livePid } from './container.ts';
-import { BRIDGE, BRIDGE_ADDRESS, CGROUP_PARENT, KEY_PATH, SCRIPTS_DIR } from './paths.ts';
+import { BRIDGE, BRIDGE_ADDRESS, CGROUP_PARENT, isYumOnly, KEY_PATH, SCRIPTS_DIR } from './paths.ts';
 import { alive, run, runOk, sleep } from './proc.ts';
 
 /** Whether the host is up, and with which build (a host of an older build must be restarted). */
@@ -70,6 +70,15 @@ async function unmount(path: string): Promise<void> {
   }
 }
 
+/**
+ * The yum-only variant (see {@link isYumOnly}): /usr/bin/yum becomes a copy of dnf's script (it was a
+ * symlink to dnf) and dnf, dnf-3 are hidden by overlayfs whiteouts (character devices 0/0 in the upper layer).
+ */
+async function yumOnly(build: Build, upper: string): Promise<void> {
+  put(build, upper, '/usr/bin/yum', readFileSync(join(build.rootfs, 'usr/bin/dnf-3'), 'utf8'), 0o755);
+  for (const hidden of ['dnf', 'dnf-3']) await runOk(`hiding /usr/bin/${hidden}`, 'mknod', [join(upper, 'usr/bin', hidden), 'c', '0', '0']);
+}
+
 /** Drops the host's upper layer and mounts a fresh overlay with its identity files. */
 async function prepareRoot(name: string, address: string, build: Build): Promise<string> {
   const dir = hostDir(name);
@@ -98,6 +107,7 @@ async function prepareRoot(name: string, address: string, build: Build): Promise
   chownSync(join(upper, 'home/deploy/.ssh'), deploy.uid, deploy.gid);
   chmod(join(upper, 'home/deploy/.ssh'), 0o700);
   chmod(join(upper, 'root/.ssh'), 0o700);
+  if (isYumOnly(name)) await yumOnly(build, upper);
   await runOk(`mounting the overlay of ${name}`, 'mount', ['-t', 'overlay', `hostwright-${name}`, '-o',
     `lowerdir=${build.rootfs},upperdir=${upper},workdir=${join(dir, 'work')}`, root]);
   return root;

@@ -32,6 +32,12 @@ export const CGROUP_PARENT = 'hostwright';
 /** The default cluster: etcd + master on `master`, nodes `node1`, `node2`. */
 export const DEFAULT_NAMES: readonly string[] = ['master', 'node1', 'node2'];
 
+/**
+ * Host variant by name: a host whose name starts with `yum` (`yum-master`, `yum-node1`) has only a `yum`
+ * command (dnf 4 underneath, since Debian has no yum 3) and no `dnf` on PATH, like CentOS 7.
+ */
+export const isYumOnly = (name: string): boolean => name.startsWith('yum');
+
 /** Hostnames the harness accepts (also nspawn machine names and interface-name suffixes). */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}$/;
 

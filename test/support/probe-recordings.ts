@@ -6,6 +6,13 @@
  * host (`HOSTWRIGHT_RECORD=1 node test/run.ts --e2e probe-recordings`, root).
  */
 import { commandGuardProbe, parseCommandGuard } from '../../lib/probes/command-guard.ts';
+import { copyTreeProbe, parseCopyTree } from '../../lib/probes/copy-tree.ts';
+import { fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
+import { parseUnarchive, unarchiveProbe } from '../../lib/probes/archive-listing.ts';
+import { getUrlProbe, parseGetUrl } from '../../lib/tasks/get-url.ts';
+import { parseRepoFile, repoFileProbe } from '../../lib/tasks/repository.ts';
+import { gitProbe, parseGit } from '../../lib/tasks/git.ts';
+import { mountProbe, parseMount } from '../../lib/tasks/mount.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
 import type { ExecResult } from '../../lib/transport/types.ts';
@@ -34,7 +41,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command', ProbeKind> = {
+export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository' | 'git' | 'mount', ProbeKind> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -51,6 +58,46 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command', ProbeKind> = {
     command: (p) => commandGuardProbe(p)!.command,
     parse: parseCommandGuard,
     after: 'rm -rf /tmp/rec',
+  },
+  copy: {
+    command: (p) => copyTreeProbe(p).command,
+    parse: parseCopyTree,
+    after: 'rm -rf /tmp/rec',
+  },
+  fetch: {
+    command: (p: { src: string }) => fileStatProbe(p.src).command,
+    parse: parseFileStat,
+    after: 'rm -rf /tmp/rec',
+  },
+  unarchive: {
+    command: (p) => unarchiveProbe(p).command,
+    parse: parseUnarchive,
+    after: 'rm -rf /tmp/rec',
+  },
+  getUrl: {
+    command: (p: { dest: string; algo?: string }) => getUrlProbe(p.dest, p.algo).command,
+    parse: parseGetUrl,
+    after: 'rm -rf /tmp/rec; [ -e /usr/bin/curl.off ] && mv /usr/bin/curl.off /usr/bin/curl; true',
+  },
+  repository: {
+    command: (p: { path: string }) => repoFileProbe(p.path).command,
+    parse: parseRepoFile,
+    after: 'rm -rf /tmp/rec',
+  },
+  git: {
+    command: (p) => gitProbe(p).command,
+    parse: parseGit,
+    // A repository with fixed dates and names, so that its commit ids are the same on every recording.
+    before: `rm -rf /tmp/rec /tmp/rec-src && mkdir -p /tmp/rec && git init -q -b main /tmp/rec-src && cd /tmp/rec-src
+      export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'
+      echo 1 > f && git add f && git commit -qm one && git tag v1 && git tag -a v1a -m ann
+      echo 2 > f && git commit -qam two && git checkout -q -b dev && echo 3 > f && git commit -qam three && git checkout -q main`,
+    after: 'rm -rf /tmp/rec /tmp/rec-src',
+  },
+  mount: {
+    command: (p: { path: string; fstab?: string }) => mountProbe(p.path, p.fstab).command,
+    parse: parseMount,
+    after: 'umount /tmp/rec/m* 2>/dev/null; umount "/tmp/rec/with space" 2>/dev/null; rm -rf /tmp/rec',
   },
 };
 

@@ -57,10 +57,10 @@ test('the spec comes from the commands: options with help, every module with its
 
 test('bash: syntax, subcommands, options, modules, module arguments, files', () => {
   assert.is(spawnSync('bash', ['-n', bashScript]).status, 0, 'bash -n');
-  assert.equal(bashComplete(''), ['all', 'completion', 'inventory', 'run']);
+  assert.equal(bashComplete(''), ['all', 'apply', 'completion', 'inventory', 'plan', 'report', 'run']);
   assert.equal(bashComplete('all', '--ch'), ['--check']);
   assert.equal(bashComplete('all', '-m', 'pa'), ['package']);
-  assert.equal(bashComplete('all', '-m', 's'), ['service', 'setup', 'shell', 'sysctl', 'systemd']);
+  assert.equal(bashComplete('all', '-m', 's'), ['script', 'service', 'setup', 'shell', 'stat', 'sysctl', 'systemd']);
   assert.equal(bashComplete('all', '-m', 'package', '-a', ''), ['manager=', 'name=', 'state=']);
   assert.equal(bashComplete('all', '--module=service', '-a', 'en'), ['enabled=']);
   assert.equal(bashComplete('all', '-a', 'ch'), ['chdir='], 'default module: command');

@@ -59,6 +59,7 @@ const rows: { name: string; argv: string[]; fragment: RegExp }[] = [
   { name: "--limit 'a:&'", argv: ['all', '-i', inv, '-m', 'ping', '--limit', 'a:&'], fragment: /host pattern "a:&": "&" must be followed by a group or host name/ },
   { name: 'pattern all[a:b]', argv: ['all[a:b]', '-i', inv, '-m', 'ping'], fragment: /host pattern "all\[a:b\]": .*a subscript must be/ },
   { name: "--limit '!'", argv: ['all', '-i', inv, '-m', 'ping', '--limit', '!'], fragment: /host pattern "!": "!" must be followed/ },
+  { name: "--list-hosts --limit '!' (playbook)", argv: ['run', playbook('list.ts', `file({ path: '/tmp/hw-x', state: 'touch' })`), '-i', inv, '--list-hosts', '--limit', '!'], fragment: /host pattern "!": "!" must be followed/ },
   { name: 'NUL in a path', argv: ['all', '-i', inv, '-m', 'file', '-a', '{"path": "/tmp/a\\u0000b", "content": "x"}'], fragment: /argument "path" contains a NUL byte/ },
   { name: 'NUL in argv', argv: ['all', '-i', inv, '-m', 'ping', '-e', 'x=a\0b'], fragment: /argument 7 .* contains a NUL byte/ },
   { name: 'bad regexp (ad-hoc line)', argv: ['all', '-i', inv, '-m', 'line', '-a', 'path=/tmp/hw-x regexp=( line=y'], fragment: /regexp: invalid regular expression "\(": / },

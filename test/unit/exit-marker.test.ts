@@ -1,7 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { takeExitMarker, withExitMarker } from '../../lib/transport/exit-marker.ts';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { markedPid, takeExitMarker, withExitMarker } from '../../lib/transport/exit-marker.ts';
 
 const sh = (line: string) => spawnSync('/bin/sh', ['-c', withExitMarker(line)], { encoding: 'utf8' });
 
@@ -10,6 +13,7 @@ test('the wrapper keeps the exit status, stdout and stderr, and adds a marked st
   assert.is(r.status, 7);
   assert.is(r.stdout, 'out\n');
   assert.equal(takeExitMarker(r.stderr), { stderr: 'err\n', code: 7 });
+  assert.is(markedPid(r.stderr), r.pid, 'the first stderr line names the shell (the session\'s process group)');
 });
 
 test('exec inside the command replaces only the subshell', () => {
@@ -21,6 +25,25 @@ test('exec inside the command replaces only the subshell', () => {
 test('stdin still reaches the command', () => {
   const out = execFileSync('/bin/sh', ['-c', withExitMarker('cat')], { input: 'piped', encoding: 'utf8' });
   assert.is(out, 'piped');
+});
+
+test('a TERM for the outer shell (an SSH signal request) ends the command and its children at once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hw-marker-'));
+  const after = join(dir, 'AFTER');
+  // setsid: sshd starts every session's shell as a process group leader.
+  const child = spawn('setsid', ['/bin/sh', '-c', withExitMarker(`sleep 2; touch ${after}`)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  await new Promise((r) => setTimeout(r, 300));
+  const started = Date.now();
+  child.kill('SIGTERM');
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  assert.ok(Date.now() - started < 1000, `the shell took ${Date.now() - started} ms to end`);
+  assert.is(code, 143);
+  assert.is(takeExitMarker(stderr).code, 143);
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.not.ok(existsSync(after), 'the command went on after the signal');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('stderr without a marker is left alone', () => {

@@ -10,8 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { applyCommands, managerMessage, packageType, pkg, planPackage, type PackageArgs } from '../../lib/tasks/package.ts';
-import { parseAptSimulate, parseCheckUpdate, parsePackageProbe, type PackageState } from '../../lib/probes/package-query.ts';
-import { formatVersion, managerArgument, parsePackageSpec, versionMatches } from '../../lib/probes/package-spec.ts';
+import { parseAptSimulate, parseCheckUpdate, parseDebProvides, parsePackageProbe, type PackageState } from '../../lib/probes/package-query.ts';
+import { formatVersion, globMatches, managerArgument, nevra, parsePackageSpec, versionMatches } from '../../lib/probes/package-spec.ts';
 import { isValidationError } from '../../lib/errors.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/package/', import.meta.url));
@@ -21,17 +21,22 @@ interface Fixture {
   args: PackageArgs;
   ctx: { check: boolean; earlierChangePredicted: boolean };
   probe: { code: number; stdout: string; stderr: string };
+  /** The probe command the output was recorded with (record.ts writes it). */
+  probeCommand: string;
   expect: { status: string; reason?: string; reasonMatch?: string; summary?: string; diff?: unknown; data?: unknown };
 }
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-test('there are package fixtures', () => assert.ok(files.length >= 12, `only ${files.length} fixtures in ${dir}`));
+test('there are package fixtures', () => assert.ok(files.length >= 28, `only ${files.length} fixtures in ${dir}`));
 
 for (const file of files) {
   const fx = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Fixture;
   test(`${file}: ${fx.description}`, () => {
     assert.ok(fx.probe, `${file} has no recorded probe output`);
-    const state = packageType.probe(fx.args, {} as never)!.parse(fx.probe);
+    const probe = packageType.probe(fx.args, {} as never)!;
+    // A changed probe must be re-recorded (test/fixtures/package/record.ts): old output proves nothing.
+    assert.is(fx.probeCommand, probe.command, `${file} was recorded with another probe command: re-record it`);
+    const state = probe.parse(fx.probe);
     const plan = planPackage(fx.args, state, fx.ctx);
     assert.is(plan.status, fx.expect.status, JSON.stringify(plan));
     if (plan.status === 'ok') assert.is(plan.reason, fx.expect.reason);
@@ -100,11 +105,49 @@ test('an rpm name that looks like a pin but is an installed package is read as t
 
 test('dnf check-update: exit 100 lists updates, exit 0 none, exit 1 is the error text', () => {
   assert.equal(parseCheckUpdate('\netcd.x86_64   3.4.24-1.el7   extras\ncheck-update-rc=100\n').updates, { etcd: '3.4.24-1.el7' });
-  assert.equal(parseCheckUpdate('check-update-rc=0\n'), { updates: {} });
+  assert.equal(parseCheckUpdate('check-update-rc=0\n'), { updates: {}, obsoletedBy: {} });
   const bad = parseCheckUpdate('Error: Failed to download metadata for repo \'x\'\ncheck-update-rc=1\n');
   assert.match(bad.error!, /Failed to download metadata/);
   const obsoleting = parseCheckUpdate('a.noarch 2-1 r\nObsoleting Packages\nb.noarch 3-1 r\ncheck-update-rc=100\n');
   assert.equal(obsoleting.updates, { a: '2-1' });
+});
+
+test('check-update obsoletes: the indented line under an obsoleting package is the one it replaces', () => {
+  // Recorded from `dnf -q check-update hw-oldname` (and `yum -q ...` on the yum-only host: same text).
+  const text = 'Obsoleting Packages\nhw-newname.noarch                         2.0-1.el7                     hw-extra\n    hw-oldname.noarch                     1.0-1.el7                     @System \ncheck-update-rc=100\n';
+  assert.equal(parseCheckUpdate(text), { updates: {}, obsoletedBy: { 'hw-oldname': 'hw-newname 2.0-1.el7' } });
+});
+
+test('globs match as yum matches them: name, name.arch, name-version[-release][.arch]', () => {
+  const p = { name: 'kernel-devel', version: '3.10.0', release: '1160.el7', arch: 'x86_64' };
+  for (const g of ['kernel-devel-*', 'kernel-*', 'kernel-devel.x86_64', 'kernel-devel-3.10.0-1160.el7.x86_64', 'kernel-devel-3.10*', 'kernel-devel-[0-9]*', 'kern?l-devel', '0:kernel-devel-3.10.0-1160.el7.x86_64']) {
+    assert.ok(globMatches(g, p), g);
+  }
+  for (const g of ['kernel-headers-*', 'kernel-devel-4*', 'kernel-devel.i686', 'kernel-devel-[!0-9]*', 'kernel']) assert.not.ok(globMatches(g, p), g);
+  assert.ok(globMatches('lib.+x*', { name: 'lib.+x', version: '1', release: '1', arch: 'noarch' }), 'regex characters are literal');
+  assert.is(nevra({ name: 'docker', epoch: '2', version: '1.13.1', release: '209.git7d71120.el7.centos', arch: 'x86_64' }), 'docker-2:1.13.1-209.git7d71120.el7.centos.x86_64');
+});
+
+test('apt Provides fields: names without versions or :any', () => {
+  assert.equal(parseDebProvides('mail-transport-agent, default-mta (= 4.96), python3:any (= 3.11)'), ['mail-transport-agent', 'default-mta', 'python3']);
+});
+
+test('a glob or a path is never read as a pin; apt refuses them once the host turns out to use apt', () => {
+  assert.equal(parsePackageSpec('kernel-devel-3*', 'rpm'), { spec: 'kernel-devel-3*', name: 'kernel-devel-3*' });
+  assert.equal(parsePackageSpec('/usr/bin/curl-7', 'rpm'), { spec: '/usr/bin/curl-7', name: '/usr/bin/curl-7' });
+  const plan = planPackage({ name: ['/usr/bin/curl', 'kernel-*'] }, { manager: 'apt', installed: {} }, { check: false, earlierChangePredicted: false });
+  assert.equal(plan, { status: 'failed', reason: 'apt takes package names (got /usr/bin/curl, kernel-*); globs and file paths are for yum and dnf' });
+});
+
+test('the rpm probe asks rpm -q, then --whatprovides, one call per name with its answer labelled; globs list everything once', () => {
+  const p = packageType.probe({ name: ['python-rhsm-certificates', '/usr/bin/curl', 'kernel-devel-*'], state: 'latest' }, {} as never)!;
+  assert.match(p.command, /rpm -q --qf "\$f" -- "\$n"/);
+  assert.match(p.command, /rpm -q --whatprovides --qf "\$f" -- "\$n"/);
+  assert.match(p.command, /for n in python-rhsm-certificates \/usr\/bin\/curl; do/);
+  assert.match(p.command, /for n in 'kernel-devel-\*'; do printf "query\\tglob/);
+  assert.match(p.command, /set -f/, 'globs are never expanded by the shell');
+  // A label line that is not one of the known answers is refused, not skipped.
+  assert.throws(() => parsePackageProbe({ code: 0, stdout: 'manager=dnf\nquery\tmaybe\tx\n', stderr: '' }), /unexpected line/);
 });
 
 test('apt-get -s: Inst lines (upgrades and new installs), E: lines on failure', () => {
@@ -155,6 +198,10 @@ test('bad arguments are refused when the task is defined, naming the argument', 
   refuse(() => pkg({ name: ['etcd', 'etcd'] }), /listed twice/);
   refuse(() => pkg({ name: 'etcd-3.4.23', state: 'latest', manager: 'dnf' }), /state "latest" takes names without versions/);
   refuse(() => pkg({ name: 'hw-hello=1.0-1', state: 'absent' }), /state "absent" takes names without versions/);
+  refuse(() => pkg({ name: '@core' }), /package groups are not supported \(got @core\): list the group's packages/);
+  refuse(() => pkg({ name: ['/usr/bin/curl'], manager: 'apt' }), /apt takes package names \(got \/usr\/bin\/curl\)/);
+  refuse(() => pkg({ name: 'kernel-*=1' }), /a glob or a path takes no version/);
+  refuse(() => pkg({ name: '/usr/bin/$(reboot)' }), /argument "name"/);
 });
 
 test.run();

@@ -183,9 +183,10 @@ test('hostwright vault view / decrypt / encrypt / encrypt-string', async () => {
 test('--ask-vault-pass prompts on the terminal without echo; without a terminal it is refused (exit 5)', () => {
   const bin = new URL('../../lib/bin.ts', import.meta.url).pathname;
   const cmd = `${process.execPath} ${bin} vault view --ask-vault-pass ${pw('ansible-1.1.vault')}`;
-  // `script` gives the command a pseudo-terminal; the password is typed into it after the prompt.
-  const typed = spawnSync('sh', ['-c', `(sleep 1; printf 'hw-vault-pass-1\\n') | script -qec "${cmd}" /dev/null`], { encoding: 'utf8', timeout: 30000 });
-  assert.match(typed.stdout, /^Vault password: \r?\n/);
+  // `script` gives the command a pseudo-terminal; the password is typed into it after the prompt (typed
+  // before it, the terminal would still echo it: leave the process ample time to start on a busy machine).
+  const typed = spawnSync('sh', ['-c', `(sleep 6; printf 'hw-vault-pass-1\\n') | script -qec "${cmd}" /dev/null`], { encoding: 'utf8', timeout: 30000 });
+  assert.match(typed.stdout, /^Vault password: /);
   assert.match(typed.stdout, /S3cr3t-from-vault/);
   assert.not.match(typed.stdout, /hw-vault-pass-1/, 'the typed password is not echoed');
   const batch = spawnSync('setsid', ['-w', process.execPath, bin, 'vault', 'view', '--ask-vault-pass', pw('ansible-1.1.vault')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

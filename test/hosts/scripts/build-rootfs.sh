@@ -11,7 +11,11 @@ done
 [ -n "$sources" ] || { echo "build-rootfs: no apt sources file (/etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list)" >&2; exit 1; }
 
 packages=systemd,systemd-sysv,dbus,libnss-myhostname,openssh-server,iproute2,iputils-ping,procps,kmod,rpm,dnf,python3
-packages=$packages,curl,ca-certificates,iptables,conntrack,socat,netbase,sudo,passwd,adduser,selinux-utils,less
+packages=$packages,curl,ca-certificates,iptables,conntrack,socat,netbase,sudo,passwd,adduser,selinux-utils,less,cpio
+# For the user, group and cron task types (shadow utils come with passwd).
+packages=$packages,cron
+# For the copy, unarchive, git and getUrl task types (tar and gzip are in every rootfs; wget beside curl).
+packages=$packages,xz-utils,unzip,git,wget
 
 tmp=$dest.tmp
 rm -rf "$tmp"

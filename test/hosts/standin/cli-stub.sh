@@ -4,9 +4,9 @@ name=$(basename "$0")
 case "$name" in
 docker)
   if [ "$1" = version ]; then
-    printf 'Client:\n Version:         1.12.6\n API version:     1.24\n'
+    printf 'Client:\n Version:         1.13.1\n API version:     1.26\n'
     if [ -f /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
-      printf 'Server:\n Version:         1.12.6\n API version:     1.24\n'; exit 0
+      printf 'Server:\n Version:         1.13.1\n API version:     1.26\n'; exit 0
     fi
     echo 'Cannot connect to the Docker daemon. Is the docker daemon running on this host?' >&2; exit 1
   fi

@@ -1,0 +1,67 @@
+/**
+ * The per-host run lock: for the whole run, a long-lived command on the host's connection holds `flock`
+ * on /run/hostwright/run.lock (or $TMPDIR/hostwright-run.lock where /run is not writable), so a second
+ * run against the same host waits a bounded time and then fails that host, naming the holder. The lock
+ * goes away with the holding command: when the run closes the connection, or the controller dies.
+ */
+import { hostname } from 'node:os';
+import { TaskFailedError } from '../errors.ts';
+import { quote } from '../transport/quote.ts';
+import type { HeldCommand, Transport } from '../transport/types.ts';
+
+/** Exit status of the lock command when the lock stayed held by another run for the whole wait. */
+const HELD = 75;
+
+/** Who holds a lock: this controller's host name, process id and the run's start time. */
+export function lockHolder(startedAt: Date = new Date()): string {
+  return `pid ${process.pid} on controller ${hostname()} since ${startedAt.toISOString()}`;
+}
+
+/**
+ * The shell text that takes the lock (waiting at most `waitSeconds`), prints `locked`, and holds it until
+ * stdin closes. `dir` is the lock's directory (default /run/hostwright; tests use their own).
+ */
+export function hostLockCommand(holder: string, waitSeconds: number, dir = '/run/hostwright'): string {
+  return [
+    `d=${quote(dir)}; f="$d/run.lock"`,
+    'if ! { mkdir -p "$d" 2>/dev/null && [ -w "$d" ]; }; then d=${TMPDIR:-/tmp}; f="$d/hostwright-run.lock"; fi',
+    'i="$f.holder"',
+    // Without flock (util-linux) there is no lock to take: say so, and hold nothing.
+    'command -v flock >/dev/null 2>&1 || { echo "nolock: flock is not installed"; exec cat >/dev/null; }',
+    '[ -e "$f" ] || : >> "$f" 2>/dev/null',
+    'exec 9<"$f" || { echo "nolock: cannot open $f"; exec cat >/dev/null; }',
+    `if ! flock -n 9; then flock -w ${Math.max(0, Math.round(waitSeconds))} 9 || { printf 'held %s (lock %s)\\n' "$(cat "$i" 2>/dev/null || echo 'by an unknown process')" "$f"; exit ${HELD}; }; fi`,
+    `printf '%s\\n' ${quote(holder)} > "$i" 2>/dev/null`,
+    'echo locked',
+    // Held until the controller closes stdin, or its connection ends (cat then sees the end of input).
+    'cat >/dev/null',
+    'rm -f "$i"',
+  ].join('\n');
+}
+
+/** Options of {@link takeHostLock}. */
+export interface HostLockOptions {
+  /** How long to wait for another run's lock (default 30000 ms). */
+  waitMs?: number;
+  /** Who this run is (default {@link lockHolder}). */
+  holder?: string;
+}
+
+/**
+ * Take the run lock on the transport's host. Resolves with the held command (release it when the run
+ * ends), or `undefined` when the transport cannot hold commands or the host has no `flock`; throws a
+ * TaskFailedError naming the holder when another run kept the lock for the whole wait.
+ */
+export async function takeHostLock(transport: Transport, options: HostLockOptions = {}): Promise<HeldCommand | undefined> {
+  if (!transport.hold) return undefined;
+  const waitMs = options.waitMs ?? 30_000;
+  const held = await transport.hold(hostLockCommand(options.holder ?? lockHolder(), waitMs / 1000));
+  if (held.line === 'locked') return held;
+  if (held.line.startsWith('nolock')) {
+    held.release();
+    return undefined;
+  }
+  held.release();
+  const holder = held.line.startsWith('held ') ? held.line.slice(5) : `(the lock command ended with exit ${held.exited?.code}: ${(held.exited?.stderr ?? held.line).trim()})`;
+  throw new TaskFailedError(`${transport.name}: another hostwright run holds this host's run lock: ${holder}; waited ${waitMs / 1000} s. Try again when it is done, raise --host-lock-wait, or pass --no-host-lock`, { host: transport.name, code: held.exited?.code });
+}

@@ -1,0 +1,121 @@
+/**
+ * `reboot`: reboots the host and waits until it is back: the boot id (`/proc/sys/kernel/random/boot_id`)
+ * has changed, SSH answers again, and `testCommand` succeeds, all within `rebootTimeout`. The reboot is
+ * scheduled on the host (a transient systemd timer, or a detached `sleep; reboot`) so the command that
+ * asks for it returns cleanly first. Other hosts go on meanwhile (each host waits on its own). Not
+ * idempotent: it always reboots; in check mode it says "would reboot" and does nothing.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Type, type Static } from '@sinclair/typebox';
+import { TaskFailedError, tail } from '../errors.ts';
+import { defineTaskType } from '../play/define.ts';
+import { quote } from '../transport/quote.ts';
+import type { HostHandle, Plan, Probe, TaskContext, TaskType } from './contract.ts';
+import { Args } from './schema-types.ts';
+
+/** Arguments of the `reboot` task. */
+export const RebootArgsSchema = Args({
+  /** Seconds to wait for the host to come back and pass `testCommand` (default 600). */
+  rebootTimeout: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  /** Seconds between asking and rebooting (default 0; at least 1 s is kept so the request returns first). */
+  preRebootDelay: Type.Optional(Type.Number({ minimum: 0 })),
+  /** Seconds to wait after the host is back, before `testCommand` (default 0). */
+  postRebootDelay: Type.Optional(Type.Number({ minimum: 0 })),
+  /** Shell command that must succeed on the rebooted host (default `whoami`). */
+  testCommand: Type.Optional(Type.String({ minLength: 1 })),
+  /** The command that reboots (default `systemctl reboot`, else `reboot`). */
+  rebootCommand: Type.Optional(Type.String({ minLength: 1 })),
+});
+/** Arguments of the `reboot` task. */
+export type RebootArgs = Static<typeof RebootArgsSchema>;
+
+/** The probe: the current boot id. */
+export interface RebootState {
+  bootId: string;
+}
+
+const BOOT_ID = 'cat /proc/sys/kernel/random/boot_id';
+
+/** The probe: one `cat` of the boot id. */
+export const rebootProbe: Probe<RebootState> = {
+  command: BOOT_ID,
+  parse(result) {
+    const id = result.stdout.trim();
+    if (result.code !== 0 || !/^[0-9a-f-]{36}$/.test(id)) throw new Error(`cannot read the boot id (exit ${result.code}): ${result.stderr.trim() || id}`);
+    return { bootId: id };
+  },
+};
+
+/** Pure plan of the `reboot` task: always a reboot; the check-mode text says it would. */
+export function planReboot(_args: RebootArgs, state: RebootState, ctx: Pick<TaskContext, 'check'>): Plan<RebootState> {
+  return { status: 'change', summary: ctx.check ? `would reboot (boot id ${state.bootId.slice(0, 8)})` : 'reboot', data: state };
+}
+
+/** The shell text that schedules the reboot and returns at once. */
+export function scheduleCommand(args: RebootArgs): string {
+  const delay = Math.max(1, args.preRebootDelay ?? 0);
+  const cmd = args.rebootCommand ?? 'if command -v systemctl >/dev/null 2>&1; then systemctl reboot; else reboot; fi';
+  return [
+    'if command -v systemd-run >/dev/null 2>&1 && [ -d /run/systemd/system ]; then',
+    `  systemd-run --quiet --on-active=${delay} --timer-property=AccuracySec=100ms /bin/sh -c ${quote(cmd)}`,
+    'else',
+    `  nohup /bin/sh -c ${quote(`sleep ${delay}; ${cmd}`)} </dev/null >/dev/null 2>&1 &`,
+    'fi',
+  ].join('\n');
+}
+
+/** Wait until the host answers with another boot id and passes the test command; returns the seconds it took. */
+async function waitBack(args: RebootArgs, host: HostHandle, oldBoot: string, started: number): Promise<string> {
+  const deadline = started + (args.rebootTimeout ?? 600) * 1000;
+  let last = 'no answer yet';
+  let newBoot: string | undefined;
+  while (Date.now() < deadline) {
+    await sleep(1000);
+    try {
+      await host.reconnect?.();
+      const r = await host.exec(BOOT_ID, { timeoutMs: 5000 });
+      const id = r.stdout.trim();
+      if (r.code === 0 && id && id !== oldBoot) { newBoot = id; break; }
+      last = r.code === 0 ? 'still the old boot id (the reboot has not begun)' : `exit ${r.code}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+  }
+  if (!newBoot) throw new TaskFailedError(`${host.name}: reboot: the host did not come back with a new boot id within ${args.rebootTimeout ?? 600} s (last: ${last})`, { host: host.name });
+  if (args.postRebootDelay) await sleep(args.postRebootDelay * 1000);
+  const test = args.testCommand ?? 'whoami';
+  while (true) {
+    try {
+      const r = await host.exec(test, { timeoutMs: 10_000 });
+      if (r.code === 0) return newBoot;
+      last = `testCommand exited ${r.code}: ${tail(r.stderr || r.stdout)}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (Date.now() >= deadline) throw new TaskFailedError(`${host.name}: reboot: the host is back but testCommand did not succeed within ${args.rebootTimeout ?? 600} s (${last})`, { host: host.name, command: test });
+    await sleep(1000);
+    await host.reconnect?.().catch(() => undefined);
+  }
+}
+
+/** The `reboot` task type. */
+export const rebootType: TaskType<typeof RebootArgsSchema, RebootState, RebootState> = {
+  name: 'reboot',
+  description: 'Reboot the host and wait until it is back (new boot id, SSH, testCommand).',
+  schema: RebootArgsSchema,
+  supportsDiff: false,
+  idempotent: () => false,
+  probe: () => rebootProbe,
+  plan: (args, state, ctx) => planReboot(args, state, ctx),
+  async apply(args, plan, host) {
+    const started = Date.now();
+    const r = await host.exec(scheduleCommand(args));
+    if (r.code !== 0) throw new TaskFailedError(`${host.name}: reboot: could not schedule the reboot: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: 'reboot', code: r.code, stderr: r.stderr });
+    const boot = await waitBack(args, host, plan.data!.bootId, started);
+    const elapsed = Math.round((Date.now() - started) / 100) / 10;
+    return { extra: { rebooted: true, elapsed }, note: `back after ${elapsed} s, boot id ${boot.slice(0, 8)}` };
+  },
+};
+
+/** `reboot({ rebootTimeout: 300 })`: reboot the host and wait until it is back. */
+export const reboot = defineTaskType(rebootType);
