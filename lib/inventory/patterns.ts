@@ -16,6 +16,7 @@
  * Plain patterns apply first, then `&` ones, then `!` ones, whatever their order in the text.
  * Hosts come out in the order the patterns produce them (Ansible's default `order: inventory`).
  */
+import { fnmatchRegExp } from '../core/fnmatch.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ValidationError } from '../errors.ts';
@@ -68,26 +69,6 @@ function expandFiles(patterns: string[], baseDir: string): string[] {
 
 const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
 
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's');
-}
-
 /** Hosts matched by one pattern without its `&`/`!` prefix. */
 function matchOne(inv: Inventory, raw: string, onUnmatched?: (p: string) => void): string[] {
   let pattern = raw;
@@ -99,7 +80,7 @@ function matchOne(inv: Inventory, raw: string, onUnmatched?: (p: string) => void
   }
   let matcher: RegExp;
   try {
-    matcher = pattern.startsWith('~') ? new RegExp(`^(?:${pattern.slice(1)})`) : globToRegExp(pattern);
+    matcher = pattern.startsWith('~') ? new RegExp(`^(?:${pattern.slice(1)})`) : fnmatchRegExp(pattern);
   } catch {
     throw new ValidationError(`invalid host pattern "${raw}"`, { source: raw });
   }

@@ -12,6 +12,7 @@
  * rpm family only: arch-qualified names (`glibc.i686`, `etcd-3.3.11-2.el7.centos.x86_64`), file paths
  * (`/usr/bin/curl`) and globs (`kernel-devel-*`), matched as yum matches them (see {@link globMatches}).
  */
+import { fnmatchRegExp } from '../core/fnmatch.ts';
 
 /** The package family a manager works on. */
 export type PackageFamily = 'rpm' | 'deb';
@@ -84,32 +85,12 @@ export function isGlob(spec: string): boolean {
   return /[*?[]/.test(spec);
 }
 
-/** fnmatch(3) without flags: `*` and `?` match any character (also `.`, `-`), `[...]` a set. */
-function globRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 /**
  * Whether an installed rpm package matches a glob the way yum and dnf match one: against its name,
  * `name.arch`, `name-version`, `name-version-release`, `name-version-release.arch` and the epoch forms.
  */
 export function globMatches(glob: string, p: InstalledPackage): boolean {
-  const re = globRegExp(glob);
+  const re = fnmatchRegExp(glob);
   const e = p.epoch ?? '0';
   const forms = [p.name, `${p.name}.${p.arch}`, `${p.name}-${p.version}`, `${p.name}-${p.version}-${p.release}`,
     `${p.name}-${p.version}-${p.release}.${p.arch}`, `${p.name}-${e}:${p.version}-${p.release}.${p.arch}`, `${e}:${p.name}-${p.version}-${p.release}.${p.arch}`];
