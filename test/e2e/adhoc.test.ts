@@ -6,30 +6,18 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
+import { hw } from '../support/child.ts';
 
 const HOST = 'adhoc1';
-const bin = new URL('../../lib/bin.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hw-adhoc-e2e-'));
 const inventory = join(dir, 'inventory.yml');
 let hosts: TestHosts;
 
 /** Run the hostwright command; resolve with its exit code and output. */
-function hw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
 const adhoc = (...args: string[]) => hw(...args, '-i', inventory, '--known-hosts', hosts.knownHostsPath);
 const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
 

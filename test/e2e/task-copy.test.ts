@@ -7,7 +7,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +15,9 @@ import { copy } from '../../lib/tasks/copy.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
 import type { Task } from '../../lib/play/options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
+import { hw } from '../support/child.ts';
 
 const HOST = 'cp1';
-const bin = new URL('../../lib/bin.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hw-copy-e2e-'));
 const src = join(dir, 'site');
 const inventoryPath = join(dir, 'inventory.json');
@@ -35,17 +34,6 @@ const sh = async (cmd: string) => {
 /** Every path under a folder on the host with type, mode, owner and checksum: the whole state in one string. */
 const tree = (path: string) => sh(`cd ${path} && find . -printf '%y %m %u:%g %p\\n' | sort && find . -type f -exec sha256sum {} + | sort`);
 
-function hw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
 
 test.before(async () => {
   mkdirSync(join(src, 'conf.d/deep'), { recursive: true });

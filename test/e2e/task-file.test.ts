@@ -7,7 +7,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +15,9 @@ import { file } from '../../lib/tasks/file.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
 import type { Task } from '../../lib/play/options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
+import { hw } from '../support/child.ts';
 
 const HOST = 'file1';
-const bin = new URL('../../lib/bin.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hw-file-e2e-'));
 const inventoryPath = join(dir, 'inventory.yml');
 let hosts: TestHosts;
@@ -29,17 +28,6 @@ const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =
 const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
 
 /** The hostwright command as a process; resolves with its exit code and output. */
-function hw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });

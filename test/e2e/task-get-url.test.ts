@@ -9,7 +9,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +18,9 @@ import { BRIDGE_ADDRESS } from '../hosts/paths.ts';
 import { getUrl } from '../../lib/tasks/get-url.ts';
 import type { Task } from '../../lib/play/options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
+import { hw } from '../support/child.ts';
 
 const HOST = 'gu1';
-const bin = new URL('../../lib/bin.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hw-geturl-e2e-'));
 const inventoryPath = join(dir, 'inventory.json');
 let hosts: TestHosts;
@@ -38,17 +37,6 @@ const sh = async (cmd: string) => {
   assert.is(r.code, 0, `${HOST}: \`${cmd}\` exited ${r.code}: ${r.stderr.trim()}`);
   return r.stdout.trim();
 };
-function hw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let o = '';
-    let e = '';
-    child.stdout.on('data', (d) => (o += d));
-    child.stderr.on('data', (d) => (e += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out: o, err: e }));
-  });
-}
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });

@@ -6,7 +6,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +13,9 @@ import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { git } from '../../lib/tasks/git.ts';
 import type { Task } from '../../lib/play/options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
+import { hw } from '../support/child.ts';
 
 const HOST = 'gt1';
-const bin = new URL('../../lib/bin.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hw-git-e2e-'));
 const inventoryPath = join(dir, 'inventory.json');
 const ENV = 'export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t';
@@ -29,17 +28,6 @@ const sh = async (cmd: string) => {
   assert.is(r.code, 0, `${HOST}: \`${cmd}\` exited ${r.code}: ${r.stderr.trim()}`);
   return r.stdout.trim();
 };
-function hw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let o = '';
-    let e = '';
-    child.stdout.on('data', (d) => (o += d));
-    child.stderr.on('data', (d) => (e += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out: o, err: e }));
-  });
-}
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });

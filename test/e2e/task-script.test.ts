@@ -6,7 +6,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +13,9 @@ import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { script } from '../../lib/tasks/script.ts';
 import type { Task } from '../../lib/play/options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
+import { hw } from '../support/child.ts';
 
 const HOST = 'sc1';
-const bin = new URL('../../lib/bin.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hw-script-e2e-'));
 const setup = join(dir, 'setup.sh');
 const inventoryPath = join(dir, 'inventory.json');
@@ -25,17 +24,6 @@ let inventory: Record<string, unknown>;
 
 const run = (tasks: Task[], options: { check?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
-function hw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let o = '';
-    let e = '';
-    child.stdout.on('data', (d) => (o += d));
-    child.stderr.on('data', (d) => (e += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, out: o, err: e }));
-  });
-}
 
 test.before(async () => {
   writeFileSync(setup, '#!/bin/sh\nset -e\n{ echo "args:$#:$1:$2"; echo "cwd:$(pwd)"; echo "env:$ROLE"; id -un; } > /var/tmp/done\n');

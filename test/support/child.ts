@@ -51,3 +51,16 @@ export function localTemps(dir: string): { name: string; size: number }[] {
     }
   });
 }
+
+/** Run the `hostwright` command (lib/bin.ts) to its end, without colour; its exit code and output. */
+export function hw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'lib/bin.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, out, err }));
+  });
+}
