@@ -2,10 +2,11 @@
  * An ad-hoc run as a one-task playbook: `hostwright web -m package -a 'name=etcd'` is a play on `web`
  * with one `package` task, run by the same engine, reporters and recap as any playbook.
  */
-import { defaultTaskName, definePlaybook, type Play, type Playbook } from '../play/define.ts';
-import type { Task } from '../play/options.ts';
-import { validateArgs } from '../play/validate.ts';
-import type { ApplyResult, TaskType } from '../tasks/contract.ts';
+import { defaultTaskName } from '../core/define-task-type.ts';
+import { definePlaybook, type Play, type Playbook } from '../play/define.ts';
+import type { Task } from '../core/task-options.ts';
+import { validateArgs } from '../core/validate-args.ts';
+import type { ApplyResult, TaskType } from '../core/task-contract.ts';
 import { parseModuleArgs } from './args.ts';
 import { findModule } from './modules.ts';
 

@@ -4,13 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
-import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
-import { validateArgs } from '../play/validate.ts';
-import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../tasks/contract.ts';
-import type { ExecOptions, Transport } from '../transport/types.ts';
-import type { ErrorInfo, HostStatus } from './events.ts';
-import { factsProbe } from './facts.ts';
+import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../core/errors.ts';
+import type { HostVars, Task, TaskOutcome } from '../core/task-options.ts';
+import { validateArgs } from '../core/validate-args.ts';
+import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../core/task-contract.ts';
+import type { ExecOptions, Transport } from '../core/transport-types.ts';
+import type { ErrorInfo, HostStatus } from '../core/run-events.ts';
+import { factsProbe } from '../probes/host-facts.ts';
 import { runBatch } from './probe-batch.ts';
 import { PROBE_PREFIX, probesAhead } from './look-ahead.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';

@@ -6,12 +6,12 @@
  * Idempotent: ok when the live value and the file both hold the value (compared whitespace-normalised).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { normalizeSysctlValue, removeSysctlLine, setSysctlLine, sysctlFileValues, sysctlProbe, SYSCTL_PATH, type SysctlState } from '../probes/sysctl-state.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** Where values are persisted unless `file` says otherwise. */

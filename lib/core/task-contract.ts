@@ -4,7 +4,7 @@
  * JSON plans and the real run all come from the same plan, so a dry run cannot drift from the real one.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { ExecOptions, ExecResult } from '../transport/types.ts';
+import type { ExecOptions, ExecResult } from './transport-types.ts';
 
 /** A read-only probe: one shell command and a pure parser of its result (like a pyinfra fact). */
 export interface Probe<State> {
