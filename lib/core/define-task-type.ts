@@ -45,6 +45,7 @@ export function defaultTaskName(type: TaskType, args: unknown, sensitive = false
  * touched); arguments given as a function of the host are validated per host when resolved.
  */
 export function defineTaskType<S extends TSchema, State, Data>(type: TaskType<S, State, Data>): TaskFactory<S> {
+  if (!type.steps === !type.apply) throw new TypeError(`task type ${type.name}: give either steps (the apply as data) or apply (code), not ${type.steps ? 'both' : 'neither'}`);
   const factory = ((args: Deferred<Static<S>>, options: TaskOptions | string = {}) => {
     const opts: TaskOptions = typeof options === 'string' ? { name: options } : { ...options };
     const location = callerLocation();
