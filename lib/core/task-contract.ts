@@ -5,6 +5,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { StepApply } from './apply-steps.ts';
+import type { HostMemory, SharedMemory } from './run-memory.ts';
 import type { ExecOptions, ExecResult } from './transport-types.ts';
 
 /** A read-only probe: one shell command and a pure parser of its result (like a pyinfra fact). */
@@ -94,10 +95,10 @@ export interface TaskContext {
   earlierChangePredicted: boolean;
   /** True when the task is marked sensitive: plans should not put secret values into diffs. */
   sensitive: boolean;
-  /** Per-host memory for the whole run, shared by task types (e.g. units started in this run). */
-  memory: Map<string, unknown>;
-  /** Memory for the whole run shared by all hosts (e.g. package previews by checksum). */
-  shared: Map<string, unknown>;
+  /** Per-host memory for the whole run, shared by task types (e.g. units started in this run); see run-memory.ts. */
+  memory: HostMemory;
+  /** Memory for the whole run shared by all hosts (e.g. package previews by checksum); see run-memory.ts. */
+  shared: SharedMemory;
   /** The user the task's commands run as on the host (after become), when known. */
   runAs?: string;
   /** Render a template reference (role templates folder or a path) with the host's variables. */

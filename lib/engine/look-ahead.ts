@@ -5,7 +5,7 @@
 import type { HostVars } from '../core/task-options.ts';
 import { validateArgs } from '../core/validate-args.ts';
 import type { BatchProbe } from './probe-batch.ts';
-import type { RunContext } from './state.ts';
+import type { HostState, RunContext, RunState } from './state.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';
 
 /** What every probe command starts with: parsers read C-locale output. */
@@ -16,7 +16,7 @@ export const PROBE_PREFIX = 'export LANG=C LC_ALL=C\n';
  * not run-once), computed with the variables as they are now. Any task whose arguments, `when` or probe
  * cannot be computed yet is left out: it will simply probe on its own.
  */
-export function probesAhead(run: RunContext, job: TaskRun, limit: number): BatchProbe[] {
+export function probesAhead(run: RunContext, state: RunState, host: HostState, job: TaskRun, limit: number): BatchProbe[] {
   const out: BatchProbe[] = [];
   const sameBecome = JSON.stringify(job.become ?? null);
   const noFacts = () => Promise.reject(new Error('facts are not gathered ahead'));
@@ -31,7 +31,7 @@ export function probesAhead(run: RunContext, job: TaskRun, limit: number): Batch
         const view = o.loop === undefined ? next.hostVars : withItem(next.hostVars, item, index);
         const args = typeof next.task.args === 'function' ? (next.task.args as (h: HostVars) => unknown)(view) : next.task.args;
         if (typeof next.task.args === 'function') validateArgs(next.task.type, args, next.label, next.task.location);
-        const probe = next.task.type.probe(args as never, taskContext(run, next, view, noFacts));
+        const probe = next.task.type.probe(args as never, taskContext(run, state, host, next, view, noFacts));
         if (probe) out.push({ command: PROBE_PREFIX + probe.command, merge: probe.merge, local: probe.local });
       }
     } catch {

@@ -6,7 +6,7 @@
 import type { Handler, Play, Playbook, Role } from '../play/define.ts';
 import type { HostVars, Task } from '../core/task-options.ts';
 import { buildHostVars } from './host-vars-view.ts';
-import type { RunContext } from './state.ts';
+import type { HostState, RunContext } from './state.ts';
 import type { TaskRun } from './run-task.ts';
 import { taskLabel } from './task-label.ts';
 
@@ -24,7 +24,7 @@ export function tagsSelect(taskTags: readonly string[], tags: readonly string[],
 }
 
 /** The steps of a play: each role's tasks then a handler flush, then the play's own tasks and a flush. */
-export function playSteps(play: Play, tags: string[] = [], skipTags: string[] = []): Step[] {
+export function playSteps(play: Play, tags: readonly string[] = [], skipTags: readonly string[] = []): Step[] {
   const steps: Step[] = [];
   for (const role of play.roles ?? []) {
     for (const task of role.tasks) if (tagsSelect(task.options.tags ?? [], tags, skipTags)) steps.push({ kind: 'task', task, role });
@@ -47,18 +47,17 @@ export interface PlayPlan {
   handlers: (Handler & { role?: Role })[];
   /** `play_hosts`: the live hosts once the play started (the selected hosts before). */
   live: string[];
-  /** The variables of a task of `role` (or of the play) on a host; cached until the host registers a result. */
-  varsFor(host: string, role?: Role): HostVars;
+  /** The variables of a task of `role` (or of the play) on a host; cached by the host until they change. */
+  varsFor(host: HostState, role?: Role): HostVars;
   /** The become setting of a task on a host: the task's, else the play's, else the inventory's. */
   becomeOf(host: string, task: Task): TaskRun['become'];
 }
 
 /** Lay out every play of a playbook. */
 export function planPlays(run: RunContext, playbook: Playbook, limited: Set<string> | undefined): PlayPlan[] {
-  return playbook.plays.map((play) => {
+  return playbook.plays.map((play, index) => {
     const hosts = run.inventory.select(play.hosts).filter((h) => !limited || limited.has(h));
     const roleDefaults = Object.assign({}, ...(play.roles ?? []).map((r) => r.defaults));
-    const views = new Map<string, { registered: number; live: string[]; view: HostVars }>();
     const plan: PlayPlan = {
       play,
       hosts,
@@ -66,19 +65,15 @@ export function planPlays(run: RunContext, playbook: Playbook, limited: Set<stri
       steps: playSteps(play, run.tags, run.skipTags),
       handlers: [...(play.roles ?? []).flatMap((r) => r.handlers.map((h) => ({ ...h, role: r }))), ...(play.handlers ?? [])],
       varsFor(host, role) {
-        const registered = run.hosts.get(host)?.registered ?? {};
-        const version = run.hosts.get(host)?.registeredVersion ?? 0;
-        const key = `${host}\0${role?.name ?? ''}`;
-        const cached = views.get(key);
-        if (cached && cached.registered === version && cached.live === plan.live) return cached.view;
-        const view = buildHostVars(run.inventory, host, { roleDefaults: role ? { ...roleDefaults, ...role.defaults } : roleDefaults, play: play.vars ?? {}, registered, extra: run.extraVars }, {
-          playHosts: plan.live,
-          check: run.check,
-          hostvars: (name) => ({ ...run.inventory.varsOf(name), inventory_hostname: name }),
-          facts: run.hosts.get(host)?.gatheredFacts,
-        }).view;
-        views.set(key, { registered: version, live: plan.live, view });
-        return view;
+        const layers = { roleDefaults: role ? { ...roleDefaults, ...role.defaults } : roleDefaults, play: play.vars ?? {}, registered: host.registered, extra: run.extraVars };
+        return host.varsView(`${index}\0${role?.name ?? ''}`, plan.live, () =>
+          buildHostVars(run.inventory, host.name, layers, {
+            playHosts: plan.live,
+            check: run.check,
+            hostvars: (name) => ({ ...run.inventory.varsOf(name), inventory_hostname: name }),
+            facts: host.gatheredFacts,
+          }).view,
+        );
       },
       becomeOf(host, task) {
         const conn = run.inventory.connectionOf(host);
@@ -93,14 +88,14 @@ export function planPlays(run: RunContext, playbook: Playbook, limited: Set<stri
  * The tasks that come after step `stepIndex` of play `planIndex` on `host`: the rest of that play, then
  * every later play that selects the host. Lazy: the probe look-ahead stops after a window of tasks.
  */
-export function* tasksAfter(run: RunContext, plans: PlayPlan[], planIndex: number, stepIndex: number, host: string): Generator<TaskRun> {
+export function* tasksAfter(plans: readonly PlayPlan[], planIndex: number, stepIndex: number, host: HostState): Generator<TaskRun> {
   for (let p = planIndex; p < plans.length; p++) {
     const plan = plans[p];
-    if (p > planIndex && !plan.hosts.includes(host)) continue;
+    if (p > planIndex && !plan.hosts.includes(host.name)) continue;
     for (let i = p === planIndex ? stepIndex + 1 : 0; i < plan.steps.length; i++) {
       const s = plan.steps[i];
       if (s.kind !== 'task') continue;
-      yield { task: s.task, host, label: taskLabel(s.task), role: s.role?.name, templatesDir: s.role?.templatesDir, handler: false, hostVars: plan.varsFor(host, s.role), become: plan.becomeOf(host, s.task) };
+      yield { task: s.task, host: host.name, label: taskLabel(s.task), role: s.role?.name, templatesDir: s.role?.templatesDir, handler: false, hostVars: plan.varsFor(host, s.role), become: plan.becomeOf(host.name, s.task) };
     }
   }
 }

@@ -48,11 +48,11 @@ export class ProbeCache {
   take(host: string, command: string): ExecResult | undefined {
     const e = this.hosts.get(host);
     const r = e?.results.get(command);
-    if (r) {
+    if (e && r) {
       this.hits++;
-      if (e!.unused.delete(command) && e!.unused.size === 0) {
+      if (e.unused.delete(command) && e.unused.size === 0) {
         // Everything fetched ahead was used: look further ahead next time.
-        e!.window = Math.min(MAX_WINDOW, e!.window * 2);
+        e.window = Math.min(MAX_WINDOW, e.window * 2);
       }
     }
     return r;
@@ -150,7 +150,7 @@ export interface BatchProbe {
  * Run probes in one round trip; probes whose result did not come back are simply not cached. Probes of one
  * merge kind become one command (`prefix` + the merged command) whose output is split back per probe.
  */
-export async function runBatch(transport: Pick<Transport, 'exec'>, probes: readonly BatchProbe[], prefix = ''): Promise<Map<string, ExecResult>> {
+export async function probeInOneTrip(transport: Pick<Transport, 'exec'>, probes: readonly BatchProbe[], prefix = ''): Promise<Map<string, ExecResult>> {
   const unique = [...new Map(probes.map((p) => [p.command, p])).values()];
   const groups = new Map<string, BatchProbe[]>();
   const commands: string[] = [];

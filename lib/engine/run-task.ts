@@ -1,22 +1,23 @@
 /**
- * Runs one task on one host: when → resolve arguments → probe → plan → (apply unless --check) →
- * register / notify / retries → one `host-result` event. Never throws: every outcome is an event.
+ * Runs one task on one host and emits its one `host-result` event, in named steps: when → place (loop
+ * items, delegate) → connect → per item and retry: resolve arguments → attempt (probe → plan → report →
+ * apply, see task-attempt.ts) → verify (`until`, retries) → finish (register, check-mode prediction, the
+ * result event). The runner then counts the result and notifies handlers. Never throws: every outcome is
+ * an event.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../core/errors.ts';
+import { TaskFailedError, UnreachableError } from '../core/errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../core/task-options.ts';
 import { validateArgs } from '../core/validate-args.ts';
-import { applyTask } from './run-steps.ts';
-import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../core/task-contract.ts';
-import type { ExecOptions, Transport } from '../core/transport-types.ts';
+import type { Diff, Facts, HostHandle, TaskContext } from '../core/task-contract.ts';
 import type { ErrorInfo, HostStatus } from '../core/run-events.ts';
+import type { ExecOptions } from '../core/transport-types.ts';
 import { factsProbe } from '../probes/host-facts.ts';
-import { runBatch } from './probe-batch.ts';
-import { PROBE_PREFIX, probesAhead } from './look-ahead.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';
-import type { HostRunState, RunContext } from './state.ts';
+import type { HostState, RunContext, RunState } from './state.ts';
 import { secretArgValues, sensitiveArgValues } from './secrets.ts';
+import { attemptOnce, errorInfo, type Attempt, type HostTask } from './task-attempt.ts';
 
 export type { TaskRun };
 
@@ -30,14 +31,18 @@ export interface TaskRunResult {
 
 export { taskLabel } from './task-label.ts';
 
-function errorInfo(error: unknown, location?: string): ErrorInfo {
-  const e = error as Error & { command?: string; code?: number; stderr?: string };
-  return {
-    kind: e?.name ?? 'Error',
-    message: e?.message ?? String(error),
-    ...(e instanceof TaskFailedError ? { command: e.command, code: e.code, stderr: e.stderr === undefined ? undefined : tail(e.stderr) } : {}),
-    ...(location ? { location } : {}),
-  };
+/** Where the task runs: the host itself or its delegate, connected, with that machine's facts. */
+interface Target {
+  handle: HostHandle;
+  facts: () => Promise<Facts>;
+}
+
+/** What the result event may carry besides status and message. */
+interface ResultExtra {
+  diff?: Diff[];
+  error?: ErrorInfo;
+  ignored?: boolean;
+  delegatedTo?: string;
 }
 
 function becomeFor(setting: TaskRun['become'], defaults: { password?: string; user?: string }): ExecOptions['become'] {
@@ -46,146 +51,189 @@ function becomeFor(setting: TaskRun['become'], defaults: { password?: string; us
   return { user: base.user ?? defaults.user ?? 'root', password: base.password ?? defaults.password };
 }
 
-/** Run one task on one host and emit its result. */
-export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<TaskRunResult> {
-  const { task, host, hostVars } = job;
-  const state = run.hosts.get(host)!;
-  const started = Date.now();
-  const opts = task.options;
-  // Every probed state this result was decided from (one per loop item and retry), for its fingerprint.
-  const probed: unknown[] = [];
-  const emitResult = (status: HostStatus, message: string, extra: { diff?: Diff[]; error?: ErrorInfo; ignored?: boolean; delegatedTo?: string } = {}) => {
-    const diff = extra.diff && run.diff ? (opts.sensitive ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }] : extra.diff) : undefined;
-    run.emit({
-      event: 'host-result', host, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status,
-      message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
-      ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
-      ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
-      module: task.type.name, ...(probed.length ? { probe: stateFingerprint(probed) } : {}),
-      startedAt: started, durationMs: Date.now() - started,
-    });
-  };
-  const outcome = (o: Partial<TaskOutcome> & { msg: string }): TaskOutcome => ({ changed: false, failed: false, skipped: false, ...o });
+const outcome = (o: Partial<TaskOutcome> & { msg: string }): TaskOutcome => ({ changed: false, failed: false, skipped: false, ...o });
 
-  const register = (result: TaskOutcome) => {
-    if (!opts.register) return;
-    state.registered[opts.register] = result;
-    state.registeredVersion++;
-  };
-  // when (with a loop, Ansible evaluates it per item, with the item in scope)
+/** Run one task on one host and emit its result. */
+export async function runTaskOnHost(run: RunContext, state: RunState, host: HostState, job: TaskRun): Promise<TaskRunResult> {
+  const t: HostTask = { run, state, host, job, started: Date.now(), probed: [] };
+  const skipped = whenStep(t);
+  if (skipped) return skipped;
+  const place = placeStep(t);
+  if ('status' in place) return place;
+  const target = await connectStep(t, place.target);
+  if ('status' in target) return target;
+  const delegatedTo = place.target !== host.name ? place.target : undefined;
+  let verdict: Attempt;
+  if (place.items === undefined) verdict = await attempts(t, target, job.hostVars);
+  else {
+    const sensitive = job.task.options.sensitive;
+    const itemEvent = (item: unknown, status: HostStatus, message: string) =>
+      run.emit({ event: 'item-result', host: host.name, task: job.label, item: itemLabel(item), status, message: sensitive ? `${status} (output hidden: sensitive)` : message, ...(delegatedTo ? { delegatedTo } : {}) });
+    verdict = await runLoop(place.items, job.hostVars, (view) => attempts(t, target, view), job.task.options.when, itemEvent);
+  }
+  return finishStep(t, verdict, delegatedTo);
+}
+
+/** The host's one result event (sensitive tasks: message, diff and error hidden). */
+function emitResult(t: HostTask, status: HostStatus, message: string, extra: ResultExtra = {}): void {
+  const { run, job } = t;
+  const opts = job.task.options;
+  const diff = extra.diff && run.diff ? (opts.sensitive ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }] : extra.diff) : undefined;
+  run.emit({
+    event: 'host-result', host: t.host.name, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status,
+    message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
+    ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
+    ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+    module: job.task.type.name, ...(t.probed.length ? { probe: stateFingerprint(t.probed) } : {}),
+    startedAt: t.started, durationMs: Date.now() - t.started,
+  });
+}
+
+/** A failure before any attempt (when, loop, delegate): its event and result. */
+function failEarly(t: HostTask, message: string, error: unknown): TaskRunResult {
+  emitResult(t, 'failed', message, { error: errorInfo(error, t.job.task.location) });
+  return { status: 'failed', outcome: outcome({ failed: true, msg: (error as Error).message }), ignored: false };
+}
+
+/** `register`: the result under the task's variable name on the host. */
+function register(t: HostTask, result: TaskOutcome): void {
+  const name = t.job.task.options.register;
+  if (name) t.host.register(name, result);
+}
+
+/** When: without a loop, a false `when` skips the task (with a loop, Ansible evaluates it per item). */
+function whenStep(t: HostTask): TaskRunResult | undefined {
+  const opts = t.job.task.options;
   try {
-    if (opts.when && !opts.loop && !opts.when(hostVars)) {
-      emitResult('skipped', 'conditional result was false');
+    if (opts.when && !opts.loop && !opts.when(t.job.hostVars)) {
+      emitResult(t, 'skipped', 'conditional result was false');
       // Ansible registers a skipped result too.
       const skipped = outcome({ skipped: true, msg: 'conditional result was false' });
-      register(skipped);
+      register(t, skipped);
       return { status: 'skipped', outcome: skipped, ignored: false };
     }
   } catch (error) {
-    emitResult('failed', `when: ${(error as Error).message}`, { error: errorInfo(error, task.location) });
-    return { status: 'failed', outcome: outcome({ failed: true, msg: (error as Error).message }), ignored: false };
+    return failEarly(t, `when: ${(error as Error).message}`, error);
   }
+  return undefined;
+}
 
-  let target = host;
-  let transport: Transport;
-  let items: unknown[] | undefined;
+/** Place: the loop's items (undefined without a loop) and the host the task runs on (`delegateTo`). */
+function placeStep(t: HostTask): { items: unknown[] | undefined; target: string } | TaskRunResult {
+  const { job } = t;
+  const opts = job.task.options;
   try {
-    if (opts.loop) items = typeof opts.loop === 'function' ? opts.loop(hostVars) : opts.loop;
-    if (opts.delegateTo) target = typeof opts.delegateTo === 'function' ? opts.delegateTo(hostVars) : opts.delegateTo;
+    const items = opts.loop === undefined ? undefined : typeof opts.loop === 'function' ? opts.loop(job.hostVars) : opts.loop;
+    const target = opts.delegateTo === undefined ? job.host : typeof opts.delegateTo === 'function' ? opts.delegateTo(job.hostVars) : opts.delegateTo;
+    return { items, target };
   } catch (error) {
-    emitResult('failed', (error as Error).message, { error: errorInfo(error, task.location) });
-    return { status: 'failed', outcome: outcome({ failed: true, msg: (error as Error).message }), ignored: false };
+    return failEarly(t, (error as Error).message, error);
   }
+}
+
+/**
+ * Connect: the target's transport (opened on first use, holding its run lock), wrapped with the task's
+ * become, and that machine's facts (a delegated task reads, and caches, the delegate's).
+ */
+async function connectStep(t: HostTask, target: string): Promise<Target | TaskRunResult> {
+  const { run, state, host, job } = t;
+  let transport;
   try {
     transport = await run.pool.get(target);
   } catch (error) {
     // Another run holding the host's lock fails the host; anything else means it cannot be reached.
     if (error instanceof TaskFailedError) {
-      emitResult('failed', error.message, { error: errorInfo(error, task.location) });
+      emitResult(t, 'failed', error.message, { error: errorInfo(error, job.task.location) });
       return { status: 'failed', outcome: outcome({ failed: true, msg: error.message }), ignored: false };
     }
     const message = error instanceof UnreachableError ? error.message : `${target}: ${(error as Error).message}`;
-    emitResult('unreachable', message, { error: errorInfo(error, task.location), delegatedTo: target !== host ? target : undefined });
+    emitResult(t, 'unreachable', message, { error: errorInfo(error, job.task.location), delegatedTo: target !== host.name ? target : undefined });
     return { status: 'unreachable', outcome: outcome({ failed: true, msg: message, unreachable: true }), ignored: false };
   }
-
   // sudo runs on the delegate, so its become password and user are the delegate's.
   const conn = run.inventory.connectionOf(target);
   const become = becomeFor(job.become, { password: conn.becomePassword, user: conn.becomeUser });
+  const connected = transport;
   const handle: HostHandle = {
     name: target,
-    exec: (command, options = {}) => transport.exec(command, { become, ...options }),
-    put: (path, content, options = {}) => transport.put(path, content, { become, ...options }),
-    reconnect: () => transport.connect(),
+    exec: (command, options = {}) => connected.exec(command, { become, ...options }),
+    put: (path, content, options = {}) => connected.put(path, content, { become, ...options }),
+    reconnect: () => connected.connect(),
   };
-  // Facts describe the machine the task runs on: a delegated task reads (and caches) the delegate's.
-  const factsOwner = target === host ? state : run.hosts.get(target);
-  let delegateFacts: HostRunState['facts'];
+  const owner = target === host.name ? host : state.find(target);
+  let delegateFacts: Promise<Facts> | undefined;
   const facts = () => {
-    const read = () => transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
-    if (factsOwner) return (factsOwner.facts ??= read());
+    const read = () => connected.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
+    if (owner) return (owner.facts ??= read());
     return (delegateFacts ??= read());
   };
-  const contextFor = (view: HostVars): TaskContext => taskContext(run, job, view, facts);
-
-  const runOne = async (view: HostVars): Promise<Attempt> => {
-    let args: any;
-    try {
-      args = typeof task.args === 'function' ? (task.args as (h: HostVars) => unknown)(view) : task.args;
-      if (typeof task.args === 'function') validateArgs(task.type, args, job.label, task.location);
-      if (opts.sensitive) run.redactor.add(sensitiveArgValues(args));
-      run.redactor.add(secretArgValues(task.type.secretArgs, args));
-    } catch (error) {
-      const info = errorInfo(error, task.location);
-      return { status: 'failed', message: info.message, error: info, result: outcome({ failed: true, msg: info.message }) };
-    }
-    const ctx = contextFor(view);
-    const attempts = 1 + (opts.retries ?? (opts.until ? 3 : 0));
-    let last!: Attempt;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      last = await attemptOnce(run, job, args, ctx, handle, attempt > 1, probed);
-      if (last.status === 'unreachable') return last;
-      const until = opts.until ? safeUntil(opts.until, last.result, view) : !last.result.failed;
-      if (until && !last.result.failed) return last;
-      if (attempt < attempts && run.stopping) break;
-      if (attempt < attempts) await sleep((opts.delay ?? 1) * 1000);
-    }
-    if (opts.until && !last.result.failed) {
-      const message = `${last.message} (until condition not met after ${attempts} attempts)`;
-      last = { ...last, status: 'failed', message, error: { kind: 'TaskFailedError', message, location: task.location }, result: { ...last.result, failed: true } };
-    }
-    return last;
-  };
-
-  let last: Attempt;
-  if (items === undefined) last = await runOne(hostVars);
-  else {
-    const delegatedTo = target !== host ? target : undefined;
-    const itemEvent = (item: unknown, status: HostStatus, message: string) =>
-      run.emit({ event: 'item-result', host, task: job.label, item: itemLabel(item), status, message: opts.sensitive ? `${status} (output hidden: sensitive)` : message, ...(delegatedTo ? { delegatedTo } : {}) });
-    last = await runLoop(items, hostVars, runOne, opts.when, itemEvent);
-  }
-  const final = last;
-  let status = final.status;
-  let ignored = false;
-  if (status === 'failed' && opts.ignoreErrors) ignored = true;
-  if (status === 'unreachable') {
-    emitResult('unreachable', final.message, { error: final.error, delegatedTo: target !== host ? target : undefined });
-    return { status, outcome: final.result, ignored: false };
-  }
-  register(final.result);
-  if (run.check && (status === 'changed' || status === 'may-change')) state.predictedChange = true;
-  emitResult(status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo: target !== host ? target : undefined });
-  return { status, outcome: final.result, ignored };
+  return { handle, facts };
 }
 
-/** One attempt's verdict. */
-interface Attempt {
-  status: HostStatus;
-  message: string;
-  diff?: Diff[];
-  error?: ErrorInfo;
-  result: TaskOutcome;
+/**
+ * Resolve arguments: the task's arguments for these variables (a function of them, validated against
+ * the type's schema), with their secrets added to the redactor before anything can show them.
+ */
+function resolveArguments(t: HostTask, view: HostVars): { args: unknown } | Attempt {
+  const { run, job } = t;
+  const task = job.task;
+  try {
+    const args = typeof task.args === 'function' ? (task.args as (h: HostVars) => unknown)(view) : task.args;
+    if (typeof task.args === 'function') validateArgs(task.type, args, job.label, task.location);
+    if (task.options.sensitive) run.redactor.add(sensitiveArgValues(args));
+    run.redactor.add(secretArgValues(task.type.secretArgs, args));
+    return { args };
+  } catch (error) {
+    const info = errorInfo(error, task.location);
+    return { status: 'failed', message: info.message, error: info, result: outcome({ failed: true, msg: info.message }) };
+  }
+}
+
+/** For one set of variables (the host's, or one loop item's): resolve arguments, then attempt and verify. */
+async function attempts(t: HostTask, target: Target, view: HostVars): Promise<Attempt> {
+  const resolved = resolveArguments(t, view);
+  if ('status' in resolved) return resolved;
+  const ctx: TaskContext = taskContext(t.run, t.state, t.host, t.job, view, target.facts);
+  const opts = t.job.task.options;
+  const count = 1 + (opts.retries ?? (opts.until ? 3 : 0));
+  let last!: Attempt;
+  for (let attempt = 1; attempt <= count; attempt++) {
+    last = await attemptOnce(t, resolved.args, ctx, target.handle, attempt > 1);
+    if (last.status === 'unreachable') return last;
+    if (verified(t, last, view)) return last;
+    if (attempt < count && t.state.stopping) break;
+    if (attempt < count) await sleep((opts.delay ?? 1) * 1000);
+  }
+  return verifyStep(t, last, count);
+}
+
+/** Whether an attempt is final: `until` holds (without `until`: it did not fail) and it did not fail. */
+function verified(t: HostTask, attempt: Attempt, view: HostVars): boolean {
+  const until = t.job.task.options.until;
+  const ok = until ? safeUntil(until, attempt.result, view) : !attempt.result.failed;
+  return ok && !attempt.result.failed;
+}
+
+/** Verify: after the last attempt, an `until` never met fails the task. */
+function verifyStep(t: HostTask, last: Attempt, count: number): Attempt {
+  if (!t.job.task.options.until || last.result.failed) return last;
+  const message = `${last.message} (until condition not met after ${count} attempts)`;
+  return { ...last, status: 'failed', message, error: { kind: 'TaskFailedError', message, location: t.job.task.location }, result: { ...last.result, failed: true } };
+}
+
+/** Finish: register the result, remember a predicted change (check mode), emit the host's result. */
+function finishStep(t: HostTask, final: Attempt, delegatedTo: string | undefined): TaskRunResult {
+  const { run, host, job } = t;
+  const status = final.status;
+  if (status === 'unreachable') {
+    emitResult(t, 'unreachable', final.message, { error: final.error, delegatedTo });
+    return { status, outcome: final.result, ignored: false };
+  }
+  const ignored = status === 'failed' && Boolean(job.task.options.ignoreErrors);
+  register(t, final.result);
+  if (run.check && (status === 'changed' || status === 'may-change')) host.predictedChange = true;
+  emitResult(t, status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo });
+  return { status, outcome: final.result, ignored };
 }
 
 /** How an item is shown in events: a string as is, anything else as JSON. */
@@ -251,22 +299,6 @@ async function runLoop(
   return { status, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: false, skipped: false, msg: message, results } };
 }
 
-/**
- * Check mode: ask the host what the planned change would bring (read-only, e.g. packages downloaded to a
- * temporary folder and read there) and let the task type record it for later tasks. Never fails the task:
- * a failed preview only leaves later tasks at "may change", with the reason.
- */
-async function runPreview(preview: Preview | undefined, host: HostHandle): Promise<void> {
-  if (!preview) return;
-  try {
-    await preview.after;
-    const probe = preview.probe();
-    preview.record(probe.parse(await host.exec(PROBE_PREFIX + probe.command)));
-  } catch (error) {
-    preview.fail((error as Error).message.split('\n')[0]);
-  }
-}
-
 function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOutcome, h: HostVars): boolean {
   try {
     return until(outcome, h);
@@ -281,94 +313,3 @@ export function stateFingerprint(states: unknown[]): string {
   return createHash('sha256').update(json ?? 'undefined').digest('hex').slice(0, 32);
 }
 
-async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskContext, host: HostHandle, fresh = false, seen: unknown[] = []): Promise<Attempt> {
-  const type = job.task.type;
-  const location = job.task.location;
-  const fail = (error: unknown) => {
-    const info = errorInfo(error, location);
-    const e = error as TaskFailedError;
-    return { status: 'failed' as HostStatus, message: info.message, error: info, result: { changed: false, failed: true, skipped: false, msg: info.message, rc: e.code, stdout: e.stdout, stderr: e.stderr } as TaskOutcome };
-  };
-  let plan: Plan;
-  try {
-    const probe = type.probe(args, ctx);
-    let probed: unknown;
-    if (probe) {
-      const command = PROBE_PREFIX + probe.command;
-      // A retry asks the host again: what it waits for may have come meanwhile.
-      const ask = async (again: boolean) => {
-        let result = fresh || again ? undefined : run.probes.take(host.name, command);
-        if (!result && !fresh && !again && !job.task.options.delegateTo && job.upcoming) {
-          // One round trip for this probe and those of the next tasks on this host.
-          const ahead = probesAhead(run, job, run.probes.window(host.name) - 1).filter((p) => !run.probes.has(host.name, p.command));
-          const generation = run.probes.generation;
-          const sent = [{ command, merge: probe.merge, local: probe.local }, ...ahead];
-          const batch = await runBatch(host, sent, PROBE_PREFIX);
-          run.probes.store(host.name, batch, command, generation, new Set(sent.filter((p) => p.local).map((p) => p.command)));
-          result = batch.get(command);
-        }
-        result ??= await host.exec(command);
-        return result;
-      };
-      let result;
-      try {
-        result = await ask(false);
-      } catch (error) {
-        // A connection lost since the last task is opened again once: a probe only reads, so asking again is safe.
-        if (!(error instanceof UnreachableError) || run.stopping) throw error;
-        await run.pool.reopen(host.name);
-        result = await ask(true);
-      }
-      try {
-        probed = probe.parse(result);
-      } catch (error) {
-        // On a fresh host in check mode a probe may fail because an earlier task would have installed its target.
-        if (run.check && ctx.earlierChangePredicted) {
-          const reason = `cannot probe yet: depends on an earlier change on this host (${(error as Error).message.split('\n')[0]})`;
-          return { status: 'may-change' as HostStatus, message: reason, result: { changed: true, failed: false, skipped: false, msg: reason } as TaskOutcome };
-        }
-        if (error instanceof TaskFailedError || error instanceof UnreachableError) throw error;
-        // A parser's plain error: name host and task, keep the probe's exit code and stderr.
-        throw new TaskFailedError(`${ctx.host}: ${job.label}: cannot read the current state: ${(error as Error).message}`, { host: ctx.host, task: job.label, command: probe.command.split('\n')[0], code: result.code, stderr: result.stderr, cause: error });
-      }
-    }
-    if (probe) seen.push(probed);
-    plan = type.plan(args, probed, ctx);
-  } catch (error) {
-    if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
-    return fail(error);
-  }
-  run.executions++;
-  if (run.guard && !run.check) {
-    const summary = plan.status === 'change' ? plan.summary : plan.reason;
-    const reason = run.guard({ host: ctx.host, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status: plan.status, summary, ...(plan.status === 'change' && plan.diff ? { diff: plan.diff } : {}) });
-    if (reason) return fail(new TaskFailedError(`plan diverged on ${ctx.host} at ${job.label}: ${reason}; nothing more is done on this host`, { host: ctx.host, task: job.label }));
-  }
-  switch (plan.status) {
-    case 'ok':
-      return { status: 'ok' as HostStatus, message: plan.reason, result: { changed: false, failed: false, skipped: false, msg: plan.reason, ...(plan.extra ?? {}) } as TaskOutcome };
-    case 'may-change':
-      return { status: 'may-change' as HostStatus, message: plan.reason, result: { changed: true, failed: false, skipped: false, msg: plan.reason } as TaskOutcome };
-    case 'failed':
-      return fail(new TaskFailedError(`${ctx.host}: ${job.label}: ${plan.reason}`, { host: ctx.host, task: job.label }));
-    case 'change': {
-      if (run.check) {
-        if (type.preview) await runPreview(type.preview(args, plan, ctx), host);
-        return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
-      }
-      // Whatever apply does, what was read before on this host (and remote reads anywhere) is stale now.
-      run.probes.invalidate(host.name);
-      try {
-        const applied = (await applyTask(type, args, plan, host, ctx)) ?? {};
-        const changed = applied.changed ?? true;
-        const summary = applied.note ? `${plan.summary} (${applied.note})` : plan.summary;
-        const result: TaskOutcome = { changed, failed: false, skipped: false, msg: summary, ...(applied.rc !== undefined ? { rc: applied.rc } : {}), ...(applied.stdout !== undefined ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') } : {}), ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}), ...(applied.extra ?? {}) };
-        return { status: (changed ? 'changed' : 'ok') as HostStatus, message: changed ? summary : `ok: ${summary}`, diff: changed ? plan.diff : undefined, result };
-      } catch (error) {
-        if (error instanceof UnreachableError) return { ...fail(error), status: 'unreachable' as HostStatus };
-        if (error instanceof ValidationError || error instanceof TemplateError || error instanceof TaskFailedError) return fail(error);
-        return fail(new TaskFailedError(`${ctx.host}: ${job.label}: ${(error as Error).message}`, { host: ctx.host, task: job.label, cause: error }));
-      }
-    }
-  }
-}

@@ -10,9 +10,8 @@ import { ConnectionPool, type TransportFactory } from './connections.ts';
 import { Redactor, type EventListener, type HostCounts, type PlanGuard, type RunEvent, type RunStats } from '../core/run-events.ts';
 import type { InventoryView } from './inventory-view.ts';
 import { runTaskOnHost, taskLabel } from './run-task.ts';
-import { newHostState, type RunContext } from './state.ts';
+import { RunState, type HostState, type RunContext } from './state.ts';
 import { checkRoleVars } from './role-vars.ts';
-import { ProbeCache } from './probe-batch.ts';
 import { planPlays, tasksAfter, type PlayPlan } from './play-plan.ts';
 import type { TaskRun } from './run-task.ts';
 export { playSteps, tagsSelect, type Step } from './play-plan.ts';
@@ -73,13 +72,13 @@ export interface RunResult {
 }
 
 /** Split hosts into batches as Ansible's `serial` does (the last size repeats). */
-export function serialBatches(hosts: string[], serial: Serial | undefined): string[][] {
-  if (serial === undefined) return hosts.length ? [hosts] : [];
+export function serialBatches<T>(hosts: readonly T[], serial: Serial | undefined): T[][] {
+  if (serial === undefined) return hosts.length ? [[...hosts]] : [];
   const sizes = (Array.isArray(serial) ? serial : [serial]).map((s) => {
     const n = typeof s === 'string' ? Math.floor((parseFloat(s) / 100) * hosts.length) : s;
     return Math.max(1, n);
   });
-  const batches: string[][] = [];
+  const batches: T[][] = [];
   let i = 0;
   let k = 0;
   while (i < hosts.length) {
@@ -105,17 +104,14 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     extraVars: { ...(options.extraVars ?? {}) },
     tags: options.tags ?? [],
     skipTags: options.skipTags ?? [],
-    hosts: new Map(),
     listeners,
-    probes: new ProbeCache(),
-    executions: 0,
     guard: options.guard,
-    shared: new Map(),
     emit: (event: RunEvent) => {
       const clean = redactor.deep(event);
       for (const l of listeners) l(clean);
     },
   };
+  const state = new RunState();
   let limited: Set<string> | undefined;
   try {
     registerSecrets(run, playbook);
@@ -136,7 +132,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const plans = planPlays(run, playbook, limited);
   let graceTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {
-    run.stopping = true;
+    state.stopping = true;
     // Tasks in flight get a short grace to finish on their own, then their commands are ended.
     graceTimer = setTimeout(() => run.pool.interruptAll(), options.interruptGraceMs ?? 2000);
   };
@@ -144,8 +140,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   else options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (const [index] of plans.entries()) {
-      if (run.stopping) break;
-      await runPlay(run, plans, index, limited, limit);
+      if (state.stopping) break;
+      await runPlay(run, state, plans, index, limited, limit);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }
   } finally {
@@ -153,27 +149,28 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     options.signal?.removeEventListener('abort', onAbort);
     await run.pool.closeAll();
   }
-  const interrupted = run.stopping ? String(options.signal?.reason ?? 'interrupt') : undefined;
+  const interrupted = state.stopping ? String(options.signal?.reason ?? 'interrupt') : undefined;
   if (interrupted) run.emit({ event: 'interrupted', signal: interrupted, message: `${interrupted}: no task was started after it; the recap shows what finished` });
   const transport = run.pool.stats();
+  const hosts = state.all();
   const stats: RunStats = {
-    hosts: run.hosts.size,
-    tasks: run.executions,
+    hosts: hosts.length,
+    tasks: state.executions,
     ...transport,
     durationMs: Date.now() - started,
     peakRssBytes: peakRss,
-    roundTripsPerTask: run.executions ? +(transport.roundTrips / run.executions).toFixed(3) : 0,
-    probesAnsweredAhead: run.probes.hits,
+    roundTripsPerTask: state.executions ? +(transport.roundTrips / state.executions).toFixed(3) : 0,
+    probesAnsweredAhead: state.probes.hits,
   };
   run.emit({ event: 'stats', stats });
   const recap: Record<string, HostCounts> = {};
-  for (const [h, s] of run.hosts) recap[h] = s.counts;
+  for (const s of hosts) recap[s.name] = s.counts;
   run.emit({
     event: 'recap',
-    hosts: Object.fromEntries([...run.hosts].map(([h, s]) => [h, { ok: s.counts.ok, changed: s.counts.changed, unreachable: s.counts.unreachable, failed: s.counts.failed, skipped: s.counts.skipped, ignored: s.counts.ignored }])),
+    hosts: Object.fromEntries(hosts.map((s) => [s.name, { ok: s.counts.ok, changed: s.counts.changed, unreachable: s.counts.unreachable, failed: s.counts.failed, skipped: s.counts.skipped, ignored: s.counts.ignored }])),
   });
-  const anyUnreachable = [...run.hosts.values()].some((s) => s.unreachable);
-  const anyFailed = [...run.hosts.values()].some((s) => s.failed);
+  const anyUnreachable = hosts.some((s) => s.standing === 'unreachable');
+  const anyFailed = hosts.some((s) => s.standing === 'failed');
   return { exitCode: anyUnreachable ? 4 : anyFailed ? 2 : 0, recap, stats, ...(interrupted ? { interrupted } : {}) };
 }
 
@@ -235,23 +232,26 @@ function preflight(run: RunContext, playbook: Playbook, limited: Set<string> | u
   }
 }
 
-async function runPlay(run: RunContext, plans: PlayPlan[], index: number, limited: Set<string> | undefined, limit: ReturnType<typeof pLimit>): Promise<void> {
+type Limit = ReturnType<typeof pLimit>;
+
+async function runPlay(run: RunContext, state: RunState, plans: PlayPlan[], index: number, limited: Set<string> | undefined, limit: Limit): Promise<void> {
   const plan = plans[index];
   const { play, hosts } = plan;
   if (hosts.length === 0) {
     run.emit({ event: 'no-hosts', play: play.name, pattern: play.hosts, message: `no hosts matched pattern "${play.hosts}"${limited ? ' within --limit' : ''}, skipping play` });
     return;
   }
-  for (const h of hosts) if (!run.hosts.has(h)) run.hosts.set(h, newHostState());
-  plan.live = hosts.filter((h) => !run.hosts.get(h)!.failed && !run.hosts.get(h)!.unreachable);
+  let live = hosts.map((h) => state.join(h)).filter((h) => h.active);
+  plan.live = live.map((h) => h.name);
   run.emit({ event: 'play-start', play: play.name, pattern: play.hosts, hosts: plan.live });
   if (play.gatherFacts) {
-    await gatherFacts(run, plan, limit);
-    plan.live = plan.live.filter((h) => !run.hosts.get(h)!.unreachable && !run.hosts.get(h)!.failed);
+    await gatherFacts(run, state, plan, live, limit);
+    live = live.filter((h) => h.active);
+    plan.live = live.map((h) => h.name);
   }
-  for (const batch of serialBatches(plan.live, play.serial)) {
-    if (run.stopping) return;
-    const aborted = await runBatch(run, plans, index, batch, limit);
+  for (const batch of serialBatches(live, play.serial)) {
+    if (state.stopping) return;
+    const aborted = await runSerialBatch(run, state, plans, index, batch, limit);
     if (aborted) {
       run.emit({ event: 'play-aborted', play: play.name, reason: aborted });
       return;
@@ -259,47 +259,50 @@ async function runPlay(run: RunContext, plans: PlayPlan[], index: number, limite
   }
 }
 
-async function runBatch(run: RunContext, plans: PlayPlan[], index: number, batch: string[], limit: ReturnType<typeof pLimit>): Promise<string | undefined> {
+/** Why too many hosts of a batch failed for the play to go on (undefined: it goes on). */
+export function batchFailure(batch: readonly HostState[], maxFailPercentage: number | undefined): string | undefined {
+  const failed = batch.filter((h) => !h.active).length;
+  if (failed === 0) return undefined;
+  if (failed === batch.length) return 'every host of the batch failed';
+  if (maxFailPercentage !== undefined && (failed / batch.length) * 100 > maxFailPercentage) {
+    return `${failed} of ${batch.length} hosts failed, more than maxFailPercentage ${maxFailPercentage}%`;
+  }
+  return undefined;
+}
+
+/** One `serial` batch of a play: every step on the batch's live hosts; returns why the play aborted, if it did. */
+async function runSerialBatch(run: RunContext, state: RunState, plans: PlayPlan[], index: number, batch: HostState[], limit: Limit): Promise<string | undefined> {
   const plan = plans[index];
   const { play } = plan;
-  const active = () => batch.filter((h) => !run.hosts.get(h)!.failed && !run.hosts.get(h)!.unreachable);
-  const failedInBatch = () => batch.filter((h) => run.hosts.get(h)!.failed || run.hosts.get(h)!.unreachable).length;
-  const tooManyFailed = (): string | undefined => {
-    const failed = failedInBatch();
-    if (failed === 0) return undefined;
-    if (failed === batch.length) return 'every host of the batch failed';
-    if (play.maxFailPercentage !== undefined && (failed / batch.length) * 100 > play.maxFailPercentage) {
-      return `${failed} of ${batch.length} hosts failed, more than maxFailPercentage ${play.maxFailPercentage}%`;
-    }
-    return undefined;
-  };
+  const active = () => batch.filter((h) => h.active);
   for (const [i, step] of plan.steps.entries()) {
-    if (run.stopping) return undefined;
-    if (step.kind === 'flush') await flushHandlers(run, plan, active(), limit);
+    if (state.stopping) return undefined;
+    if (step.kind === 'flush') await flushHandlers(run, state, plan, active(), limit);
     else {
       // The tasks after this one on each host, so that their probes can travel with this one's.
-      const upcoming = (host: string) => () => tasksAfter(run, plans, index, i, host);
-      await runTaskStep(run, plan, step.task, step.role, active(), limit, false, taskLabel(step.task), upcoming);
+      const upcoming = (host: HostState) => () => tasksAfter(plans, index, i, host);
+      await runTaskStep(run, state, plan, step.task, step.role, active(), limit, false, taskLabel(step.task), upcoming);
     }
     // Commands ended by an interruption are not a reason to abort the play: the run is stopping anyway.
-    if (run.stopping) return undefined;
-    const reason = tooManyFailed();
+    if (state.stopping) return undefined;
+    const reason = batchFailure(batch, play.maxFailPercentage);
     if (reason && (active().length === 0 || play.maxFailPercentage !== undefined)) return reason;
   }
   return undefined;
 }
 
-async function runTaskStep(run: RunContext, plan: PlayPlan, task: Task, role: Role | undefined, hosts: string[], limit: ReturnType<typeof pLimit>, handler: boolean, label = taskLabel(task), upcoming?: (host: string) => () => Iterable<TaskRun>): Promise<void> {
-  if (hosts.length === 0 || run.stopping) return;
-  run.emit({ event: 'task-start', play: plan.play.name, task: label, ...(role ? { role: role.name } : {}), handler, hosts });
+/** One task on the given hosts (at most `forks` at once), then its registered results and notifications. */
+async function runTaskStep(run: RunContext, state: RunState, plan: PlayPlan, task: Task, role: Role | undefined, hosts: HostState[], limit: Limit, handler: boolean, label = taskLabel(task), upcoming?: (host: HostState) => () => Iterable<TaskRun>): Promise<void> {
+  if (hosts.length === 0 || state.stopping) return;
+  run.emit({ event: 'task-start', play: plan.play.name, task: label, ...(role ? { role: role.name } : {}), handler, hosts: hosts.map((h) => h.name) });
   const targets = task.options.runOnce ? hosts.slice(0, 1) : hosts;
   const results = await Promise.all(
     targets.map((host) =>
       limit(async () => {
         // Hosts still queued behind `forks` when the run is interrupted do not start the task.
-        if (run.stopping) return undefined;
-        const result = await runTaskOnHost(run, { task, host, label, role: role?.name, templatesDir: role?.templatesDir, handler, hostVars: plan.varsFor(host, role), become: plan.becomeOf(host, task), upcoming: upcoming?.(host) });
-        record(run, host, result.status, result.ignored);
+        if (state.stopping) return undefined;
+        const result = await runTaskOnHost(run, state, host, { task, host: host.name, label, role: role?.name, templatesDir: role?.templatesDir, handler, hostVars: plan.varsFor(host, role), become: plan.becomeOf(host.name, task), upcoming: upcoming?.(host) });
+        host.record(result.status, result.ignored);
         return { host, result };
       }),
     ),
@@ -310,92 +313,67 @@ async function runTaskStep(run: RunContext, plan: PlayPlan, task: Task, role: Ro
     // runOnce: the one result counts for every host of the batch (registered value and notifications).
     const receivers = task.options.runOnce ? hosts : [host];
     for (const r of receivers) {
-      if (task.options.register && r !== host) {
-        run.hosts.get(r)!.registered[task.options.register] = result.outcome;
-        run.hosts.get(r)!.registeredVersion++;
-      }
+      if (task.options.register && r !== host) r.register(task.options.register, result.outcome);
       if (changed && notify.length) {
-        notify.forEach((n) => run.hosts.get(r)!.notified.add(n));
-        run.emit({ event: 'handlers-notified', host: r, handlers: notify });
+        r.notify(notify);
+        run.emit({ event: 'handlers-notified', host: r.name, handlers: notify });
       }
     }
   }
 }
 
 /** `gatherFacts`: one facts probe per host (once per run), shown as Ansible's "Gathering Facts" task. */
-async function gatherFacts(run: RunContext, plan: PlayPlan, limit: ReturnType<typeof pLimit>): Promise<void> {
+async function gatherFacts(run: RunContext, state: RunState, plan: PlayPlan, hosts: HostState[], limit: Limit): Promise<void> {
   const task = 'Gathering Facts';
   run.emit({ event: 'task-start', play: plan.play.name, task, handler: false, hosts: plan.live });
   await Promise.all(
-    plan.live.map((host) =>
+    hosts.map((host) =>
       limit(async () => {
-        if (run.stopping) return;
-        const state = run.hosts.get(host)!;
+        if (state.stopping) return;
         const startedAt = Date.now();
         try {
-          const transport = await run.pool.get(host);
-          state.facts ??= transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
-          state.gatheredFacts = await state.facts;
-          state.registeredVersion++;
-          record(run, host, 'ok', false);
-          run.emit({ event: 'host-result', host, task, handler: false, status: 'ok', message: `${state.gatheredFacts.distribution} ${state.gatheredFacts.distributionVersion}`, startedAt, durationMs: Date.now() - startedAt });
+          const transport = await run.pool.get(host.name);
+          host.facts ??= transport.exec(`export LANG=C LC_ALL=C\n${factsProbe.command}`).then((r) => factsProbe.parse(r));
+          const facts = await host.facts;
+          host.setGatheredFacts(facts);
+          host.record('ok', false);
+          run.emit({ event: 'host-result', host: host.name, task, handler: false, status: 'ok', message: `${facts.distribution} ${facts.distributionVersion}`, startedAt, durationMs: Date.now() - startedAt });
         } catch (error) {
           const unreachable = error instanceof UnreachableError;
-          record(run, host, unreachable ? 'unreachable' : 'failed', false);
+          host.record(unreachable ? 'unreachable' : 'failed', false);
           const e = error as Error;
-          run.emit({ event: 'host-result', host, task, handler: false, status: unreachable ? 'unreachable' : 'failed', message: e.message, error: { kind: e.name, message: e.message }, startedAt, durationMs: Date.now() - startedAt });
+          run.emit({ event: 'host-result', host: host.name, task, handler: false, status: unreachable ? 'unreachable' : 'failed', message: e.message, error: { kind: e.name, message: e.message }, startedAt, durationMs: Date.now() - startedAt });
         }
       }),
     ),
   );
 }
 
-function record(run: RunContext, host: string, status: string, ignored: boolean): void {
-  const s = run.hosts.get(host)!;
-  switch (status) {
-    case 'ok': s.counts.ok++; break;
-    case 'changed': case 'may-change': s.counts.ok++; s.counts.changed++; break;
-    case 'skipped': s.counts.skipped++; break;
-    case 'unreachable': s.counts.unreachable++; s.unreachable = true; break;
-    case 'failed':
-      if (ignored) { s.counts.ignored++; s.counts.ok++; }
-      else { s.counts.failed++; s.failed = true; }
-      break;
-  }
-}
-
-async function flushHandlers(run: RunContext, plan: PlayPlan, hosts: string[], limit: ReturnType<typeof pLimit>): Promise<void> {
+/** Run the handlers notified on these hosts, in definition order, until no more are notified (10 passes at most). */
+async function flushHandlers(run: RunContext, state: RunState, plan: PlayPlan, hosts: HostState[], limit: Limit): Promise<void> {
   const { play, handlers } = plan;
+  const known = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
   // Handlers run in definition order; one notified by an earlier handler runs in the same flush.
   for (let pass = 0; pass < 10; pass++) {
-    if (run.stopping) return;
+    if (state.stopping) return;
     let ran = false;
     // This pass answers the notifications made so far: every handler whose name or `listen` topic was
     // notified runs (a topic runs all its listeners); those notified by these handlers wait for the next pass.
-    const pending = new Map(hosts.map((host) => [host, new Set(run.hosts.get(host)!.notified)]));
-    const known = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
-    for (const host of hosts) for (const n of pending.get(host)!) if (known.has(n)) run.hosts.get(host)!.notified.delete(n);
+    const pending = hosts.map((host) => ({ host, names: host.takeNotified(known) }));
     for (const h of handlers) {
       const names = [h.name, ...h.listen];
-      const due = hosts.filter((host) => {
-        const s = run.hosts.get(host)!;
-        return !s.failed && !s.unreachable && names.some((n) => pending.get(host)!.has(n));
-      });
+      const due = pending.filter((p) => p.host.active && names.some((n) => p.names.has(n))).map((p) => p.host);
       if (due.length === 0) continue;
       ran = true;
       for (const task of h.tasks) {
-        if (run.stopping) return;
-        const live = due.filter((host) => !run.hosts.get(host)!.failed && !run.hosts.get(host)!.unreachable);
-        await runTaskStep(run, plan, task, h.role, live, limit, true, task.options.name ?? h.name);
+        if (state.stopping) return;
+        await runTaskStep(run, state, plan, task, h.role, due.filter((host) => host.active), limit, true, task.options.name ?? h.name);
       }
     }
     if (!ran) break;
   }
   // Notifications of handlers that do not exist are reported once, not silently dropped.
-  const known = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
   for (const host of hosts) {
-    const s = run.hosts.get(host)!;
-    for (const n of s.notified) if (!known.has(n)) run.emit({ event: 'warning', message: `${host}: notified handler "${n}" does not exist in play "${play.name}"` });
-    s.notified.clear();
+    for (const n of host.dropNotified()) if (!known.has(n)) run.emit({ event: 'warning', message: `${host.name}: notified handler "${n}" does not exist in play "${play.name}"` });
   }
 }

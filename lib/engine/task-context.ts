@@ -10,7 +10,7 @@ import type { TaskContext, TemplateRef } from '../core/task-contract.ts';
 import type { BecomeOptions } from '../core/transport-types.ts';
 import { renderTemplate } from '../vars/template.ts';
 import { materialize } from './host-vars-view.ts';
-import type { RunContext } from './state.ts';
+import type { HostState, RunContext, RunState } from './state.ts';
 
 /** What the executor needs to know about the task's place in the play. */
 export interface TaskRun {
@@ -42,18 +42,17 @@ function readTemplate(path: string): string {
   return source;
 }
 
-/** The context a task type's probe, plan and apply see on one host. */
-export function taskContext(run: RunContext, job: TaskRun, view: HostVars, facts: TaskContext['facts']): TaskContext {
-  const state = run.hosts.get(job.host)!;
+/** The context a task type's probe, plan and apply see on one host (`host`: the state of `job.host`). */
+export function taskContext(run: RunContext, state: RunState, host: HostState, job: TaskRun, view: HostVars, facts: TaskContext['facts']): TaskContext {
   return {
     host: job.host,
     vars: view.vars,
     check: run.check,
     diff: run.diff,
-    earlierChangePredicted: state.predictedChange,
+    earlierChangePredicted: host.predictedChange,
     sensitive: Boolean(job.task.options.sensitive),
-    memory: state.memory,
-    shared: run.shared,
+    memory: host.memory,
+    shared: state.shared,
     runAs: runAs(run, job),
     renderTemplate: (ref: TemplateRef) => {
       const path = isAbsolute(ref.template) || !job.templatesDir ? ref.template : join(job.templatesDir, ref.template);

@@ -7,7 +7,12 @@ import { packagePreviewProbe } from '../probes/package-preview.ts';
 import type { Preview, TaskContext } from '../core/task-contract.ts';
 import { predictedHost, previewCache, recordPreview } from './predicted.ts';
 
-const INFLIGHT = 'predicted:previews-in-flight';
+declare module '../core/run-memory.ts' {
+  interface SharedMemory {
+    /** Check mode: previews running now, by manager and arguments (a later host waits for the first). */
+    previewsInFlight?: Map<string, Promise<void>>;
+  }
+}
 
 /**
  * The preview of installing `install` (manager arguments) with `manager`. Hosts previewing the same
@@ -16,8 +21,7 @@ const INFLIGHT = 'predicted:previews-in-flight';
 export function packagePreview(install: readonly string[], manager: 'dnf' | 'yum' | 'apt', ctx: Pick<TaskContext, 'memory' | 'shared'>): Preview {
   const cache = previewCache(ctx.shared);
   const predicted = predictedHost(ctx.memory);
-  let inflight = ctx.shared.get(INFLIGHT) as Map<string, Promise<void>> | undefined;
-  if (!inflight) ctx.shared.set(INFLIGHT, (inflight = new Map()));
+  const inflight = (ctx.shared.previewsInFlight ??= new Map());
   const key = `${manager} ${install.join(' ')}`;
   const before = inflight.get(key);
   let done!: () => void;

@@ -21,6 +21,7 @@ import { packageProbe, type PackageQueryResult, type PackageState } from '../pro
 import { formatVersion, isGlob, managerArgument, nevra, parsePackageSpec, versionMatches, type InstalledPackage, type PackageFamily, type PackageSpec } from '../probes/package-spec.ts';
 import { shellJoin } from '../transport/quote.ts';
 import type { Diff, HostHandle, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
+import type { HostMemory } from '../core/run-memory.ts';
 import { packagePreview } from './package-preview.ts';
 import { Args } from './schema-types.ts';
 
@@ -61,14 +62,23 @@ const namesOf = (args: PackageArgs): string[] => (Array.isArray(args.name) ? arg
 const familyOf = (manager: PackageState['manager']): PackageFamily => (manager === 'apt' ? 'deb' : 'rpm');
 const label = (args: PackageArgs) => namesOf(args).join(', ');
 
-/** Record what is installed after an apply, for later task types (`package:installed:NAME` → version). */
-function remember(memory: Map<string, unknown>, state: PackageState, texts: string[]): void {
+declare module '../core/run-memory.ts' {
+  interface HostMemory {
+    /** Packages an apply of this run installed (name → version) or found gone (no entry). */
+    installedPackages?: Map<string, string>;
+    /** Check mode: packages an earlier task of this run was predicted to install. */
+    predictedPackages?: Set<string>;
+  }
+}
+
+/** Record what is installed after an apply, for later task types (name → version). */
+function remember(memory: HostMemory, state: PackageState, texts: string[]): void {
   const family = familyOf(state.manager);
   for (const text of texts) {
     const spec = specFor(text, family, state);
     const found = answer(text, spec, family, state).packages;
-    if (found.length) memory.set(`package:installed:${spec.name}`, formatVersion(found[0]));
-    else memory.delete(`package:installed:${spec.name}`);
+    if (found.length) (memory.installedPackages ??= new Map()).set(spec.name, formatVersion(found[0]));
+    else memory.installedPackages?.delete(spec.name);
   }
 }
 
@@ -164,7 +174,7 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
     if (ctx.check && plan.status === 'change') {
       for (const text of namesOf(args)) {
         const spec = specFor(text, familyOf(state.manager), state);
-        if (plan.data?.install.includes(managerArgument(spec, familyOf(state.manager)))) ctx.memory.set(`package:predicted:${spec.name}`, true);
+        if (plan.data?.install.includes(managerArgument(spec, familyOf(state.manager)))) (ctx.memory.predictedPackages ??= new Set()).add(spec.name);
       }
     }
     return plan;

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { FileState } from '../probes/file-stat.ts';
 import { previewKey, type PackagePreviewResult, type PresetRule, type PreviewCache, type PreviewFile, type PreviewPackage } from '../probes/package-preview.ts';
 import type { UnitState } from '../probes/systemd-unit.ts';
+import type { HostMemory, SharedMemory } from '../core/run-memory.ts';
 
 /** A path as it will be after the predicted changes. `mode`/`owner`/`group` undefined: unknown. */
 export interface PredictedFile {
@@ -50,21 +51,25 @@ export interface PredictedHost {
   unknown: string[];
 }
 
-const KEY = 'predicted:host';
-const CACHE_KEY = 'predicted:package-previews';
+declare module '../core/run-memory.ts' {
+  interface HostMemory {
+    /** Check mode: the host as earlier predicted changes will leave it. */
+    predicted?: PredictedHost;
+  }
+  interface SharedMemory {
+    /** Check mode: package readings of this run, by {@link previewKey}. */
+    packagePreviews?: PreviewCache;
+  }
+}
 
 /** The host's overlay, created empty on first use (in the host's run memory). */
-export function predictedHost(memory: Map<string, unknown>): PredictedHost {
-  let p = memory.get(KEY) as PredictedHost | undefined;
-  if (!p) memory.set(KEY, (p = { files: new Map(), units: new Map(), users: new Set(), groups: new Set(), unknown: [] }));
-  return p;
+export function predictedHost(memory: HostMemory): PredictedHost {
+  return (memory.predicted ??= { files: new Map(), units: new Map(), users: new Set(), groups: new Set(), unknown: [] });
 }
 
 /** The run-wide cache of package readings (shared by every host of the run). */
-export function previewCache(shared: Map<string, unknown>): PreviewCache {
-  let c = shared.get(CACHE_KEY) as PreviewCache | undefined;
-  if (!c) shared.set(CACHE_KEY, (c = new Map()));
-  return c;
+export function previewCache(shared: SharedMemory): PreviewCache {
+  return (shared.packagePreviews ??= new Map());
 }
 
 /** Users and groups that package scripts create (`useradd`, `groupadd`, and `-g GROUP`) or sysusers.d lines declare. */
@@ -217,8 +222,8 @@ export function overlayUnit(state: UnitState, predicted: PredictedHost | undefin
 }
 
 /** The overlay in a task's memory, only in check mode (never consulted in a real run). */
-export function overlayOf(ctx: { check: boolean; memory: Map<string, unknown> }): PredictedHost | undefined {
-  return ctx.check ? (ctx.memory?.get(KEY) as PredictedHost | undefined) : undefined;
+export function overlayOf(ctx: { check: boolean; memory?: HostMemory }): PredictedHost | undefined {
+  return ctx.check ? ctx.memory?.predicted : undefined;
 }
 
 /** A "may change" plan with the reasons why earlier predicted changes could not be previewed added. */

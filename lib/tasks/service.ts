@@ -45,10 +45,14 @@ export interface ServicePlanData {
   steps: ServiceStep[];
 }
 
-/** Memory key: the unit was started (or restarted) by an apply of this run. */
-export const startedKey = (unit: string) => `service:started:${unit}`;
-/** Memory key: in check mode, a start of the unit was predicted earlier in this run. */
-export const startPredictedKey = (unit: string) => `service:start-predicted:${unit}`;
+declare module '../core/run-memory.ts' {
+  interface HostMemory {
+    /** Units started (or restarted, reloaded) by an apply of this run on the host. */
+    startedUnits?: Set<string>;
+    /** Check mode: units whose start was predicted earlier in this run on the host. */
+    startPredictedUnits?: Set<string>;
+  }
+}
 
 const ENABLED = new Set(['enabled', 'enabled-runtime', 'alias']);
 // Unit files without an [Install] section (or made by generators): nothing to enable or disable.
@@ -76,9 +80,9 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
     // Check mode: a unit an earlier predicted package install ships is planned as the install leaves it.
     const predicted = overlayOf(ctx);
     const plan = withUnknown(planService(args, overlayUnit(state, predicted, unitName(args.name)), ctx), predicted);
-    if (ctx.check && plan.status === 'change' && plan.data?.steps.some((s) => STARTS.has(s))) ctx.memory.set(startPredictedKey(plan.data.unit), true);
+    if (ctx.check && plan.status === 'change' && plan.data?.steps.some((s) => STARTS.has(s))) (ctx.memory.startPredictedUnits ??= new Set()).add(plan.data.unit);
     // A unit that an earlier task will install and this task will start: a later restart in the same run is skipped.
-    if (ctx.check && plan.status === 'may-change' && (args.state === 'started' || args.state === 'restarted')) ctx.memory.set(startPredictedKey(unitName(args.name)), true);
+    if (ctx.check && plan.status === 'may-change' && (args.state === 'started' || args.state === 'restarted')) (ctx.memory.startPredictedUnits ??= new Set()).add(unitName(args.name));
     return plan;
   },
   async apply(args, plan, host, ctx) {
@@ -94,9 +98,9 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
       }
       if (STARTS.has(step)) {
         await verifyActive(host, unit, step);
-        ctx.memory.set(startedKey(unit), true);
+        (ctx.memory.startedUnits ??= new Set()).add(unit);
       }
-      if (step === 'stop') ctx.memory.delete(startedKey(unit));
+      if (step === 'stop') ctx.memory.startedUnits?.delete(unit);
     }
     return { stdout, rc: 0 };
   },
@@ -130,7 +134,7 @@ export function planService(args: ServiceArgs, state: UnitState, ctx: Pick<TaskC
       return { status: 'change', summary: `${unit}: mask`, diff: [{ kind: 'state', key: 'masked', before: 'no', after: 'yes' }], data: { unit, steps: ['mask'] } };
     }
     if (args.ifExists) return { status: 'ok', reason: `${unit} does not exist; nothing to do` };
-    if (ctx.check && (args.state === 'restarted' || args.state === 'reloaded') && ctx.memory.has(startPredictedKey(unit))) {
+    if (ctx.check && (args.state === 'restarted' || args.state === 'reloaded') && ctx.memory.startPredictedUnits?.has(unit)) {
       return { status: 'ok', reason: `${unit} would be started earlier in this run; no ${args.state === 'restarted' ? 'restart' : 'reload'} needed` };
     }
     if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${unit} does not exist yet (an earlier task may install it)` };
@@ -163,7 +167,7 @@ export function planService(args: ServiceArgs, state: UnitState, ctx: Pick<TaskC
   }
 
   const active = ACTIVE.has(state.activeState) && !masked;
-  const startedHere = ctx.memory.has(startedKey(unit)) || (ctx.check && ctx.memory.has(startPredictedKey(unit)));
+  const startedHere = Boolean(ctx.memory.startedUnits?.has(unit) || (ctx.check && ctx.memory.startPredictedUnits?.has(unit)));
   let skipped: string | undefined;
   const now = `${state.activeState}${state.subState ? ` (${state.subState})` : ''}`;
   switch (args.state) {

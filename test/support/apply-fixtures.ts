@@ -57,7 +57,7 @@ export function applyFixtures(typeName: string): { file: string; fx: ApplyFixtur
   return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((file) => ({ file, fx: JSON.parse(readFileSync(join(dir, file), 'utf8')) as ApplyFixture }));
 }
 
-const contextOf = (fx: ApplyFixture): StepContext => ({ host: 'h1', check: false, diff: false, sensitive: false, memory: new Map(), ...(fx.ctx ?? {}) });
+const contextOf = (fx: ApplyFixture): StepContext => ({ host: 'h1', check: false, diff: false, sensitive: false, memory: {}, ...(fx.ctx ?? {}) });
 
 /** The steps of a fixture as the type builds them now, described as JSON. */
 export function describedSteps(type: TaskType, fx: ApplyFixture): Record<string, unknown>[] {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { packagePreviewProbe, parseDumpLine, parsePackagePreview, previewKey, type PreviewCache } from '../../lib/probes/package-preview.ts';
 import { accountsFromScripts, overlayFile, overlayUnit, predictedHost, presetAction, recordCreated, recordPreview, unitAfterInstall, withUnknown } from '../../lib/tasks/predicted.ts';
 import { packagePreview } from '../../lib/tasks/package-preview.ts';
+import type { HostMemory, SharedMemory } from '../../lib/core/run-memory.ts';
 import { planFile, UNKNOWN_BEFORE } from '../../lib/tasks/file.ts';
 import { lineType } from '../../lib/tasks/line.ts';
 import { planService } from '../../lib/tasks/service.ts';
@@ -50,7 +51,7 @@ test('the recorded command removes its folder and downloads without installing',
 
 test('recordPreview: files, units (disabled, inactive: the scripts only daemon-reload), kube user and group; cache by name, version and checksum', () => {
   const cache: PreviewCache = new Map();
-  const p = predictedHost(new Map());
+  const p = predictedHost({});
   recordPreview(p, parsePackagePreview(master.probe), cache, ['kubernetes-master']);
   assert.equal([...p.units.keys()].sort(), ['kube-apiserver.service', 'kube-controller-manager.service', 'kube-scheduler.service']);
   assert.equal(p.units.get('kube-apiserver.service'), { unitFileState: 'disabled', activeState: 'inactive', canReload: false, source: 'package kubernetes-master' });
@@ -64,20 +65,20 @@ test('recordPreview: files, units (disabled, inactive: the scripts only daemon-r
   const parsed = parsePackagePreview(node.probe);
   assert.is(parsed.cached.length, 1);
   assert.ok(!parsed.packages.some((x) => x.name === 'kubernetes-client'));
-  const n = predictedHost(new Map());
+  const n = predictedHost({});
   const used = recordPreview(n, parsed, cache, ['kubernetes-node']);
   assert.ok(used.some((x) => x.name === 'kubernetes-client') && n.files.has('/usr/bin/kubectl'));
   assert.equal([...n.units.keys()].sort(), ['docker.service', 'kube-proxy.service', 'kubelet.service']);
   assert.ok(n.files.get('/etc/kubernetes/proxy')?.content);
 
   // Without the cache entry the package stays unknown, with the reason.
-  const lost = predictedHost(new Map());
+  const lost = predictedHost({});
   recordPreview(lost, parsed, new Map(), ['kubernetes-node']);
   assert.match(lost.unknown.join('\n'), /kubernetes-client-0:1\.5\.2.*was not read/);
 });
 
 test('file plan through the overlay: shipped content equal → ok; different → diff against the package copy; attributes from rpm', () => {
-  const p = predictedHost(new Map());
+  const p = predictedHost({});
   recordPreview(p, parsePackagePreview(master.probe), new Map(), ['kubernetes-master']);
   const shipped = p.files.get('/etc/kubernetes/scheduler')!.content!;
   const args = { path: '/etc/kubernetes/scheduler', owner: 'root', group: 'root', mode: '0644' as const };
@@ -94,7 +95,7 @@ test('file plan through the overlay: shipped content equal → ok; different →
 });
 
 test('a file a guarded command creates: owner/group of the user it runs as; an unknown mode alone is "may change"', () => {
-  const p = predictedHost(new Map());
+  const p = predictedHost({});
   recordCreated(p, '/etc/kubernetes/serviceaccount.key', 'root', 'command openssl genrsa');
   const state = overlayFile({ ...absent, parentExists: true }, p, '/etc/kubernetes/serviceaccount.key');
   const plan = planFile({ path: '/etc/kubernetes/serviceaccount.key', owner: 'root', group: 'kube', mode: '0640' }, state, undefined, check);
@@ -106,10 +107,10 @@ test('a file a guarded command creates: owner/group of the user it runs as; an u
 });
 
 test('service plan through the overlay: a shipped unit is "enable, start", definite', () => {
-  const p = predictedHost(new Map());
+  const p = predictedHost({});
   recordPreview(p, parsePackagePreview(master.probe), new Map(), ['kubernetes-master']);
   const state = overlayUnit(notFound('kube-apiserver.service'), p, 'kube-apiserver.service');
-  const plan = planService({ name: 'kube-apiserver', state: 'started', enabled: true }, state, { check: true, earlierChangePredicted: true, memory: new Map() });
+  const plan = planService({ name: 'kube-apiserver', state: 'started', enabled: true }, state, { check: true, earlierChangePredicted: true, memory: {} });
   assert.equal(plan, { status: 'change', summary: 'kube-apiserver.service: enable, start', diff: [{ kind: 'state', key: 'enabled', before: 'disabled', after: 'enabled' }, { kind: 'state', key: 'active', before: 'inactive', after: 'active' }], data: { unit: 'kube-apiserver.service', steps: ['enable', 'start'] } });
   // A unit nobody ships stays as the host says.
   assert.is(overlayUnit(notFound('nothing.service'), p, 'nothing.service').loadState, 'not-found');
@@ -140,15 +141,15 @@ test('unsupported and failed previews', () => {
   assert.equal(parsePackagePreview({ code: 0, stdout: 'preview=unsupported rpm is missing\n', stderr: '' }).supported, false);
   assert.throws(() => parsePackagePreview({ code: 0, stdout: 'preview=failed\n', stderr: 'Error: Unable to find a match: nope\n' }), /package preview failed.*Unable to find a match/);
   assert.equal(parseDumpLine('/etc/a b 5 1 ' + 'f'.repeat(64) + ' 0100600 root kube 1 0 0 X'), { path: '/etc/a b', type: 'file', mode: '0600', owner: 'root', group: 'kube', size: 5, config: true, sha256: 'f'.repeat(64) });
-  const p = predictedHost(new Map());
+  const p = predictedHost({});
   recordPreview(p, { supported: false, reason: 'cannot preview packages on this host: apt', packages: [], cached: [], presets: [] }, new Map(), ['hw-hello']);
   assert.match(p.unknown[0], /apt \(hw-hello\)/);
 });
 
 test('hosts previewing the same packages at once go one after the other: the later one only names what the first read', async () => {
-  const shared = new Map<string, unknown>();
-  const first = packagePreview(['kubernetes-master'], 'dnf', { memory: new Map(), shared });
-  const second = packagePreview(['kubernetes-master'], 'dnf', { memory: new Map(), shared });
+  const shared: SharedMemory = {};
+  const first = packagePreview(['kubernetes-master'], 'dnf', { memory: {}, shared });
+  const second = packagePreview(['kubernetes-master'], 'dnf', { memory: {}, shared });
   assert.is(first.after, undefined);
   assert.ok(second.after);
   assert.not.match(first.probe().command, /case '/);
@@ -159,8 +160,8 @@ test('hosts previewing the same packages at once go one after the other: the lat
 });
 
 test('an earlier write of this check run replaces the host\'s answer: loop items on one file diff against each other', () => {
-  const memory = new Map<string, unknown>();
-  const ctx = { check: true, diff: true, earlierChangePredicted: false, sensitive: false, memory, shared: new Map(), runAs: 'root', vars: {}, host: 'h', renderTemplate: () => '', facts: () => Promise.reject(new Error('no')) };
+  const memory: HostMemory = {};
+  const ctx = { check: true, diff: true, earlierChangePredicted: false, sensitive: false, memory, shared: {}, runAs: 'root', vars: {}, host: 'h', renderTemplate: () => '', facts: () => Promise.reject(new Error('no')) };
   const hosts = parseFileStat({ code: 0, stdout: `type=file\nattrs=644 root root 10\nparent=yes\nsha256=x\n---content---\n${Buffer.from('127.0.0.1 localhost\n').toString('base64')}\n`, stderr: '' });
   const first = lineType.plan({ path: '/etc/hosts', line: '10.0.0.1 a' }, hosts, ctx as never);
   const second = lineType.plan({ path: '/etc/hosts', line: '10.0.0.2 b' }, hosts, ctx as never);
@@ -172,15 +173,15 @@ test('an earlier write of this check run replaces the host\'s answer: loop items
   const absentHere = parseFileStat({ code: 0, stdout: 'type=absent\nparent=yes\n', stderr: '' });
   assert.is(planFile({ path: '/etc/x', content: 'a' }, overlayFile(absentHere, undefined, '/etc/x'), Buffer.from('a'), check).status, 'change');
   // Not in check mode: nothing recorded, nothing read through.
-  const real = new Map<string, unknown>();
+  const real: HostMemory = {};
   lineType.plan({ path: '/etc/hosts', line: '10.0.0.1 a' }, hosts, { ...ctx, check: false, memory: real } as never);
-  assert.is(real.size, 0);
+  assert.equal(real, {});
 });
 
 test('a "may change" names what could not be previewed', () => {
-  const memory = new Map<string, unknown>();
+  const memory: HostMemory = {};
   const p = predictedHost(memory);
-  packagePreview(['hw-hello'], 'apt', { memory, shared: new Map() }).record(parsePackagePreview({ code: 0, stdout: 'preview=unsupported apt\n', stderr: '' }));
+  packagePreview(['hw-hello'], 'apt', { memory, shared: {} }).record(parsePackagePreview({ code: 0, stdout: 'preview=unsupported apt\n', stderr: '' }));
   const plan = withUnknown({ status: 'may-change' as const, reason: 'hello.service does not exist yet' }, p);
   assert.match(plan.reason, /hello\.service does not exist yet; not previewed: cannot preview packages on this host: apt \(hw-hello\)/);
 });

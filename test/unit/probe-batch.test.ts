@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { batchScript, parseBatch, ProbeCache, MAX_WINDOW, runBatch } from '../../lib/engine/probe-batch.ts';
+import { batchScript, parseBatch, ProbeCache, MAX_WINDOW, probeInOneTrip } from '../../lib/engine/probe-batch.ts';
 import { unitShowMerge } from '../../lib/probes/systemd-unit.ts';
 import type { ExecResult } from '../../lib/core/transport-types.ts';
 import { file } from '../../lib/tasks/file.ts';
@@ -88,7 +88,7 @@ test('probes of one merge kind travel as one command and come back split per pro
     },
   };
   const probe = (u: string) => ({ command: `show ${u}`, merge: { ...unitShowMerge, item: u } });
-  const results = await runBatch(host, [probe('a.service'), probe('b.service'), { command: 'echo single' }, probe('c.service')]);
+  const results = await probeInOneTrip(host, [probe('a.service'), probe('b.service'), { command: 'echo single' }, probe('c.service')]);
   assert.is(sent.length, 1, 'one round trip');
   assert.is((sent[0].match(/systemctl show/g) ?? []).length, 1, 'one systemctl for three units');
   assert.match(sent[0], /systemctl show -p \S+ -- a\.service b\.service c\.service/);

@@ -9,17 +9,18 @@ import { refuses } from '../support/fixtures.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { planService, service, serviceType, startPredictedKey, startedKey, type ServiceArgs } from '../../lib/tasks/service.ts';
+import { planService, service, serviceType, type ServiceArgs } from '../../lib/tasks/service.ts';
 import { parseUnitShow, unitName, unitProbe, type UnitState } from '../../lib/probes/systemd-unit.ts';
 import { isValidationError } from '../../lib/core/errors.ts';
 import type { TaskContext } from '../../lib/core/task-contract.ts';
+import type { HostMemory } from '../../lib/core/run-memory.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/service/', import.meta.url));
 
 interface Fixture {
   description: string;
   args: ServiceArgs;
-  ctx: { check: boolean; earlierChangePredicted: boolean; memory: string[] };
+  ctx: { check: boolean; earlierChangePredicted: boolean; memory: { startedUnits?: string[]; startPredictedUnits?: string[] } };
   probe: { code: number; stdout: string; stderr: string };
   expect: { status: string; reason?: string; summary?: string; diff?: unknown; data?: unknown };
 }
@@ -32,7 +33,8 @@ for (const file of files) {
   test(`${file}: ${fx.description}`, () => {
     assert.ok(fx.probe, `${file} has no recorded probe output`);
     const state = serviceType.probe(fx.args, {} as never)!.parse(fx.probe);
-    const memory = new Map<string, unknown>(fx.ctx.memory.map((k) => [k, true]));
+    const { startedUnits, startPredictedUnits } = fx.ctx.memory;
+    const memory: HostMemory = { ...(startedUnits ? { startedUnits: new Set(startedUnits) } : {}), ...(startPredictedUnits ? { startPredictedUnits: new Set(startPredictedUnits) } : {}) };
     const plan = planService(fx.args, state, { ...fx.ctx, memory });
     assert.is(plan.status, fx.expect.status, JSON.stringify(plan));
     if (plan.status === 'change') {
@@ -46,7 +48,7 @@ for (const file of files) {
 const loaded = (over: Partial<UnitState> = {}): UnitState => ({
   systemd: true, id: 'etcd.service', loadState: 'loaded', activeState: 'active', subState: 'running', unitFileState: 'enabled', canReload: false, needDaemonReload: false, ...over,
 });
-const ctx = (over: Partial<Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'memory'>> = {}) => ({ check: false, earlierChangePredicted: false, memory: new Map<string, unknown>(), ...over });
+const ctx = (over: Partial<Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'memory'>> = {}) => ({ check: false, earlierChangePredicted: false, memory: {} as HostMemory, ...over });
 
 test('unit names: .service implied, other suffixes and templates kept', () => {
   assert.is(unitName('etcd'), 'etcd.service');
@@ -71,16 +73,16 @@ test('a host without systemd fails clearly', () => {
 });
 
 test('check mode: a predicted start makes a later restart of the same unit ok, as the real run would', () => {
-  const memory = new Map<string, unknown>();
+  const memory: HostMemory = {};
   const c = { ...ctx({ check: true, memory }), diff: false, host: 'h', vars: {}, sensitive: false } as unknown as TaskContext;
   const start = serviceType.plan({ name: 'etcd', state: 'started' }, loaded({ activeState: 'inactive', subState: 'dead' }), c);
   assert.is(start.status, 'change');
-  assert.ok(memory.has(startPredictedKey('etcd.service')));
+  assert.ok(memory.startPredictedUnits?.has('etcd.service'));
   const restart = serviceType.plan({ name: 'etcd', state: 'restarted' }, loaded({ activeState: 'inactive', subState: 'dead' }), c);
   assert.equal(restart, { status: 'ok', reason: 'etcd.service was started in this run; not restarting it again' });
   // A real run ignores check-mode predictions.
   assert.is(planService({ name: 'etcd', state: 'restarted' }, loaded(), { ...ctx(), memory }).status, 'change');
-  assert.is(planService({ name: 'etcd', state: 'reloaded' }, loaded(), ctx({ memory: new Map([[startedKey('etcd.service'), true]]) })).status, 'ok');
+  assert.is(planService({ name: 'etcd', state: 'reloaded' }, loaded(), ctx({ memory: { startedUnits: new Set(['etcd.service']) } })).status, 'ok');
 });
 
 test('stopped, reloaded on a stopped unit, masking a missing unit, daemonReload with nothing to reload', () => {
