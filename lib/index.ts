@@ -16,6 +16,7 @@ export { validateArgs } from './core/validate-args.ts';
 // The task contract
 export { template } from './core/task-contract.ts';
 export type { TaskType, Probe, ProbeMerge, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef, Preview } from './core/task-contract.ts';
+export type { HostMemory, SharedMemory } from './core/run-memory.ts';
 export { FileModeSchema, TemplateRefSchema, AbsolutePath, Args } from './tasks/schema-types.ts';
 export type { FileMode, Octal } from './tasks/schema-types.ts';
 export { atomicWriteCommand } from './tasks/atomic.ts';

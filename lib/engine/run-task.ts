@@ -123,8 +123,8 @@ function placeStep(t: HostTask): { items: unknown[] | undefined; target: string 
   const { job } = t;
   const opts = job.task.options;
   try {
-    const items = opts.loop === undefined ? undefined : typeof opts.loop === 'function' ? opts.loop(job.hostVars) : opts.loop;
-    const target = opts.delegateTo === undefined ? job.host : typeof opts.delegateTo === 'function' ? opts.delegateTo(job.hostVars) : opts.delegateTo;
+    const items = !opts.loop ? undefined : typeof opts.loop === 'function' ? opts.loop(job.hostVars) : opts.loop;
+    const target = !opts.delegateTo ? job.host : typeof opts.delegateTo === 'function' ? opts.delegateTo(job.hostVars) : opts.delegateTo;
     return { items, target };
   } catch (error) {
     return failEarly(t, (error as Error).message, error);
