@@ -182,20 +182,24 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
       }
       return plan;
     },
-    async apply(args: any, plan, host) {
+    steps(args: any, plan) {
       const data = plan.data!;
-      const fail = (r: { code: number; stderr: string; stdout: string }): never => {
-        throw new TaskFailedError(`${host.name}: ${name} ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
-      };
-      if (data.attrsOnly) {
-        // Only attributes differ: set them in place; the bytes are not rewritten at all.
-        const r = await host.exec(attrCommands(quote(data.target), data.attrsOnly).join(' && '));
-        if (r.code !== 0) fail(r);
-        return undefined;
-      }
+      // Only attributes differ: set them in place; the bytes are not rewritten at all.
+      if (data.attrsOnly) return [{ id: 'apply', kind: 'exec', label: `${data.target}: set ${Object.keys(data.attrsOnly).join(', ')}`, command: attrCommands(quote(data.target), data.attrsOnly).join(' && ') }];
       const command = atomicWriteCommand(data.target, { content: data.content!, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
-      const r = await host.exec(`mkdir -p -- "$(dirname -- ${quote(data.target)})" && {\n${command}\n}`, { stdin: data.content! });
-      if (r.code !== 0) fail(r);
+      const checked = args.validate ? `, checked with ${args.validate} before it replaces the old one` : '';
+      return [{
+        id: 'apply',
+        kind: 'exec',
+        label: `write ${data.target}${checked}`,
+        // The whole new content, computed by the plan from the bytes the probe read.
+        command: `mkdir -p -- "$(dirname -- ${quote(data.target)})" && {\n${command}\n}`,
+        stdin: data.content!,
+      }];
+    },
+    outcome(args: any, _plan, results, ctx) {
+      const r = results.get('apply')!;
+      if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: ${name} ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
       const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
       return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
     },
