@@ -141,17 +141,16 @@ function fileStep(args: FileArgs, data: FilePlanData): ExecStep | undefined {
     const command = atomicWriteCommand(args.path, { content: data.write, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
     return { id: 'apply', kind: 'exec', label: `write ${args.path}${args.validate ? `, checked with ${args.validate} before it replaces the old one` : ''}`, command, stdin: data.write };
   }
-  const cmds: string[] = [];
-  const what: string[] = [];
-  if (data.mkdir) cmds.push(`mkdir -p -- ${p}`), what.push('create directory');
+  const parts: [command: string, what: string][] = [];
+  if (data.mkdir) parts.push([`mkdir -p -- ${p}`, 'create directory']);
   // The link is made inside a fresh private directory (mktemp -d, same filesystem) and renamed into
   // place: no name anyone could plant a file or directory at beforehand.
-  if (data.link !== undefined) cmds.push(`{ ${linkCommand(args.path, data.link)}; }`), what.push(`link to ${data.link}`);
-  if (data.touch) cmds.push(`touch -- ${p}`), what.push('create empty file');
+  if (data.link !== undefined) parts.push([`{ ${linkCommand(args.path, data.link)}; }`, `link to ${data.link}`]);
+  if (data.touch) parts.push([`touch -- ${p}`, 'create empty file']);
   const attrs = attrCommands(p, data.attrs ?? {}, { noDeref: data.link !== undefined || (args.state ?? 'file') === 'link' });
-  if (attrs.length) cmds.push(...attrs), what.push(`set ${Object.keys(data.attrs ?? {}).join(', ')}`);
-  if (!cmds.length) return undefined;
-  return { id: 'apply', kind: 'exec', label: `${args.path}: ${what.join(', ')}`, command: cmds.join(' && ') };
+  if (attrs.length) parts.push([attrs.join(' && '), `set ${Object.keys(data.attrs ?? {}).join(', ')}`]);
+  if (!parts.length) return undefined;
+  return { id: 'apply', kind: 'exec', label: `${args.path}: ${parts.map(([, what]) => what).join(', ')}`, command: parts.map(([command]) => command).join(' && ') };
 }
 
 /** Check mode: what this task's apply would leave at its path, for the later tasks of the run. */
