@@ -3,7 +3,8 @@
  * (line present and mounted), `unmounted` (not mounted; fstab untouched), `present` (line only),
  * `absent` (unmounted and line removed), `remounted` (always remounts; not idempotent). One probe reads
  * the fstab and what is mounted there (`/proc/self/mounts`). The line is compared field by field, its
- * options as a set; the live mount by source and type (the kernel rewrites options, so they are not).
+ * options as a set; the live mount by source and type (the kernel rewrites options, so they are not; a
+ * bind mount shows its folder's device, so only that it is mounted).
  * Idempotent (all states but `remounted`): ok when the line and the mounted state are as wanted.
  */
 import { Type, type Static } from '@sinclair/typebox';
