@@ -6,14 +6,16 @@
  */
 
 // Defining tasks, roles, playbooks
-export { defineTaskType, defineRole, definePlaybook, handler, defaultTaskName } from './play/define.ts';
-export type { TaskFactory, Handler, Role, RoleDefinition, Play, Playbook, Serial } from './play/define.ts';
-export type { TaskOptions, Task, HostVars, TaskOutcome, Deferred } from './play/options.ts';
-export { validateArgs } from './play/validate.ts';
+export { defineTaskType, defaultTaskName } from './core/define-task-type.ts';
+export type { TaskFactory } from './core/define-task-type.ts';
+export { defineRole, definePlaybook, handler } from './play/define.ts';
+export type { Handler, Role, RoleDefinition, Play, Playbook, Serial } from './play/define.ts';
+export type { TaskOptions, Task, HostVars, TaskOutcome, Deferred } from './core/task-options.ts';
+export { validateArgs } from './core/validate-args.ts';
 
 // The task contract
-export { template } from './tasks/contract.ts';
-export type { TaskType, Probe, ProbeMerge, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef, Preview } from './tasks/contract.ts';
+export { template } from './core/task-contract.ts';
+export type { TaskType, Probe, ProbeMerge, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef, Preview } from './core/task-contract.ts';
 export { FileModeSchema, TemplateRefSchema, AbsolutePath, Args } from './tasks/schema-types.ts';
 export type { FileMode, Octal } from './tasks/schema-types.ts';
 export { atomicWriteCommand } from './tasks/atomic.ts';
@@ -93,8 +95,8 @@ export { adhocPlaybook } from './adhoc/playbook.ts';
 export type { AdhocSpec, AdhocPlaybook, AdhocOutput } from './adhoc/playbook.ts';
 export { parseModuleArgs } from './adhoc/args.ts';
 export type { ParseModuleArgsOptions } from './adhoc/args.ts';
-export { ping, pingType, PingArgsSchema } from './adhoc/ping.ts';
-export type { PingArgs } from './adhoc/ping.ts';
+export { ping, pingType, PingArgsSchema } from './tasks/ping.ts';
+export type { PingArgs } from './tasks/ping.ts';
 
 /** TypeBox, re-exported so roles and custom task types declare schemas without another dependency. */
 export { Type } from '@sinclair/typebox';
@@ -110,7 +112,7 @@ export { run, resolveInventory, inventoryView } from './run.ts';
 export type { RunPlaybookOptions, RunPlaybookResult } from './run.ts';
 export { runPlaybook } from './engine/runner.ts';
 export type { RunOptions, RunResult } from './engine/runner.ts';
-export type { RunEvent, HostStatus, HostCounts, ErrorInfo, RunStats, EventListener } from './engine/events.ts';
+export type { RunEvent, HostStatus, HostCounts, ErrorInfo, RunStats, EventListener } from './core/run-events.ts';
 export type { InventoryView, ConnectionSettings } from './engine/inventory-view.ts';
 export type { TransportFactory } from './engine/connections.ts';
 export { runCli, runIfMain, usage } from './cli.ts';
@@ -123,9 +125,9 @@ export { renderDiff } from './report/diff.ts';
 
 // Transports
 export { quote, shellJoin } from './transport/quote.ts';
-export type { Transport, ExecResult, ExecOptions, BecomeOptions, TransportStats } from './transport/types.ts';
+export type { Transport, ExecResult, ExecOptions, BecomeOptions, TransportStats } from './core/transport-types.ts';
 export { SshTransport, LocalTransport, createTransport } from './transport/index.ts';
 export type { SshTransportOptions, LocalTransportOptions, TransportFactoryOptions } from './transport/index.ts';
 
 // Errors
-export { HostwrightError, ValidationError, UnreachableError, TaskFailedError, TemplateError, isValidationError, isUnreachableError, isTaskFailedError, isTemplateError } from './errors.ts';
+export { HostwrightError, ValidationError, UnreachableError, TaskFailedError, TemplateError, isValidationError, isUnreachableError, isTaskFailedError, isTemplateError } from './core/errors.ts';

@@ -13,15 +13,15 @@ import { createHash } from 'node:crypto';
 import { statSync, readFileSync, accessSync, constants } from 'node:fs';
 import { basename } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, ValidationError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, ValidationError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { copyTreeProbe, type CopyState, type TreeEntry } from '../probes/copy-tree.ts';
 import { checkedCatLines, contentDigest, type ContentDigest } from '../transport/content-check.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import { attrChanges, attrCommands, OwnerSchema, type WantedAttrs } from './file-attrs.ts';
 import { localTar, readLocalTree, type LocalEntry } from './local-tree.ts';
-import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
 
 /** Arguments of the `copy` task. */

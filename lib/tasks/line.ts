@@ -4,13 +4,13 @@
  * Probe: attributes and the whole content in one round trip; plan: the pure edit; apply: an atomic rewrite.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import { editBlock } from './block-edit.ts';
-import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { attrChanges, attrCommands, OwnerSchema, type WantedAttrs } from './file-attrs.ts';
 import { decodeBytes, displayText, encodeText } from './file-bytes.ts';
 import { editLines, type LineEditResult } from './line-edit.ts';

@@ -8,11 +8,11 @@
  * Idempotent (all states but `remounted`): ok when the line and the mounted state are as wanted.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Diff, Plan, Probe, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 const Field = Type.String({ minLength: 1, pattern: '^[^\\n\\r]+$' });

@@ -7,12 +7,12 @@
  * text changes). The file must exist.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Plan, TaskType } from './contract.ts';
+import type { Plan, TaskType } from '../core/task-contract.ts';
 import { attrCommands, OwnerSchema } from './file-attrs.ts';
 import { decodeBytes } from './file-bytes.ts';
 import { EDIT_SIZE_LIMIT, planEdit, type EditData } from './line.ts';

@@ -8,11 +8,11 @@
  * Ansible read them, whatever the formatting) or that line.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Plan, Probe, TaskContext, TaskType } from './contract.ts';
+import type { Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 const Key = Type.String({ pattern: '^[A-Za-z0-9_.-]+$' });

@@ -8,13 +8,13 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, ValidationError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, ValidationError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { isZip, parseTarListing, topNames, unarchiveProbe, zipMembers, type ArchiveMember, type UnarchiveState } from '../probes/archive-listing.ts';
 import { checkedCatLines, contentDigest, type ContentDigest } from '../transport/content-check.ts';
 import { quote } from '../transport/quote.ts';
 import { OwnerSchema } from './file-attrs.ts';
-import type { Plan, TaskContext, TaskType } from './contract.ts';
+import type { Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** Arguments of the `unarchive` task. */

@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TaskFactory } from '../../lib/play/define.ts';
+import type { TaskFactory } from '../../lib/core/define-task-type.ts';
 import type { TestHosts } from '../hosts/index.ts';
 import { fixtures } from './fixtures.ts';
 import { hostResults, runTasks } from './run.ts';

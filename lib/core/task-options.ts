@@ -1,7 +1,7 @@
 /**
  * Common task options: kept apart from a task's own arguments, as in `file({...}, { notify: 'restart' })`.
  */
-import type { TaskType } from '../tasks/contract.ts';
+import type { TaskType } from './task-contract.ts';
 
 /** The view of a host a `when`, `until` or a deferred argument function receives. */
 export interface HostVars {

@@ -4,7 +4,8 @@
  * JSON plans and the real run all come from the same plan, so a dry run cannot drift from the real one.
  */
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { ExecOptions, ExecResult } from '../transport/types.ts';
+import type { StepApply } from './apply-steps.ts';
+import type { ExecOptions, ExecResult } from './transport-types.ts';
 
 /** A read-only probe: one shell command and a pure parser of its result (like a pyinfra fact). */
 export interface Probe<State> {
@@ -147,8 +148,18 @@ export interface TaskType<S extends TSchema = TSchema, State = unknown, Data = u
    * predicted host, see predicted.ts). Run once after the plan; a failed preview is handed to `fail`.
    */
   preview?(args: Static<S>, plan: Extract<Plan<Data>, { status: 'change' }>, ctx: TaskContext): Preview | undefined;
-  /** Perform exactly the plan. Throw TaskFailedError on failure. */
-  apply(args: Static<S>, plan: Extract<Plan<Data>, { status: 'change' }>, host: HostHandle, ctx: TaskContext): Promise<ApplyResult | void>;
+  /**
+   * The apply as data (lib/core/apply-steps.ts): the steps that perform exactly the plan, run by the
+   * engine, and the pure judgement of their results. Every built-in task type uses this.
+   */
+  steps?: StepApply<Static<S>, Data>['steps'];
+  /** Judges the results of `steps` (see StepApply). */
+  outcome?: StepApply<Static<S>, Data>['outcome'];
+  /**
+   * Or: perform exactly the plan in code (an escape hatch for custom task types whose apply cannot be
+   * described as steps). Throw TaskFailedError on failure. A type has `steps` or `apply`.
+   */
+  apply?(args: Static<S>, plan: Extract<Plan<Data>, { status: 'change' }>, host: HostHandle, ctx: TaskContext): Promise<ApplyResult | void>;
 }
 
 /** A check-mode preview: its probe, and what to do with the probe's answer or failure. */

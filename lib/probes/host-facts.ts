@@ -3,7 +3,7 @@
  * Gathered with one command, only when a task asks, once per host per run. Names follow Ansible's
  * (`ansible_os_family`, `ansible_distribution`): `RedHat` / `CentOS` / `7.9.2009`, `Debian` / `Debian` / `12`.
  */
-import type { Facts, Probe } from '../tasks/contract.ts';
+import type { Facts, Probe } from '../core/task-contract.ts';
 
 /** The facts probe: one round trip, parsed from `key=value` lines and /etc/os-release. */
 export const factsProbe: Probe<Facts> = {

@@ -1,7 +1,7 @@
 /**
  * Events are the only way the engine talks to the outside. Reporters subscribe; the engine never prints.
  */
-import type { Diff } from '../tasks/contract.ts';
+import type { Diff } from './task-contract.ts';
 
 /** Per-host outcome of one task. `may-change` only appears in check mode. */
 export type HostStatus = 'ok' | 'changed' | 'may-change' | 'failed' | 'skipped' | 'unreachable';
@@ -102,7 +102,7 @@ export interface PlanVerdict {
   handler: boolean;
   status: 'ok' | 'change' | 'may-change' | 'failed';
   summary: string;
-  diff?: import('../tasks/contract.ts').Diff[];
+  diff?: import('./task-contract.ts').Diff[];
 }
 
 /**

@@ -4,8 +4,8 @@
  * magic variables (`inventory_hostname`, `groups`, `group_names`, `hostvars`, `play_hosts`,
  * `ansible_check_mode`, and `facts` once gathered). A value that is a function is computed from the other variables, lazily.
  */
-import type { HostVars } from '../play/options.ts';
-import type { Facts } from '../tasks/contract.ts';
+import type { HostVars } from '../core/task-options.ts';
+import type { Facts } from '../core/task-contract.ts';
 import type { InventoryView } from './inventory-view.ts';
 
 /** The layers that make up a host's variables, lowest first, with their names (for error messages). */

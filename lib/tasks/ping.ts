@@ -3,9 +3,9 @@
  * sudo with `--become`) and reads the answer back; it is always ok and never changes anything.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { defineTaskType } from '../play/define.ts';
-import type { Probe, TaskType } from '../tasks/contract.ts';
-import { Args } from '../tasks/schema-types.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
+import type { Probe, TaskType } from '../core/task-contract.ts';
+import { Args } from './schema-types.ts';
 import { quote } from '../transport/quote.ts';
 
 /** Arguments of `ping`. */

@@ -11,7 +11,7 @@
  *
  * Top-level keys replace (Ansible's default `hash_behaviour=replace`).
  */
-import type { Inventory, InventoryGroup } from './types.ts';
+import type { Inventory, InventoryGroup } from './inventory-types.ts';
 
 /** A named set of variables; later layers override earlier ones. */
 export interface VarLayer {

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HostwrightError, ValidationError } from '../errors.ts';
+import { HostwrightError, ValidationError } from '../core/errors.ts';
 import { badInput } from '../cli.ts';
 import { encryptVault, isVaultText } from './cipher.ts';
 import { VAULT_OPTIONS, VAULT_USAGE, vaultSources } from './options.ts';

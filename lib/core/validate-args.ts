@@ -4,8 +4,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
-import { ValidationError } from '../errors.ts';
-import type { TaskType } from '../tasks/contract.ts';
+import { ValidationError } from './errors.ts';
+import type { TaskType } from './task-contract.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
 const compiled = new WeakMap<TSchema, ValidateFunction>();
