@@ -14,68 +14,42 @@ export type { TaskOptions, Task, HostVars, TaskOutcome, Deferred } from './core/
 export { template } from './core/task-contract.ts';
 export { runCli, runIfMain } from './cli.ts';
 
-// The built-in task types, as factories (`file({ path, content })`), with their argument types.
-// The task type behind a factory is `factory.type`.
+// The built-in task types, as factories: `file({ path, content })`. A factory's argument shape is in its
+// signature; the task type behind it is `factory.type`.
 export { file } from './tasks/file.ts';
-export type { FileArgs } from './tasks/file.ts';
 export { line, block } from './tasks/line.ts';
-export type { LineArgs, BlockArgs } from './tasks/line.ts';
 export { pkg } from './tasks/package.ts';
-export type { PackageArgs } from './tasks/package.ts';
 export { service } from './tasks/service.ts';
-export type { ServiceArgs } from './tasks/service.ts';
 export { sysctl } from './tasks/sysctl.ts';
-export type { SysctlArgs } from './tasks/sysctl.ts';
 export { command, shell } from './tasks/command.ts';
-export type { CommandArgs, ShellArgs, CommandResult, CommandPredicate } from './tasks/command.ts';
+export type { CommandResult, CommandPredicate } from './tasks/command.ts';
 export { wait } from './tasks/wait.ts';
-export type { WaitArgs } from './tasks/wait.ts';
 export { facts } from './tasks/facts.ts';
-export type { FactsArgs } from './tasks/facts.ts';
 export { stat } from './tasks/stat.ts';
-export type { StatArgs } from './tasks/stat.ts';
 export { group } from './tasks/group.ts';
-export type { GroupArgs } from './tasks/group.ts';
 export { user } from './tasks/user.ts';
-export type { UserArgs } from './tasks/user.ts';
 export { authorizedKey } from './tasks/authorized-key.ts';
-export type { AuthorizedKeyArgs } from './tasks/authorized-key.ts';
 export { cron } from './tasks/cron.ts';
-export type { CronArgs } from './tasks/cron.ts';
 export { replace } from './tasks/replace.ts';
-export type { ReplaceArgs } from './tasks/replace.ts';
 export { hostname } from './tasks/hostname.ts';
-export type { HostnameArgs } from './tasks/hostname.ts';
 export { timezone } from './tasks/timezone.ts';
-export type { TimezoneArgs } from './tasks/timezone.ts';
 export { modprobe } from './tasks/modprobe.ts';
-export type { ModprobeArgs } from './tasks/modprobe.ts';
 export { copy } from './tasks/copy.ts';
-export type { CopyArgs } from './tasks/copy.ts';
 export { fetch } from './tasks/fetch.ts';
-export type { FetchArgs } from './tasks/fetch.ts';
 export { script } from './tasks/script.ts';
-export type { ScriptArgs } from './tasks/script.ts';
 export { unarchive } from './tasks/unarchive.ts';
-export type { UnarchiveArgs } from './tasks/unarchive.ts';
 export { getUrl } from './tasks/get-url.ts';
-export type { GetUrlArgs } from './tasks/get-url.ts';
 export { repository } from './tasks/repository.ts';
-export type { RepositoryArgs } from './tasks/repository.ts';
 export { git } from './tasks/git.ts';
-export type { GitArgs } from './tasks/git.ts';
 export { mount } from './tasks/mount.ts';
-export type { MountArgs } from './tasks/mount.ts';
 export { reboot } from './tasks/reboot.ts';
-export type { RebootArgs } from './tasks/reboot.ts';
 export { ping } from './tasks/ping.ts';
-export type { PingArgs } from './tasks/ping.ts';
 
 // Custom task types: the contract, applies as data, argument schemas, command building.
 export { defineTaskType } from './core/define-task-type.ts';
 export type { TaskFactory } from './core/define-task-type.ts';
 export type { TaskType, Probe, ProbeMerge, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef, Preview } from './core/task-contract.ts';
-export type { ApplyStep, ExecStep, UploadStep, DownloadStep, ReconnectStep, StepResult, StepResults, StepContext, StepApply } from './core/apply-steps.ts';
+export type { ApplyStep, ExecStep, UploadStep, DownloadStep, ReconnectStep, StepResult, StepResults, StepContext, StepApply, StepBase } from './core/apply-steps.ts';
 export { FileModeSchema, TemplateRefSchema, AbsolutePath, Args } from './tasks/schema-types.ts';
 export type { FileMode, Octal } from './tasks/schema-types.ts';
 export { atomicWriteCommand } from './tasks/atomic.ts';
@@ -91,6 +65,7 @@ export type { RunPlaybookOptions, RunPlaybookResult, ConnectionDefaults } from '
 export type { RunOptions, RunResult } from './engine/runner.ts';
 export { loadInventory, inventoryFromObject } from './inventory/index.ts';
 export type { Inventory, InventoryGroup, InventoryHost, VarsFile, InventorySource, InventoryData } from './inventory/index.ts';
+export type { LoadInventoryOptions } from './inventory/load.ts';
 export type { RunEvent, HostStatus, HostCounts, ErrorInfo, RunStats, EventListener } from './core/run-events.ts';
 export type { TransportFactory } from './engine/connections.ts';
 export type { ConnectionSettings } from './engine/inventory-view.ts';
