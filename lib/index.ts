@@ -48,8 +48,31 @@ export { ping } from './tasks/ping.ts';
 // Custom task types: the contract, applies as data, argument schemas, command building.
 export { defineTaskType } from './core/define-task-type.ts';
 export type { TaskFactory } from './core/define-task-type.ts';
-export type { TaskType, Probe, ProbeMerge, Plan, Diff, HostHandle, TaskContext, ApplyResult, Facts, TemplateRef, Preview } from './core/task-contract.ts';
-export type { ApplyStep, ExecStep, UploadStep, DownloadStep, ReconnectStep, StepResult, StepResults, StepContext, StepApply, StepBase } from './core/apply-steps.ts';
+export type {
+  TaskType,
+  Probe,
+  ProbeMerge,
+  Plan,
+  Diff,
+  HostHandle,
+  TaskContext,
+  ApplyResult,
+  Facts,
+  TemplateRef,
+  Preview,
+} from './core/task-contract.ts';
+export type {
+  ApplyStep,
+  ExecStep,
+  UploadStep,
+  DownloadStep,
+  ReconnectStep,
+  StepResult,
+  StepResults,
+  StepContext,
+  StepApply,
+  StepBase,
+} from './core/apply-steps.ts';
 export { FileModeSchema, TemplateRefSchema, AbsolutePath, Args } from './tasks/schema-types.ts';
 export type { FileMode, Octal } from './tasks/schema-types.ts';
 export { atomicWriteCommand } from './tasks/atomic.ts';
@@ -77,4 +100,14 @@ export type { ConsoleReporterOptions } from './report/console.ts';
 export { jsonReporter } from './report/json.ts';
 
 // Errors
-export { HostwrightError, ValidationError, UnreachableError, TaskFailedError, TemplateError, isValidationError, isUnreachableError, isTaskFailedError, isTemplateError } from './core/errors.ts';
+export {
+  HostwrightError,
+  ValidationError,
+  UnreachableError,
+  TaskFailedError,
+  TemplateError,
+  isValidationError,
+  isUnreachableError,
+  isTaskFailedError,
+  isTemplateError,
+} from './core/errors.ts';

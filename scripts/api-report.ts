@@ -24,7 +24,11 @@ function declarations(): string {
   if (values.dts) return join(process.cwd(), values.dts);
   const out = join(root, 'dist/api/dts');
   rmSync(out, { recursive: true, force: true });
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--emitDeclarationOnly', '--outDir', out], { cwd: root, stdio: 'inherit' });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--emitDeclarationOnly', '--outDir', out],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (tsc.status !== 0) {
     console.error('api report: tsc failed (see above)');
     process.exit(1);
@@ -64,7 +68,9 @@ if (result.apiReportChanged) {
   const before = existsSync(join(root, report)) ? readFileSync(join(root, report), 'utf8') : '';
   const after = readFileSync(fresh, 'utf8');
   console.log(createTwoFilesPatch(report, `${report} (from the code)`, before, after, '', '', { context: 2 }).trimEnd());
-  console.log(`api report: the public API (lib/index.ts) differs from ${report}. If the change is meant, run \`npm run api:update\` and commit the report.`);
+  console.log(
+    `api report: the public API (lib/index.ts) differs from ${report}. If the change is meant, run \`npm run api:update\` and commit the report.`,
+  );
   process.exit(1);
 }
 if (!result.succeeded) {

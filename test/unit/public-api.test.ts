@@ -40,12 +40,12 @@ function internalImports(file: string): string[] {
 }
 
 test('the import scan sees internal imports (self-check on a fixture text)', () => {
-  assert.equal(specifiers(`import { a } from '../../lib/tasks/file.ts';\nexport { b } from "./x.ts";\nconst m = await import('hostwright');\nimport './side.ts';`), [
-    '../../lib/tasks/file.ts',
-    './x.ts',
-    'hostwright',
-    './side.ts',
-  ]);
+  assert.equal(
+    specifiers(
+      `import { a } from '../../lib/tasks/file.ts';\nexport { b } from "./x.ts";\nconst m = await import('hostwright');\nimport './side.ts';`,
+    ),
+    ['../../lib/tasks/file.ts', './x.ts', 'hostwright', './side.ts'],
+  );
 });
 
 test('roles, playbooks and the example consumer import hostwright only through its public API', () => {
@@ -57,10 +57,25 @@ test('roles, playbooks and the example consumer import hostwright only through i
 
 test('the public API leaves out argument schemas, task type objects, plan helpers and ad-hoc internals', () => {
   const names = Object.keys(publicApi);
-  const internal = names.filter((n) => /ArgsSchema$|^plan[A-Z]|^adhoc|^runPlaybook$|^parseModuleArgs$/.test(n) || (n.endsWith('Type') && n !== 'Type' && n !== 'defineTaskType'));
+  const internal = names.filter(
+    (n) => /ArgsSchema$|^plan[A-Z]|^adhoc|^runPlaybook$|^parseModuleArgs$/.test(n) || (n.endsWith('Type') && n !== 'Type' && n !== 'defineTaskType'),
+  );
   assert.equal(internal, []);
   // What a playbook, a custom task type and a program calling run() need is there.
-  for (const name of ['definePlaybook', 'defineRole', 'handler', 'template', 'file', 'service', 'defineTaskType', 'quote', 'run', 'runIfMain', 'consoleReporter', 'HostwrightError']) {
+  for (const name of [
+    'definePlaybook',
+    'defineRole',
+    'handler',
+    'template',
+    'file',
+    'service',
+    'defineTaskType',
+    'quote',
+    'run',
+    'runIfMain',
+    'consoleReporter',
+    'HostwrightError',
+  ]) {
     assert.ok(name in publicApi, `${name} is not exported`);
   }
 });
