@@ -19,7 +19,9 @@
  */
 
 /** One host's memory for the whole run, shared by the task types that run on it. */
+// biome-ignore lint/suspicious/noEmptyInterface: task types fill it by declaration merging, which a type alias cannot take
 export interface HostMemory {}
 
 /** Memory for the whole run, shared by every host. */
+// biome-ignore lint/suspicious/noEmptyInterface: task types fill it by declaration merging, which a type alias cannot take
 export interface SharedMemory {}

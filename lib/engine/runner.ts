@@ -4,7 +4,7 @@
  * of each role; failed and unreachable hosts leave the run while the others go on.
  */
 import pLimit from 'p-limit';
-import type { Handler, Play, Playbook, Role, Serial } from '../play/define.ts';
+import type { Play, Playbook, Role, Serial } from '../play/define.ts';
 import type { Task } from '../core/task-options.ts';
 import { ConnectionPool, type TransportFactory } from './connections.ts';
 import { Redactor, type EventListener, type HostCounts, type PlanGuard, type RunEvent, type RunStats } from '../core/run-events.ts';

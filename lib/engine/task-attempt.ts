@@ -60,7 +60,7 @@ function failed(error: unknown, location: string | undefined): Attempt {
  * prefetched answer.
  */
 export async function attemptOnce(t: HostTask, args: any, ctx: TaskContext, target: HostHandle, fresh: boolean): Promise<Attempt> {
-  const { run, state, job } = t;
+  const { state, job } = t;
   const location = job.task.location;
   let plan: Plan;
   try {
