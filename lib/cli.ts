@@ -50,6 +50,7 @@ const OPTIONS = {
   tags: { type: 'string', short: 't', multiple: true },
   'skip-tags': { type: 'string', multiple: true },
   'list-tasks': { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v', multiple: true },
   ...PLAN_OPTIONS,
 } as const;
 
@@ -74,6 +75,7 @@ export function usage(name = 'playbook.ts'): string {
       --no-host-lock        do not take the per-host run lock
       --list-hosts          list the hosts each play would run on, without connecting
       --list-tasks          list the tasks of each play, without connecting
+  -v, --verbose             more detail; -vv with --check: the exact steps (commands, uploads) each change would run
 ${OUTPUT_USAGE}
 ${PLAN_USAGE}
   -F, --ssh-config FILE     OpenSSH client config (default ~/.ssh/config): HostName, User, Port, IdentityFile, ProxyJump...
@@ -220,7 +222,7 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     });
     return 0;
   }
-  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any }), ...outputs.listeners];
+  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any, verbosity: values.verbose?.length ?? 0 }), ...outputs.listeners];
   if (values['save-plan'] !== undefined || values['apply-plan'] !== undefined) {
     const options = { ...sharedRunOptions(values), inventory, extraVars, forks, tags, skipTags, connectTimeoutMs, connectRetries, hostLockWaitMs, vault, connectionDefaults: cfg.connectionDefaults };
     try {

@@ -10,7 +10,8 @@ import { validateArgs } from '../core/validate-args.ts';
 import { applyTask } from './run-steps.ts';
 import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../core/task-contract.ts';
 import type { ExecOptions, Transport } from '../core/transport-types.ts';
-import type { ErrorInfo, HostStatus } from '../core/run-events.ts';
+import type { DescribedStep, ErrorInfo, HostStatus } from '../core/run-events.ts';
+import { describeSteps } from '../core/apply-steps.ts';
 import { factsProbe } from '../probes/host-facts.ts';
 import { runBatch } from './probe-batch.ts';
 import { PROBE_PREFIX, probesAhead } from './look-ahead.ts';
@@ -54,13 +55,14 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   const opts = task.options;
   // Every probed state this result was decided from (one per loop item and retry), for its fingerprint.
   const probed: unknown[] = [];
-  const emitResult = (status: HostStatus, message: string, extra: { diff?: Diff[]; error?: ErrorInfo; ignored?: boolean; delegatedTo?: string } = {}) => {
+  const emitResult = (status: HostStatus, message: string, extra: { diff?: Diff[]; error?: ErrorInfo; ignored?: boolean; delegatedTo?: string; steps?: DescribedStep[] } = {}) => {
     const diff = extra.diff && run.diff ? (opts.sensitive ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }] : extra.diff) : undefined;
     run.emit({
       event: 'host-result', host, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status,
       message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
       ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
       ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+      ...(extra.steps?.length && !opts.sensitive ? { steps: extra.steps } : {}),
       module: task.type.name, ...(probed.length ? { probe: stateFingerprint(probed) } : {}),
       startedAt: started, durationMs: Date.now() - started,
     });
@@ -175,7 +177,7 @@ export async function runTaskOnHost(run: RunContext, job: TaskRun): Promise<Task
   }
   register(final.result);
   if (run.check && (status === 'changed' || status === 'may-change')) state.predictedChange = true;
-  emitResult(status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo: target !== host ? target : undefined });
+  emitResult(status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo: target !== host ? target : undefined, steps: final.steps });
   return { status, outcome: final.result, ignored };
 }
 
@@ -186,6 +188,8 @@ interface Attempt {
   diff?: Diff[];
   error?: ErrorInfo;
   result: TaskOutcome;
+  /** Check mode: the steps the apply would run (described: content as size and SHA-256). */
+  steps?: DescribedStep[];
 }
 
 /** How an item is shown in events: a string as is, anything else as JSON. */
@@ -213,6 +217,7 @@ async function runLoop(
   const results: TaskOutcome[] = [];
   const messages: string[] = [];
   const diffs: Diff[] = [];
+  const steps: DescribedStep[] = [];
   let status: HostStatus = 'skipped';
   let failure: Attempt | undefined;
   for (const [index, item] of items.entries()) {
@@ -229,6 +234,7 @@ async function runLoop(
     itemEvent(item, one.status, one.message);
     results.push({ ...one.result, item });
     if (one.diff) diffs.push(...one.diff);
+    if (one.steps) steps.push(...one.steps);
     if (one.status === 'unreachable') return { ...one, message: `item ${index}: ${one.message}`, result: { ...one.result, results } };
     if (one.status === 'failed') {
       failure ??= { ...one, message: `item ${index}: ${one.message}` };
@@ -248,7 +254,7 @@ async function runLoop(
     return { status, message, result: { changed: false, failed: false, skipped: true, msg: message, results } };
   }
   const message = messages.length ? messages.join('; ') : `${items.length} item(s) already as wanted`;
-  return { status, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: false, skipped: false, msg: message, results } };
+  return { status, message, diff: diffs.length ? diffs : undefined, ...(steps.length ? { steps } : {}), result: { changed, failed: false, skipped: false, msg: message, results } };
 }
 
 /**
@@ -354,7 +360,14 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
     case 'change': {
       if (run.check) {
         if (type.preview) await runPreview(type.preview(args, plan, ctx), host);
-        return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
+        // The exact steps a real run would take, for `-vv` and saved plans; a type that cannot tell yet shows none.
+        let steps: DescribedStep[] | undefined;
+        try {
+          steps = type.steps ? (describeSteps(type.steps(args, plan, ctx), (b) => createHash('sha256').update(b).digest('hex')) as DescribedStep[]) : undefined;
+        } catch {
+          steps = undefined;
+        }
+        return { status: 'changed' as HostStatus, message: plan.summary, diff: plan.diff, ...(steps ? { steps } : {}), result: { changed: true, failed: false, skipped: false, msg: plan.summary } as TaskOutcome };
       }
       // Whatever apply does, what was read before on this host (and remote reads anywhere) is stale now.
       run.probes.invalidate(host.name);
