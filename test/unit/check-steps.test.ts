@@ -12,6 +12,10 @@ import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { hostwrightMain } from '../../lib/adhoc/main.ts';
 import { planProblems, type PlanFile } from '../../lib/plan/schema.ts';
+import type { DescribedStep } from '../../lib/core/run-events.ts';
+import { renderSteps } from '../../lib/report/steps.ts';
+import { rebootType } from '../../lib/tasks/reboot.ts';
+import { applyFixtures, describedSteps } from '../support/apply-fixtures.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'hw-steps-'));
 const dir = join(root, 'h1');
@@ -63,6 +67,18 @@ test('a saved plan records the steps of each changing task (described, no raw co
   assert.is(applied.code, 0, applied.out + applied.err);
   assert.is(readFileSync(join(dir, 'greeting'), 'utf8'), 'hello from stdin\n');
   assert.is(readFileSync(join(dir, 'secret'), 'utf8'), 'not for the console\n');
+});
+
+test('every kind of step reads in words: a reboot\'s request that may drop the connection, and its waits', () => {
+  const fx = applyFixtures('reboot').find((f) => f.file === 'custom.json')!.fx;
+  const lines = renderSteps(describedSteps(rebootType, fx) as DescribedStep[]);
+  assert.is(lines[0], '  steps it would run:');
+  assert.ok(lines.includes('  1. [schedule] schedule the reboot'), lines.join('\n'));
+  assert.ok(lines.includes('       the connection may drop (not a failure)'), lines.join('\n'));
+  assert.ok(lines.includes('       wait up to 300 s until `cat /proc/sys/kernel/random/boot_id` succeeds with another output than 1d5f0a5c-7a53-4c83-9f1f-1b0b1e8f2a10'), lines.join('\n'));
+  assert.ok(lines.includes('       wait up to 300 s (first after 10 s) until `systemctl is-system-running` succeeds'), lines.join('\n'));
+  const upload = renderSteps([{ id: 'w', kind: 'upload', label: 'write /etc/x', path: '/etc/x', mode: '0644', content: { bytes: 3, sha256: 'abc' } }]);
+  assert.equal(upload.slice(1), ['  1. [w] write /etc/x', '       upload to /etc/x (mode 0644): 3 bytes, sha256 abc']);
 });
 
 test.run();
