@@ -89,7 +89,7 @@ export type { RunOptions, RunResult } from './engine/runner.ts';
 export { loadInventory, inventoryFromObject } from './inventory/index.ts';
 export type { Inventory, InventoryGroup, InventoryHost, VarsFile, InventorySource, InventoryData } from './inventory/index.ts';
 export type { LoadInventoryOptions } from './inventory/load.ts';
-export type { RunEvent, HostStatus, HostCounts, ErrorInfo, RunStats, EventListener } from './core/run-events.ts';
+export type { RunEvent, HostStatus, HostCounts, ErrorInfo, RunStats, EventListener, DescribedStep } from './core/run-events.ts';
 export type { TransportFactory } from './engine/connections.ts';
 export type { ConnectionSettings } from './engine/inventory-view.ts';
 export type { Transport, ExecResult, ExecOptions, BecomeOptions, TransportStats, HeldCommand } from './core/transport-types.ts';
