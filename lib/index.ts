@@ -115,7 +115,10 @@ export type { RunOptions, RunResult } from './engine/runner.ts';
 export type { RunEvent, HostStatus, HostCounts, ErrorInfo, RunStats, EventListener } from './core/run-events.ts';
 export type { InventoryView, ConnectionSettings } from './engine/inventory-view.ts';
 export type { TransportFactory } from './engine/connections.ts';
-export { runCli, runIfMain, usage } from './cli.ts';
+export { runCli, runIfMain } from './cli/playbook-command.ts';
+export { usage } from './cli/help.ts';
+export { listPlaybook } from './playbook-listing.ts';
+export type { ListedPlay, ListedTask, ListPlaybookOptions } from './playbook-listing.ts';
 
 // Reporters
 export { consoleReporter } from './report/console.ts';
