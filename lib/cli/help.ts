@@ -51,8 +51,10 @@ ${usage('PLAYBOOK.ts').replace(/^Usage: node PLAYBOOK\.ts/, 'Usage: hostwright r
 /** Usage text of the whole `hostwright` command (and of its ad-hoc runs). */
 export function adhocUsage(): string {
   const commands: CommandName[] = ['adhoc', ...subcommands().map((s) => s.name), 'hostwright'];
-  const width = Math.max(...commands.map((c) => COMMANDS[c].synopsis.length)) + 3;
-  const lines = commands.map((c) => `  hostwright ${COMMANDS[c].synopsis.padEnd(width)}${c === 'hostwright' ? '' : COMMANDS[c].summary}`.trimEnd());
+  const lines = commands.map((c) => {
+    const left = `  hostwright ${COMMANDS[c].synopsis}`;
+    return c === 'hostwright' ? left : `${left}${' '.repeat(Math.max(3, 70 - left.length))}${COMMANDS[c].summary}`;
+  });
   const aliases = Object.entries(MODULE_ALIASES).map(([a, m]) => `${a}=${m}`).join(', ');
   return `Usage:
 ${lines.join('\n')}

@@ -141,7 +141,7 @@ export const COMMANDS = {
   },
   plan: {
     word: 'plan',
-    summary: 'plan show FILE: print a saved plan',
+    summary: 'print a plan saved by --check --save-plan',
     synopsis: 'plan show PLAN.json [--json]',
     positional: 'file',
     words: ['show'],
@@ -157,8 +157,8 @@ export const COMMANDS = {
   },
   vault: {
     word: 'vault',
-    summary: 'ansible-vault files and strings: view, decrypt, encrypt, encrypt-string',
-    synopsis: 'vault view|decrypt|encrypt|encrypt-string [options] [FILE|STRING...]',
+    summary: 'ansible-vault files and strings',
+    synopsis: 'vault view|decrypt|encrypt|encrypt-string ...',
     positional: 'file',
     words: ['view', 'decrypt', 'encrypt', 'encrypt-string'],
     options: [...VAULT_OPTION_NAMES, 'encrypt-vault-id', 'output', 'name', 'stdin-name', 'help'],
