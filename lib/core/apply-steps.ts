@@ -8,7 +8,7 @@
 import type { ApplyResult, Plan, TaskContext } from './task-contract.ts';
 
 /** What every step has. */
-interface StepBase {
+export interface StepBase {
   /**
    * A short name the step's result is found by in `outcome` (`results.get('write')`) and that later steps
    * name in `uses`. Unique within one apply.
