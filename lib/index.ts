@@ -12,7 +12,7 @@ export { defineRole, definePlaybook, handler } from './play/define.ts';
 export type { Handler, Role, RoleDefinition, Play, Playbook, Serial } from './play/define.ts';
 export type { TaskOptions, Task, HostVars, TaskOutcome, Deferred } from './core/task-options.ts';
 export { template } from './core/task-contract.ts';
-export { runCli, runIfMain } from './cli.ts';
+export { runCli, runIfMain } from './cli/playbook-command.ts';
 
 // The built-in task types, as factories: `file({ path, content })`. A factory's argument shape is in its
 // signature; the task type behind it is `factory.type`.

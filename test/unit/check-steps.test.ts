@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { planProblems, type PlanFile } from '../../lib/plan/schema.ts';
 import type { DescribedStep } from '../../lib/core/run-events.ts';
 import { renderSteps } from '../../lib/report/steps.ts';
