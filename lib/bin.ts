@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { hostwrightMain } from './adhoc/main.ts';
+import { hostwrightMain } from './cli/main.ts';
 
 try {
   process.exitCode = await hostwrightMain(process.argv.slice(2));

@@ -12,7 +12,7 @@ export { defineRole, definePlaybook, handler } from './play/define.ts';
 export type { Handler, Role, RoleDefinition, Play, Playbook, Serial } from './play/define.ts';
 export type { TaskOptions, Task, HostVars, TaskOutcome, Deferred } from './core/task-options.ts';
 export { template } from './core/task-contract.ts';
-export { runCli, runIfMain } from './cli.ts';
+export { runCli, runIfMain } from './cli/playbook-command.ts';
 
 // The built-in task types, as factories: `file({ path, content })`. A factory's argument shape is in its
 // signature; the task type behind it is `factory.type`.
@@ -90,7 +90,7 @@ export type { RunOptions, RunResult } from './engine/runner.ts';
 export { loadInventory, inventoryFromObject } from './inventory/index.ts';
 export type { Inventory, InventoryGroup, InventoryHost, VarsFile, InventorySource, InventoryData } from './inventory/index.ts';
 export type { LoadInventoryOptions } from './inventory/load.ts';
-export type { RunEvent, HostStatus, HostCounts, ErrorInfo, RunStats, EventListener } from './core/run-events.ts';
+export type { RunEvent, HostStatus, HostCounts, ErrorInfo, RunStats, EventListener, DescribedStep } from './core/run-events.ts';
 export type { TransportFactory } from './engine/connections.ts';
 export type { ConnectionSettings } from './engine/inventory-view.ts';
 export type { Transport, ExecResult, ExecOptions, BecomeOptions, TransportStats, HeldCommand } from './core/transport-types.ts';

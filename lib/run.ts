@@ -1,6 +1,6 @@
 /**
  * Running a playbook from code: inventories from files or objects, SSH or local transports, reporters,
- * and the results. The command line (`cli.ts`) is a thin layer over {@link run}.
+ * and the results. The command line (`lib/cli/`) is a thin layer over {@link run}.
  */
 import type { TransportFactory } from './engine/connections.ts';
 import type { RunEvent } from './core/run-events.ts';

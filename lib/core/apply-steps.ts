@@ -35,8 +35,11 @@ export interface ExecStep extends StepBase {
   command: string;
   /** Bytes written to the command's standard input (file content, a tar stream). */
   stdin?: string | Buffer;
-  /** Exit codes after which the apply goes on (default `[0]`). Any other code ends the apply there. */
-  okCodes?: readonly number[];
+  /**
+   * Exit codes after which the apply goes on (default `[0]`). Any other code ends the apply there.
+   * `'any'`: every exit code goes on, `outcome` judges it (a user's command with `failedWhen`).
+   */
+  okCodes?: readonly number[] | 'any';
   /** Kill the command and fail the step after this many milliseconds. */
   timeoutMs?: number;
   /** When the command may drop the connection by design (a reboot): a lost connection is not a failure. */
@@ -76,7 +79,8 @@ export interface ReconnectStep extends StepBase {
   delaySeconds?: number;
   /**
    * Back means: this read-only command exits 0 with an output other than `differsFrom` (e.g. the boot id
-   * after a reboot). Its last output is the step's stdout.
+   * after a reboot); without `differsFrom`, exiting 0 is enough (a test command). Its last output is the
+   * step's stdout.
    */
   until: { command: string; differsFrom?: string };
 }
@@ -97,6 +101,8 @@ export interface StepResult {
   diagnostics?: string;
   /** Why a non-exec step failed. */
   error?: string;
+  /** How long the step took (set by the engine; outcomes that report elapsed time add them up). */
+  durationMs?: number;
 }
 
 /** The results of an apply's steps by id, in the order they ran; a step skipped by `when` is absent. */
@@ -120,7 +126,7 @@ export interface StepApply<Args, Data> {
 /** Exec step with `okCodes` defaulted: did this result let the apply go on? */
 export function stepSucceeded(step: ApplyStep, result: StepResult | undefined): boolean {
   if (!result) return true;
-  if (step.kind === 'exec') return (step.okCodes ?? [0]).includes(result.code) || (step.mayDisconnect === true && result.disconnected === true);
+  if (step.kind === 'exec') return step.okCodes === 'any' || (step.okCodes ?? [0]).includes(result.code) || (step.mayDisconnect === true && result.disconnected === true);
   return result.code === 0;
 }
 

@@ -47,6 +47,12 @@ export interface RunStats {
   probesAnsweredAhead: number;
 }
 
+/**
+ * One step of an apply as events and saved plans show it (`describeSteps` in lib/core/apply-steps.ts): its
+ * id, kind and label, the command or path, and stdin or upload content as `{ bytes, sha256 }`, never the bytes.
+ */
+export type DescribedStep = Record<string, unknown> & { id: string; kind: string; label: string };
+
 /** Every event the engine emits. All fields are JSON-serialisable. */
 export type RunEvent =
   | { event: 'run-start'; playbook: string; check: boolean; diff: boolean; time: string }
@@ -72,6 +78,8 @@ export type RunEvent =
       module?: string;
       /** Fingerprint of the probed state the verdict was decided from (saved plans compare it). */
       probe?: string;
+      /** Check mode: the steps a real run would take (not for a task marked sensitive). */
+      steps?: DescribedStep[];
       startedAt: number;
       durationMs: number;
     }

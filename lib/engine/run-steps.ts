@@ -62,7 +62,8 @@ export async function runStep(step: ApplyStep, host: HostHandle): Promise<StepRe
           await host.reconnect?.();
           const r = await host.exec(step.until.command, { timeoutMs: 5000 });
           const out = r.stdout.trim();
-          if (r.code === 0 && out && out !== step.until.differsFrom) return { ...base, code: 0, stdout: out };
+          const back = step.until.differsFrom === undefined ? r.code === 0 : r.code === 0 && out !== '' && out !== step.until.differsFrom;
+          if (back) return { ...base, code: 0, stdout: out };
           last = r.code !== 0 ? `\`${step.until.command}\` exited ${r.code}` : `\`${step.until.command}\` still says ${out || '(nothing)'}`;
         } catch (error) {
           last = (error as Error).message;
@@ -84,7 +85,9 @@ function stepFailure(step: ApplyStep, result: StepResult): string {
  * The whole apply of a step-described task type: run the steps in order until one ends it, call `outcome`
  * with every result, and fail generically when `outcome` accepted a stop.
  */
-export async function applySteps<A, D>(type: TaskType<any, any, D>, args: A, plan: Extract<Plan<D>, { status: 'change' }>, host: HostHandle, ctx: StepContext): Promise<ApplyResult | void> {
+export async function applySteps<A, D>(type: TaskType<any, any, D>, args: A, plan: Extract<Plan<D>, { status: 'change' }>, host: HostHandle, context: StepContext): Promise<ApplyResult | void> {
+  // Messages name the host the steps run on: the delegate when the task is delegated.
+  const ctx = context.host === host.name ? context : { ...context, host: host.name };
   const steps = type.steps!(args, plan, ctx);
   const results = new Map<string, StepResult>();
   let stopped: { step: ApplyStep; result: StepResult } | undefined;
@@ -93,7 +96,9 @@ export async function applySteps<A, D>(type: TaskType<any, any, D>, args: A, pla
       const earlier = results.get(step.when.step);
       if (!earlier || !step.when.codes.includes(earlier.code)) continue;
     }
+    const started = Date.now();
     const result = await runStep(step, host);
+    result.durationMs = Date.now() - started;
     results.set(step.id, result);
     if (!stepSucceeded(step, result)) {
       if (step.kind === 'exec' && step.onFailure) {

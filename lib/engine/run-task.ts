@@ -11,7 +11,7 @@ import { TaskFailedError, UnreachableError } from '../core/errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../core/task-options.ts';
 import { validateArgs } from '../core/validate-args.ts';
 import type { Diff, Facts, HostHandle, TaskContext } from '../core/task-contract.ts';
-import type { ErrorInfo, HostStatus } from '../core/run-events.ts';
+import type { DescribedStep, ErrorInfo, HostStatus } from '../core/run-events.ts';
 import type { ExecOptions } from '../core/transport-types.ts';
 import { factsProbe } from '../probes/host-facts.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';
@@ -43,6 +43,7 @@ interface ResultExtra {
   error?: ErrorInfo;
   ignored?: boolean;
   delegatedTo?: string;
+  steps?: DescribedStep[];
 }
 
 function becomeFor(setting: TaskRun['become'], defaults: { password?: string; user?: string }): ExecOptions['become'] {
@@ -84,6 +85,7 @@ function emitResult(t: HostTask, status: HostStatus, message: string, extra: Res
     message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
     ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
     ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+    ...(extra.steps?.length && !opts.sensitive ? { steps: extra.steps } : {}),
     module: job.task.type.name, ...(t.probed.length ? { probe: stateFingerprint(t.probed) } : {}),
     startedAt: t.started, durationMs: Date.now() - t.started,
   });
@@ -232,7 +234,7 @@ function finishStep(t: HostTask, final: Attempt, delegatedTo: string | undefined
   const ignored = status === 'failed' && Boolean(job.task.options.ignoreErrors);
   register(t, final.result);
   if (run.check && (status === 'changed' || status === 'may-change')) host.predictedChange = true;
-  emitResult(t, status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo });
+  emitResult(t, status, final.message, { diff: final.diff, error: final.error, ignored, delegatedTo, steps: final.steps });
   return { status, outcome: final.result, ignored };
 }
 
@@ -261,6 +263,7 @@ async function runLoop(
   const results: TaskOutcome[] = [];
   const messages: string[] = [];
   const diffs: Diff[] = [];
+  const steps: DescribedStep[] = [];
   let status: HostStatus = 'skipped';
   let failure: Attempt | undefined;
   for (const [index, item] of items.entries()) {
@@ -277,6 +280,7 @@ async function runLoop(
     itemEvent(item, one.status, one.message);
     results.push({ ...one.result, item });
     if (one.diff) diffs.push(...one.diff);
+    if (one.steps) steps.push(...one.steps);
     if (one.status === 'unreachable') return { ...one, message: `item ${index}: ${one.message}`, result: { ...one.result, results } };
     if (one.status === 'failed') {
       failure ??= { ...one, message: `item ${index}: ${one.message}` };
@@ -296,7 +300,7 @@ async function runLoop(
     return { status, message, result: { changed: false, failed: false, skipped: true, msg: message, results } };
   }
   const message = messages.length ? messages.join('; ') : `${items.length} item(s) already as wanted`;
-  return { status, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: false, skipped: false, msg: message, results } };
+  return { status, message, diff: diffs.length ? diffs : undefined, ...(steps.length ? { steps } : {}), result: { changed, failed: false, skipped: false, msg: message, results } };
 }
 
 function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOutcome, h: HostVars): boolean {

@@ -4,10 +4,12 @@
  * (through {@link applyTask}). Each step returns data or an {@link Attempt} that ends the attempt; nothing
  * here emits events or touches the host's counters.
  */
+import { createHash } from 'node:crypto';
+import { describeSteps } from '../core/apply-steps.ts';
 import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../core/errors.ts';
 import type { TaskOutcome } from '../core/task-options.ts';
 import type { Diff, HostHandle, Plan, Preview, Probe, TaskContext } from '../core/task-contract.ts';
-import type { ErrorInfo, HostStatus } from '../core/run-events.ts';
+import type { DescribedStep, ErrorInfo, HostStatus } from '../core/run-events.ts';
 import type { ExecResult } from '../core/transport-types.ts';
 import { applyTask } from './run-steps.ts';
 import { probeInOneTrip } from './probe-batch.ts';
@@ -22,6 +24,8 @@ export interface Attempt {
   diff?: Diff[];
   error?: ErrorInfo;
   result: TaskOutcome;
+  /** Check mode: the steps the apply would run (described: content as size and SHA-256). */
+  steps?: DescribedStep[];
 }
 
 /** One task on one host while it runs: what each step of its life reads. */
@@ -156,7 +160,14 @@ async function reportStep(t: HostTask, args: unknown, plan: Plan, ctx: TaskConte
       if (!run.check) return undefined;
       const type = job.task.type;
       if (type.preview) await runPreview(type.preview(args as never, plan, ctx), target);
-      return { status: 'changed', message: plan.summary, diff: plan.diff, result: { changed: true, failed: false, skipped: false, msg: plan.summary } };
+      // The exact steps a real run would take, for `-vv` and saved plans; a type that cannot tell yet shows none.
+      let steps: DescribedStep[] | undefined;
+      try {
+        steps = type.steps ? (describeSteps(type.steps(args as never, plan, ctx), (b) => createHash('sha256').update(b).digest('hex')) as DescribedStep[]) : undefined;
+      } catch {
+        steps = undefined;
+      }
+      return { status: 'changed', message: plan.summary, diff: plan.diff, ...(steps ? { steps } : {}), result: { changed: true, failed: false, skipped: false, msg: plan.summary } };
     }
   }
 }

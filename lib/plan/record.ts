@@ -1,6 +1,7 @@
 /**
  * Recording a plan from the events of a check run: each task run in order with each host's result
- * (status, summary, diff, probed-state fingerprint). The events are the redacted ones: secrets are masked.
+ * (status, summary, diff, probed-state fingerprint, the steps a change will run). The events are the
+ * redacted ones: secrets are masked.
  */
 import type { EventListener, RunEvent } from '../core/run-events.ts';
 import { digest } from './fingerprint.ts';
@@ -28,6 +29,7 @@ export function planRecorder(): { listener: EventListener; tasks: PlannedTask[] 
       if (e.diff) r.diff = e.diff;
       if (e.probe) r.probe = e.probe;
       if (e.module) r.module = e.module;
+      if (e.steps) r.steps = e.steps as NonNullable<PlannedResult['steps']>;
       current.results[e.host] = r;
     }
   };

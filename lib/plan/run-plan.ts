@@ -19,16 +19,6 @@ import { PLAN_VERSION, planProblems, type PlanFile } from './schema.ts';
 /** Exit code of an apply refused because the saved plan no longer matches (nothing was changed). */
 export const EXIT_PLAN_DRIFT = 6;
 
-/** The command-line options of saved plans (playbooks only). */
-export const PLAN_OPTIONS = {
-  'save-plan': { type: 'string' },
-  'apply-plan': { type: 'string' },
-} as const;
-
-/** Usage lines of {@link PLAN_OPTIONS}. */
-export const PLAN_USAGE = `      --save-plan FILE      with --check: save the plan (per host and task, with fingerprints) as JSON
-      --apply-plan FILE     apply a saved plan exactly, or refuse (exit ${EXIT_PLAN_DRIFT}) when anything drifted since`;
-
 /** What the command line hands to a saved-plan run. */
 export interface PlanModeInput {
   playbook: Playbook;

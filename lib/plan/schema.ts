@@ -14,6 +14,17 @@ const DiffSchema = Type.Union([
   Type.Object({ kind: Type.Literal('note'), text: Type.String() }),
 ]);
 
+/** One step a changing task's apply will run, described (lib/core/apply-steps.ts `describeSteps`): content as size and SHA-256. */
+const StepSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.Union([Type.Literal('exec'), Type.Literal('upload'), Type.Literal('download'), Type.Literal('reconnect')]),
+  label: Type.String({ description: 'what the step does, in words' }),
+  command: Type.Optional(Type.String({ description: 'exec: the shell text, exactly as it will run' })),
+  stdin: Type.Optional(Type.Object({ bytes: Type.Integer(), sha256: Type.String() }, { description: 'exec: what goes to standard input, as size and SHA-256' })),
+  content: Type.Optional(Type.Object({ bytes: Type.Integer(), sha256: Type.String() }, { description: 'upload: the bytes written, as size and SHA-256' })),
+  uses: Type.Optional(Type.String({ description: 'how the step depends on an earlier step\'s output' })),
+}, { additionalProperties: true, description: 'paths, exit codes, timeouts and waits as in lib/core/apply-steps.ts' });
+
 /** One host's planned result of one task. */
 export const PlannedResultSchema = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('changed'), Type.Literal('may-change'), Type.Literal('skipped'), Type.Literal('failed'), Type.Literal('unreachable')], { description: 'changed = will change; may-change = hinges on an earlier change on the host' }),
@@ -21,6 +32,7 @@ export const PlannedResultSchema = Type.Object({
   diff: Type.Optional(Type.Array(DiffSchema, { description: 'before → after, secrets masked' })),
   probe: Type.Optional(Type.String({ description: 'fingerprint of the probed state the verdict was decided from' })),
   module: Type.Optional(Type.String()),
+  steps: Type.Optional(Type.Array(StepSchema, { description: 'changed: the exact steps the apply will run (not for sensitive tasks)' })),
 }, { additionalProperties: false });
 
 /** One task run (in run order), with each host's planned result. */

@@ -4,6 +4,7 @@
  */
 import type { HostStatus, RunEvent } from '../core/run-events.ts';
 import { renderDiff } from './diff.ts';
+import { renderSteps } from './steps.ts';
 
 /** Options of the console reporter. */
 export interface ConsoleReporterOptions {
@@ -13,6 +14,8 @@ export interface ConsoleReporterOptions {
   color?: boolean;
   /** Show the live progress line (default: on for a TTY). */
   progress?: boolean;
+  /** `-v` count: from 2 (`-vv`), check mode shows the exact steps each changing task would run. */
+  verbosity?: number;
 }
 
 const COLORS: Record<string, string> = { ok: '32', changed: '33', 'may-change': '33', failed: '31', unreachable: '31', skipped: '36', header: '1', diffAdd: '32', diffDel: '31', diffHunk: '36', warn: '35' };
@@ -94,6 +97,7 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): (event: R
             write(kind ? paint(kind, l) : l);
           }
         }
+        if (event.steps?.length && (options.verbosity ?? 0) >= 2) for (const l of renderSteps(event.steps)) write(l);
         break;
       }
       case 'item-result': {

@@ -8,16 +8,6 @@ import type { EventListener } from '../core/run-events.ts';
 import { detailedExitCode } from './exit-code.ts';
 import { htmlReporter } from './html/index.ts';
 
-/** The command-line options of this module (merged into every run's options). */
-export const OUTPUT_OPTIONS = {
-  report: { type: 'string' },
-  'detailed-exitcode': { type: 'boolean' },
-} as const;
-
-/** Usage lines of {@link OUTPUT_OPTIONS}. */
-export const OUTPUT_USAGE = `      --report FILE.html    also write a self-contained HTML report of the run (timeline, diffs, failures)
-      --detailed-exitcode   exit 3 when hosts are not converged (a check found changes, or a run made some)`;
-
 /** Listeners and the final exit code for the output options, or an error message for bad input. */
 export interface RunOutputs {
   listeners: EventListener[];

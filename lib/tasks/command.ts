@@ -10,7 +10,8 @@ import { defineTaskType } from '../core/define-task-type.ts';
 import { commandGuardProbe, envExports, hasGuard, type CommandGuardState } from '../probes/command-guard.ts';
 import { quote, shellJoin } from '../transport/quote.ts';
 import { predictedHost, recordCreated } from './predicted.ts';
-import type { HostHandle, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
+import type { ApplyStep, StepContext, StepResults } from '../core/apply-steps.ts';
+import type { ApplyResult, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** What `changedWhen` and `failedWhen` are given: the command's exit code and output. */
@@ -175,17 +176,25 @@ function judge(name: string, fn: CommandPredicate, result: CommandResult): boole
   }
 }
 
-async function runCommand(kind: 'command' | 'shell', args: AnyCommandArgs, host: HostHandle) {
-  const script = commandScript(kind, args);
-  const r = await host.exec(script, { ...(args.stdin !== undefined ? { stdin: args.stdin } : {}), ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}) });
+/** The one step of the apply: the command, with its stdin and timeout; every exit code goes to `outcome`. */
+function commandSteps(kind: 'command' | 'shell', args: AnyCommandArgs): ApplyStep[] {
+  return [{
+    id: 'run', kind: 'exec', label: `${kind} ${display(args)}`, command: commandScript(kind, args), okCodes: 'any',
+    ...(args.stdin !== undefined ? { stdin: args.stdin } : {}), ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
+  }];
+}
+
+/** Judge the command's result: `failedWhen` (default: exit code not 0), then `changedWhen` (default: changed). */
+function commandOutcome(kind: 'command' | 'shell', args: AnyCommandArgs, results: StepResults, ctx: StepContext): ApplyResult {
+  const r = results.get('run')!;
   const result: CommandResult = { rc: r.code, stdout: r.stdout.replace(/[\r\n]+$/, ''), stderr: r.stderr.replace(/[\r\n]+$/, '') };
   const shown = display(args);
-  const where = `${host.name}: ${kind} ${shown}`;
+  const where = `${ctx.host}: ${kind} ${shown}`;
   const failed = args.failedWhen ? judge(`${where}: failedWhen`, args.failedWhen, result) : result.rc !== 0;
   if (failed) {
     const why = args.failedWhen ? `failedWhen returned true (exit ${result.rc})` : `exit ${result.rc}`;
     const detail = tail(result.stderr || result.stdout);
-    throw new TaskFailedError(`${where}: ${why}${detail ? `: ${detail}` : ''}`, { host: host.name, command: shown, code: result.rc, stderr: result.stderr, stdout: result.stdout });
+    throw new TaskFailedError(`${where}: ${why}${detail ? `: ${detail}` : ''}`, { host: ctx.host, command: shown, code: result.rc, stderr: result.stderr, stdout: result.stdout });
   }
   const changed = args.changedWhen ? judge(`${where}: changedWhen`, args.changedWhen, result) : true;
   return { changed, rc: result.rc, stdout: result.stdout, stderr: result.stderr, extra: { cmd: args.cmd } };
@@ -207,7 +216,8 @@ function commandTaskType<S extends TSchema>(kind: 'command' | 'shell', schema: S
       if (ctx.check && ctx.memory && plan.status === 'change' && creates?.startsWith('/')) recordCreated(predictedHost(ctx.memory), creates, ctx.runAs, `${kind} ${display(args as AnyCommandArgs)}`);
       return plan;
     },
-    apply: (args, _plan, host) => runCommand(kind, args as AnyCommandArgs, host),
+    steps: (args) => commandSteps(kind, args as AnyCommandArgs),
+    outcome: (args, _plan, results, ctx) => commandOutcome(kind, args as AnyCommandArgs, results, ctx),
   };
 }
 

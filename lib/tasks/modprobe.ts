@@ -148,9 +148,12 @@ export const modprobeType: TaskType<typeof ModprobeArgsSchema, ModprobeState, Mo
   },
   probe: (args) => modprobeProbe(args.name),
   plan: (args, state) => planModprobe(args, state),
-  async apply(args, plan, host) {
-    const r = await host.exec(modprobeApplyCommand(args, plan.data!));
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: modprobe ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: `modprobe ${args.name}`, code: r.code, stderr: r.stderr });
+  steps(args, plan) {
+    return [{ id: 'apply', kind: 'exec', label: plan.summary, command: modprobeApplyCommand(args, plan.data!) }];
+  },
+  outcome(args, _plan, results, ctx) {
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: modprobe ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: `modprobe ${args.name}`, code: r.code, stderr: r.stderr });
     return undefined;
   },
 };

@@ -12,6 +12,7 @@ import { TaskFailedError, tail } from '../core/errors.ts';
 import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
+import type { ApplyStep } from '../core/apply-steps.ts';
 import type { Diff, Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
@@ -195,39 +196,40 @@ export const mountType: TaskType<typeof MountArgsSchema, MountState, MountPlanDa
   },
   probe: (args) => mountProbe(args.path, args.fstab),
   plan: (args, state, ctx) => planMount(args, state, ctx),
-  async apply(args, plan, host) {
-    const data = plan.data!;
-    const p = quote(args.path);
-    const fstabPath = args.fstab ?? '/etc/fstab';
-    const where = `${host.name}: mount ${args.path}`;
-    const fail = (what: string, r: { code: number; stderr: string; stdout: string }) => {
-      throw new TaskFailedError(`${where}: ${what} failed: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: what, code: r.code, stderr: r.stderr });
-    };
-    // Unmount first (absent, unmounted, or a different source), then the fstab, then mount from it.
-    const [first, ...rest] = data.actions;
-    const later = first === 'umount' ? rest : data.actions;
-    if (first === 'umount') {
-      const r = await host.exec(`umount -- ${p}`);
-      if (r.code !== 0) fail(`umount ${args.path}`, r);
-    }
-    if (data.fstab !== undefined) {
-      const r = await host.exec(atomicWriteCommand(fstabPath, { content: data.fstab }), { stdin: data.fstab });
-      if (r.code !== 0) fail(`writing ${fstabPath}`, r);
-    }
-    const opts = args.opts && args.opts !== 'defaults' ? ` -o ${quote(args.opts)}` : '';
-    // Another fstab than /etc/fstab is named to mount with -T, as Ansible does.
-    const tab = args.fstab ? ` -T ${quote(args.fstab)}` : '';
-    for (const action of later) {
-      const command = action === 'mkdir' ? `mkdir -p -- ${p}`
-        : action === 'remount' ? `mount${tab} -o ${quote(`remount${args.opts && args.opts !== 'defaults' ? ',' + args.opts : ''}`)} -- ${p}`
-        : action === 'umount' ? `umount -- ${p}`
-        : args.state === 'mounted' && args.src !== undefined ? `mount -t ${quote(args.fstype!)}${opts} -- ${quote(args.src)} ${p}` : `mount${tab} -- ${p}`;
-      const r = await host.exec(command);
-      if (r.code !== 0) fail(command, r);
+  steps: (args, plan) => mountSteps(args, plan.data!).map((s) => s.step),
+  outcome(args, plan, results, ctx) {
+    for (const { step, what } of mountSteps(args, plan.data!)) {
+      const r = results.get(step.id);
+      if (!r) break;
+      if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: mount ${args.path}: ${what} failed: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: what, code: r.code, stderr: r.stderr });
     }
     return undefined;
   },
 };
+
+/** The steps of an apply, each with how a failure names it: unmount first (absent, unmounted, or a different source), then the fstab, then mount from it. */
+function mountSteps(args: MountArgs, data: MountPlanData): { step: ApplyStep; what: string }[] {
+  const p = quote(args.path);
+  const fstabPath = args.fstab ?? '/etc/fstab';
+  const out: { step: ApplyStep; what: string }[] = [];
+  const [first, ...rest] = data.actions;
+  const later = first === 'umount' ? rest : data.actions;
+  if (first === 'umount') out.push({ step: { id: 'umount', kind: 'exec', label: `umount ${args.path}`, command: `umount -- ${p}` }, what: `umount ${args.path}` });
+  if (data.fstab !== undefined) out.push({ step: { id: 'fstab', kind: 'exec', label: `write ${fstabPath}`, command: atomicWriteCommand(fstabPath, { content: data.fstab }), stdin: data.fstab }, what: `writing ${fstabPath}` });
+  const opts = args.opts && args.opts !== 'defaults' ? ` -o ${quote(args.opts)}` : '';
+  // Another fstab than /etc/fstab is named to mount with -T, as Ansible does.
+  const tab = args.fstab ? ` -T ${quote(args.fstab)}` : '';
+  for (const action of later) {
+    const command = action === 'mkdir' ? `mkdir -p -- ${p}`
+      : action === 'remount' ? `mount${tab} -o ${quote(`remount${args.opts && args.opts !== 'defaults' ? ',' + args.opts : ''}`)} -- ${p}`
+      : action === 'umount' ? `umount -- ${p}`
+      : args.state === 'mounted' && args.src !== undefined ? `mount -t ${quote(args.fstype!)}${opts} -- ${quote(args.src)} ${p}` : `mount${tab} -- ${p}`;
+    // Ids are unique: "umount" again after a first umount is "umount2".
+    const id = out.some((o) => o.step.id === action) ? `${action}2` : action;
+    out.push({ step: { id, kind: 'exec', label: command, command }, what: command });
+  }
+  return out;
+}
 
 /** `mount({ path: '/var/lib/etcd', src: '/dev/sdb1', fstype: 'xfs', state: 'mounted' })`: fstab and mount state. */
 export const mount = defineTaskType(mountType);

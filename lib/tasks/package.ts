@@ -20,7 +20,8 @@ import { defineTaskType } from '../core/define-task-type.ts';
 import { packageProbe, type PackageQueryResult, type PackageState } from '../probes/package-query.ts';
 import { formatVersion, isGlob, managerArgument, nevra, parsePackageSpec, versionMatches, type InstalledPackage, type PackageFamily, type PackageSpec } from '../probes/package-spec.ts';
 import { shellJoin } from '../transport/quote.ts';
-import type { Diff, HostHandle, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
+import type { ApplyStep } from '../core/apply-steps.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import type { HostMemory } from '../core/run-memory.ts';
 import { packagePreview } from './package-preview.ts';
 import { Args } from './schema-types.ts';
@@ -185,39 +186,44 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
     if (!data?.install.length) return undefined;
     return packagePreview(data.install, data.manager, ctx);
   },
-  async apply(args, plan, host, ctx) {
+  steps(args, plan) {
     const data = plan.data!;
-    const family = familyOf(data.manager);
+    // LANG=C: managerMessage() picks the manager's English error lines.
+    const steps: ApplyStep[] = applyCommands(data).map((command, i) => ({ id: `manager${i + 1}`, kind: 'exec', label: command, command: `export LANG=C LC_ALL=C; ${command}` }));
+    // Verify from the package database, in the manager's terms (names, provides, globs): a manager that
+    // exits 0 without doing the work must fail. The probe's parser judges its exit code.
+    const probe = verifyProbe(args, data.manager);
+    steps.push({ id: 'verify', kind: 'exec', label: `read the package database again (${data.manager === 'apt' ? 'dpkg-query' : 'rpm -q'})`, command: `export LANG=C LC_ALL=C\n${probe.command}`, okCodes: 'any' });
+    return steps;
+  },
+  outcome(args, plan, results, ctx) {
+    const data = plan.data!;
     const outputs: { stdout: string; stderr: string; rc: number } = { stdout: '', stderr: '', rc: 0 };
-    for (const command of applyCommands(data)) {
-      // LANG=C: managerMessage() picks the manager's English error lines.
-      const r = await host.exec(`export LANG=C LC_ALL=C; ${command}`);
+    for (const [i, command] of applyCommands(data).entries()) {
+      const r = results.get(`manager${i + 1}`);
+      if (!r) break;
       outputs.stdout += r.stdout;
       outputs.stderr += r.stderr;
       outputs.rc = r.code;
       if (r.code !== 0) {
-        throw new TaskFailedError(`${host.name}: package ${label(args)}: ${data.manager} failed (exit ${r.code}): ${managerMessage(r.stdout, r.stderr)}`, { host: host.name, command, code: r.code, stderr: r.stderr });
+        throw new TaskFailedError(`${ctx.host}: package ${label(args)}: ${data.manager} failed (exit ${r.code}): ${managerMessage(r.stdout, r.stderr)}`, { host: ctx.host, command, code: r.code, stderr: r.stderr });
       }
     }
-    // Verify from the package database, in the manager's terms (names, provides, globs): a manager that
-    // exits 0 without doing the work must fail.
-    const after = await probeAgain(args, data.manager, host);
-    remember(ctx.memory, after, namesOf(args));
+    const after = verifyProbe(args, data.manager).parse(results.get('verify')!);
+    if (ctx.memory) remember(ctx.memory, after, namesOf(args));
     const verdict = planPackage({ ...args, manager: data.manager, state: args.state === 'absent' ? 'absent' : 'present' }, after, { check: false, earlierChangePredicted: false });
     // An update is verified by the package's versions having moved (or the package replaced by its obsoleter).
     const stale = data.update.filter((n) => data.updateFrom?.[n] !== undefined && versionsOf(after.installed[n] ?? []) === data.updateFrom[n]);
     if (verdict.status !== 'ok' || stale.length) {
       const why = verdict.status === 'change' ? verdict.summary : verdict.status === 'ok' ? `update ${stale.join(', ')}` : verdict.reason;
-      throw new TaskFailedError(`${host.name}: package ${label(args)}: ${data.manager} exited 0 but the packages are not as wanted (still to do: ${why}); manager output: ${tail(outputs.stdout, 3) || '(none)'}`, { host: host.name, code: 0, stderr: outputs.stderr });
+      throw new TaskFailedError(`${ctx.host}: package ${label(args)}: ${data.manager} exited 0 but the packages are not as wanted (still to do: ${why}); manager output: ${tail(outputs.stdout, 3) || '(none)'}`, { host: ctx.host, code: 0, stderr: outputs.stderr });
     }
     return outputs;
   },
 };
 
-async function probeAgain(args: PackageArgs, manager: PackagePlanData['manager'], host: HostHandle): Promise<PackageState> {
-  const probe = packageProbe(queryNames(args, manager), manager);
-  return probe.parse(await host.exec(`export LANG=C LC_ALL=C\n${probe.command}`));
-}
+/** The probe that reads the package database after the apply, as the plan's probe did before. */
+const verifyProbe = (args: PackageArgs, manager: PackagePlanData['manager']) => packageProbe(queryNames(args, manager), manager);
 
 /** The shell commands of an apply, in order (exported for fixture tests). */
 export function applyCommands(data: PackagePlanData): string[] {

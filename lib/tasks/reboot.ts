@@ -5,12 +5,11 @@
  * asks for it returns cleanly first. Other hosts go on meanwhile (each host waits on its own). Not
  * idempotent: it always reboots; in check mode it says "would reboot" and does nothing.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import { TaskFailedError, tail } from '../core/errors.ts';
 import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
-import type { HostHandle, Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
+import type { Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
 import { Args } from './schema-types.ts';
 
 /** Arguments of the `reboot` task. */
@@ -64,39 +63,8 @@ export function scheduleCommand(args: RebootArgs): string {
   ].join('\n');
 }
 
-/** Wait until the host answers with another boot id and passes the test command; returns the seconds it took. */
-async function waitBack(args: RebootArgs, host: HostHandle, oldBoot: string, started: number): Promise<string> {
-  const deadline = started + (args.rebootTimeout ?? 600) * 1000;
-  let last = 'no answer yet';
-  let newBoot: string | undefined;
-  while (Date.now() < deadline) {
-    await sleep(1000);
-    try {
-      await host.reconnect?.();
-      const r = await host.exec(BOOT_ID, { timeoutMs: 5000 });
-      const id = r.stdout.trim();
-      if (r.code === 0 && id && id !== oldBoot) { newBoot = id; break; }
-      last = r.code === 0 ? 'still the old boot id (the reboot has not begun)' : `exit ${r.code}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-  }
-  if (!newBoot) throw new TaskFailedError(`${host.name}: reboot: the host did not come back with a new boot id within ${args.rebootTimeout ?? 600} s (last: ${last})`, { host: host.name });
-  if (args.postRebootDelay) await sleep(args.postRebootDelay * 1000);
-  const test = args.testCommand ?? 'whoami';
-  while (true) {
-    try {
-      const r = await host.exec(test, { timeoutMs: 10_000 });
-      if (r.code === 0) return newBoot;
-      last = `testCommand exited ${r.code}: ${tail(r.stderr || r.stdout)}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    if (Date.now() >= deadline) throw new TaskFailedError(`${host.name}: reboot: the host is back but testCommand did not succeed within ${args.rebootTimeout ?? 600} s (${last})`, { host: host.name, command: test });
-    await sleep(1000);
-    await host.reconnect?.().catch(() => undefined);
-  }
-}
+/** The last attempt of a reconnect step, from its error (`not back within N s (last: ...)`). */
+const lastTry = (error: string | undefined) => /\(last: ([\s\S]*)\)$/.exec(error ?? '')?.[1] ?? error ?? 'no answer yet';
 
 /** The `reboot` task type. */
 export const rebootType: TaskType<typeof RebootArgsSchema, RebootState, RebootState> = {
@@ -107,12 +75,32 @@ export const rebootType: TaskType<typeof RebootArgsSchema, RebootState, RebootSt
   idempotent: () => false,
   probe: () => rebootProbe,
   plan: (args, state, ctx) => planReboot(args, state, ctx),
-  async apply(args, plan, host) {
-    const started = Date.now();
-    const r = await host.exec(scheduleCommand(args));
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: reboot: could not schedule the reboot: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: 'reboot', code: r.code, stderr: r.stderr });
-    const boot = await waitBack(args, host, plan.data!.bootId, started);
-    const elapsed = Math.round((Date.now() - started) / 100) / 10;
+  steps(args, plan) {
+    const timeout = args.rebootTimeout ?? 600;
+    const test = args.testCommand ?? 'whoami';
+    return [
+      // The request returns before the reboot begins; should the connection drop anyway, that is no failure.
+      { id: 'schedule', kind: 'exec', label: 'schedule the reboot', command: scheduleCommand(args), mayDisconnect: true },
+      { id: 'back', kind: 'reconnect', label: 'wait for a new boot id', timeoutSeconds: timeout, until: { command: BOOT_ID, differsFrom: plan.data!.bootId } },
+      { id: 'test', kind: 'reconnect', label: `testCommand: ${test}`, timeoutSeconds: timeout, ...(args.postRebootDelay ? { delaySeconds: args.postRebootDelay } : {}), until: { command: test } },
+    ];
+  },
+  outcome(args, plan, results, ctx) {
+    const timeout = args.rebootTimeout ?? 600;
+    const r = results.get('schedule')!;
+    if (r.code !== 0 && !r.disconnected) throw new TaskFailedError(`${ctx.host}: reboot: could not schedule the reboot: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'reboot', code: r.code, stderr: r.stderr });
+    const back = results.get('back');
+    if (back && back.code !== 0) {
+      const last = lastTry(back.error).replace(/^`[^`]*` still says .*$/, 'still the old boot id (the reboot has not begun)').replace(/^`[^`]*` exited (\d+)$/, 'exit $1');
+      throw new TaskFailedError(`${ctx.host}: reboot: the host did not come back with a new boot id within ${timeout} s (last: ${last})`, { host: ctx.host });
+    }
+    const test = results.get('test');
+    if (test && test.code !== 0) {
+      const last = lastTry(test.error).replace(/^`[^`]*` exited (\d+)$/, 'testCommand exited $1');
+      throw new TaskFailedError(`${ctx.host}: reboot: the host is back but testCommand did not succeed within ${timeout} s (${last})`, { host: ctx.host, command: args.testCommand ?? 'whoami' });
+    }
+    const boot = back?.stdout ?? '';
+    const elapsed = Math.round([...results.values()].reduce((sum, s) => sum + (s.durationMs ?? 0), 0) / 100) / 10;
     return { extra: { rebooted: true, elapsed }, note: `back after ${elapsed} s, boot id ${boot.slice(0, 8)}` };
   },
 };

@@ -232,13 +232,19 @@ export const repositoryType: TaskType<typeof RepositoryArgsSchema, RepoFileState
   },
   probe: (args) => repoFileProbe(repositoryPath(args)),
   plan: (args, state, ctx) => planRepository(args, state, ctx),
-  async apply(args, plan, host) {
+  steps(_args, plan) {
     const data = plan.data!;
     const write = data.content === undefined ? `rm -f -- ${quote(data.path)}` : atomicWriteCommand(data.path, { content: data.content, mode: '0644' });
-    const r = await host.exec(`( ${write}\n) || exit $?${data.refresh ? `\n${data.refresh} >&2 || exit 4` : ''}`, data.content === undefined ? {} : { stdin: data.content });
-    const where = `${host.name}: repository ${data.path}`;
-    if (r.code === 4) throw new TaskFailedError(`${where}: written, but refreshing the cache failed (${data.refresh}): ${tail(r.stderr)}`, { host: host.name, command: data.refresh, code: r.code, stderr: r.stderr });
-    if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: `write ${data.path}`, code: r.code, stderr: r.stderr });
+    const label = `${data.content === undefined ? 'remove' : 'write'} ${data.path}${data.refresh ? `, then ${data.refresh}` : ''}`;
+    // Exit 4: written, but the cache refresh failed.
+    return [{ id: 'apply', kind: 'exec', label, command: `( ${write}\n) || exit $?${data.refresh ? `\n${data.refresh} >&2 || exit 4` : ''}`, ...(data.content === undefined ? {} : { stdin: data.content }) }];
+  },
+  outcome(_args, plan, results, ctx) {
+    const data = plan.data!;
+    const r = results.get('apply')!;
+    const where = `${ctx.host}: repository ${data.path}`;
+    if (r.code === 4) throw new TaskFailedError(`${where}: written, but refreshing the cache failed (${data.refresh}): ${tail(r.stderr)}`, { host: ctx.host, command: data.refresh, code: r.code, stderr: r.stderr });
+    if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: `write ${data.path}`, code: r.code, stderr: r.stderr });
     return data.refresh ? { note: 'cache refreshed' } : undefined;
   },
 };

@@ -13,7 +13,8 @@ import { TaskFailedError, tail } from '../core/errors.ts';
 import { defineTaskType } from '../core/define-task-type.ts';
 import { unitName, unitProbe, type UnitState } from '../probes/systemd-unit.ts';
 import { quote } from '../transport/quote.ts';
-import type { Diff, HostHandle, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
+import type { ApplyStep } from '../core/apply-steps.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { overlayOf, overlayUnit, withUnknown } from './predicted.ts';
 import { Args } from './schema-types.ts';
 
@@ -85,42 +86,63 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
     if (ctx.check && plan.status === 'may-change' && (args.state === 'started' || args.state === 'restarted')) (ctx.memory.startPredictedUnits ??= new Set()).add(unitName(args.name));
     return plan;
   },
-  async apply(args, plan, host, ctx) {
+  steps(args, plan) {
+    const { unit, steps } = plan.data!;
+    const out: ApplyStep[] = [];
+    for (const step of steps) {
+      const command = systemctlCommand(step, unit);
+      out.push({ id: step, kind: 'exec', label: command, command: `export LANG=C LC_ALL=C; ${command}`, ...(STARTS.has(step) ? { onFailure: journalStep(unit) } : {}) });
+      // A start that systemctl accepted is checked: the unit must become active (or a oneshot succeed).
+      if (STARTS.has(step)) out.push({ id: `${step}:active`, kind: 'exec', label: `systemctl is-active ${unit}`, command: `export LANG=C LC_ALL=C; ${activeScript(unit)}`, onFailure: journalStep(unit) });
+    }
+    return out;
+  },
+  outcome(args, plan, results, ctx) {
     const { unit, steps } = plan.data!;
     let stdout = '';
     for (const step of steps) {
-      const command = step === 'daemon-reload' ? 'systemctl daemon-reload' : `systemctl ${step} ${quote(unit)}`;
-      const r = await host.exec(`export LANG=C LC_ALL=C; ${command}`);
+      const r = results.get(step);
+      if (!r) break;
       stdout += r.stdout;
+      const command = systemctlCommand(step, unit);
       if (r.code !== 0) {
-        const journal = STARTS.has(step) ? await journalTail(host, unit) : '';
-        throw new TaskFailedError(`${host.name}: service ${unit}: systemctl ${step} failed (exit ${r.code}): ${tail(r.stderr || r.stdout) || '(no output)'}${journal}`, { host: host.name, command, code: r.code, stderr: r.stderr });
+        const journal = STARTS.has(step) ? journalText(unit, r.diagnostics) : '';
+        throw new TaskFailedError(`${ctx.host}: service ${unit}: systemctl ${step} failed (exit ${r.code}): ${tail(r.stderr || r.stdout) || '(no output)'}${journal}`, { host: ctx.host, command, code: r.code, stderr: r.stderr });
       }
       if (STARTS.has(step)) {
-        await verifyActive(host, unit, step);
-        (ctx.memory.startedUnits ??= new Set()).add(unit);
+        const v = results.get(`${step}:active`)!;
+        if (v.code !== 0) {
+          const state = v.stdout.trim() || 'unknown';
+          throw new TaskFailedError(`${ctx.host}: service ${unit}: systemctl ${step} returned but the unit is ${state}, not active${journalText(unit, v.diagnostics)}`, { host: ctx.host, command: `systemctl is-active ${unit}`, code: v.code });
+        }
+        // Units started in this run: a later restart of the same unit (a handler) is not done twice.
+        if (ctx.memory) (ctx.memory.startedUnits ??= new Set()).add(unit);
       }
-      if (step === 'stop') ctx.memory.startedUnits?.delete(unit);
+      if (step === 'stop') ctx.memory?.startedUnits?.delete(unit);
     }
     return { stdout, rc: 0 };
   },
 };
 
-/** Wait briefly for the unit to settle and fail with the journal's tail when it is not active. */
-async function verifyActive(host: HostHandle, unit: string, step: ServiceStep): Promise<void> {
+/** The systemctl command of one step (as messages show it). */
+const systemctlCommand = (step: ServiceStep, unit: string) => (step === 'daemon-reload' ? 'systemctl daemon-reload' : `systemctl ${step} ${quote(unit)}`);
+
+/** Wait briefly for the unit to settle; exit 3 with its state when it is not active. */
+function activeScript(unit: string): string {
   const u = quote(unit);
   // A oneshot unit without RemainAfterExit is inactive after a successful start: Result=success.
-  const script = `for i in 1 2 3 4 5 6 7 8 9 10; do s=$(systemctl is-active ${u}); case $s in active) exit 0;; activating|reloading) sleep 0.3;; inactive) systemctl show -p Result ${u} | grep -qx Result=success && exit 0; break;; *) break;; esac; done; echo "$s"; exit 3`;
-  const r = await host.exec(`export LANG=C LC_ALL=C; ${script}`);
-  if (r.code === 0) return;
-  const state = r.stdout.trim() || 'unknown';
-  throw new TaskFailedError(`${host.name}: service ${unit}: systemctl ${step} returned but the unit is ${state}, not active${await journalTail(host, unit)}`, { host: host.name, command: `systemctl is-active ${unit}`, code: r.code });
+  return `for i in 1 2 3 4 5 6 7 8 9 10; do s=$(systemctl is-active ${u}); case $s in active) exit 0;; activating|reloading) sleep 0.3;; inactive) systemctl show -p Result ${u} | grep -qx Result=success && exit 0; break;; *) break;; esac; done; echo "$s"; exit 3`;
 }
 
-async function journalTail(host: HostHandle, unit: string): Promise<string> {
+/** The read-only command whose output is appended to a failed start: the unit's journal, else its status. */
+function journalStep(unit: string): { label: string; command: string } {
   const u = quote(unit);
-  const r = await host.exec(`export LANG=C LC_ALL=C; j=$(journalctl -u ${u} -n 20 --no-pager -q 2>/dev/null); if [ -n "$j" ]; then printf '%s\\n' "$j"; else systemctl status --no-pager -n 20 ${u} 2>&1; fi`);
-  const text = r.stdout.trim();
+  return { label: `journalctl -u ${unit} -n 20`, command: `export LANG=C LC_ALL=C; j=$(journalctl -u ${u} -n 20 --no-pager -q 2>/dev/null); if [ -n "$j" ]; then printf '%s\\n' "$j"; else systemctl status --no-pager -n 20 ${u} 2>&1; fi` };
+}
+
+/** The journal's tail as appended to a failure message ('' when there is none). */
+function journalText(unit: string, diagnostics: string | undefined): string {
+  const text = (diagnostics ?? '').trim();
   return text ? `\n--- last log lines of ${unit}:\n${tail(text, 20)}` : '';
 }
 

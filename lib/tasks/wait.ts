@@ -84,16 +84,21 @@ export const waitType: TaskType<typeof WaitArgsSchema, WaitState> = {
   },
   probe: (args) => waitProbe(waitTarget(args)),
   plan: (args, state, ctx) => planWait(args, state, ctx),
-  async apply(args, _plan, host) {
+  steps(args) {
     const target = waitTarget(args);
     const timeout = args.timeout ?? WAIT_DEFAULT_TIMEOUT;
     const script = waitScript(target, { timeout, interval: args.interval ?? WAIT_DEFAULT_INTERVAL });
-    // The loop ends on the host; the transport timeout is only a safety net well past it.
-    const r = await host.exec(`export LANG=C LC_ALL=C\n${script}`, { timeoutMs: (timeout + 60) * 1000 });
-    const state = parseWait(r);
+    // The loop ends on the host; the transport timeout is only a safety net well past it. The script's
+    // output says whether it answered, whatever its exit code.
+    return [{ id: 'wait', kind: 'exec', label: `wait up to ${timeout} s for ${describeTarget(target)}`, command: `export LANG=C LC_ALL=C\n${script}`, timeoutMs: (timeout + 60) * 1000, okCodes: 'any' }];
+  },
+  outcome(args, _plan, results, ctx) {
+    const target = waitTarget(args);
+    const timeout = args.timeout ?? WAIT_DEFAULT_TIMEOUT;
+    const state = parseWait(results.get('wait')!);
     const what = describeTarget(target);
     if (!state.answered) {
-      throw new TaskFailedError(`${host.name}: wait: ${what} did not answer within ${timeout} s (${state.tries} tries); last: ${state.last || 'no answer'}`, { host: host.name, command: `wait for ${what}` });
+      throw new TaskFailedError(`${ctx.host}: wait: ${what} did not answer within ${timeout} s (${state.tries} tries); last: ${state.last || 'no answer'}`, { host: ctx.host, command: `wait for ${what}` });
     }
     // Waiting changes nothing on the host: report ok.
     return { changed: false, extra: { elapsed: state.elapsed, tries: state.tries } };

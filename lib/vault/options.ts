@@ -1,23 +1,10 @@
 /**
- * The vault options every command line shares (`--vault-id`, `--vault-password-file`,
+ * Vault passwords from the command line's vault options (`--vault-id`, `--vault-password-file`,
  * `--ask-vault-pass`) and the environment variables Ansible reads for them.
  */
 import { Vault } from './vault.ts';
 import { loadVaultSecrets, type PasswordPrompt, type VaultSources } from './secrets.ts';
 import { ttyPrompt } from './prompt.ts';
-
-/** parseArgs options for the vault passwords (added to every run's command line). */
-export const VAULT_OPTIONS = {
-  'vault-id': { type: 'string', multiple: true },
-  'vault-password-file': { type: 'string', multiple: true },
-  'vault-pass-file': { type: 'string', multiple: true },
-  'ask-vault-pass': { type: 'boolean', short: 'J' },
-} as const;
-
-/** Help lines for {@link VAULT_OPTIONS}. */
-export const VAULT_USAGE = `      --vault-id [LABEL@]SOURCE  a vault password: a file, an executable printing it, or "prompt"; repeatable
-      --vault-password-file FILE  vault password file (or executable); repeatable
-  -J, --ask-vault-pass      ask for the vault password on the terminal`;
 
 const envList = (value: string | undefined): string[] => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
 

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import cluster from '../../playbooks/cluster.ts';
 import { run, type RunPlaybookResult } from '../../lib/run.ts';
-import { runCli } from '../../lib/cli.ts';
+import { runCli } from '../../lib/cli/playbook-command.ts';
 import { clusterHosts, hostDigest, layoutFromEnv, sh, type ClusterHosts } from '../support/cluster.ts';
 import { hostResults } from '../support/run.ts';
 import { UNKNOWN_BEFORE } from '../../lib/tasks/file.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
-import { runCli } from '../../lib/cli.ts';
+import { runCli } from '../../lib/cli/playbook-command.ts';
 import enginePlaybook from '../support/engine-playbook.ts';
 import { ENGINE_HOSTS, engineHosts, scratchDir, textSink, type EngineHosts } from '../support/engine-hosts.ts';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
-import { runCli } from '../../lib/cli.ts';
+import { runCli } from '../../lib/cli/playbook-command.ts';
 import { definePlaybook } from '../../lib/play/define.ts';
 import type { Task } from '../../lib/core/task-options.ts';
 import { consoleReporter } from '../../lib/report/console.ts';

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { clusterHosts, hostDigest, layoutFromEnv, sh, type ClusterHosts } from '../support/cluster.ts';
 import { artifactsDir, openReport } from '../support/browser.ts';
 import type { PlanFile } from '../../lib/plan/schema.ts';

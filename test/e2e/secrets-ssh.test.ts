@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { DEPLOY_SUDO_PASSWORD, engineHosts, scratchDir, type EngineHosts } from '../support/engine-hosts.ts';
 
 const TARGET = '/root/hw-secrets-ssh';

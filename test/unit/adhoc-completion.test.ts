@@ -10,8 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completionScript } from '../../lib/completion/index.ts';
-import { completionSpec, helpByOption } from '../../lib/completion/spec.ts';
+import { completionScript } from '../../lib/cli/completion.ts';
+import { completionSpec } from '../../lib/cli/completion-spec.ts';
+import { COMMANDS, OPTIONS } from '../../lib/cli/options.ts';
 import { MODULES } from '../../lib/adhoc/modules.ts';
 import { ensureCommand } from '../support/apt.ts';
 
@@ -42,22 +43,24 @@ test('no script for an unknown shell', () => {
   assert.is(completionScript('fish'), undefined);
 });
 
-test('the spec comes from the commands: options with help, every module with its arguments', () => {
+test('the spec comes from the option table: options with help, every command, every module with its arguments', () => {
   const spec = completionSpec();
   const module = spec.adhoc.find((o) => o.long === 'module')!;
   assert.equal({ short: module.short, value: module.value, complete: module.complete }, { short: 'm', value: true, complete: 'module' });
-  assert.match(spec.adhoc.find((o) => o.long === 'check')!.help, /probe and plan only/);
-  assert.ok(spec.playbook.some((o) => o.long === 'list-tasks'), 'playbook options read from the playbook usage');
-  assert.ok(spec.playbook.find((o) => o.long === 'inventory')!.multiple);
+  assert.is(spec.adhoc.find((o) => o.long === 'check')!.help, OPTIONS.check.help);
+  assert.ok(spec.adhoc.some((o) => o.long === 'version'), "the program's own --version");
+  const playbook = spec.subcommands.find((s) => s.word === 'run')!.options;
+  assert.equal(playbook.map((o) => o.long), [...COMMANDS.playbook.options], 'run completes exactly the playbook options');
+  assert.ok(playbook.find((o) => o.long === 'inventory')!.multiple);
+  assert.equal(spec.subcommands.map((s) => s.word), ['run', 'inventory', 'report', 'plan', 'apply', 'vault', 'completion']);
   for (const name of MODULES.keys()) assert.ok(spec.modules.some((m) => m.name === name), name);
   assert.equal(spec.modules.find((m) => m.name === 'package')!.args, ['name', 'state', 'manager']);
   assert.not.ok(spec.modules.find((m) => m.name === 'shell')!.args.includes('changedWhen'), 'function arguments cannot be typed on a command line');
-  assert.equal(helpByOption('  -x, --extra VARS   extra things\n      --flag         a flag'), new Map([['extra', 'extra things'], ['flag', 'a flag']]));
 });
 
 test('bash: syntax, subcommands, options, modules, module arguments, files', () => {
   assert.is(spawnSync('bash', ['-n', bashScript]).status, 0, 'bash -n');
-  assert.equal(bashComplete(''), ['all', 'apply', 'completion', 'inventory', 'plan', 'report', 'run']);
+  assert.equal(bashComplete(''), ['all', 'apply', 'completion', 'inventory', 'plan', 'report', 'run', 'vault']);
   assert.equal(bashComplete('all', '--ch'), ['--check']);
   assert.equal(bashComplete('all', '-m', 'pa'), ['package']);
   assert.equal(bashComplete('all', '-m', 's'), ['script', 'service', 'setup', 'shell', 'stat', 'sysctl', 'systemd']);
@@ -69,6 +72,12 @@ test('bash: syntax, subcommands, options, modules, module arguments, files', () 
   assert.equal(bashComplete('run', 'site.ts', '--list-'), ['--list-hosts', '--list-tasks']);
   assert.equal(bashComplete('inventory', '--'), ['--ask-vault-pass', '--graph', '--help', '--host', '--inventory', '--list', '--vault-id', '--vault-pass-file', '--vault-password-file']);
   assert.equal(bashComplete('completion', ''), ['bash', 'zsh']);
+  assert.equal(bashComplete('vault', 'en'), ['encrypt', 'encrypt-string']);
+  assert.equal(bashComplete('vault', 'view', '--vault-pa'), ['--vault-pass-file', '--vault-password-file']);
+  assert.equal(bashComplete('vault', 'view', '--vault-password-file', 'ho'), ['hosts.yml']);
+  assert.equal(bashComplete('report', '--t'), ['--title']);
+  assert.equal(bashComplete('plan', ''), ['show']);
+  assert.equal(bashComplete('all', '--version'), ['--version']);
 });
 
 test('zsh: the script names every module and registers _hostwright', () => {

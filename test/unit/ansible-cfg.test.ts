@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { findAnsibleConfig, loadAnsibleConfig, type AnsibleSettings } from '../../lib/config/ansible-cfg.ts';
 import { applyAnsibleConfig } from '../../lib/config/apply.ts';
 import { inventoryView } from '../../lib/run.ts';

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../lib/cli.ts';
+import { runCli } from '../../lib/cli/playbook-command.ts';
 import cluster from '../../playbooks/cluster.ts';
 import { definePlaybook, handler } from '../../lib/play/define.ts';
 import { file } from '../../lib/tasks/file.ts';

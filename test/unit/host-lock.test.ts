@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runCli } from '../../lib/cli.ts';
+import { runCli } from '../../lib/cli/playbook-command.ts';
 import { isTransientConnectError } from '../../lib/engine/connections.ts';
 import { hostLockCommand, lockHolder } from '../../lib/engine/host-lock.ts';
 import { UnreachableError } from '../../lib/core/errors.ts';

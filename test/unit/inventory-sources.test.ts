@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { pythonIsoTimestamp } from '../../lib/inventory/yaml11.ts';
 
 const dir = new URL('../fixtures/ansible/inventories/', import.meta.url).pathname;

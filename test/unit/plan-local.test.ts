@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, existsSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { PlanFileSchema, planProblems, type PlanFile } from '../../lib/plan/schema.ts';
 import { planGuard, unplannedDiff } from '../../lib/plan/compare.ts';
 

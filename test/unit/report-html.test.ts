@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import type { RunEvent } from '../../lib/core/run-events.ts';
 import { htmlReport, readEventStream, reportModel } from '../../lib/report/html/index.ts';
 import { detailedExitCode, EXIT_PENDING_CHANGES } from '../../lib/report/exit-code.ts';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { buildReportUi } from '../../scripts/build-report-ui.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hw-report-'));

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { userInfo } from 'node:os';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { command, shell } from '../../lib/tasks/command.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { localInventory, runTasks } from '../support/run.ts';

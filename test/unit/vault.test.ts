@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostwrightMain } from '../../lib/adhoc/main.ts';
+import { hostwrightMain } from '../../lib/cli/main.ts';
 import { ValidationError } from '../../lib/core/errors.ts';
 import { hostVars, loadInventory } from '../../lib/inventory/index.ts';
 import { readYaml } from '../../lib/inventory/yaml-format.ts';
@@ -21,7 +21,7 @@ import { decryptBody, encryptVault, parseEnvelope } from '../../lib/vault/cipher
 import { vaultSources } from '../../lib/vault/options.ts';
 import { loadVaultSecrets, splitVaultId } from '../../lib/vault/secrets.ts';
 import { Vault } from '../../lib/vault/vault.ts';
-import { runCli } from '../../lib/cli.ts';
+import { runCli } from '../../lib/cli/playbook-command.ts';
 import { definePlaybook } from '../../lib/play/define.ts';
 import { shell } from '../../lib/tasks/command.ts';
 

@@ -2,31 +2,13 @@
  * `hostwright inventory -i FILE --list | --graph [GROUP] | --host NAME`, as `ansible-inventory` prints
  * them: `--list` and `--host` as JSON with 4-space indentation and sorted keys, `--graph` as the tree.
  */
-import { parseArgs } from 'node:util';
-import { badInput } from '../cli.ts';
 import { HostwrightError } from '../core/errors.ts';
 import { hostVars, loadInventory, toAnsibleList, toGraph } from '../inventory/index.ts';
-import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
+import { vaultFromOptions } from '../vault/options.ts';
 import type { Vault } from '../vault/vault.ts';
 import { loadAnsibleConfig } from '../config/ansible-cfg.ts';
-
-/** Options of `hostwright inventory` (also read by the shell completion scripts). */
-export const INVENTORY_OPTIONS = {
-  inventory: { type: 'string', short: 'i', multiple: true },
-  list: { type: 'boolean' },
-  graph: { type: 'boolean' },
-  host: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-  ...VAULT_OPTIONS,
-} as const;
-
-const USAGE = `Usage: hostwright inventory -i INVENTORY (--list | --graph [GROUP] | --host NAME)
-
-  -i, --inventory FILE   inventory file (Ansible YAML/INI or JSON); repeat to merge several
-      --list             every group and the merged variables of every host (ansible-inventory --list)
-      --graph [GROUP]    the group tree from GROUP (default all)
-      --host NAME        the merged variables of one host
-${VAULT_USAGE}`;
+import { badInput, parseCommandLine } from './parse.ts';
+import { inventoryUsage } from './help.ts';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -55,18 +37,15 @@ function lockInline(value: unknown, vault: Vault): unknown {
 /** Run `hostwright inventory ...`; return the exit code. */
 export async function inventoryMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const fail = badInput(err);
-  let values: Record<string, any>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args: argv, options: INVENTORY_OPTIONS, strict: true, allowPositionals: true }));
-  } catch (error) {
-    return fail(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
-  }
+  const USAGE = inventoryUsage();
+  const parsed = parseCommandLine('inventory', argv, { helpCommand: 'hostwright inventory' });
+  if ('error' in parsed) return fail(parsed.error);
+  const { values, positionals } = parsed;
   if (values.help) {
     out.write(USAGE + '\n');
     return 0;
   }
-  const modes = ['list', 'graph', 'host'].filter((m) => values[m] !== undefined);
+  const modes = (['list', 'graph', 'host'] as const).filter((m) => values[m] !== undefined);
   if (modes.length !== 1) return fail(`give exactly one of --list, --graph, --host\n${USAGE}`);
   if (positionals.length > (values.graph ? 1 : 0)) return fail(`unexpected ${positionals.map((p) => JSON.stringify(p)).join(' ')}\n${USAGE}`);
   try {
@@ -85,8 +64,9 @@ export async function inventoryMain(argv: string[], out: NodeJS.WritableStream, 
       if (!inv.groups.has(group)) return fail(`no group "${group}" in the inventory; groups: ${[...inv.groups.keys()].join(', ')}`);
       out.write(toGraph(inv, group) + '\n');
     } else {
-      if (!inv.hosts.has(values.host)) return fail(`no host "${values.host}" in the inventory; hosts: ${[...inv.hosts.keys()].join(', ')}`);
-      out.write(pythonJson(lockInline(sortKeys(hostVars(inv, values.host)), vault)) + '\n');
+      const host = values.host!;
+      if (!inv.hosts.has(host)) return fail(`no host "${host}" in the inventory; hosts: ${[...inv.hosts.keys()].join(', ')}`);
+      out.write(pythonJson(lockInline(sortKeys(hostVars(inv, host)), vault)) + '\n');
     }
     return 0;
   } catch (error) {

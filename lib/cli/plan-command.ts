@@ -3,33 +3,21 @@
  * Lines); `hostwright apply FILE [options]` applies it with the playbook, inventory, limit and tags it
  * was made with (`-e` must be given again: variables are stored only as fingerprints).
  */
-import { parseArgs } from 'node:util';
-import { badInput } from '../cli.ts';
 import { readPlan } from '../plan/run-plan.ts';
 import { planEvents } from '../plan/show.ts';
 import { consoleReporter } from '../report/console.ts';
 import { jsonReporter } from '../report/json.ts';
-import { runPlaybookMain } from './run-cli.ts';
-
-/** Usage of `hostwright plan` and `hostwright apply`. */
-export const PLAN_CLI_USAGE = `Usage:
-  hostwright plan show PLAN.json [--json]    print a saved plan like --check --diff (or as JSON events)
-  hostwright apply PLAN.json [options]        apply a saved plan exactly, or refuse when anything drifted
-
-apply re-runs the plan's playbook with its inventory, --limit and tags; give the same -e as when the plan
-was made (variables are stored as fingerprints only). Other options: --diff, --json, --report FILE.html,
--f, --known-hosts, --connect-timeout. Exit 6: refused, nothing changed.`;
+import { runPlaybookMain } from './run-command.ts';
+import { badInput, EXIT_BAD_INPUT, parseCommandLine } from './parse.ts';
+import { planUsage } from './help.ts';
 
 /** Run `hostwright plan ...`; return the exit code. */
 export async function planMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const fail = badInput(err);
-  let values: Record<string, any>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }));
-  } catch (error) {
-    return fail(`${(error as Error).message}\n${PLAN_CLI_USAGE}`);
-  }
+  const PLAN_CLI_USAGE = planUsage();
+  const parsed = parseCommandLine('plan', argv, { helpCommand: 'hostwright plan' });
+  if ('error' in parsed) return fail(parsed.error);
+  const { values, positionals } = parsed;
   if (values.help) {
     out.write(PLAN_CLI_USAGE + '\n');
     return 0;
@@ -48,8 +36,8 @@ export async function applyMain(argv: string[], out: NodeJS.WritableStream, err:
   const fail = badInput(err);
   const [file, ...rest] = argv;
   if (file === undefined || file === '-h' || file === '--help') {
-    (file === undefined ? err : out).write(PLAN_CLI_USAGE + '\n');
-    return file === undefined ? 5 : 0;
+    (file === undefined ? err : out).write(planUsage() + '\n');
+    return file === undefined ? EXIT_BAD_INPUT : 0;
   }
   const plan = readPlan(file);
   if (typeof plan === 'string') return fail(plan);

@@ -2,25 +2,17 @@
  * `hostwright report EVENTS.ndjson -o FILE.html`: the HTML report of a run saved with `--json`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { badInput } from '../cli.ts';
 import { htmlReport, readEventStream } from '../report/html/index.ts';
-
-/** Usage of `hostwright report`. */
-export const REPORT_USAGE = `Usage: hostwright report EVENTS.ndjson -o FILE.html [--title TEXT]
-
-Writes the HTML report of a run saved with --json (one event per line). Use - to read standard input.`;
+import { badInput, parseCommandLine } from './parse.ts';
+import { reportUsage } from './help.ts';
 
 /** Run `hostwright report ...`; return the exit code. */
 export async function reportMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, stdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
   const fail = badInput(err);
-  let values: Record<string, any>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args: argv, options: { output: { type: 'string', short: 'o' }, title: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }));
-  } catch (error) {
-    return fail(`${(error as Error).message}\n${REPORT_USAGE}`);
-  }
+  const REPORT_USAGE = reportUsage();
+  const parsed = parseCommandLine('report', argv, { helpCommand: 'hostwright report' });
+  if ('error' in parsed) return fail(parsed.error);
+  const { values, positionals } = parsed;
   if (values.help) {
     out.write(REPORT_USAGE + '\n');
     return 0;

@@ -1,8 +1,9 @@
 /**
- * The zsh completion script (`hostwright completion zsh`), built on `_arguments`: subcommands, options
- * with their help, files, module names with descriptions, and the module's `key=` words after -a.
+ * The zsh completion script (`hostwright completion zsh`), generated from the option table through the
+ * completion spec and built on `_arguments`: subcommands, every command's options with their help,
+ * files, module names with descriptions, and the module's `key=` words after -a.
  */
-import type { CompletionSpec, OptionSpec } from './spec.ts';
+import type { CompletionSpec, OptionSpec, SubcommandSpec } from './completion-spec.ts';
 
 /** Text safe inside a single-quoted `_arguments` spec: no quote, brackets or colons. */
 const clean = (text: string) => text.replace(/'/g, '').replace(/\[/g, '(').replace(/\]/g, ')').replace(/:/g, ' -');
@@ -11,7 +12,7 @@ function actionOf(o: OptionSpec): string {
   switch (o.complete) {
     case 'file': return '_files';
     case 'module': return '_hostwright_modules';
-    case 'args': return '_hostwright_module_args';
+    case 'module-args': return '_hostwright_module_args';
     default: return ' ';
   }
 }
@@ -28,11 +29,28 @@ function argSpec(o: OptionSpec): string {
 
 const specs = (opts: OptionSpec[]) => opts.map((o) => `    ${argSpec(o)}`).join(' \\\n');
 
+/** The `_arguments` specs of a subcommand's positional arguments. */
+function positionalSpecs(s: SubcommandSpec): string[] {
+  const rest = s.positional === 'file' || s.positional === 'playbook' ? `'*:file:_files'` : undefined;
+  if (s.words?.length) return [`'1:${s.word}:(${s.words.join(' ')})'`, ...(rest ? [rest] : [])];
+  if (s.positional === 'playbook') return [`'1:playbook:_files -g "*.(ts|js|mjs)(-.)"'`];
+  return rest ? [rest] : [];
+}
+
+/** The `case` branch of one subcommand: the words after it, completed by `_arguments`. */
+function subcommandCase(s: SubcommandSpec): string {
+  const lines = [...positionalSpecs(s).map((p) => `    ${p}`), ...s.options.map((o) => `    ${argSpec(o)}`)];
+  return `    ${s.word})
+      shift words; (( CURRENT-- ))
+      _arguments -s${lines.length ? ' \\\n' + lines.join(' \\\n') : ''}
+      return ;;`;
+}
+
 /** The zsh completion script for `spec`. */
 export function zshCompletion(spec: CompletionSpec): string {
   const modules = spec.modules.map((m) => `    '${m.name}:${clean(m.help)}'`).join('\n');
   const argCases = spec.modules.map((m) => `    ${m.name}) keys=(${m.args.join(' ')}) ;;`).join('\n');
-  const subs = spec.subcommands.map((s) => `'${s.name}:${clean(s.help)}'`).join(' ');
+  const subs = spec.subcommands.map((s) => `'${s.word}:${clean(s.help)}'`).join(' ');
   return `#compdef hostwright
 # zsh completion for hostwright (printed by \`hostwright completion zsh\`).
 # Load it in this shell:   source <(hostwright completion zsh)
@@ -71,19 +89,7 @@ _hostwright() {
     return
   fi
   case $words[2] in
-    completion)
-      (( CURRENT == 3 )) && compadd bash zsh
-      return ;;
-    inventory)
-      _arguments -s \\
-${specs(spec.inventory)}
-      return ;;
-    run)
-      shift words; (( CURRENT-- ))
-      _arguments -s \\
-    '1:playbook:_files -g "*.(ts|js|mjs)(-.)"' \\
-${specs(spec.playbook)}
-      return ;;
+${spec.subcommands.map(subcommandCase).join('\n')}
   esac
   _arguments -s \\
     '1:host pattern: ' \\

@@ -4,37 +4,14 @@
  */
 import { readFileSync, writeFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { HostwrightError, ValidationError } from '../core/errors.ts';
-import { badInput } from '../cli.ts';
-import { encryptVault, isVaultText } from './cipher.ts';
-import { VAULT_OPTIONS, VAULT_USAGE, vaultSources } from './options.ts';
-import { ttyPrompt } from './prompt.ts';
-import { loadVaultSecrets, type PasswordPrompt, type VaultSecret } from './secrets.ts';
-import { Vault } from './vault.ts';
-
-/** Options of `hostwright vault` (also read by the shell completion scripts). */
-export const VAULT_CLI_OPTIONS = {
-  ...VAULT_OPTIONS,
-  output: { type: 'string' },
-  'encrypt-vault-id': { type: 'string' },
-  name: { type: 'string', short: 'n', multiple: true },
-  'stdin-name': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const USAGE = `Usage: hostwright vault ACTION [options] [FILE|STRING...]
-
-  view FILE...              print the decrypted content
-  decrypt FILE...           decrypt in place (or to --output FILE, - for stdout)
-  encrypt FILE...           encrypt in place (or to --output FILE, - for stdout)
-  encrypt-string [STRING]   print "!vault |" YAML for each STRING (stdin when none; --name NAME for "NAME: !vault |")
-
-${VAULT_USAGE}
-      --encrypt-vault-id ID  the vault id to encrypt with (default: the first given); not "default" writes format 1.2
-      --output FILE         where decrypt/encrypt writes (one input file only)
-  -n, --name NAME           variable name for encrypt-string (repeat once per STRING)
-      --stdin-name NAME     variable name for the string read from stdin`;
+import { encryptVault, isVaultText } from '../vault/cipher.ts';
+import { vaultSources } from '../vault/options.ts';
+import { ttyPrompt } from '../vault/prompt.ts';
+import { loadVaultSecrets, type PasswordPrompt, type VaultSecret } from '../vault/secrets.ts';
+import { Vault } from '../vault/vault.ts';
+import { badInput, EXIT_BAD_INPUT, parseCommandLine } from './parse.ts';
+import { vaultUsage } from './help.ts';
 
 const ACTIONS = ['view', 'decrypt', 'encrypt', 'encrypt-string', 'encrypt_string'] as const;
 
@@ -73,17 +50,14 @@ export async function vaultMain(
   io: { stdin?: () => string; prompt?: PasswordPrompt; env?: NodeJS.ProcessEnv } = {},
 ): Promise<number> {
   const fail = badInput(err);
-  let values: Record<string, any>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args: argv, options: VAULT_CLI_OPTIONS, strict: true, allowPositionals: true }));
-  } catch (error) {
-    return fail(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
-  }
+  const USAGE = vaultUsage();
+  const parsed = parseCommandLine('vault', argv, { helpCommand: 'hostwright vault' });
+  if ('error' in parsed) return fail(parsed.error);
+  const { values, positionals } = parsed;
   const [action, ...args] = positionals;
   if (values.help || action === undefined) {
     (values.help ? out : err).write(USAGE + '\n');
-    return values.help ? 0 : 5;
+    return values.help ? 0 : EXIT_BAD_INPUT;
   }
   if (!(ACTIONS as readonly string[]).includes(action)) return fail(`unknown vault action "${action}"; one of view, decrypt, encrypt, encrypt-string\n${USAGE}`);
   const readStdin = io.stdin ?? (() => readFileSync(0, 'utf8'));

@@ -1,11 +1,13 @@
 /**
  * `hostwright run PLAYBOOK.ts [options]`: import the playbook module, take its default export and run it
- * with the playbook command line (`runCli`), exactly as `node PLAYBOOK.ts [options]` would.
+ * with the playbook command line (`runCli`, the same `playbook` entry of the option table), exactly as `node PLAYBOOK.ts [options]` would.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EXIT_BAD_INPUT, runCli, usage } from '../cli.ts';
+import { runCli } from './playbook-command.ts';
+import { badInput, EXIT_BAD_INPUT } from './parse.ts';
+import { runUsage } from './help.ts';
 import type { Playbook } from '../play/define.ts';
 
 const isPlaybook = (value: unknown): value is Playbook =>
@@ -13,13 +15,10 @@ const isPlaybook = (value: unknown): value is Playbook =>
 
 /** Run `hostwright run ...`; return the exit code. */
 export async function runPlaybookMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const fail = (text: string) => {
-    err.write(`ERROR: ${text}\n`);
-    return EXIT_BAD_INPUT;
-  };
+  const fail = badInput(err);
   const [file, ...rest] = argv;
   if (file === undefined || file === '-h' || file === '--help') {
-    out.write(`Usage: hostwright run PLAYBOOK.ts [options]\n\nPLAYBOOK.ts (or .js) must export its playbook as the default export:\n  export default definePlaybook({ ... })\n\n${usage('PLAYBOOK.ts').replace(/^Usage: node PLAYBOOK\.ts/, 'Usage: hostwright run PLAYBOOK.ts')}\n`);
+    out.write(runUsage() + '\n');
     return file === undefined ? EXIT_BAD_INPUT : 0;
   }
   const path = resolve(file);
