@@ -17,6 +17,7 @@ import { clusterScenarios } from './lib/cluster.ts';
 import { DEFAULT_WORK_DIR, type BenchContext } from './lib/context.ts';
 import type { BenchResults } from './lib/results.ts';
 import { scaleScenarios } from './lib/scale.ts';
+import { measureHostBoot } from './lib/host-boot.ts';
 import { measureStartup } from './lib/startup.ts';
 import { summary } from './lib/table.ts';
 import { ensureAnsible, REPO_DIR } from './lib/tools.ts';
@@ -24,7 +25,7 @@ import { ensureAnsible, REPO_DIR } from './lib/tools.ts';
 const USAGE = `Usage: node bench/run.ts [options]
   --smoke               1 repetition, 2 hosts, small axes, hostwright only (add --ansible to time Ansible too)
   --reps N              repetitions per scenario and tool (default 3)
-  --only PART           cluster or scale
+  --only PART           cluster, scale or boot (start the scale hosts at once, time and memory)
   --scale-hosts N       hosts of the scale part (default 24)
   --scale-tasks N       tasks per host of the two-tool scale workload (default 10)
   --hosts-axis LIST     host counts for the time-against-hosts chart (default 1,4,8,16)
@@ -58,7 +59,7 @@ const list = (name: string, text: string | undefined, fallback: number[]): numbe
 const smoke = values.smoke === true;
 const reps = int('reps', values.reps, smoke ? 1 : 3);
 const withAnsible = values['no-ansible'] ? false : smoke ? values.ansible === true : true;
-if (values.only && !['cluster', 'scale'].includes(values.only)) throw new Error(`bench: --only takes cluster or scale, got "${values.only}"`);
+if (values.only && !['cluster', 'scale', 'boot'].includes(values.only)) throw new Error(`bench: --only takes cluster, scale or boot, got "${values.only}"`);
 const outDir = values.out ?? join(REPO_DIR, 'bench', 'results');
 const scaleHosts = int('scale-hosts', values['scale-hosts'], smoke ? 2 : 24);
 const scaleTasks = int('scale-tasks', values['scale-tasks'], smoke ? 4 : 10, 2);
@@ -99,9 +100,14 @@ const jsonPath = join(outDir, smoke ? 'smoke.json' : 'latest.json');
 const save = () => writeFileSync(jsonPath, JSON.stringify(results, null, 1) + '\n');
 const stops: (() => Promise<void>)[] = [];
 try {
-  log('startup costs (fresh processes)');
-  results.startup = await measureStartup(reps);
-  if (values.only !== 'scale') {
+  if (values.only !== 'boot') {
+    log('startup costs (fresh processes)');
+    results.startup = await measureStartup(reps);
+  }
+  if (values.only === 'boot') {
+    results.hostBoot = await measureHostBoot(ctx, scaleNames);
+  }
+  if (values.only !== 'scale' && values.only !== 'boot') {
     const c = await clusterScenarios(ctx, cluster);
     stops.push(c.stop);
     results.scenarios.push(...c.scenarios);
@@ -110,7 +116,7 @@ try {
     // The smoke run reuses the cluster's hosts for the workload; the full run frees them first.
     if (!smoke && !values['keep-hosts']) await stops.pop()!();
   }
-  if (values.only !== 'cluster') {
+  if (values.only !== 'cluster' && values.only !== 'boot') {
     const s = await scaleScenarios(ctx, { names: scaleNames, tasks: scaleTasks, hostsAxis, tasksAxis, tasksAxisHosts });
     stops.push(s.stop);
     results.scenarios.push(...s.scenarios);

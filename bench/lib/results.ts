@@ -1,6 +1,7 @@
 /** The results file's types (bench/results/latest.json) and the small statistics they need. */
 import type { RunStats } from '../../lib/index.ts';
 import type { Profile } from './cluster.ts';
+import type { HostBoot } from './host-boot.ts';
 import type { Tool, ToolRun } from './tools.ts';
 
 /** Median and range of repeated timings, in milliseconds. */
@@ -83,6 +84,8 @@ export interface BenchResults {
   /** Where the time goes, measured by this run: startup in fresh processes, and bench/profile.ts. */
   startup: { nodeBareMs: number; importLibMs: number; importClusterPlaybookMs: number };
   profiles: Record<string, Profile>;
+  /** Starting the scale hosts all at once (time, memory). */
+  hostBoot?: HostBoot;
 }
 
 /** Median (middle value; mean of the two middle ones for an even count), min and max. */
