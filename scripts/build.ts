@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { buildValidators } from './build-validators.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -37,10 +38,13 @@ for (const file of [...assets(join(root, 'roles')), ...assets(join(root, 'lib/re
   copied++;
 }
 
+// Validators compiled now instead of at every start (ajv standalone code over the placeholders).
+const validators = await buildValidators(dist);
+
 const bin = join(dist, 'lib/bin.js');
 if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
   console.error(`build: ${relative(root, bin)} lost its #!/usr/bin/env node line`);
   process.exit(1);
 }
 chmodSync(bin, 0o755);
-console.log(`build: dist/ compiled, ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`);
+console.log(`build: dist/ compiled, ${validators.taskSchemas} task-argument validators and the inventory's precompiled, ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`);
