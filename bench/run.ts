@@ -18,17 +18,20 @@ import { DEFAULT_WORK_DIR, type BenchContext } from './lib/context.ts';
 import type { BenchResults } from './lib/results.ts';
 import { scaleScenarios } from './lib/scale.ts';
 import { measureHostBoot } from './lib/host-boot.ts';
-import { measureStartup } from './lib/startup.ts';
+import { runTimed, tailOf } from './lib/proc.ts';
+import { measureFirstConnection, measureStartup } from './lib/startup.ts';
 import { summary } from './lib/table.ts';
 import { ensureAnsible, REPO_DIR } from './lib/tools.ts';
 
 const USAGE = `Usage: node bench/run.ts [options]
   --smoke               1 repetition, 2 hosts, small axes, hostwright only (add --ansible to time Ansible too)
   --reps N              repetitions per scenario and tool (default 3)
-  --only PART           cluster, scale or boot (start the scale hosts at once, time and memory)
-  --scale-hosts N       hosts of the scale part (default 24)
+  --only PART           cluster, scale (each with the start-up part), startup, or boot (only start the
+                        scale hosts at once: time and memory)
+  --scale-hosts N       hosts of the scale part, started at once (default 100)
+  --compare-hosts LIST  host counts both tools are compared at with repetitions (default 24,100)
   --scale-tasks N       tasks per host of the two-tool scale workload (default 10)
-  --hosts-axis LIST     host counts for the time-against-hosts chart (default 1,4,8,16)
+  --hosts-axis LIST     host counts for the time-against-hosts chart (default 1,8,24,50,100)
   --tasks-axis LIST     tasks per host for hostwright's tasks axis (default 10,100,1000)
   --tasks-axis-hosts N  hosts the tasks axis runs on (default 2)
   --no-ansible          time hostwright only
@@ -38,7 +41,7 @@ const USAGE = `Usage: node bench/run.ts [options]
 const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean' }, ansible: { type: 'boolean' }, 'no-ansible': { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' },
-    'scale-hosts': { type: 'string' }, 'scale-tasks': { type: 'string' }, 'hosts-axis': { type: 'string' }, 'tasks-axis': { type: 'string' },
+    'scale-hosts': { type: 'string' }, 'compare-hosts': { type: 'string' }, 'scale-tasks': { type: 'string' }, 'hosts-axis': { type: 'string' }, 'tasks-axis': { type: 'string' },
     'tasks-axis-hosts': { type: 'string' }, 'keep-hosts': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   },
   strict: true,
@@ -59,11 +62,13 @@ const list = (name: string, text: string | undefined, fallback: number[]): numbe
 const smoke = values.smoke === true;
 const reps = int('reps', values.reps, smoke ? 1 : 3);
 const withAnsible = values['no-ansible'] ? false : smoke ? values.ansible === true : true;
-if (values.only && !['cluster', 'scale', 'boot'].includes(values.only)) throw new Error(`bench: --only takes cluster, scale or boot, got "${values.only}"`);
+if (values.only && !['cluster', 'scale', 'boot', 'startup'].includes(values.only)) throw new Error(`bench: --only takes cluster, scale, boot or startup, got "${values.only}"`);
+const part = (name: 'cluster' | 'scale' | 'boot' | 'startup'): boolean => (values.only ? values.only === name || (name === 'startup' && values.only !== 'boot') : name !== 'boot');
 const outDir = values.out ?? join(REPO_DIR, 'bench', 'results');
-const scaleHosts = int('scale-hosts', values['scale-hosts'], smoke ? 2 : 24);
+const scaleHosts = int('scale-hosts', values['scale-hosts'], smoke ? 2 : 100);
+const compareHosts = list('compare-hosts', values['compare-hosts'], smoke ? [2] : [24, 100]);
 const scaleTasks = int('scale-tasks', values['scale-tasks'], smoke ? 4 : 10, 2);
-const hostsAxis = list('hosts-axis', values['hosts-axis'], smoke ? [1] : [1, 4, 8, 16]);
+const hostsAxis = list('hosts-axis', values['hosts-axis'], smoke ? [1] : [1, 8, 24, 50, 100]);
 const tasksAxis = list('tasks-axis', values['tasks-axis'], smoke ? [4, 20] : [10, 100, 1000]);
 if (tasksAxis.some((n) => n < 2)) throw new Error('bench: --tasks-axis values must be ≥ 2 (the directory task counts)');
 const tasksAxisHosts = int('tasks-axis-hosts', values['tasks-axis-hosts'], 2);
@@ -71,6 +76,7 @@ const tasksAxisHosts = int('tasks-axis-hosts', values['tasks-axis-hosts'], 2);
 // Own host names: other engineers use master/node1/node2 on the same machine.
 const cluster = smoke ? { master: 'bs-master', nodes: ['bs-node1'] } : { master: 'bm-master', nodes: ['bm-node1', 'bm-node2'] };
 const scaleNames = smoke ? ['bs-master', 'bs-node1'].slice(0, scaleHosts) : Array.from({ length: scaleHosts }, (_, i) => `sc${String(i + 1).padStart(2, '0')}`);
+if (compareHosts.some((n) => n > scaleNames.length)) throw new Error(`bench: --compare-hosts values must be ≤ --scale-hosts (${scaleNames.length})`);
 
 const started = Date.now();
 const log = (text: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${text}`);
@@ -100,14 +106,21 @@ const jsonPath = join(outDir, smoke ? 'smoke.json' : 'latest.json');
 const save = () => writeFileSync(jsonPath, JSON.stringify(results, null, 1) + '\n');
 const stops: (() => Promise<void>)[] = [];
 try {
-  if (values.only !== 'boot') {
+  if (part('startup')) {
+    log('building the package (dist/, as installed: compiled JavaScript, validators compiled)');
+    const build = await runTimed(process.execPath, [join(REPO_DIR, 'scripts', 'build.ts')], { cwd: REPO_DIR });
+    if (build.code !== 0) throw new Error(`bench: npm run build failed:\n${tailOf(build.stdout + build.stderr)}`);
     log('startup costs (fresh processes)');
     results.startup = await measureStartup(reps);
+    log('start-up to the first connection (a local listener stands in for the host)');
+    results.firstConnection = await measureFirstConnection(reps, withAnsible, ctx.workDir);
+    for (const f of results.firstConnection) log(`  ${f.way}: ${f.medianMs} ms (${f.minMs}–${f.maxMs})`);
+    save();
   }
-  if (values.only === 'boot') {
+  if (part('boot')) {
     results.hostBoot = await measureHostBoot(ctx, scaleNames);
   }
-  if (values.only !== 'scale' && values.only !== 'boot') {
+  if (part('cluster')) {
     const c = await clusterScenarios(ctx, cluster);
     stops.push(c.stop);
     results.scenarios.push(...c.scenarios);
@@ -116,9 +129,10 @@ try {
     // The smoke run reuses the cluster's hosts for the workload; the full run frees them first.
     if (!smoke && !values['keep-hosts']) await stops.pop()!();
   }
-  if (values.only !== 'cluster' && values.only !== 'boot') {
-    const s = await scaleScenarios(ctx, { names: scaleNames, tasks: scaleTasks, hostsAxis, tasksAxis, tasksAxisHosts });
+  if (part('scale')) {
+    const s = await scaleScenarios(ctx, { names: scaleNames, tasks: scaleTasks, compareHosts, hostsAxis, tasksAxis, tasksAxisHosts });
     stops.push(s.stop);
+    results.hostBoot = s.hostBoot;
     results.scenarios.push(...s.scenarios);
     results.hostsAxis = s.hostsAxis;
     results.tasksAxis = s.tasksAxis;

@@ -52,7 +52,7 @@ export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout)
   scenarios.push(scenarioOf({ id: 'cluster-check-fresh', title: '--check, fresh hosts', hosts: hostsCount, note: 'hostwright probes every task and predicts; tasks that hinge on an earlier predicted change report "may change". Ansible runs each module in check mode; service, file and handler tasks on units and paths the uninstalled packages would bring fail and are ignored (ignore_errors in check mode), the health waits are skipped.' }, check, {
     hostwright: `${hwCheck.changed} host-tasks would change, ${hwCheck.statuses?.['may-change'] ?? 0} of them "may change", ${hwCheck.failed} failed`,
     ...(anCheck ? { ansible: `${anCheck.changed} host-tasks would change, ${anCheck.ignored} errors ignored, ${anCheck.skipped} skipped` } : {}),
-  }));
+  }, 35));
 
   // 2. Cold converge: fresh hosts before every run (the reset is not timed); same state afterwards.
   ctx.log('cluster: cold converge (hosts reset before each run, not timed)');
@@ -82,7 +82,7 @@ export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout)
       noop[tool].push(r);
     }
   }
-  scenarios.push(scenarioOf({ id: 'cluster-noop', title: 'no-op rerun, converged', hosts: hostsCount, note: 'every task finds its state in place (each tool reruns on a cluster the other tool may have converged).' }, noop, {}, 20));
+  scenarios.push(scenarioOf({ id: 'cluster-noop', title: 'no-op rerun, converged', hosts: hostsCount, note: 'every task finds its state in place (each tool reruns on a cluster the other tool may have converged).' }, noop, {}, 35));
 
   // 4. --check on the converged cluster.
   ctx.log('cluster: --check on the converged cluster');
@@ -95,7 +95,7 @@ export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout)
       checkConverged[tool].push(r);
     }
   }
-  scenarios.push(scenarioOf({ id: 'cluster-check-converged', title: '--check, converged', hosts: hostsCount, note: 'both report nothing to change (Ansible skips its two health waits in check mode).' }, checkConverged, {}, 20));
+  scenarios.push(scenarioOf({ id: 'cluster-check-converged', title: '--check, converged', hosts: hostsCount, note: 'both report nothing to change (Ansible skips its two health waits in check mode).' }, checkConverged, {}, 35));
 
   // Where the time of a short run goes (bench/profile.ts in fresh processes; the median engine time).
   const profiles: Record<string, Profile> = {};

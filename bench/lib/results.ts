@@ -2,6 +2,8 @@
 import type { RunStats } from '../../lib/index.ts';
 import type { Profile } from './cluster.ts';
 import type { HostBoot } from './host-boot.ts';
+import type { Phases } from './phases.ts';
+import type { FirstConnection } from './startup.ts';
 import type { Tool, ToolRun } from './tools.ts';
 
 /** Median and range of repeated timings, in milliseconds. */
@@ -21,6 +23,12 @@ export interface ToolSide {
   note?: string;
   /** hostwright: the counters of the median run. */
   counters?: Counters;
+  /** Controller CPU time (user + system of the process tree), median over the runs (ms). */
+  cpuMs?: number;
+  /** Controller peak memory (sum of RSS over the process tree), largest over the runs (MiB). */
+  peakTreeRssMiB?: number;
+  /** hostwright: where the median run's time went (bench/lib/phases.ts). */
+  phases?: Phases;
 }
 
 /** hostwright's own counters of one run, as reported by its `stats` event. */
@@ -64,6 +72,15 @@ export interface AxisPoint {
   hostwrightMs: number;
   hostwrightChangingMs?: number;
   ansibleMs?: number;
+  ansibleChangingMs?: number;
+  /** Controller CPU time (user + system of the process tree) of each run kind (ms). */
+  hostwrightCpuMs?: number;
+  hostwrightChangingCpuMs?: number;
+  ansibleCpuMs?: number;
+  ansibleChangingCpuMs?: number;
+  /** Ansible's controller peak memory: the largest sum of RSS over its process tree (MiB). */
+  ansiblePeakRssMiB?: number;
+  /** hostwright's controller peak RSS, as it reports it (one process). */
   peakRssMiB: number;
   roundTripsPerTask: number;
   roundTripsPerHost: number;
@@ -82,7 +99,9 @@ export interface BenchResults {
   hostsAxis: AxisPoint[];
   tasksAxis: AxisPoint[];
   /** Where the time goes, measured by this run: startup in fresh processes, and bench/profile.ts. */
-  startup: { nodeBareMs: number; importLibMs: number; importClusterPlaybookMs: number };
+  startup: { nodeBareMs: number; importLibMs: number; importClusterPlaybookMs: number; importDistLibMs?: number };
+  /** Start-up to the first TCP connection to a host, per way of starting (see startup.ts). */
+  firstConnection?: FirstConnection[];
   profiles: Record<string, Profile>;
   /** Starting the scale hosts all at once (time, memory). */
   hostBoot?: HostBoot;
@@ -122,7 +141,13 @@ export function sideOf(runs: readonly ToolRun[], note?: string): ToolSide {
   const t = timing(runs.map((r) => r.wallMs));
   const byTime = [...runs].sort((a, b) => a.wallMs - b.wallMs);
   const median = byTime[(byTime.length - 1) >> 1];
-  return { timing: t, changed: runs.map((r) => r.changed), ...(note ? { note } : {}), ...(median.stats ? { counters: countersOf(median.stats) } : {}) };
+  const cpu = runs.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
+  const rss = runs.map((r) => r.peakTreeRssMiB).filter((c): c is number => c !== undefined);
+  return {
+    timing: t, changed: runs.map((r) => r.changed), ...(note ? { note } : {}), ...(median.stats ? { counters: countersOf(median.stats) } : {}),
+    ...(cpu.length ? { cpuMs: Math.round(timing(cpu).medianMs) } : {}), ...(rss.length ? { peakTreeRssMiB: Math.max(...rss) } : {}),
+    ...(median.phases ? { phases: median.phases } : {}),
+  };
 }
 
 /** A scenario from both tools' runs, with the ratio and the target check. */
