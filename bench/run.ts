@@ -21,7 +21,7 @@ import { measureHostBoot } from './lib/host-boot.ts';
 import { runTimed, tailOf } from './lib/proc.ts';
 import { measureFirstConnection, measureStartup } from './lib/startup.ts';
 import { summary } from './lib/table.ts';
-import { ensureAnsible, REPO_DIR } from './lib/tools.ts';
+import { ensureAnsible, hostwrightLaunch, REPO_DIR } from './lib/tools.ts';
 
 const USAGE = `Usage: node bench/run.ts [options]
   --smoke               1 repetition, 2 hosts, small axes, hostwright only (add --ansible to time Ansible too)
@@ -35,6 +35,8 @@ const USAGE = `Usage: node bench/run.ts [options]
   --tasks-axis LIST     tasks per host for hostwright's tasks axis (default 10,100,1000)
   --tasks-axis-hosts N  hosts the tasks axis runs on (default 2)
   --no-ansible          time hostwright only
+  --from WHERE          installed (default: lib/ and roles/ from the build, dist/, as a project that
+                        installed the package runs them, with Node's compile cache) or sources
   --keep-hosts          leave the bench's test hosts running
   --out DIR             where results go (default bench/results)`;
 
@@ -42,7 +44,7 @@ const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean' }, ansible: { type: 'boolean' }, 'no-ansible': { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' },
     'scale-hosts': { type: 'string' }, 'compare-hosts': { type: 'string' }, 'scale-tasks': { type: 'string' }, 'hosts-axis': { type: 'string' }, 'tasks-axis': { type: 'string' },
-    'tasks-axis-hosts': { type: 'string' }, 'keep-hosts': { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    'tasks-axis-hosts': { type: 'string' }, 'keep-hosts': { type: 'boolean' }, from: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
   },
   strict: true,
 });
@@ -64,6 +66,8 @@ const reps = int('reps', values.reps, smoke ? 1 : 3);
 const withAnsible = values['no-ansible'] ? false : smoke ? values.ansible === true : true;
 if (values.only && !['cluster', 'scale', 'boot', 'startup'].includes(values.only)) throw new Error(`bench: --only takes cluster, scale, boot or startup, got "${values.only}"`);
 const part = (name: 'cluster' | 'scale' | 'boot' | 'startup'): boolean => (values.only ? values.only === name || (name === 'startup' && values.only !== 'boot') : name !== 'boot');
+if (values.from && !['installed', 'sources'].includes(values.from)) throw new Error(`bench: --from takes installed or sources, got "${values.from}"`);
+hostwrightLaunch.from = (values.from ?? 'installed') as 'installed' | 'sources';
 const outDir = values.out ?? join(REPO_DIR, 'bench', 'results');
 const scaleHosts = int('scale-hosts', values['scale-hosts'], smoke ? 2 : 100);
 const compareHosts = list('compare-hosts', values['compare-hosts'], smoke ? [2] : [24, 100]);
@@ -83,6 +87,7 @@ const log = (text: string) => console.log(`[${((Date.now() - started) / 1000).to
 const ctx: BenchContext = { reps, ansible: withAnsible, workDir: DEFAULT_WORK_DIR, log };
 mkdirSync(ctx.workDir, { recursive: true });
 mkdirSync(outDir, { recursive: true });
+hostwrightLaunch.compileCache = join(ctx.workDir, 'compile-cache');
 
 const ansibleVersion = withAnsible ? ensureAnsible(log) : null;
 log(`hostwright vs ${ansibleVersion ?? 'nothing (hostwright only)'}; ${reps} repetition(s)`);
@@ -93,7 +98,7 @@ const results: BenchResults = {
   startedAt: new Date(started).toISOString(),
   durationS: 0,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, ansible: ansibleVersion },
-  settings: { repetitions: reps, clusterHosts: [cluster.master, ...cluster.nodes], scaleHosts: scaleNames.length, scaleTasksPerHost: scaleTasks, tasksAxisHosts: Math.min(tasksAxisHosts, scaleNames.length) },
+  settings: { repetitions: reps, clusterHosts: [cluster.master, ...cluster.nodes], scaleHosts: scaleNames.length, scaleTasksPerHost: scaleTasks, tasksAxisHosts: Math.min(tasksAxisHosts, scaleNames.length), hostwrightFrom: hostwrightLaunch.from },
   scenarios: [],
   hostsAxis: [],
   tasksAxis: [],
@@ -106,10 +111,12 @@ const jsonPath = join(outDir, smoke ? 'smoke.json' : 'latest.json');
 const save = () => writeFileSync(jsonPath, JSON.stringify(results, null, 1) + '\n');
 const stops: (() => Promise<void>)[] = [];
 try {
-  if (part('startup')) {
+  if (part('startup') || hostwrightLaunch.from === 'installed') {
     log('building the package (dist/, as installed: compiled JavaScript, validators compiled)');
     const build = await runTimed(process.execPath, [join(REPO_DIR, 'scripts', 'build.ts')], { cwd: REPO_DIR });
     if (build.code !== 0) throw new Error(`bench: npm run build failed:\n${tailOf(build.stdout + build.stderr)}`);
+  }
+  if (part('startup')) {
     log('startup costs (fresh processes)');
     results.startup = await measureStartup(reps);
     log('start-up to the first connection (a local listener stands in for the host)');

@@ -9,7 +9,7 @@ import { describeRun, expectChanged, toolOrder, type BenchContext } from './cont
 import { writeInventory } from './inventory.ts';
 import { scenarioOf, type Scenario } from './results.ts';
 import { runTimed, tailOf } from './proc.ts';
-import { REPO_DIR, runAnsible, runHostwright, type RunSpec, type Tool, type ToolRun } from './tools.ts';
+import { hostwrightNode, REPO_DIR, runAnsible, runHostwright, type RunSpec, type Tool, type ToolRun } from './tools.ts';
 
 /** The cluster's hosts: one master (also etcd) and the nodes. */
 export interface ClusterLayout {
@@ -125,7 +125,8 @@ export interface Profile {
 }
 
 async function profileRun(inventory: string, knownHosts: string, check: boolean): Promise<Profile> {
-  const r = await runTimed(process.execPath, [join(REPO_DIR, 'bench', 'profile.ts'), '-i', inventory, '--known-hosts', knownHosts, ...(check ? ['--check'] : [])], { cwd: REPO_DIR });
+  const launch = hostwrightNode();
+  const r = await runTimed(process.execPath, [...launch.args, join(REPO_DIR, 'bench', 'profile.ts'), '-i', inventory, '--known-hosts', knownHosts, ...(check ? ['--check'] : [])], { cwd: REPO_DIR, env: { ...process.env, ...launch.env } });
   if (r.code !== 0) throw new Error(`bench: bench/profile.ts failed (exit ${r.code}):\n${tailOf(r.stderr || r.stdout)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Profile;
 }

@@ -94,7 +94,7 @@ export interface BenchResults {
   startedAt: string;
   durationS: number;
   machine: { cpus: number; cpuModel: string; memGiB: number; node: string; ansible: string | null };
-  settings: { repetitions: number; clusterHosts: string[]; scaleHosts: number; scaleTasksPerHost: number; tasksAxisHosts: number };
+  settings: { repetitions: number; clusterHosts: string[]; scaleHosts: number; scaleTasksPerHost: number; tasksAxisHosts: number; hostwrightFrom?: 'installed' | 'sources' };
   scenarios: Scenario[];
   hostsAxis: AxisPoint[];
   tasksAxis: AxisPoint[];

@@ -163,6 +163,7 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
     const c = countersOf(mid.stats!);
     tasksAxis.push({
       hosts: axisNames.length, tasksPerHost: count, hostwrightMs: median(noops.map((r) => r.wallMs)), hostwrightChangingMs: Math.round(change.wallMs),
+      hostwrightCpuMs: medianOf(noops, (r) => r.cpuMs), hostwrightChangingCpuMs: change.cpuMs,
       peakRssMiB: Math.max(countersOf(change.stats!).peakRssMiB, ...noops.map((r) => countersOf(r.stats!).peakRssMiB)), roundTripsPerTask: c.roundTripsPerTask, roundTripsPerHost: c.roundTripsPerHost, engineMs: c.engineMs,
     });
     ctx.log(`  ${String(count).padStart(5)} tasks/host: changing ${(change.wallMs / 1000).toFixed(2)} s, no-op ${(tasksAxis.at(-1)!.hostwrightMs / 1000).toFixed(2)} s, peak RSS ${tasksAxis.at(-1)!.peakRssMiB} MiB, ${c.roundTripsPerTask} round trips/task`);

@@ -61,6 +61,19 @@ export interface RunSpec {
   allowFailure?: boolean;
 }
 
+/**
+ * How hostwright is started: `installed` (default) loads lib/ and roles/ from the build (dist/, as a
+ * project that installed the package does; see as-installed.ts) with Node's compile cache in
+ * `compileCache`; `sources` type-strips them from the repository.
+ */
+export const hostwrightLaunch: { from: 'installed' | 'sources'; compileCache?: string } = { from: 'installed' };
+
+/** Node arguments and environment that start a hostwright program as {@link hostwrightLaunch} says. */
+export function hostwrightNode(): { args: string[]; env: Record<string, string> } {
+  if (hostwrightLaunch.from === 'sources') return { args: [], env: { NODE_DISABLE_COMPILE_CACHE: '1' } };
+  return { args: ['--import', join(REPO_DIR, 'bench', 'lib', 'as-installed.ts')], env: hostwrightLaunch.compileCache ? { NODE_COMPILE_CACHE: hostwrightLaunch.compileCache } : {} };
+}
+
 const extraVarArgs = (vars: RunSpec['extraVars']): string[] => Object.entries(vars ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
 
 /** Runs a hostwright playbook with `--json` and returns its timing, recap and counters. */
@@ -68,7 +81,8 @@ export async function runHostwright(spec: RunSpec): Promise<ToolRun> {
   const args = [spec.playbook, '-i', spec.inventory, '--known-hosts', spec.knownHosts, '--json', '--forks', String(spec.forks), ...extraVarArgs(spec.extraVars)];
   if (spec.check) args.push('--check');
   if (spec.limit) args.push('--limit', spec.limit);
-  const r = await runTimed(process.execPath, args, { cwd: REPO_DIR, env: { ...process.env, ...spec.env }, measure: true });
+  const launch = hostwrightNode();
+  const r = await runTimed(process.execPath, [...launch.args, ...args], { cwd: REPO_DIR, env: { ...process.env, ...launch.env, ...spec.env }, measure: true });
   const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
   const stats = events.find((e) => e.event === 'stats')?.stats as RunStats | undefined;
   const recap = events.find((e) => e.event === 'recap')?.hosts as Record<string, Record<string, number>> | undefined;
