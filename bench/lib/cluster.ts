@@ -84,6 +84,20 @@ export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout)
   }
   scenarios.push(scenarioOf({ id: 'cluster-noop', title: 'no-op rerun, converged', hosts: hostsCount, note: 'every task finds its state in place (each tool reruns on a cluster the other tool may have converged).' }, noop, {}, 35));
 
+  // 3b. What the per-host run lock costs: hostwright's no-op with and without it, alternating.
+  ctx.log('cluster: no-op rerun with and without the run lock (hostwright)');
+  const lockRuns: Record<'with' | 'without', ToolRun[]> = { with: [], without: [] };
+  for (let rep = 0; rep < ctx.reps; rep++) {
+    for (const which of rep % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
+      const r = await run('hostwright', which === 'without' ? { hostwrightArgs: ['--no-host-lock'] } : {});
+      expectChanged('cluster no-op rerun', r, 0);
+      ctx.log(describeRun(`no-op, ${which} run lock`, r));
+      lockRuns[which].push(r);
+    }
+  }
+  scenarios.push(scenarioOf({ id: 'cluster-noop-no-lock', title: 'no-op rerun, --no-host-lock', hosts: hostsCount, note: 'hostwright only, without the per-host run lock (one long-lived flock command per host); run alternately with the next scenario.' }, { hostwright: lockRuns.without, ansible: [] }));
+  scenarios.push(scenarioOf({ id: 'cluster-noop-lock', title: 'no-op rerun, with run lock', hosts: hostsCount, note: 'hostwright only: the same runs with the lock, alternating with the previous scenario.' }, { hostwright: lockRuns.with, ansible: [] }));
+
   // 4. --check on the converged cluster.
   ctx.log('cluster: --check on the converged cluster');
   const checkConverged: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };

@@ -59,6 +59,8 @@ export interface RunSpec {
   forks: number;
   /** A failed task or unreachable host is expected (check mode on fresh hosts): do not throw. */
   allowFailure?: boolean;
+  /** hostwright only: further command-line arguments (for example `--no-host-lock`). */
+  hostwrightArgs?: string[];
 }
 
 /**
@@ -81,6 +83,7 @@ export async function runHostwright(spec: RunSpec): Promise<ToolRun> {
   const args = [spec.playbook, '-i', spec.inventory, '--known-hosts', spec.knownHosts, '--json', '--forks', String(spec.forks), ...extraVarArgs(spec.extraVars)];
   if (spec.check) args.push('--check');
   if (spec.limit) args.push('--limit', spec.limit);
+  args.push(...(spec.hostwrightArgs ?? []));
   const launch = hostwrightNode();
   const r = await runTimed(process.execPath, [...launch.args, ...args], { cwd: REPO_DIR, env: { ...process.env, ...launch.env, ...spec.env }, measure: true });
   const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
