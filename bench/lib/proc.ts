@@ -5,7 +5,7 @@
  * the tree's peak resident memory (the sum of the RSS of its processes, sampled every 50 ms).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a finished child did. */
@@ -19,6 +19,8 @@ export interface Finished {
   cpuMs?: number;
   /** With `measure`: the largest sum of RSS over the tree's processes seen, in MiB. */
   peakTreeRssMiB?: number;
+  /** With `measure`: the most open file descriptors over the tree's processes seen at once. */
+  peakFds?: number;
 }
 
 /** Options of {@link runTimed}. */
@@ -66,11 +68,19 @@ export function runTimed(cmd: string, args: readonly string[], options: RunTimed
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let peakKiB = 0;
+    let peakFds = 0;
     const sample = () => {
       if (!cg) return;
       let sum = 0;
-      try { for (const pid of pidsOf(cg)) sum += rssKiB(pid); } catch { return; }
+      let fds = 0;
+      try {
+        for (const pid of pidsOf(cg)) {
+          sum += rssKiB(pid);
+          try { fds += readdirSync(`/proc/${pid}/fd`).length; } catch { /* gone */ }
+        }
+      } catch { return; }
       peakKiB = Math.max(peakKiB, sum);
+      peakFds = Math.max(peakFds, fds);
     };
     const sampler = cg ? setInterval(sample, 50) : undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -90,7 +100,7 @@ export function runTimed(cmd: string, args: readonly string[], options: RunTimed
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         wallMs,
-        ...(cg ? { cpuMs: Math.round(cpuMs!), peakTreeRssMiB: Math.round((peakKiB / 1024) * 10) / 10 } : {}),
+        ...(cg ? { cpuMs: Math.round(cpuMs!), peakTreeRssMiB: Math.round((peakKiB / 1024) * 10) / 10, peakFds } : {}),
       });
     });
   });

@@ -29,6 +29,8 @@ export interface ToolSide {
   peakTreeRssMiB?: number;
   /** hostwright: where the median run's time went (bench/lib/phases.ts). */
   phases?: Phases;
+  /** Most open file descriptors of the controller's process tree at once, largest over the runs. */
+  peakFds?: number;
 }
 
 /** hostwright's own counters of one run, as reported by its `stats` event. */
@@ -147,6 +149,7 @@ export function sideOf(runs: readonly ToolRun[], note?: string): ToolSide {
     timing: t, changed: runs.map((r) => r.changed), ...(note ? { note } : {}), ...(median.stats ? { counters: countersOf(median.stats) } : {}),
     ...(cpu.length ? { cpuMs: Math.round(timing(cpu).medianMs) } : {}), ...(rss.length ? { peakTreeRssMiB: Math.max(...rss) } : {}),
     ...(median.phases ? { phases: median.phases } : {}),
+    ...(runs.some((r) => r.peakFds !== undefined) ? { peakFds: Math.max(...runs.map((r) => r.peakFds ?? 0)) } : {}),
   };
 }
 

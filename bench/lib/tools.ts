@@ -40,6 +40,8 @@ export interface ToolRun {
   cpuMs?: number;
   /** Controller peak memory: the largest sum of RSS over the process tree (MiB). */
   peakTreeRssMiB?: number;
+  /** Controller's most open file descriptors at once, over the process tree. */
+  peakFds?: number;
   /** hostwright only: where the run's time went, from its `--json` events (see phases.ts). */
   phases?: Phases;
 }
@@ -92,7 +94,7 @@ export async function runHostwright(spec: RunSpec): Promise<ToolRun> {
   if (!recap || !stats) throw new Error(`bench: hostwright ${spec.playbook} gave no recap (exit ${r.code}):\n${tailOf(r.stderr || r.stdout)}`);
   const statuses: Record<string, number> = {};
   for (const e of events) if (e.event === 'host-result') statuses[e.status] = (statuses[e.status] ?? 0) + 1;
-  const run: ToolRun = { tool: 'hostwright' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), statuses, stats, cpuMs: r.cpuMs, peakTreeRssMiB: r.peakTreeRssMiB, phases: phasesOf(events as never) };
+  const run: ToolRun = { tool: 'hostwright' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), statuses, stats, cpuMs: r.cpuMs, peakTreeRssMiB: r.peakTreeRssMiB, peakFds: r.peakFds, phases: phasesOf(events as never) };
   if ((r.code !== 0 || run.failed || run.unreachable) && !spec.allowFailure) {
     const failures = events.filter((e) => e.event === 'host-result' && (e.status === 'failed' || e.status === 'unreachable')).map((e) => `${e.host} ${e.task}: ${e.message}`);
     throw new Error(`bench: hostwright ${spec.playbook} failed (exit ${r.code}):\n${failures.join('\n') || tailOf(r.stderr)}`);
@@ -119,7 +121,7 @@ export async function runAnsible(spec: RunSpec): Promise<ToolRun> {
     const r = await runTimed('ansible-playbook', args, { cwd: ANSIBLE_DIR, env, measure: true, settle: () => closeControlMasters(controlDir, false) });
     const recap = parseAnsibleRecap(r.stdout);
     if (!recap) throw new Error(`bench: ansible-playbook ${spec.playbook} gave no PLAY RECAP (exit ${r.code}):\n${tailOf(r.stdout + r.stderr)}`);
-    const run: ToolRun = { tool: 'ansible' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), cpuMs: r.cpuMs, peakTreeRssMiB: r.peakTreeRssMiB };
+    const run: ToolRun = { tool: 'ansible' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), cpuMs: r.cpuMs, peakTreeRssMiB: r.peakTreeRssMiB, peakFds: r.peakFds };
     if ((r.code !== 0 || run.failed || run.unreachable) && !spec.allowFailure) {
       const fatal = r.stdout.split('\n').filter((l) => /^(fatal|failed):/.test(l)).slice(0, 10).join('\n');
       throw new Error(`bench: ansible-playbook ${spec.playbook} failed (exit ${r.code}):\n${fatal || tailOf(r.stdout + r.stderr)}`);
