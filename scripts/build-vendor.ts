@@ -1,9 +1,9 @@
 /**
- * Part of `npm run build`: the pure-ESM dependencies loaded at every start (TypeBox with its value module,
- * yaml, diff) bundled into a few files under dist/lib/vendor/ (inside what the package ships), and dist/'s imports of them pointed there.
+ * Part of `npm run build`: the many-file dependencies loaded at every start (TypeBox with its value module,
+ * yaml, diff, handlebars) bundled into a few files under dist/lib/vendor/ (inside what the package ships), and dist/'s imports of them pointed there.
  *
  * Why: Node's cost of loading a module is mostly per file (resolve, stat, read, compile), and these
- * packages come as hundreds of small files (TypeBox alone: about 250, yaml 72, diff 19): bundled, the
+ * packages come as hundreds of small files (TypeBox alone: about 250, yaml 72, handlebars with source-map 44, diff 19): bundled, the
  * same code loads for a fraction of the time (measured in bench/README.md). TypeBox's schemas stay
  * compatible with a consumer's own copy of TypeBox (its Kind and Hint keys are global symbols).
  * Only dist/ changes; the sources and their tests import the packages as usual.
@@ -20,6 +20,8 @@ export const VENDORED: Record<string, string> = {
   '@sinclair/typebox/value': 'typebox-value',
   yaml: 'yaml',
   diff: 'diff',
+  // CommonJS: its bundle's default export is what `import Handlebars from 'handlebars'` gets.
+  handlebars: 'handlebars',
 };
 
 /**
