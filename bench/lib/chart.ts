@@ -45,7 +45,7 @@ export async function writeHostsChart(path: string, points: readonly AxisPoint[]
       x: { field: 'hosts', type: 'quantitative' as const, title: 'hosts', scale: { zero: true } },
       y: { field: 'value', type: 'quantitative' as const, title: null, scale: log ? { type: 'log' as const } : { zero: true } },
       color: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: SERIES, range: ['#1f77b4', '#9ecae1', '#d62728', '#ff9896'] } },
-      strokeDash: { field: 'series', type: 'nominal' as const, legend: null, scale: { domain: SERIES, range: [[1, 0], [4, 3], [1, 0], [4, 3]] } },
+      strokeDash: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: SERIES, range: [[1, 0], [4, 3], [1, 0], [4, 3]] } },
     },
   });
   const spec: TopLevelSpec = {
