@@ -15,6 +15,9 @@ import { pathToFileURL } from 'node:url';
 
 const loadStart = performance.now();
 const lib = await import('../lib/index.ts');
+// Internal modules, already loaded by lib/index.ts: the default transport (wrapped below) and `-e` parsing.
+const { createTransport } = await import('../lib/transport/index.ts');
+const { parseExtraVars } = await import('../lib/vars/index.ts');
 const libLoaded = performance.now();
 const { values } = parseArgs({
   options: { inventory: { type: 'string', short: 'i' }, 'known-hosts': { type: 'string' }, check: { type: 'boolean' }, playbook: { type: 'string' }, 'extra-vars': { type: 'string', short: 'e', multiple: true }, limit: { type: 'string' } },
@@ -30,8 +33,8 @@ interface ExecRecord { startMs: number; ms: number; probes: number; bytes: numbe
 const perHost = new Map<string, { connectMs: number; execs: ExecRecord[] }>();
 const BATCH_FRAME = /printf '\\036hw[0-9a-f]+ \d+\\n'/g;
 
-const factory = (host: string, settings: Parameters<typeof lib.createTransport>[1]) => {
-  const inner = lib.createTransport(host, settings, { knownHostsFile: values['known-hosts'] });
+const factory = (host: string, settings: Parameters<typeof createTransport>[1]) => {
+  const inner = createTransport(host, settings, { knownHostsFile: values['known-hosts'] });
   const rec = { connectMs: 0, execs: [] as ExecRecord[] };
   perHost.set(host, rec);
   const wrapped: typeof inner = {
@@ -53,7 +56,7 @@ const factory = (host: string, settings: Parameters<typeof lib.createTransport>[
 const runStart = performance.now();
 const result = await lib.run(playbook, {
   inventory: values.inventory, check: values.check === true, knownHostsFile: values['known-hosts'], transportFactory: factory,
-  extraVars: lib.parseExtraVars(values['extra-vars'] ?? [], process.cwd()), limit: values.limit, forks: 100,
+  extraVars: parseExtraVars(values['extra-vars'] ?? [], process.cwd()), limit: values.limit, forks: 100,
 });
 const runEnd = performance.now();
 

@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { HostwrightError } from './errors.ts';
+import { HostwrightError } from './core/errors.ts';
 import { playSteps } from './engine/runner.ts';
 import { parseExtraVars } from './vars/index.ts';
 import type { Playbook } from './play/define.ts';

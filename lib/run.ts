@@ -3,7 +3,7 @@
  * and the results. The command line (`cli.ts`) is a thin layer over {@link run}.
  */
 import type { TransportFactory } from './engine/connections.ts';
-import type { RunEvent } from './engine/events.ts';
+import type { RunEvent } from './core/run-events.ts';
 import type { ConnectionSettings, InventoryView } from './engine/inventory-view.ts';
 import { runPlaybook, type RunOptions, type RunResult } from './engine/runner.ts';
 import { connectionVars, groupNames, groupsMap, hostVarLayers, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';

@@ -2,7 +2,7 @@
  * Part of `npm run build`: ajv's standalone code for the validators the package would otherwise compile
  * at every start (an inventory's shape, task arguments), written over the empty placeholders in dist/:
  *
- * - dist/lib/play/validators.generated.js: one export per task type schema of dist/lib/tasks/, named by
+ * - dist/lib/core/validators.generated.js: one export per task type schema of dist/lib/tasks/, named by
  *   `schemaKey` (a digest of the schema's JSON), so a changed schema can never meet a stale validator;
  * - dist/lib/inventory/validators.generated.js: `inventory` and `varsMap`.
  *
@@ -42,7 +42,7 @@ export async function generateValidators(root: string, ext: '.js' | '.ts' = '.js
   const standaloneCode = ((await import('ajv/dist/standalone/index.js')) as { default: { default: (ajv: unknown, refs: Record<string, string>) => string } }).default.default;
 
   // Task types: every task type exported by a module of dist/lib/tasks.
-  const { TASK_AJV_OPTIONS, schemaKey } = await load('lib/play/validate.js');
+  const { TASK_AJV_OPTIONS, schemaKey } = await load('lib/core/validate-args.js');
   const ajv = new Ajv({ ...TASK_AJV_OPTIONS, code: { source: true, esm: true } });
   const refs: Record<string, string> = {};
   const types: string[] = [];
@@ -71,7 +71,7 @@ export async function generateValidators(root: string, ext: '.js' | '.ts' = '.js
 /** Writes both generated modules over their placeholders in `dist`. */
 export async function buildValidators(dist: string): Promise<GeneratedValidators> {
   const g = await generateValidators(dist);
-  writeFileSync(join(dist, 'lib/play/validators.generated.js'), g.tasks);
+  writeFileSync(join(dist, 'lib/core/validators.generated.js'), g.tasks);
   writeFileSync(join(dist, 'lib/inventory/validators.generated.js'), g.inventory);
   return g;
 }

@@ -13,8 +13,8 @@
  * refuses them with the list of valid arguments.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { ValidationError } from '../errors.ts';
-import type { TaskType } from '../tasks/contract.ts';
+import { ValidationError } from '../core/errors.ts';
+import type { TaskType } from '../core/task-contract.ts';
 import { splitWords, type Word } from './words.ts';
 
 /** JSON-schema kinds a (TypeBox) schema accepts: 'string', 'number', 'integer', 'boolean', 'array', 'object', 'null'. */

@@ -4,9 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { RUN_OPTIONS, badInput, numericOptions, sharedRunOptions } from '../cli.ts';
-import { HostwrightError } from '../errors.ts';
+import { HostwrightError } from '../core/errors.ts';
 import { abortOnSignals, interruptExitCode } from '../interrupt.ts';
-import { Redactor } from '../engine/events.ts';
+import { Redactor } from '../core/run-events.ts';
 import { inventoryView, resolveInventory, run } from '../run.ts';
 import { parseExtraVars } from '../vars/index.ts';
 import { MODULE_ALIASES, MODULES } from './modules.ts';

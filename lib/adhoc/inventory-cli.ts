@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { badInput } from '../cli.ts';
-import { HostwrightError } from '../errors.ts';
+import { HostwrightError } from '../core/errors.ts';
 import { hostVars, loadInventory, toAnsibleList, toGraph } from '../inventory/index.ts';
 import { VAULT_OPTIONS, VAULT_USAGE, vaultFromOptions } from '../vault/options.ts';
 import type { Vault } from '../vault/vault.ts';

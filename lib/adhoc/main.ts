@@ -8,10 +8,10 @@ import { completionScript, COMPLETION_SHELLS } from '../completion/index.ts';
 import { adhocMain, adhocUsage } from './cli.ts';
 import { inventoryMain } from './inventory-cli.ts';
 import { runPlaybookMain } from './run-cli.ts';
-import { packageVersion } from './version.ts';
+import { packageVersion } from '../core/version.ts';
 import { reportMain } from './report-cli.ts';
 import { applyMain, planMain } from './plan-cli.ts';
-import { vaultMain } from '../vault/cli.ts';
+import { vaultMain } from '../vault/vault-command.ts';
 import { findAnsibleConfig } from '../config/ansible-cfg.ts';
 
 /** Run the `hostwright` command line; print to `out`/`err`; return the exit code. */

@@ -2,8 +2,8 @@
  * The modules an ad-hoc run can use (`-m NAME`): every built-in task type by its name, `ping`, and a few
  * Ansible module names as aliases.
  */
-import { ValidationError } from '../errors.ts';
-import type { TaskType } from '../tasks/contract.ts';
+import { ValidationError } from '../core/errors.ts';
+import type { TaskType } from '../core/task-contract.ts';
 import { commandType, shellType } from '../tasks/command.ts';
 import { copyType } from '../tasks/copy.ts';
 import { fetchType } from '../tasks/fetch.ts';
@@ -32,7 +32,7 @@ import { sysctlType } from '../tasks/sysctl.ts';
 import { waitType } from '../tasks/wait.ts';
 import type { TSchema } from '@sinclair/typebox';
 import { schemaKinds, type ParseModuleArgsOptions } from './args.ts';
-import { pingType } from './ping.ts';
+import { pingType } from '../tasks/ping.ts';
 
 /** A module of the ad-hoc command: a task type and how its `-a` string is read. */
 export interface AdhocModule {

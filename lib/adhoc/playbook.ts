@@ -2,10 +2,12 @@
  * An ad-hoc run as a one-task playbook: `hostwright web -m package -a 'name=etcd'` is a play on `web`
  * with one `package` task, run by the same engine, reporters and recap as any playbook.
  */
-import { defaultTaskName, definePlaybook, type Play, type Playbook } from '../play/define.ts';
-import type { Task } from '../play/options.ts';
-import { validateArgs } from '../play/validate.ts';
-import type { ApplyResult, TaskType } from '../tasks/contract.ts';
+import { applyTask } from '../engine/run-steps.ts';
+import { defaultTaskName } from '../core/define-task-type.ts';
+import { definePlaybook, type Play, type Playbook } from '../play/define.ts';
+import type { Task } from '../core/task-options.ts';
+import { validateArgs } from '../core/validate-args.ts';
+import type { ApplyResult, TaskType } from '../core/task-contract.ts';
 import { parseModuleArgs } from './args.ts';
 import { findModule } from './modules.ts';
 
@@ -39,8 +41,10 @@ export interface AdhocPlaybook {
 function recording(type: TaskType, outputs: Map<string, AdhocOutput>): TaskType {
   return {
     ...type,
+    steps: undefined,
+    outcome: undefined,
     apply: async (args, plan, host, ctx) => {
-      const result = (await type.apply(args, plan, host, ctx)) as ApplyResult | undefined;
+      const result = (await applyTask(type, args, plan, host, ctx)) as ApplyResult | undefined;
       if (result && (result.stdout !== undefined || result.stderr !== undefined)) outputs.set(host.name, { rc: result.rc, stdout: result.stdout, stderr: result.stderr });
       return result;
     },

@@ -2,7 +2,7 @@
  * Reporting an ad-hoc run: the playbook console or JSON reporter, plus what an ad-hoc user comes for —
  * the command's output under each host's line, and the ok reason (`pong`, `etcd 3.4.23 is installed`).
  */
-import type { EventListener, RunEvent } from '../engine/events.ts';
+import type { EventListener, RunEvent } from '../core/run-events.ts';
 import { consoleReporter } from '../report/console.ts';
 import { jsonReporter } from '../report/json.ts';
 import type { AdhocOutput } from './playbook.ts';

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 
 type Kind = 'string' | 'path' | 'pathlist' | 'int' | 'bool' | 'list';
 

@@ -3,7 +3,7 @@
  * (command-line options win, as in Ansible), the file used is named on stderr as `ansible -v` names it,
  * and the settings hostwright does not use are listed once.
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import type { ConnectionDefaults } from '../run.ts';
 import { ttyPrompt } from '../vault/prompt.ts';
 import type { PasswordPrompt } from '../vault/secrets.ts';

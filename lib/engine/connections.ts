@@ -4,8 +4,8 @@
  * unreachable with its error; counters of every transport add up to the run's statistics.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UnreachableError } from '../errors.ts';
-import type { HeldCommand, Transport, TransportStats } from '../transport/types.ts';
+import { UnreachableError } from '../core/errors.ts';
+import type { HeldCommand, Transport, TransportStats } from '../core/transport-types.ts';
 import { lockHolder, takeHostLock } from './host-lock.ts';
 import type { ConnectionSettings, InventoryView } from './inventory-view.ts';
 

@@ -5,9 +5,9 @@
  * goes away with the holding command: when the run closes the connection, or the controller dies.
  */
 import { hostname } from 'node:os';
-import { TaskFailedError } from '../errors.ts';
+import { TaskFailedError } from '../core/errors.ts';
 import { quote } from '../transport/quote.ts';
-import type { HeldCommand, Transport } from '../transport/types.ts';
+import type { HeldCommand, Transport } from '../core/transport-types.ts';
 
 /** Exit status of the lock command when the lock stayed held by another run for the whole wait. */
 const HELD = 75;

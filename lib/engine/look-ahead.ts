@@ -2,8 +2,8 @@
  * Probing ahead: the probe commands of the tasks that come next on a host, so that they travel with the
  * current task's probe in one round trip (see probe-batch.ts).
  */
-import type { HostVars } from '../play/options.ts';
-import { validateArgs } from '../play/validate.ts';
+import type { HostVars } from '../core/task-options.ts';
+import { validateArgs } from '../core/validate-args.ts';
 import type { BatchProbe } from './probe-batch.ts';
 import type { RunContext } from './state.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';

@@ -4,8 +4,8 @@
  * look-ahead reads it to know which tasks come next on a host, across roles and plays.
  */
 import type { Handler, Play, Playbook, Role } from '../play/define.ts';
-import type { HostVars, Task } from '../play/options.ts';
-import { buildHostVars } from './host-vars.ts';
+import type { HostVars, Task } from '../core/task-options.ts';
+import { buildHostVars } from './host-vars-view.ts';
 import type { RunContext } from './state.ts';
 import type { TaskRun } from './run-task.ts';
 import { taskLabel } from './task-label.ts';

@@ -3,10 +3,11 @@
  * names is read and compiled, every `src` must be a readable regular file. A problem is bad input (exit 5)
  * naming the task, its location, the argument, the file and (for a template) the line.
  */
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { localFileProblem, localFileReason } from '../core/local-file.ts';
 import { isAbsolute, join, relative } from 'node:path';
-import { TemplateError, ValidationError } from '../errors.ts';
-import type { Task } from '../play/options.ts';
+import { TemplateError, ValidationError } from '../core/errors.ts';
+import type { Task } from '../core/task-options.ts';
 import { checkTemplate } from '../vars/template.ts';
 import { taskLabel } from './task-label.ts';
 
@@ -31,7 +32,7 @@ export function checkTaskFiles(task: Task, templatesDir: string | undefined): vo
         if (statSync(path).isDirectory()) throw new Error('is a folder, not a file');
         source = readFileSync(path, 'utf8');
       } catch (error) {
-        throw new ValidationError(`${where}: ${key}: template ${shown} cannot be read: ${reason(error)}; nothing was run`, { source: shown, path: key });
+        throw new ValidationError(`${where}: ${key}: template ${shown} cannot be read: ${localFileReason(error)}; nothing was run`, { source: shown, path: key });
       }
       try {
         checkTemplate(shown, source);
@@ -44,24 +45,4 @@ export function checkTaskFiles(task: Task, templatesDir: string | undefined): vo
       if (problem) throw new ValidationError(`${where}: src ${value} ${problem}; nothing was run`, { source: value, path: key });
     }
   }
-}
-
-/** Why a local file cannot be read as a file's content, or undefined when it can. */
-export function localFileProblem(path: string): string | undefined {
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return 'is a folder, not a file (give a file; folders are not copied)';
-    if (!st.isFile()) return 'is not a regular file';
-    accessSync(path, constants.R_OK);
-    return undefined;
-  } catch (error) {
-    return reason(error);
-  }
-}
-
-function reason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'ENOENT') return 'does not exist on this machine';
-  if (e.code === 'EACCES') return 'is not readable (permission denied)';
-  return e.message;
 }

@@ -6,8 +6,8 @@
  * change throws them away, so a run where every task changes does not pay for useless probes.
  */
 import { randomBytes } from 'node:crypto';
-import type { ExecResult, Transport } from '../transport/types.ts';
-import type { ProbeMerge } from '../tasks/contract.ts';
+import type { ExecResult, Transport } from '../core/transport-types.ts';
+import type { ProbeMerge } from '../core/task-contract.ts';
 
 /** Largest number of probes sent in one round trip. */
 export const MAX_WINDOW = 64;

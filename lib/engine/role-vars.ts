@@ -4,7 +4,7 @@
  */
 import type { Role } from '../play/define.ts';
 import { checkVarTypes } from '../vars/index.ts';
-import { buildHostVars, materialize, type VarLayers } from './host-vars.ts';
+import { buildHostVars, materialize, type VarLayers } from './host-vars-view.ts';
 import type { InventoryView } from './inventory-view.ts';
 
 /**

@@ -4,13 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../errors.ts';
-import type { HostVars, Task, TaskOutcome } from '../play/options.ts';
-import { validateArgs } from '../play/validate.ts';
-import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../tasks/contract.ts';
-import type { ExecOptions, Transport } from '../transport/types.ts';
-import type { ErrorInfo, HostStatus } from './events.ts';
-import { factsProbe } from './facts.ts';
+import { TaskFailedError, TemplateError, UnreachableError, ValidationError, tail } from '../core/errors.ts';
+import type { HostVars, Task, TaskOutcome } from '../core/task-options.ts';
+import { validateArgs } from '../core/validate-args.ts';
+import { applyTask } from './run-steps.ts';
+import type { Diff, HostHandle, Plan, Preview, TaskContext } from '../core/task-contract.ts';
+import type { ExecOptions, Transport } from '../core/transport-types.ts';
+import type { ErrorInfo, HostStatus } from '../core/run-events.ts';
+import { factsProbe } from '../probes/host-facts.ts';
 import { runBatch } from './probe-batch.ts';
 import { PROBE_PREFIX, probesAhead } from './look-ahead.ts';
 import { taskContext, withItem, type TaskRun } from './task-context.ts';
@@ -358,7 +359,7 @@ async function attemptOnce(run: RunContext, job: TaskRun, args: any, ctx: TaskCo
       // Whatever apply does, what was read before on this host (and remote reads anywhere) is stale now.
       run.probes.invalidate(host.name);
       try {
-        const applied = (await type.apply(args, plan, host, ctx)) ?? {};
+        const applied = (await applyTask(type, args, plan, host, ctx)) ?? {};
         const changed = applied.changed ?? true;
         const summary = applied.note ? `${plan.summary} (${applied.note})` : plan.summary;
         const result: TaskOutcome = { changed, failed: false, skipped: false, msg: summary, ...(applied.rc !== undefined ? { rc: applied.rc } : {}), ...(applied.stdout !== undefined ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') } : {}), ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}), ...(applied.extra ?? {}) };

@@ -5,9 +5,9 @@
  */
 import pLimit from 'p-limit';
 import type { Handler, Play, Playbook, Role, Serial } from '../play/define.ts';
-import type { Task } from '../play/options.ts';
+import type { Task } from '../core/task-options.ts';
 import { ConnectionPool, type TransportFactory } from './connections.ts';
-import { Redactor, type EventListener, type HostCounts, type PlanGuard, type RunEvent, type RunStats } from './events.ts';
+import { Redactor, type EventListener, type HostCounts, type PlanGuard, type RunEvent, type RunStats } from '../core/run-events.ts';
 import type { InventoryView } from './inventory-view.ts';
 import { runTaskOnHost, taskLabel } from './run-task.ts';
 import { newHostState, type RunContext } from './state.ts';
@@ -16,8 +16,8 @@ import { ProbeCache } from './probe-batch.ts';
 import { planPlays, tasksAfter, type PlayPlan } from './play-plan.ts';
 import type { TaskRun } from './run-task.ts';
 export { playSteps, tagsSelect, type Step } from './play-plan.ts';
-import { UnreachableError, ValidationError } from '../errors.ts';
-import { factsProbe } from './facts.ts';
+import { UnreachableError, ValidationError } from '../core/errors.ts';
+import { factsProbe } from '../probes/host-facts.ts';
 import { secretArgValues, secretVarValues, sensitiveArgValues } from './secrets.ts';
 import { checkTaskFiles } from './preflight-files.ts';
 

@@ -3,9 +3,9 @@
  * per-host memory, registered results, notifications, counters. Plain data; the engine's only output is
  * the event stream.
  */
-import type { Facts } from '../tasks/contract.ts';
+import type { Facts } from '../core/task-contract.ts';
 import type { ConnectionPool } from './connections.ts';
-import type { EventListener, HostCounts, PlanGuard, Redactor, RunEvent } from './events.ts';
+import type { EventListener, HostCounts, PlanGuard, Redactor, RunEvent } from '../core/run-events.ts';
 import type { InventoryView } from './inventory-view.ts';
 import type { ProbeCache } from './probe-batch.ts';
 

@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { TemplateError } from '../errors.ts';
-import type { HostVars, Task } from '../play/options.ts';
-import type { TaskContext, TemplateRef } from '../tasks/contract.ts';
-import type { BecomeOptions } from '../transport/types.ts';
+import { TemplateError } from '../core/errors.ts';
+import type { HostVars, Task } from '../core/task-options.ts';
+import type { TaskContext, TemplateRef } from '../core/task-contract.ts';
+import type { BecomeOptions } from '../core/transport-types.ts';
 import { renderTemplate } from '../vars/template.ts';
-import { materialize } from './host-vars.ts';
+import { materialize } from './host-vars-view.ts';
 import type { RunContext } from './state.ts';
 
 /** What the executor needs to know about the task's place in the play. */

@@ -1,6 +1,6 @@
 /** Display names of tasks. */
-import { defaultTaskName } from '../play/define.ts';
-import type { Task } from '../play/options.ts';
+import { defaultTaskName } from '../core/define-task-type.ts';
+import type { Task } from '../core/task-options.ts';
 
 /** The display name of a task: its `name` option, else `type: main argument` (no secret of a sensitive task). */
 export function taskLabel(task: Task): string {

@@ -4,7 +4,7 @@
  * reconciliation (every top-level group becomes a child of `all`; a host in no group but `all`
  * lands in `ungrouped`; a host in another group leaves `ungrouped`).
  */
-import type { Inventory, InventoryGroup, InventoryHost } from './types.ts';
+import type { Inventory, InventoryGroup, InventoryHost } from './inventory-types.ts';
 
 /** Error raised by the builder for a structural problem (a loop of groups); parsers add the location. */
 export class InventoryShapeError extends Error {}

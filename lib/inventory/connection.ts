@@ -14,7 +14,7 @@
  * | become password  | `hw_become_password` | `ansible_become_password`, `ansible_become_pass`          |
  * | connection       | `hw_connection`      | `ansible_connection` (`local` runs on the controller)     |
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import type { ConnectionSettings } from '../transport/index.ts';
 import { FALSE_WORDS, TRUE_WORDS, fitsKind, type VarKind } from './schema.ts';
 

@@ -2,8 +2,8 @@
  * What the inventory resolved to, in the two forms `ansible-inventory` (2.14) prints:
  * `--list` JSON and the `--graph` tree.
  */
-import { hostVars } from './host-vars.ts';
-import type { Inventory } from './types.ts';
+import { hostVars } from './host-var-layers.ts';
+import type { Inventory } from './inventory-types.ts';
 
 /** One group in `ansible-inventory --list` output. */
 export interface AnsibleListGroup {

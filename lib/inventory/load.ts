@@ -6,12 +6,12 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { InventoryBuilder } from './builder.ts';
 import { parseAddress } from './hostnames.ts';
 import { applyIni } from './ini-format.ts';
 import { applyInventoryScript, isInventoryScript } from './script-format.ts';
-import type { Inventory } from './types.ts';
+import type { Inventory } from './inventory-types.ts';
 import { loadVarsFor } from './vars-files.ts';
 import { applyInventoryObject, inventoryError, readYaml } from './yaml-format.ts';
 import { isVaultText } from '../vault/cipher.ts';

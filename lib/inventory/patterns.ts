@@ -19,10 +19,10 @@
 import { fnmatchRegExp } from '../core/fnmatch.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { parseAddress } from './hostnames.ts';
-import { groupHosts } from './host-vars.ts';
-import type { Inventory } from './types.ts';
+import { groupHosts } from './host-var-layers.ts';
+import type { Inventory } from './inventory-types.ts';
 
 /** Options of {@link selectHosts}. */
 export interface SelectOptions {

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { InventoryBuilder, InventoryShapeError } from './builder.ts';
 
 /** Whether Ansible would run `file` as an inventory script (it is executable). */

@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { checkVars } from './schema.ts';
 import { inventoryError, readYaml } from './yaml-format.ts';
 import type { Vault } from '../vault/vault.ts';

@@ -5,7 +5,7 @@
  * `_meta.hostvars`) is accepted too, so a listing can be read back.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { InventoryBuilder, InventoryShapeError } from './builder.ts';
 import { expandHostEntry } from './hostnames.ts';
 import { checkInventoryShape } from './schema.ts';

@@ -3,9 +3,9 @@
  * results, host by host and task by task), and during it (each verdict against the plan, see
  * {@link planGuard}). Every difference names the host and task, and says what the plan saw and what is now.
  */
-import type { EventListener, PlanGuard, PlanVerdict, RunEvent } from '../engine/events.ts';
+import type { EventListener, PlanGuard, PlanVerdict, RunEvent } from '../core/run-events.ts';
 import { renderDiff } from '../report/diff.ts';
-import type { Diff } from '../tasks/contract.ts';
+import type { Diff } from '../core/task-contract.ts';
 import { hostSequence, taskKey } from './record.ts';
 import type { PlanFile, PlannedResult } from './schema.ts';
 

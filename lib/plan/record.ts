@@ -2,7 +2,7 @@
  * Recording a plan from the events of a check run: each task run in order with each host's result
  * (status, summary, diff, probed-state fingerprint). The events are the redacted ones: secrets are masked.
  */
-import type { EventListener, RunEvent } from '../engine/events.ts';
+import type { EventListener, RunEvent } from '../core/run-events.ts';
 import { digest } from './fingerprint.ts';
 import type { PlanFile, PlannedResult, PlannedTask } from './schema.ts';
 

@@ -6,8 +6,8 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { EventListener, RunEvent } from '../engine/events.ts';
-import { packageVersion } from '../adhoc/version.ts';
+import type { EventListener, RunEvent } from '../core/run-events.ts';
+import { packageVersion } from '../core/version.ts';
 import type { Playbook } from '../play/define.ts';
 import { inventoryView, run, type RunPlaybookOptions } from '../run.ts';
 import type { Inventory } from '../inventory/index.ts';

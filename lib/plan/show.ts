@@ -2,7 +2,7 @@
  * A saved plan as the events of the check run that made it, so it prints exactly like `--check --diff`
  * (console reporter) or `--json` (JSON reporter), and an HTML report can be made from it.
  */
-import type { HostCounts, RunEvent } from '../engine/events.ts';
+import type { HostCounts, RunEvent } from '../core/run-events.ts';
 import type { PlanFile } from './schema.ts';
 
 /** The events of a saved plan, in run order, ending with the recap. */

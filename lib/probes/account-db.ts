@@ -3,8 +3,8 @@
  * see them) parsed by pure functions. One command per task; the shadow entry is read only for users.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** Directories where the shadow tools live on hosts whose non-root PATH lacks them. */
 export const SBIN_PATH = 'PATH=$PATH:/usr/sbin:/sbin';

@@ -5,8 +5,8 @@
  * NUL-separated).
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** One member of an archive. */
 export interface ArchiveMember {

@@ -5,8 +5,8 @@
  * verbatim, a rewrite re-serialises every key line as `[options ]type blob comment`.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** Key types Ansible recognises in an authorized_keys line. */
 export const SSH_KEY_TYPES = [

@@ -3,8 +3,8 @@
  * exist, and the exit code of the `unless` command, in one round trip. It never runs the guarded command.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** The guards of a command task (all optional; relative paths are relative to `chdir`). */
 export interface CommandGuards {

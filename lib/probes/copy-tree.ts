@@ -5,8 +5,8 @@
  * file name (spaces, newlines) survives.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** One path in a tree, relative to its root (`''` is the root itself). */
 export interface TreeEntry {

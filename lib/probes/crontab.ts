@@ -5,8 +5,8 @@
  * `NAME="VALUE"` (new ones at the top), the result is the lines joined with one final newline.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 const MARK = '#Ansible: ';
 

@@ -3,8 +3,8 @@
  * content (base64) only when a diff is wanted, the checksum differs and the file is small enough.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** What a path looks like on the host. */
 export interface FileState {

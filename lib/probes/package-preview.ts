@@ -9,8 +9,8 @@
  * ({@link PreviewCache}): hosts with the same repository answer share one reading.
  */
 import { quote, shellJoin } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** One path a package ships, as `rpm -qp --dump` describes it (plus content for config files and units). */
 export interface PreviewFile {

@@ -9,8 +9,8 @@
  * or `apt-get -s install` (a simulation). All of it is one shell script, one round trip.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 import { globMatches, isGlob, type InstalledPackage } from './package-spec.ts';
 
 /** A manager as the task names it; `auto` detects dnf, then yum, then apt-get on the host. */

@@ -3,8 +3,8 @@
  * `key=value` lines and parsed by a pure function into Ansible's `stat` result shape.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** Checksum algorithms the host's coreutils provide. */
 export type ChecksumAlgorithm = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';

@@ -4,8 +4,8 @@
  * value normalisation and the reading and editing of `sysctl.d(5)` files.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** What the probe found. */
 export interface SysctlState {

@@ -4,8 +4,8 @@
  * fails for a missing unit; the plan decides what a missing unit means.
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** What systemd says about one unit. */
 export interface UnitState {

@@ -4,8 +4,8 @@
  * host until it answers or the timeout passes (the apply: one round trip, not one per try).
  */
 import { quote } from '../transport/quote.ts';
-import type { Probe } from '../tasks/contract.ts';
-import type { ExecResult } from '../transport/types.ts';
+import type { Probe } from '../core/task-contract.ts';
+import type { ExecResult } from '../core/transport-types.ts';
 
 /** What to wait for: exactly one of a port, a URL or a command. */
 export type WaitTarget =

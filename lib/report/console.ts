@@ -2,7 +2,7 @@
  * The console reporter: Ansible's familiar layout (PLAY / TASK headers, one line per host, diffs,
  * errors, PLAY RECAP), colour and a live progress line only on a TTY.
  */
-import type { HostStatus, RunEvent } from '../engine/events.ts';
+import type { HostStatus, RunEvent } from '../core/run-events.ts';
 import { renderDiff } from './diff.ts';
 
 /** Options of the console reporter. */

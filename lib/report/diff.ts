@@ -3,7 +3,7 @@
  * context, via the `diff` package) and `key: before → after` for any other state.
  */
 import { createTwoFilesPatch } from 'diff';
-import type { Diff } from '../tasks/contract.ts';
+import type { Diff } from '../core/task-contract.ts';
 
 /** Render diffs as plain text lines (no colour). */
 export function renderDiff(diffs: readonly Diff[]): string[] {

@@ -2,7 +2,7 @@
  * `--detailed-exitcode`: a distinct exit code when hosts are not converged, for scheduled drift checks.
  * 0 / 2 / 4 / 5 keep their meaning; 3 is only returned when the run itself succeeded.
  */
-import type { HostCounts } from '../engine/events.ts';
+import type { HostCounts } from '../core/run-events.ts';
 
 /** Exit code of `--detailed-exitcode` when a check found pending changes (or a real run made some). */
 export const EXIT_PENDING_CHANGES = 3;

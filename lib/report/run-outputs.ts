@@ -4,7 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { EventListener } from '../engine/events.ts';
+import type { EventListener } from '../core/run-events.ts';
 import { detailedExitCode } from './exit-code.ts';
 import { htmlReporter } from './html/index.ts';
 

@@ -7,12 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { authorizedKeysProbe, parseKeyFile, parseKeyLine, parseKeyOptions, sameOptions, serializeKeyFile, type AuthorizedKeysState } from '../probes/authorized-keys.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Plan, TaskContext, TaskType } from './contract.ts';
+import type { Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AccountName } from './group.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 

@@ -5,12 +5,12 @@
  * mode too. `changedWhen` / `failedWhen` judge the result; the result goes to `register`.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { commandGuardProbe, envExports, hasGuard, type CommandGuardState } from '../probes/command-guard.ts';
 import { quote, shellJoin } from '../transport/quote.ts';
 import { predictedHost, recordCreated } from './predicted.ts';
-import type { HostHandle, Plan, TaskContext, TaskType } from './contract.ts';
+import type { HostHandle, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** What `changedWhen` and `failedWhen` are given: the command's exit code and output. */

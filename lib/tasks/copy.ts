@@ -13,15 +13,16 @@ import { createHash } from 'node:crypto';
 import { statSync, readFileSync, accessSync, constants } from 'node:fs';
 import { basename } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, ValidationError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, ValidationError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { copyTreeProbe, type CopyState, type TreeEntry } from '../probes/copy-tree.ts';
 import { checkedCatLines, contentDigest, type ContentDigest } from '../transport/content-check.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import { attrChanges, attrCommands, OwnerSchema, type WantedAttrs } from './file-attrs.ts';
 import { localTar, readLocalTree, type LocalEntry } from './local-tree.ts';
-import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import type { ApplyStep } from '../core/apply-steps.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
 
 /** Arguments of the `copy` task. */
@@ -186,8 +187,9 @@ export function copyTreeCommand(args: CopyArgs, data: CopyPlanData, digest?: Con
     // --no-same-owner: the files belong to the user running the task (then `owner`), not to the controller's uid.
     if (args.remoteSrc) steps.push(`tar --null -C ${quote(args.src!)} -T - -cf - | tar -C "$x" --no-same-owner -xf - || exit 1`);
     else {
-      // The stream is kept whole and checked first: an interrupted upload unpacks nothing.
-      steps.push('a="$x/.archive"', ...(digest ? checkedCatLines('a', digest, data.target) : ['cat > "$a" || exit 1']), 'tar -C "$x" --no-same-owner -xf "$a" || exit 1', 'rm -f -- "$a"');
+      // The stream is kept whole and checked first: an interrupted upload unpacks nothing. The stream has
+      // no times (local-tree.ts), so the files are dated when unpacked (--touch).
+      steps.push('a="$x/.archive"', ...(digest ? checkedCatLines('a', digest, data.target) : ['cat > "$a" || exit 1']), 'TAR_OPTIONS=--touch tar -C "$x" --no-same-owner -xf "$a" || exit 1', 'rm -f -- "$a"');
     }
     // Every file gets its mode (wanted, or its source's) before it is renamed into place.
     const byMode = new Map<string, string[]>();
@@ -241,36 +243,42 @@ export const copyType: TaskType<typeof CopyArgsSchema, CopyState, CopyPlanData> 
     const wanted = args.remoteSrc ? remoteWanted(state) : wantedTrees.get(ctx)!;
     return planCopy(args, state, wanted, ctx);
   },
-  async apply(args, plan, host) {
+  steps: (args, plan) => copySteps(args, plan.data!, plan.summary),
+  outcome(args, plan, results, ctx) {
     const data = plan.data!;
-    const where = `${host.name}: copy ${data.target}`;
-    const run = async (command: string, stdin?: Buffer | string) => {
-      const r = await host.exec(command, stdin === undefined ? {} : { stdin });
-      if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: command.split('\n')[0], code: r.code, stderr: r.stderr });
-    };
-    if (data.single) {
-      if (data.send.length) {
-        const mkdir = `mkdir -p -- "$(dirname -- ${quote(data.target)})" || exit 1`;
-        if (args.remoteSrc) {
-          await run(`${mkdir}\n${remoteFileCopyCommand(args.src!, data.target, { mode: data.fileModes[''], owner: args.owner, group: args.group })}`);
-        } else {
-          const bytes = args.content !== undefined ? Buffer.from(args.content) : readFileSync(args.src!);
-          await run(`${mkdir}\n${atomicWriteCommand(data.target, { content: bytes, mode: data.fileModes[''], owner: args.owner, group: args.group })}`, bytes);
-        }
-      } else {
-        await run(data.attrs.flatMap((a) => attrCommands(quote(data.target), a.attrs)).join(' && '));
-      }
-      return undefined;
-    }
-    if (!data.send.length) await run(copyTreeCommand(args, data));
-    else if (args.remoteSrc) await run(copyTreeCommand(args, data), data.send.map((f) => `./${f}\0`).join(''));
-    else {
-      const tar = await localTar(args.src!, data.send);
-      await run(copyTreeCommand(args, data, contentDigest(tar)), tar);
-    }
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: copy ${data.target}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: copyCommandHead(data), code: r.code, stderr: r.stderr });
     return undefined;
   },
 };
+
+const mkdirParent = (target: string) => `mkdir -p -- "$(dirname -- ${quote(target)})" || exit 1`;
+
+/**
+ * The one step of a copy apply. A local source is read here, when the steps are made: a file's bytes, or a
+ * tar stream of the tree's files to send (made reproducibly, so the step is the same for the same files).
+ */
+export function copySteps(args: CopyArgs, data: CopyPlanData, summary: string): ApplyStep[] {
+  const step = (label: string, command: string, stdin?: string | Buffer): ApplyStep[] => [{ id: 'apply', kind: 'exec', label, command, ...(stdin === undefined ? {} : { stdin }) }];
+  if (data.single) {
+    if (!data.send.length) return step(`${data.target}: set ${data.attrs.flatMap((a) => Object.keys(a.attrs)).join(', ')}`, data.attrs.flatMap((a) => attrCommands(quote(data.target), a.attrs)).join(' && '));
+    if (args.remoteSrc) return step(`cp ${args.src} ${data.target} (on the host)`, `${mkdirParent(data.target)}\n${remoteFileCopyCommand(args.src!, data.target, { mode: data.fileModes[''], owner: args.owner, group: args.group })}`);
+    const bytes = args.content !== undefined ? Buffer.from(args.content) : readFileSync(args.src!);
+    return step(`write ${data.target}`, `${mkdirParent(data.target)}\n${atomicWriteCommand(data.target, { content: bytes, mode: data.fileModes[''], owner: args.owner, group: args.group })}`, bytes);
+  }
+  if (!data.send.length) return step(summary, copyTreeCommand(args, data));
+  // The host tars its own source; only the list of files to send travels (NUL-separated).
+  if (args.remoteSrc) return step(`${summary} from ${args.src} (on the host)`, copyTreeCommand(args, data), data.send.map((f) => `./${f}\0`).join(''));
+  const tar = localTar(args.src!, data.send);
+  return step(`${summary} (tar of ${args.src})`, copyTreeCommand(args, data, contentDigest(tar)), tar);
+}
+
+/** The first line of the copy command, named in a failure (as the apply always did). */
+function copyCommandHead(data: CopyPlanData): string {
+  if (!data.single) return `t=${quote(data.target)}`;
+  if (data.send.length) return mkdirParent(data.target);
+  return data.attrs.flatMap((a) => attrCommands(quote(data.target), a.attrs)).join(' && ').split('\n')[0];
+}
 
 /** The wanted tree from the remote source's listing. */
 export function remoteWanted(state: CopyState): WantedTree {

@@ -5,12 +5,12 @@
  * state absent (a cron.d file left empty is removed). Idempotent: changed exactly when Ansible would write.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { cronProbe, editCron, type CronState } from '../probes/crontab.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Plan, TaskType } from './contract.ts';
+import type { Plan, TaskType } from '../core/task-contract.ts';
 import { AccountName } from './group.ts';
 import { Args } from './schema-types.ts';
 

@@ -4,9 +4,9 @@
  * `register`, later tasks, `when` conditions and deferred arguments can read them.
  */
 import { type Static } from '@sinclair/typebox';
-import { factsProbe } from '../engine/facts.ts';
-import { defineTaskType } from '../play/define.ts';
-import type { Facts, Plan, TaskType } from './contract.ts';
+import { factsProbe } from '../probes/host-facts.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
+import type { Facts, Plan, TaskType } from '../core/task-contract.ts';
 import { Args } from './schema-types.ts';
 
 /** Arguments of the `facts` task: none. */

@@ -6,14 +6,13 @@
  * Idempotent: ok when the local copy has the host file's SHA-256.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
-import { quote } from '../transport/quote.ts';
-import type { Plan, TaskContext, TaskType } from './contract.ts';
+import type { Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** Arguments of the `fetch` task. */
@@ -89,20 +88,20 @@ export const fetchType: TaskType<typeof FetchArgsSchema, FileState, FetchPlanDat
     return fileStatProbe(args.src);
   },
   plan: (args, state, ctx) => planFetch(args, state, locals.get(ctx)!, ctx),
-  async apply(args, plan, host) {
+  steps(args, plan) {
     const data = plan.data!;
-    const where = `${host.name}: fetch ${args.src}`;
-    const r = await host.exec(`base64 -w0 < ${quote(args.src)}`);
-    if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr) || `exit ${r.code}`}`, { host: host.name, command: `base64 ${args.src}`, code: r.code, stderr: r.stderr });
-    const bytes = Buffer.from(r.stdout.trim(), 'base64');
-    const sum = createHash('sha256').update(bytes).digest('hex');
-    // The file changed between probe and fetch, or the transfer broke: nothing is written.
-    if (sum !== data.sha256) throw new TaskFailedError(`${where}: the fetched bytes have sha256 ${sum}, not ${data.sha256} as probed; ${data.local} left as it was`, { host: host.name });
-    mkdirSync(dirname(data.local), { recursive: true });
-    const tmp = `${data.local}.hostwright-${process.pid}`;
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, data.local);
-    return { extra: { dest: data.local, checksum: sum } };
+    // The engine reads the file (base64), checks the bytes against the probed SHA-256 and only then writes
+    // them to the controller (temporary file, renamed): a file changed since the probe is not written.
+    return [{ id: 'fetch', kind: 'download', label: `fetch ${args.src} to ${data.local}`, from: args.src, to: data.local, sha256: data.sha256 }];
+  },
+  outcome(args, plan, results, ctx) {
+    const data = plan.data!;
+    const r = results.get('fetch')!;
+    if (r.code !== 0) {
+      // No checksum in stdout: the host could not read the file (the step's error is stderr's tail or the exit code).
+      throw new TaskFailedError(`${ctx.host}: fetch ${args.src}: ${r.error ?? (tail(r.stderr) || `exit ${r.code}`)}`, { host: ctx.host, ...(r.stderr !== '' || r.error === `exit ${r.code}` ? { command: `base64 ${args.src}`, code: r.code, stderr: r.stderr } : {}) });
+    }
+    return { extra: { dest: data.local, checksum: r.stdout } };
   },
 };
 

@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
-import type { Diff } from './contract.ts';
+import type { Diff } from '../core/task-contract.ts';
 import { normalizeMode } from './schema-types.ts';
 
 /** A user or group: a name or a numeric id; a leading `-` (an option to chown) is refused. */

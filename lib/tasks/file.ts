@@ -6,15 +6,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, ValidationError, tail } from '../errors.ts';
-import { localFileProblem } from '../engine/preflight-files.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, ValidationError, tail } from '../core/errors.ts';
+import { localFileProblem } from '../core/local-file.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { fileStatProbe, DIFF_SIZE_LIMIT, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import { attrChanges as attrDiff, attrCommands, OwnerSchema } from './file-attrs.ts';
 import { validateProblem } from './validate-command.ts';
-import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import type { ExecStep } from '../core/apply-steps.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { overlayFile, overlayOf, predictedHost, recordWritten, withUnknown, type PredictedFile, type PredictedHost } from './predicted.ts';
 import { AbsolutePath, Args, FileModeSchema, TemplateRefSchema, normalizeMode } from './schema-types.ts';
 
@@ -115,32 +116,42 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     if (ctx.check && ctx.memory && plan.status === 'change') recordFilePlan(predictedHost(ctx.memory), args, seen, plan.data ?? {}, ctx.runAs);
     return plan;
   },
-  async apply(args, plan, host) {
+  steps(args, plan) {
     const data = plan.data ?? {};
-    const run = async (command: string, stdin?: Buffer) => {
-      const r = await host.exec(command, stdin ? { stdin } : {});
-      if (r.code !== 0) throw new TaskFailedError(`${host.name}: file ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: command.split('\n')[0], code: r.code, stderr: r.stderr });
-      return r;
-    };
-    const p = quote(args.path);
-    if (data.remove) await run(`rm -rf -- ${p}`);
-    else if (data.write) {
-      const r = await run(atomicWriteCommand(args.path, { content: data.write, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup }), data.write);
-      const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
-      return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
-    } else {
-      const cmds: string[] = [];
-      if (data.mkdir) cmds.push(`mkdir -p -- ${p}`);
-      // The link is made inside a fresh private directory (mktemp -d, same filesystem) and renamed into
-      // place: no name anyone could plant a file or directory at beforehand.
-      if (data.link !== undefined) cmds.push(`{ ${linkCommand(args.path, data.link)}; }`);
-      if (data.touch) cmds.push(`touch -- ${p}`);
-      cmds.push(...attrCommands(p, data.attrs ?? {}, { noDeref: data.link !== undefined || (args.state ?? 'file') === 'link' }));
-      if (cmds.length) await run(cmds.join(' && '));
+    const step = fileStep(args, data);
+    return step ? [step] : [];
+  },
+  outcome(args, plan, results, ctx) {
+    const r = results.get('apply');
+    if (!r) return undefined;
+    if (r.code !== 0) {
+      const command = fileStep(args, plan.data ?? {})!.command.split('\n')[0];
+      throw new TaskFailedError(`${ctx.host}: file ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command, code: r.code, stderr: r.stderr });
     }
-    return undefined;
+    const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
+    return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
   },
 };
+
+/** The one command of a file apply (remove, write, or make and set attributes); none when nothing is left to do. */
+function fileStep(args: FileArgs, data: FilePlanData): ExecStep | undefined {
+  const p = quote(args.path);
+  if (data.remove) return { id: 'apply', kind: 'exec', label: `rm -rf -- ${args.path}`, command: `rm -rf -- ${p}` };
+  if (data.write) {
+    const command = atomicWriteCommand(args.path, { content: data.write, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
+    return { id: 'apply', kind: 'exec', label: `write ${args.path}${args.validate ? `, checked with ${args.validate} before it replaces the old one` : ''}`, command, stdin: data.write };
+  }
+  const parts: [command: string, what: string][] = [];
+  if (data.mkdir) parts.push([`mkdir -p -- ${p}`, 'create directory']);
+  // The link is made inside a fresh private directory (mktemp -d, same filesystem) and renamed into
+  // place: no name anyone could plant a file or directory at beforehand.
+  if (data.link !== undefined) parts.push([`{ ${linkCommand(args.path, data.link)}; }`, `link to ${data.link}`]);
+  if (data.touch) parts.push([`touch -- ${p}`, 'create empty file']);
+  const attrs = attrCommands(p, data.attrs ?? {}, { noDeref: data.link !== undefined || (args.state ?? 'file') === 'link' });
+  if (attrs.length) parts.push([attrs.join(' && '), `set ${Object.keys(data.attrs ?? {}).join(', ')}`]);
+  if (!parts.length) return undefined;
+  return { id: 'apply', kind: 'exec', label: `${args.path}: ${parts.map(([, what]) => what).join(', ')}`, command: parts.map(([command]) => command).join(' && ') };
+}
 
 /** Check mode: what this task's apply would leave at its path, for the later tasks of the run. */
 function recordFilePlan(predicted: PredictedHost, args: FileArgs, seen: FileState, data: FilePlanData, runAs: string | undefined): void {

@@ -5,12 +5,12 @@
  * existence: an existing file is not downloaded again. One probe: the tool, the file's state, its digest.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { fileStatProbe, parseFileStat, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { attrChanges, attrCommands, OwnerSchema, type WantedAttrs } from './file-attrs.ts';
-import type { Diff, Plan, Probe, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
 
 const ALGOS = { md5: 32, sha1: 40, sha224: 56, sha256: 64, sha384: 96, sha512: 128 } as const;

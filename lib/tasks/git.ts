@@ -7,10 +7,10 @@
  * Idempotent: ok when HEAD is the wanted commit and there are no local modifications.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
-import type { Plan, Probe, TaskContext, TaskType } from './contract.ts';
+import type { Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** Arguments of the `git` task. */

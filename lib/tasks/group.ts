@@ -5,11 +5,11 @@
  * when the group is created (as in Ansible).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { groupProbe, SBIN_PATH, type GroupState } from '../probes/account-db.ts';
 import { quote } from '../transport/quote.ts';
-import type { Plan, TaskType } from './contract.ts';
+import type { Plan, TaskType } from '../core/task-contract.ts';
 import { Args } from './schema-types.ts';
 
 /** A user or group name the shadow tools accept. */

@@ -18,9 +18,10 @@
  * `\S` inside a class keeps JS's Unicode meaning; possessive quantifiers, atomic groups and conditionals
  * `(?(1)a|b)` are refused with an error.
  */
+import { HostwrightError } from '../core/errors.ts';
 
 /** A pattern Python's `re` (or JS) refuses, or one that has no JS translation. */
-export class PythonRegexError extends Error {}
+export class PythonRegexError extends HostwrightError { override name = 'PythonRegexError'; }
 
 /** A translated pattern: the RegExp, and whether the pattern turned on Python's MULTILINE flag. */
 export interface PythonRegExp {

@@ -4,13 +4,14 @@
  * Probe: attributes and the whole content in one round trip; plan: the pure edit; apply: an atomic rewrite.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import { editBlock } from './block-edit.ts';
-import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import type { ApplyStep, StepContext, StepResults } from '../core/apply-steps.ts';
+import type { ApplyResult, Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { attrChanges, attrCommands, OwnerSchema, type WantedAttrs } from './file-attrs.ts';
 import { decodeBytes, displayText, encodeText } from './file-bytes.ts';
 import { editLines, type LineEditResult } from './line-edit.ts';
@@ -149,6 +150,31 @@ export function checkEditPatterns(args: { regexp?: string; insertAfter?: string;
   return undefined;
 }
 
+/** The arguments of an edit apply (line, block, replace). */
+type EditApplyArgs = { path: string; mode?: string; owner?: string; group?: string; validate?: string; backup?: boolean };
+
+/**
+ * The one step of an edit apply (line, block, replace): attributes set in place when only they differ,
+ * else the whole new content (computed by the plan from the probed bytes) written atomically to the target.
+ */
+export function editSteps(args: EditApplyArgs, data: EditData, options: { makeParent: boolean }): ApplyStep[] {
+  // Only attributes differ: set them in place; the bytes are not rewritten at all.
+  if (data.attrsOnly) return [{ id: 'apply', kind: 'exec', label: `${data.target}: set ${Object.keys(data.attrsOnly).join(', ')}`, command: attrCommands(quote(data.target), data.attrsOnly).join(' && ') }];
+  const write = atomicWriteCommand(data.target, { content: data.content!, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
+  const checked = args.validate ? `, checked with ${args.validate} before it replaces the old one` : '';
+  const command = options.makeParent ? `mkdir -p -- "$(dirname -- ${quote(data.target)})" && {\n${write}\n}` : write;
+  return [{ id: 'apply', kind: 'exec', label: `write ${data.target}${checked}`, command, stdin: data.content! }];
+}
+
+/** Judge an edit apply: the task's words on failure, the backup path (and with `note`, a note) on success. */
+export function editOutcome(name: string, args: { path: string }, results: StepResults, ctx: StepContext, options: { note: boolean }): ApplyResult | undefined {
+  const r = results.get('apply')!;
+  if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: ${name} ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
+  const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
+  if (!backup) return undefined;
+  return options.note ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : { extra: { backup_file: backup } };
+}
+
 function editTaskType<S extends TSchema>(name: 'line' | 'block', description: string, schema: S, edit: (current: string | null, args: Static<S>) => LineEditResult): TaskType<S, FileState, EditData> {
   return {
     name,
@@ -182,23 +208,8 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
       }
       return plan;
     },
-    async apply(args: any, plan, host) {
-      const data = plan.data!;
-      const fail = (r: { code: number; stderr: string; stdout: string }): never => {
-        throw new TaskFailedError(`${host.name}: ${name} ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
-      };
-      if (data.attrsOnly) {
-        // Only attributes differ: set them in place; the bytes are not rewritten at all.
-        const r = await host.exec(attrCommands(quote(data.target), data.attrsOnly).join(' && '));
-        if (r.code !== 0) fail(r);
-        return undefined;
-      }
-      const command = atomicWriteCommand(data.target, { content: data.content!, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
-      const r = await host.exec(`mkdir -p -- "$(dirname -- ${quote(data.target)})" && {\n${command}\n}`, { stdin: data.content! });
-      if (r.code !== 0) fail(r);
-      const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
-      return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
-    },
+    steps: (args: any, plan) => editSteps(args, plan.data!, { makeParent: true }),
+    outcome: (args: any, _plan, results, ctx) => editOutcome(name, args, results, ctx, { note: true }),
   };
 }
 

@@ -3,7 +3,7 @@
  * gives (relative path → type, mode, size, SHA-256), and a tar stream of chosen files of it made with the
  * controller's `tar`. Symlinks in the source are followed, as Ansible's copy does by default.
  */
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,17 +31,15 @@ export function readLocalTree(root: string): Record<string, LocalEntry> {
   return out;
 }
 
-/** A tar stream (bytes) of `files` (relative paths) under `root`, made with the controller's tar. */
-export function localTar(root: string, files: readonly string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    // --dereference: a followed symlink is sent as the file it points to, as it was listed.
-    const child = spawn('tar', ['--dereference', '--null', '-C', root, '-T', '-', '-cf', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`tar of ${root} failed (exit ${code}): ${stderr.trim()}`))));
-    child.stdin.end(files.map((f) => `./${f}\0`).join(''));
-  });
+/**
+ * A tar stream (bytes) of `files` (relative paths) under `root`, made with the controller's tar. The
+ * stream is reproducible (no controller owner, mode or time in it: the host sets owner and mode of every
+ * file it unpacks and dates it when unpacked), so the same files give the same apply step.
+ */
+export function localTar(root: string, files: readonly string[]): Buffer {
+  // --dereference: a followed symlink is sent as the file it points to, as it was listed.
+  const r = spawnSync('tar', ['--dereference', '--format=gnu', '--owner=0', '--group=0', '--numeric-owner', '--mode=0600', '--mtime=@0', '--null', '-C', root, '-T', '-', '-cf', '-'], { input: files.map((f) => `./${f}\0`).join(''), maxBuffer: Infinity });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`tar of ${root} failed (exit ${r.status}): ${r.stderr.toString().trim()}`);
+  return r.stdout;
 }

@@ -7,11 +7,11 @@
  * loaded are not changed (as Ansible); `persistent` writes them for the next boot.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Diff, Plan, Probe, TaskType } from './contract.ts';
+import type { Diff, Plan, Probe, TaskType } from '../core/task-contract.ts';
 import { Args } from './schema-types.ts';
 
 /** Arguments of the `modprobe` task. */

@@ -3,15 +3,16 @@
  * (line present and mounted), `unmounted` (not mounted; fstab untouched), `present` (line only),
  * `absent` (unmounted and line removed), `remounted` (always remounts; not idempotent). One probe reads
  * the fstab and what is mounted there (`/proc/self/mounts`). The line is compared field by field, its
- * options as a set; the live mount by source and type (the kernel rewrites options, so they are not).
+ * options as a set; the live mount by source and type (the kernel rewrites options, so they are not; a
+ * bind mount shows its folder's device, so only that it is mounted).
  * Idempotent (all states but `remounted`): ok when the line and the mounted state are as wanted.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Diff, Plan, Probe, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 const Field = Type.String({ minLength: 1, pattern: '^[^\\n\\r]+$' });
@@ -56,8 +57,10 @@ export interface MountPlanData {
   actions: ('mkdir' | 'mount' | 'umount' | 'remount')[];
 }
 
-/** fstab/mtab escaping of a field: space, tab, newline and backslash as octal. */
+/** /proc/self/mounts escaping of a field (the kernel's): space, tab, newline and backslash as octal. */
 export const escapeField = (s: string) => s.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+/** fstab escaping of a field: the kernel's, and `&` as `\046` as Ansible writes it (libmount reads both). */
+export const escapeFstabField = (s: string) => escapeField(s).replace(/&/g, '\\046');
 const unescapeField = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
 
 /** The probe: fstab content, the live mount at the path, the mount point. */
@@ -90,35 +93,39 @@ const optSet = (o: string) => [...new Set(o.split(','))].sort().join(',');
 
 /** The fstab line the task wants (Ansible's format: fields separated by one space). */
 export function fstabLine(args: MountArgs): string {
-  return [escapeField(args.src!), escapeField(args.path), args.fstype!, args.opts ?? 'defaults', String(args.dump ?? 0), String(args.passno ?? 0)].join(' ');
+  return [escapeFstabField(args.src!), escapeFstabField(args.path), args.fstype!, args.opts ?? 'defaults', String(args.dump ?? 0), String(args.passno ?? 0)].join(' ');
 }
 
 /** The fstab text with the path's line set (replaced where it was, else appended) or removed. */
 export function editFstab(text: string, args: MountArgs, want: string | undefined): { text: string; before?: string } {
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
   let before: string | undefined;
+  let changed = false;
   const out: string[] = [];
-  const target = escapeField(args.path);
   for (const line of lines) {
     const fields = line.trim().split(/\s+/);
-    const isEntry = !line.trim().startsWith('#') && fields.length >= 2 && fields[1] === target;
+    // Matched unescaped: `a&b` and `a\046b` are the same mount point.
+    const isEntry = !line.trim().startsWith('#') && fields.length >= 2 && unescapeField(fields[1]) === args.path;
     if (!isEntry) { out.push(line); continue; }
     if (before === undefined) {
       before = line;
-      if (want !== undefined) out.push(sameEntry(line, want) ? line : want);
-    }
-    // A second line for the same mount point is dropped: one mount point, one line.
+      const keep = want !== undefined && sameEntry(line, want);
+      if (want !== undefined) out.push(keep ? line : want);
+      changed ||= !keep;
+    } else changed = true; // A second line for the same mount point is dropped: one mount point, one line.
   }
-  if (before === undefined && want !== undefined) out.push(want);
-  const joined = out.map((l) => `${l}\n`).join('');
-  return { text: joined === '' && text === '' ? '' : joined, ...(before !== undefined ? { before } : {}) };
+  if (before === undefined && want !== undefined) { out.push(want); changed = true; }
+  // Unchanged lines leave the bytes alone, also a missing final newline (as Ansible does).
+  const joined = changed ? out.map((l) => `${l}\n`).join('') : text;
+  return { text: joined, ...(before !== undefined ? { before } : {}) };
 }
 
 /** Same entry: the same fields, options as a set, missing dump/passno as 0. */
 function sameEntry(line: string, want: string): boolean {
   const a = line.trim().split(/\s+/);
   const b = want.split(' ');
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && optSet(a[3] ?? 'defaults') === optSet(b[3]) && (a[4] ?? '0') === b[4] && (a[5] ?? '0') === b[5];
+  const same = (x: string | undefined, y: string) => x !== undefined && unescapeField(x) === unescapeField(y);
+  return same(a[0], b[0]) && same(a[1], b[1]) && a[2] === b[2] && optSet(a[3] ?? 'defaults') === optSet(b[3]) && (a[4] ?? '0') === b[4] && (a[5] ?? '0') === b[5];
 }
 
 /** Pure plan of the `mount` task (exported for tests). */
@@ -137,7 +144,9 @@ export function planMount(args: MountArgs, state: MountState, ctx: Pick<TaskCont
     parts.push(s === 'absent' ? `remove the line from ${fstabPath}` : `${edit.before ? 'update' : 'add'} the line in ${fstabPath}`);
   }
   const mounted = state.live !== undefined;
-  const liveDiffers = mounted && args.src !== undefined && (state.live!.src !== args.src || (args.fstype !== undefined && state.live!.fstype !== args.fstype));
+  // A bind mount shows the device and type of its folder's file system, not src and fstype: mounted is enough.
+  const bind = (args.opts ?? '').split(',').some((o) => o === 'bind' || o === 'rbind');
+  const liveDiffers = mounted && !bind && args.src !== undefined && (state.live!.src !== args.src || (args.fstype !== undefined && state.live!.fstype !== args.fstype));
   if (s === 'mounted') {
     if (!mounted) {
       if (!state.pathIsDir) actions.push('mkdir');

@@ -4,7 +4,7 @@
  * and checksum), and recorded in the predicted host for later tasks.
  */
 import { packagePreviewProbe } from '../probes/package-preview.ts';
-import type { Preview, TaskContext } from './contract.ts';
+import type { Preview, TaskContext } from '../core/task-contract.ts';
 import { predictedHost, previewCache, recordPreview } from './predicted.ts';
 
 const INFLIGHT = 'predicted:previews-in-flight';

@@ -15,12 +15,12 @@
  * repository metadata; an installed package that a repository package obsoletes is replaced.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { packageProbe, type PackageQueryResult, type PackageState } from '../probes/package-query.ts';
 import { formatVersion, isGlob, managerArgument, nevra, parsePackageSpec, versionMatches, type InstalledPackage, type PackageFamily, type PackageSpec } from '../probes/package-spec.ts';
 import { shellJoin } from '../transport/quote.ts';
-import type { Diff, HostHandle, Plan, TaskContext, TaskType } from './contract.ts';
+import type { Diff, HostHandle, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { packagePreview } from './package-preview.ts';
 import { Args } from './schema-types.ts';
 

@@ -7,15 +7,15 @@
  * text changes). The file must exist.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Plan, TaskType } from './contract.ts';
+import type { Plan, TaskType } from '../core/task-contract.ts';
 import { attrCommands, OwnerSchema } from './file-attrs.ts';
 import { decodeBytes } from './file-bytes.ts';
-import { EDIT_SIZE_LIMIT, planEdit, type EditData } from './line.ts';
+import { EDIT_SIZE_LIMIT, editOutcome, editSteps, planEdit, type EditData } from './line.ts';
 import { expandTemplate, pythonRegExp, PythonRegexError } from './line-edit-regex.ts';
 import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
 
@@ -124,22 +124,8 @@ export const replaceType: TaskType<typeof ReplaceArgsSchema, FileState, EditData
   // As Ansible (os.path.realpath): a symlinked path edits the file the link points to.
   probe: (args) => fileStatProbe(args.path, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT, follow: true }),
   plan: (args, state, ctx) => planReplace(args, state, ctx),
-  async apply(args, plan, host) {
-    const data = plan.data!;
-    const fail = (r: { code: number; stderr: string; stdout: string }): never => {
-      throw new TaskFailedError(`${host.name}: replace ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, code: r.code, stderr: r.stderr, command: `replace ${args.path}` });
-    };
-    if (data.attrsOnly) {
-      const r = await host.exec(attrCommands(quote(data.target), data.attrsOnly).join(' && '));
-      if (r.code !== 0) fail(r);
-      return undefined;
-    }
-    const command = atomicWriteCommand(data.target, { content: data.content!, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
-    const r = await host.exec(command, { stdin: data.content! });
-    if (r.code !== 0) fail(r);
-    const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
-    return backup ? { extra: { backup_file: backup } } : undefined;
-  },
+  steps: (args, plan) => editSteps(args, plan.data!, { makeParent: false }),
+  outcome: (args, _plan, results, ctx) => editOutcome('replace', args, results, ctx, { note: false }),
 };
 
 /** `replace({ path: '/etc/ssh/sshd_config', regexp: '^#?PermitRootLogin .*$', replace: 'PermitRootLogin no' })`. */

@@ -2,16 +2,17 @@
  * `repository`: a package repository, either a yum/dnf `.repo` file section (Ansible's `yum_repository`:
  * `name`, `baseurl`, `gpgcheck`, `enabled`, ...) or an apt source line in a `sources.list.d` file
  * (Ansible's `apt_repository`: `repo`). One probe reads the file; the plan edits its text (the section
- * written with its keys sorted as Ansible does, other sections and lines kept); the apply writes it
- * atomically and refreshes the package cache for that repository only when the file changed.
- * Idempotent: ok when the file already holds exactly that section or line.
+ * written byte for byte as Ansible's yum_repository writes it, other sections, comments and lines kept);
+ * the apply writes it atomically and refreshes the package cache for that repository only when the file
+ * changed. Idempotent: ok when the file already holds that section (its keys and values read as yum and
+ * Ansible read them, whatever the formatting) or that line.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Plan, Probe, TaskContext, TaskType } from './contract.ts';
+import type { Plan, Probe, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 const Key = Type.String({ pattern: '^[A-Za-z0-9_.-]+$' });
@@ -31,7 +32,7 @@ export const RepositoryArgsSchema = Args({
   gpgcheck: Type.Optional(Type.Boolean()),
   /** yum: URL(s) of the signing key. */
   gpgkey: Type.Optional(Type.Union([OneLine, Type.Array(OneLine, { minItems: 1 })])),
-  /** yum: enabled (default true). */
+  /** yum: enabled (yum's default: true; written only when given, as Ansible does). */
   enabled: Type.Optional(Type.Boolean()),
   /** yum: more `key = value` options of the section (`priority`, `sslverify`, ...). */
   options: Type.Optional(Type.Record(Key, Type.Union([Type.String({ pattern: '^[^\\n\\r]*$' }), Type.Number(), Type.Boolean()]))),
@@ -92,49 +93,85 @@ export function parseRepoFile(result: { code: number; stdout: string; stderr: st
 }
 
 const yn = (b: boolean) => (b ? '1' : '0');
-const list = (v: string | string[]) => (Array.isArray(v) ? v.join('\n       ') : v);
+// Several values are one per line, as Ansible joins them; Python's configparser indents the others with a tab.
+const list = (v: string | string[]) => (Array.isArray(v) ? v.join('\n') : v);
 
-/** The `[id]` section text as Ansible's yum_repository writes it: every key sorted, `key = value`. */
-export function yumSection(args: RepositoryArgs): string {
+/** The section's keys and values as Ansible's yum_repository sets them (unset keys absent). */
+export function yumKeys(args: RepositoryArgs): Record<string, string> {
   const kv: Record<string, string> = {};
   if (args.baseurl !== undefined) kv.baseurl = list(args.baseurl);
   if (args.mirrorlist !== undefined) kv.mirrorlist = args.mirrorlist;
-  kv.enabled = yn(args.enabled ?? true);
+  if (args.enabled !== undefined) kv.enabled = yn(args.enabled);
   if (args.gpgcheck !== undefined) kv.gpgcheck = yn(args.gpgcheck);
   if (args.gpgkey !== undefined) kv.gpgkey = list(args.gpgkey);
   kv.name = args.description ?? args.name!;
-  for (const [k, v] of Object.entries(args.options ?? {})) kv[k] = typeof v === 'boolean' ? yn(v) : String(v);
-  return [`[${args.name}]`, ...Object.keys(kv).sort().map((k) => `${k} = ${kv[k]}`)].join('\n') + '\n';
+  for (const [k, v] of Object.entries(args.options ?? {})) kv[k.toLowerCase()] = typeof v === 'boolean' ? yn(v) : String(v).trim();
+  return kv;
 }
 
-/** Split `.repo` text into sections: [preamble, ...[id, text]]. */
-function sections(text: string): { id?: string; text: string }[] {
-  const out: { id?: string; text: string }[] = [{ text: '' }];
+/** The `[id]` section text as Ansible's yum_repository writes it: keys sorted, `key = value`, continuation lines tab-indented. */
+export function yumSection(args: RepositoryArgs): string {
+  const kv = yumKeys(args);
+  return [`[${args.name}]`, ...Object.keys(kv).sort().map((k) => `${k} = ${kv[k].replace(/\n/g, '\n\t')}`)].join('\n') + '\n';
+}
+
+/** One `[id]` section of a `.repo` file: its entry (header to last option line) and what follows it (blank lines, comments). */
+interface Section { id?: string; entry: string; trailer: string }
+
+const isNote = (line: string) => line.trim() === '' || /^\s*[#;]/.test(line);
+
+/** Split `.repo` text into sections; the first (no id) is what precedes the first header. */
+function sections(text: string): Section[] {
+  const chunks: { id?: string; lines: string[] }[] = [{ lines: [] }];
   for (const line of text.split(/(?<=\n)/)) {
     const m = /^\s*\[([^\]]+)\]\s*$/.exec(line);
-    if (m) out.push({ id: m[1], text: '' });
-    out[out.length - 1].text += line;
+    if (m) chunks.push({ id: m[1], lines: [] });
+    if (line !== '') chunks[chunks.length - 1].lines.push(line);
   }
-  return out;
+  return chunks.map(({ id, lines }) => {
+    let end = lines.length;
+    while (id !== undefined && end > 1 && isNote(lines[end - 1])) end--;
+    return { ...(id !== undefined ? { id } : {}), entry: lines.slice(0, end).join(''), trailer: lines.slice(end).join('') };
+  });
 }
 
-/** The new `.repo` text: the section replaced (or added, or removed); everything else kept. */
+/** A section's options read as Python's configparser (so yum and Ansible) reads them: keys lower case, values trimmed. */
+function readKeys(entry: string): Record<string, string> {
+  const kv: Record<string, string> = {};
+  let key: string | undefined;
+  for (const line of entry.split('\n').slice(1)) {
+    if (isNote(line)) continue;
+    if (/^\s/.test(line) && key !== undefined) { kv[key] += `\n${line.trim()}`; continue; }
+    const m = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line.trim());
+    key = m ? m[1].toLowerCase() : undefined;
+    if (key !== undefined) kv[key] = m![2].trim();
+  }
+  return kv;
+}
+
+const sameKeys = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+/**
+ * The new `.repo` text: the section replaced in place (or added at the end, or removed), as Ansible's
+ * yum_repository writes it (a blank line after each section); a section with the same keys and values
+ * is kept byte for byte; other sections and comments are kept; no section left: '' (the file goes).
+ */
 export function editRepoFile(content: string, args: RepositoryArgs): string {
   const parts = sections(content);
-  const want = args.state === 'absent' ? undefined : yumSection(args);
+  const want = args.state === 'absent' ? undefined : yumKeys(args);
   let found = false;
-  const kept: string[] = [];
+  let out = '';
   for (const s of parts) {
-    if (s.id !== args.name) { kept.push(s.text); continue; }
-    if (!found && want) kept.push(want + (s.text.endsWith('\n\n') ? '\n' : ''));
+    if (s.id !== args.name || found) { out += s.entry + s.trailer; continue; }
     found = true;
+    // A removed section takes the blank lines after it along; comments stay.
+    if (!want) out += s.trailer.replace(/^(\s*\n)+/, '');
+    else if (sameKeys(readKeys(s.entry), want)) out += s.entry + s.trailer;
+    else out += yumSection(args) + (s.trailer === '' ? '\n' : s.trailer);
   }
-  if (!found && want) {
-    const before = kept.join('');
-    return before === '' ? want : before.replace(/\n*$/, '\n\n') + want;
-  }
-  // A removed section takes the blank line that separated it along.
-  return args.state === 'absent' && found ? kept.join('').replace(/\n\n+$/, '\n') : kept.join('');
+  if (!found && want) out = (out === '' ? '' : out.replace(/\n*$/, '\n\n')) + yumSection(args) + '\n';
+  // Ansible's yum_repository removes a file without sections.
+  return sections(out).length > 1 ? out : '';
 }
 
 const norm = (line: string) => line.trim().replace(/\s+/g, ' ');

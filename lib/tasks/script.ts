@@ -7,13 +7,13 @@
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, ValidationError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, ValidationError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { commandGuardProbe, envExports, hasGuard, type CommandGuardState } from '../probes/command-guard.ts';
 import { checkedCatLines, contentDigest, type ContentDigest } from '../transport/content-check.ts';
 import { quote, shellJoin } from '../transport/quote.ts';
 import { splitCommandLine } from './command.ts';
-import type { Plan, TaskContext, TaskType } from './contract.ts';
+import type { Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** Arguments of the `script` task. */
@@ -98,18 +98,22 @@ export const scriptType: TaskType<typeof ScriptArgsSchema, CommandGuardState | u
   },
   probe: (args) => commandGuardProbe(args),
   plan: (args, state, ctx) => planScript(args, state, ctx),
-  async apply(args, _plan, host) {
+  steps(args, _plan, ctx) {
     const { path } = scriptWords(args);
     let body: Buffer;
     try {
       body = readFileSync(path);
     } catch (error) {
-      throw new ValidationError(`${host.name}: script ${path}: ${(error as Error).message}`, { source: path, path: 'cmd' });
+      throw new ValidationError(`${ctx.host}: script ${path}: ${(error as Error).message}`, { source: path, path: 'cmd' });
     }
-    const r = await host.exec(scriptRunCommand(args, contentDigest(body)), { stdin: body });
+    // The script travels on stdin into a private temporary file, checked against its size and SHA-256 before it runs.
+    return [{ id: 'run', kind: 'exec', label: `run ${args.cmd}${args.chdir ? ` in ${args.chdir}` : ''}`, command: scriptRunCommand(args, contentDigest(body)), stdin: body }];
+  },
+  outcome(args, _plan, results, ctx) {
+    const r = results.get('run')!;
     const stdout = r.stdout.replace(/[\r\n]+$/, '');
     const stderr = r.stderr.replace(/[\r\n]+$/, '');
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: script ${args.cmd}: exit ${r.code}${tail(stderr || stdout) ? `: ${tail(stderr || stdout)}` : ''}`, { host: host.name, command: args.cmd, code: r.code, stderr, stdout });
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: script ${args.cmd}: exit ${r.code}${tail(stderr || stdout) ? `: ${tail(stderr || stdout)}` : ''}`, { host: ctx.host, command: args.cmd, code: r.code, stderr, stdout });
     return { rc: r.code, stdout, stderr };
   },
 };

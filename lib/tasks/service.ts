@@ -9,11 +9,11 @@
  * check mode after an earlier predicted change, and is ok with `ifExists: true`.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { unitName, unitProbe, type UnitState } from '../probes/systemd-unit.ts';
 import { quote } from '../transport/quote.ts';
-import type { Diff, HostHandle, Plan, TaskContext, TaskType } from './contract.ts';
+import type { Diff, HostHandle, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { overlayOf, overlayUnit, withUnknown } from './predicted.ts';
 import { Args } from './schema-types.ts';
 

@@ -4,9 +4,9 @@
  * always ok, in check mode too.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { defineTaskType } from '../play/define.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { pathStatProbe, type PathStat } from '../probes/path-stat.ts';
-import type { Plan, TaskType } from './contract.ts';
+import type { Plan, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** Arguments of the `stat` task. */

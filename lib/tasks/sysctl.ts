@@ -6,12 +6,12 @@
  * Idempotent: ok when the live value and the file both hold the value (compared whitespace-normalised).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { normalizeSysctlValue, removeSysctlLine, setSysctlLine, sysctlFileValues, sysctlProbe, SYSCTL_PATH, type SysctlState } from '../probes/sysctl-state.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
-import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** Where values are persisted unless `file` says otherwise. */
@@ -122,21 +122,26 @@ export const sysctlType: TaskType<typeof SysctlArgsSchema, SysctlState, SysctlPl
   },
   probe: (args) => sysctlProbe(args.key, args.file ?? SYSCTL_DEFAULT_FILE),
   plan: (args, state, ctx) => planSysctl(args, state, ctx),
-  async apply(args, plan, host) {
+  steps(args, plan) {
     const data = plan.data ?? { reload: false };
     const file = args.file ?? SYSCTL_DEFAULT_FILE;
-    const command = sysctlApplyCommand(args, data);
-    const r = await host.exec(command, data.content !== undefined ? { stdin: data.content } : {});
-    const where = `${host.name}: sysctl ${args.key}`;
+    const what = data.content === undefined ? `sysctl -p ${file}` : data.reload ? `write ${file}, loaded with sysctl -p before it replaces the old one` : `write ${file}`;
+    return [{ id: 'apply', kind: 'exec', label: what, command: sysctlApplyCommand(args, data), ...(data.content !== undefined ? { stdin: data.content } : {}) }];
+  },
+  outcome(args, plan, results, ctx) {
+    const data = plan.data ?? { reload: false };
+    const file = args.file ?? SYSCTL_DEFAULT_FILE;
+    const r = results.get('apply')!;
+    const where = `${ctx.host}: sysctl ${args.key}`;
     // Drop atomicWriteCommand's own "validation failed: <command>" line: sysctl's words say it better.
     const stderr = r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('validation failed:')).join('\n');
     const said = tail(stderr);
-    if (r.code === 3) throw new TaskFailedError(`${where}: sysctl -p refused the new ${file}, which was left unchanged: ${said}`, { host: host.name, command: `sysctl -p ${file}`, code: r.code, stderr });
-    if (r.code === 4) throw new TaskFailedError(`${where}: sysctl -p ${file} failed: ${said}`, { host: host.name, command: `sysctl -p ${file}`, code: r.code, stderr });
-    if (r.code !== 0) throw new TaskFailedError(`${where}: writing ${file} failed (exit ${r.code}): ${said}`, { host: host.name, command: `write ${file}`, code: r.code, stderr });
+    if (r.code === 3) throw new TaskFailedError(`${where}: sysctl -p refused the new ${file}, which was left unchanged: ${said}`, { host: ctx.host, command: `sysctl -p ${file}`, code: r.code, stderr });
+    if (r.code === 4) throw new TaskFailedError(`${where}: sysctl -p ${file} failed: ${said}`, { host: ctx.host, command: `sysctl -p ${file}`, code: r.code, stderr });
+    if (r.code !== 0) throw new TaskFailedError(`${where}: writing ${file} failed (exit ${r.code}): ${said}`, { host: ctx.host, command: `write ${file}`, code: r.code, stderr });
     if (data.reload && data.expect !== undefined) {
       const seen = normalizeSysctlValue(/^verify=(.*)$/m.exec(r.stdout)?.[1] ?? '');
-      if (seen !== data.expect) throw new TaskFailedError(`${where}: the kernel shows ${seen || '(nothing)'} after sysctl -p ${file}, not ${data.expect}`, { host: host.name, command: `sysctl -n ${args.key}` });
+      if (seen !== data.expect) throw new TaskFailedError(`${where}: the kernel shows ${seen || '(nothing)'} after sysctl -p ${file}, not ${data.expect}`, { host: ctx.host, command: `sysctl -n ${args.key}` });
     }
     return undefined;
   },

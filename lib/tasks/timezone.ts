@@ -5,10 +5,10 @@
  * in the plan, before anything changes.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { quote } from '../transport/quote.ts';
-import type { Plan, Probe, TaskType } from './contract.ts';
+import type { Plan, Probe, TaskType } from '../core/task-contract.ts';
 import { Args } from './schema-types.ts';
 
 /** Arguments of the `timezone` task. */

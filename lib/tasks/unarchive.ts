@@ -8,13 +8,14 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, ValidationError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, ValidationError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { isZip, parseTarListing, topNames, unarchiveProbe, zipMembers, type ArchiveMember, type UnarchiveState } from '../probes/archive-listing.ts';
 import { checkedCatLines, contentDigest, type ContentDigest } from '../transport/content-check.ts';
 import { quote } from '../transport/quote.ts';
 import { OwnerSchema } from './file-attrs.ts';
-import type { Plan, TaskContext, TaskType } from './contract.ts';
+import type { ApplyStep } from '../core/apply-steps.ts';
+import type { Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 
 /** Arguments of the `unarchive` task. */
@@ -120,16 +121,23 @@ export const unarchiveType: TaskType<typeof UnarchiveArgsSchema, UnarchiveState,
     return unarchiveProbe({ dest: args.dest, creates: args.creates, tops: topNames(members) });
   },
   plan: (args, state, ctx) => planUnarchive(args, state, localListings.get(ctx), ctx),
-  async apply(args, plan, host) {
-    const where = `${host.name}: unarchive ${args.src}`;
+  steps(args, plan) {
+    // A controller archive is read when the steps are made and sent on stdin, checked before it is unpacked.
     const bytes = args.remoteSrc ? undefined : readFileSync(args.src);
-    const r = await host.exec(unpackCommand(args, bytes && contentDigest(bytes)), bytes ? { stdin: bytes } : {});
-    if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: 'unpack', code: r.code, stderr: r.stderr });
+    const steps: ApplyStep[] = [{ id: 'unpack', kind: 'exec', label: `unpack ${args.src} into ${args.dest}${args.remoteSrc ? ' (on the host)' : ''}`, command: unpackCommand(args, bytes && contentDigest(bytes)), ...(bytes ? { stdin: bytes } : {}) }];
     if (args.owner || args.group) {
-      const own = quote(`${args.owner ?? ''}${args.group ? ':' + args.group : ''}`);
-      const c = await host.exec(`cd -- ${quote(args.dest)} && xargs -0 chown -h ${own} --`, { stdin: plan.data!.members.map((m) => `${m}\0`).join('') });
-      if (c.code !== 0) throw new TaskFailedError(`${where}: chown: ${tail(c.stderr) || `exit ${c.code}`}`, { host: host.name, command: 'chown', code: c.code, stderr: c.stderr });
+      const owner = `${args.owner ?? ''}${args.group ? ':' + args.group : ''}`;
+      // Every member of the archive as listed, NUL-separated: chown -h does not follow a member that is a link.
+      steps.push({ id: 'chown', kind: 'exec', label: `chown ${owner} the ${plan.data!.members.length} members in ${args.dest}`, command: `cd -- ${quote(args.dest)} && xargs -0 chown -h ${quote(owner)} --`, stdin: plan.data!.members.map((m) => `${m}\0`).join('') });
     }
+    return steps;
+  },
+  outcome(args, _plan, results, ctx) {
+    const where = `${ctx.host}: unarchive ${args.src}`;
+    const r = results.get('unpack')!;
+    if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'unpack', code: r.code, stderr: r.stderr });
+    const c = results.get('chown');
+    if (c && c.code !== 0) throw new TaskFailedError(`${where}: chown: ${tail(c.stderr) || `exit ${c.code}`}`, { host: ctx.host, command: 'chown', code: c.code, stderr: c.stderr });
     return undefined;
   },
 };

@@ -7,11 +7,11 @@
  * diff, a summary or an error.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError, tail } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { SBIN_PATH, userProbe, type UserState } from '../probes/account-db.ts';
 import { quote } from '../transport/quote.ts';
-import type { Diff, Plan, TaskContext, TaskType } from './contract.ts';
+import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { AccountName } from './group.ts';
 import { AbsolutePath, Args } from './schema-types.ts';
 

@@ -5,10 +5,10 @@
  * `timeout` seconds with what the last try saw.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError } from '../errors.ts';
-import { defineTaskType } from '../play/define.ts';
+import { TaskFailedError } from '../core/errors.ts';
+import { defineTaskType } from '../core/define-task-type.ts';
 import { parseWait, waitProbe, waitScript, type WaitState, type WaitTarget } from '../probes/wait-script.ts';
-import type { Plan, TaskContext, TaskType } from './contract.ts';
+import type { Plan, TaskContext, TaskType } from '../core/task-contract.ts';
 import { Args } from './schema-types.ts';
 
 /** Arguments of the `wait` task: exactly one of `port`, `url`, `command`. */

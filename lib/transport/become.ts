@@ -3,9 +3,9 @@
  * standard input, and turn sudo's own refusals into errors that say what to do.
  */
 import { constants } from 'node:os';
-import { TaskFailedError } from '../errors.ts';
+import { TaskFailedError } from '../core/errors.ts';
 import { quote } from './quote.ts';
-import type { BecomeOptions, ExecOptions, ExecResult } from './types.ts';
+import type { BecomeOptions, ExecOptions, ExecResult } from '../core/transport-types.ts';
 
 /** A resolved become request: whom to become and with which password (if any). */
 export interface BecomeRequest {

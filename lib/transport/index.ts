@@ -4,11 +4,11 @@
  */
 import { LocalTransport } from './local.ts';
 import { SshTransport } from './ssh.ts';
-import type { Transport } from './types.ts';
+import type { Transport } from '../core/transport-types.ts';
 import type { JumpPool } from './jump.ts';
 import type { SshConfig } from './ssh-config.ts';
 
-export type { BecomeOptions, ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
+export type { BecomeOptions, ExecOptions, ExecResult, Transport, TransportStats } from '../core/transport-types.ts';
 export { quote, shellJoin } from './quote.ts';
 export { SshTransport } from './ssh.ts';
 export type { SshTransportOptions } from './ssh.ts';

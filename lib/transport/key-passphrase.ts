@@ -3,7 +3,7 @@
  * shared by every host using that key; without a terminal the key is refused with what to do instead.
  */
 import { readFileSync } from 'node:fs';
-import { UnreachableError } from '../errors.ts';
+import { UnreachableError } from '../core/errors.ts';
 import { ttyPrompt } from '../vault/prompt.ts';
 import { loadSsh2 } from './ssh-auth.ts';
 

@@ -5,13 +5,13 @@
 import { spawn } from 'node:child_process';
 import type { SpawnOptions } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { TaskFailedError, UnreachableError } from '../errors.ts';
+import { TaskFailedError, UnreachableError } from '../core/errors.ts';
 import { becomeStdin, checkBecomeResult, resolveBecome, signalExitCode, wrapBecome } from './become.ts';
 import type { BecomeDefaults } from './become.ts';
 import { putWithCat } from './put.ts';
 import type { PutOptions } from './put.ts';
 import { quote } from './quote.ts';
-import type { ExecOptions, ExecResult, Transport, TransportStats } from './types.ts';
+import type { ExecOptions, ExecResult, Transport, TransportStats } from '../core/transport-types.ts';
 import type { Shell } from 'zx';
 
 /** Options of the local transport. */

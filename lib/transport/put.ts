@@ -3,10 +3,10 @@
  * their size and SHA-256, then rename it over the target (one command, one round trip). An interrupted
  * upload leaves the target as it was and removes the temporary file.
  */
-import { TaskFailedError } from '../errors.ts';
+import { TaskFailedError } from '../core/errors.ts';
 import { checkedCatLines, contentDigest } from './content-check.ts';
 import { quote } from './quote.ts';
-import type { Transport } from './types.ts';
+import type { Transport } from '../core/transport-types.ts';
 
 /** Options of {@link Transport.put}. */
 export type PutOptions = NonNullable<Parameters<Transport['put']>[2]>;

@@ -13,7 +13,7 @@ export type Ssh2 = typeof import('ssh2');
 let loaded: Promise<Ssh2> | undefined;
 /** Load ssh2 once. */
 export const loadSsh2 = (): Promise<Ssh2> => (loaded ??= import('ssh2').then((m) => (m as unknown as { default: Ssh2 }).default));
-import { UnreachableError } from '../errors.ts';
+import { UnreachableError } from '../core/errors.ts';
 
 /** Credentials an SSH transport may use. */
 export interface SshCredentials {

@@ -9,7 +9,7 @@ import { existsSync, globSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import SSHConfig from 'ssh-config';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 
 /** What the SSH config says for one host. */
 export interface SshHostConfig {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { Client, ClientChannel, ServerHostKeyAlgorithm } from 'ssh2';
-import { TaskFailedError, UnreachableError } from '../errors.ts';
+import { TaskFailedError, UnreachableError } from '../core/errors.ts';
 import { markedPid, takeExitMarker, withExitMarker } from './exit-marker.ts';
 import { becomeStdin, checkBecomeResult, resolveBecome, signalExitCode, wrapBecome } from './become.ts';
 import type { BecomeDefaults } from './become.ts';
@@ -19,7 +19,7 @@ import { putWithCat } from './put.ts';
 import type { PutOptions } from './put.ts';
 import { authMethods, describeConnectError, loadSsh2 } from './ssh-auth.ts';
 import { keyPassphrase } from './key-passphrase.ts';
-import type { ExecOptions, ExecResult, HeldCommand, Transport, TransportStats } from './types.ts';
+import type { ExecOptions, ExecResult, HeldCommand, Transport, TransportStats } from '../core/transport-types.ts';
 
 /** How to reach and authenticate to one host over SSH. */
 export interface SshTransportOptions extends BecomeDefaults {

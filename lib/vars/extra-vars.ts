@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { shlexSplit } from '../inventory/ini-values.ts';
 import { readYaml } from '../inventory/yaml-format.ts';
 import { layerVars, type VarLayer } from './layers.ts';

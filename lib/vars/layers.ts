@@ -7,7 +7,7 @@
  * groups < `group_vars/` < inventory host < `host_vars/` < play vars < registered results < extra vars.
  * `hostVarLayers()` from the inventory module supplies the inventory part, already in order.
  */
-import type { VarLayer } from '../inventory/host-vars.ts';
+import type { VarLayer } from '../inventory/host-var-layers.ts';
 
 export type { VarLayer };
 

@@ -6,7 +6,7 @@
  * `{{default etcd_port 2379}}` and `{{#if extra_flags}}...{{/if}}` accept a missing variable.
  */
 import Handlebars from 'handlebars';
-import { TemplateError } from '../errors.ts';
+import { TemplateError } from '../core/errors.ts';
 import { checkOutputs, visit } from './template-ast.ts';
 import { HelperFailure, helpers } from './template-helpers.ts';
 

@@ -12,7 +12,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 
 function kindOf(value: unknown): string {
   if (value === null) return 'null';

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 
 /** One vault password with its vault id (`default` when none was given). */
 export interface VaultSecret {

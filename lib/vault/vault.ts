@@ -3,7 +3,7 @@
  * secret (the runner masks it in every event) and inline `!vault` values keep their vault text, so an
  * inventory listing can print them as `ansible-inventory` does (`{"__ansible_vault": "..."}`).
  */
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { VaultFormatError, decryptBody, parseEnvelope } from './cipher.ts';
 import type { VaultSecret } from './secrets.ts';
 

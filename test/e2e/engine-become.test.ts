@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { consoleReporter } from '../../lib/report/console.ts';
 import { jsonReporter } from '../../lib/report/json.ts';
 import { file } from '../../lib/tasks/file.ts';

@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { stringify } from 'yaml';
 import { runCli } from '../../lib/cli.ts';
 import { definePlaybook } from '../../lib/play/define.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { consoleReporter } from '../../lib/report/console.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { hostDir } from '../hosts/container.ts';

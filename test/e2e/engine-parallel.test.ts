@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defineRole, handler } from '../../lib/play/define.ts';
-import type { Task } from '../../lib/play/options.ts';
-import type { RunEvent } from '../../lib/engine/events.ts';
+import type { Task } from '../../lib/core/task-options.ts';
+import type { RunEvent } from '../../lib/core/run-events.ts';
 import { consoleReporter } from '../../lib/report/console.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { shell } from '../../lib/tasks/command.ts';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { authorizedKey, authorizedKeyType } from '../../lib/tasks/authorized-key.ts';
 import { user } from '../../lib/tasks/user.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 import { replayProbeFixtures } from '../support/probe-fixtures.ts';
 import { differential } from '../support/ansible-differential.ts';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 import { hw } from '../support/child.ts';
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { BRIDGE_ADDRESS } from '../hosts/paths.ts';
 import { getUrl } from '../../lib/tasks/get-url.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 import { hw } from '../support/child.ts';
 

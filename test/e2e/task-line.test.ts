@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { block, line } from '../../lib/tasks/line.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 
 const HOST = 'line1';

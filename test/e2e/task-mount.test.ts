@@ -2,7 +2,8 @@
  * `mount` on a real test host over SSH (`mt1`, reset to fresh first) with tmpfs, which the container may
  * mount (real mounts in the host's own mount namespace; no block devices): mounted (check predicts and
  * changes nothing, first run changed, second ok), new options remount, unmounted, absent, present, the
- * ad-hoc module with Ansible's `name`, bad arguments refused before any host.
+ * ad-hoc module with Ansible's `name`, bad arguments refused before any host; and the differential cases
+ * against Ansible's recorded answers (test/fixtures/mount/ansible/, re-record with HW_RECORD_ANSIBLE=mount).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,9 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { mount } from '../../lib/tasks/mount.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 import { hw } from '../support/child.ts';
+import { differential } from '../support/ansible-differential.ts';
 
 const HOST = 'mt1';
 const dir = mkdtempSync(join(tmpdir(), 'hw-mount-e2e-'));
@@ -90,6 +92,12 @@ test('ad-hoc: -m mount with Ansible names; bad arguments exit 5 before any host'
   assert.is(bad.code, 5);
   assert.match(bad.err, /needs src and fstype/);
   assert.is(await sh('cat /etc/fstab'), fstab);
+});
+
+test('differential: the same arguments give ansible.posix.mount\'s fstab bytes, mounts and verdicts', async () => {
+  const { cases, problems } = await differential('mount', hosts, HOST, mount);
+  assert.ok(cases >= 10, `${cases} cases`);
+  assert.equal(problems, []);
 });
 
 test.run();

@@ -13,8 +13,8 @@ import * as assert from 'uvu/assert';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { pkg } from '../../lib/tasks/package.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
-import { isValidationError } from '../../lib/errors.ts';
-import type { Task } from '../../lib/play/options.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { buildExtraRepos, installExtraReposCommand, missingTools } from '../fixtures/package/extra-repos.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 

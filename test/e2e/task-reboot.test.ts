@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { reboot } from '../../lib/tasks/reboot.ts';
 import { command } from '../../lib/tasks/command.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 
 const HOSTS = ['rb1', 'rb2'];

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { replace } from '../../lib/tasks/replace.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 
 const HOST = 'acct1';

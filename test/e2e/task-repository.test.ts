@@ -3,7 +3,9 @@
  * repositories (file:///srv/repo for dnf/yum, file:/srv/apt for apt; nothing outside): a yum section
  * and an apt line are written (check mode predicts and writes nothing), the cache of that repository is
  * refreshed (its cache appears), the second run is ok and refreshes nothing, absent removes, the ad-hoc
- * modules under yum_repository/apt_repository, bad arguments refused before any host.
+ * modules under yum_repository/apt_repository, bad arguments refused before any host; and the differential
+ * cases against yum_repository's recorded answers (test/fixtures/repository/ansible/, re-record with
+ * HW_RECORD_ANSIBLE=repository).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { repository } from '../../lib/tasks/repository.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 import { hw } from '../support/child.ts';
+import { differential } from '../support/ansible-differential.ts';
 
 const HOST = 'rp1';
 const dir = mkdtempSync(join(tmpdir(), 'hw-repo-e2e-'));
@@ -44,7 +47,7 @@ test('yum: check predicts and writes nothing; the section is written and its cac
   assert.is(await sh('test -e /etc/yum.repos.d/extras.repo && echo yes || echo no'), 'no');
   const first = await run([task]);
   assert.equal(statuses(first, HOST), ['changed']);
-  assert.is(await sh('cat /etc/yum.repos.d/extras.repo'), '[extras]\nbaseurl = file:///srv/repo\nenabled = 1\ngpgcheck = 0\nname = Local extras');
+  assert.is(await sh('cat /etc/yum.repos.d/extras.repo'), '[extras]\nbaseurl = file:///srv/repo\ngpgcheck = 0\nname = Local extras');
   assert.match(await sh('ls /var/cache/dnf'), /^extras-/m, 'the cache of that repository was made');
   assert.match(await sh('yum -q repolist extras'), /extras\s+Local extras/);
   await sh('rm -rf /var/cache/dnf/extras-*');
@@ -85,6 +88,12 @@ test('ad-hoc: -m yum_repository and -m apt_repository with Ansible names; bad ar
   assert.is(bad.code, 5);
   assert.match(bad.err, /needs baseurl or mirrorlist/);
   assert.is(await sh('test -e /etc/yum.repos.d/broken.repo && echo yes || echo no'), 'no');
+});
+
+test('differential: the same arguments give yum_repository\'s .repo bytes and verdicts', async () => {
+  const { cases, problems } = await differential('repository', hosts, HOST, repository);
+  assert.ok(cases >= 10, `${cases} cases`);
+  assert.equal(problems, []);
 });
 
 test.run();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { script } from '../../lib/tasks/script.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 import { hw } from '../support/child.ts';
 

@@ -13,8 +13,8 @@ import { pkg } from '../../lib/tasks/package.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { defineRole, handler } from '../../lib/play/define.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
-import { isValidationError } from '../../lib/errors.ts';
-import type { Task } from '../../lib/play/options.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import type { Role } from '../../lib/play/define.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { stat, statType } from '../../lib/tasks/stat.ts';
 import { file } from '../../lib/tasks/file.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 import { replayProbeFixtures } from '../support/probe-fixtures.ts';
 

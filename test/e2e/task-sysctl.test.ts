@@ -10,7 +10,7 @@ import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { sysctl } from '../../lib/tasks/sysctl.ts';
 import { command } from '../../lib/tasks/command.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 
 const HOST = 'sysctl1';

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { user, userType } from '../../lib/tasks/user.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 import { replayProbeFixtures } from '../support/probe-fixtures.ts';
 import { differential } from '../support/ansible-differential.ts';

@@ -6,7 +6,7 @@ import { ensureSudo } from '../support/sudo.ts';
 import { execFileSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isTaskFailedError } from '../../lib/errors.ts';
+import { isTaskFailedError } from '../../lib/core/errors.ts';
 import { userInfo } from 'node:os';
 import { LocalTransport } from '../../lib/transport/index.ts';
 

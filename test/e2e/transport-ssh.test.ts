@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isTaskFailedError, isUnreachableError } from '../../lib/errors.ts';
+import { isTaskFailedError, isUnreachableError } from '../../lib/core/errors.ts';
 import { quote } from '../../lib/transport/quote.ts';
 import { SshTransport } from '../../lib/transport/ssh.ts';
 import type { SshTransportOptions } from '../../lib/transport/ssh.ts';

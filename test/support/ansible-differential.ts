@@ -4,12 +4,14 @@
  * the resulting state (passwd/group/shadow fields, file bytes, ...). Recording (`HW_RECORD_ANSIBLE=<type>`
  * or `all`, through /work/hw-e2e) runs Debian's `ansible` ad-hoc against a freshly reset test host twice
  * and stores `changed`/`failed` of both runs and the state; replaying runs hostwright's task twice on a
- * freshly reset host and compares. So the tests need Ansible only to record.
+ * freshly reset host and compares. So the tests need Ansible only to record. Where hostwright deliberately
+ * differs (README's module table says why), the case stores hostwright's own answer in `deliberate`:
+ * hostwright is compared with that, and Ansible's recorded answer must still differ from it.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TaskFactory } from '../../lib/play/define.ts';
+import type { TaskFactory } from '../../lib/core/define-task-type.ts';
 import type { TestHosts } from '../hosts/index.ts';
 import { fixtures } from './fixtures.ts';
 import { hostResults, runTasks } from './run.ts';
@@ -34,6 +36,8 @@ export interface DifferentialCase {
   state: string;
   /** What Ansible did (filled by recording). */
   ansible?: { runs: RunVerdict[]; state: string; recorded: string; msg?: string };
+  /** Where hostwright deliberately differs: why, and its own verdicts and/or state instead of Ansible's. */
+  deliberate?: { why: string; runs?: RunVerdict[]; state?: string };
 }
 
 /** True when this run should (re-)record Ansible's answers for `kind`. */
@@ -106,8 +110,16 @@ export async function differential(kind: string, hosts: TestHosts, host: string,
       runs.push({ changed: status === 'changed', failed: status === 'failed' || status === 'unreachable' });
     }
     const state = await sh(fx.state);
-    if (JSON.stringify(runs) !== JSON.stringify(fx.ansible.runs)) problems.push(`${file} (${fx.description}): runs: ansible ${JSON.stringify(fx.ansible.runs)}, hostwright ${JSON.stringify(runs)}`);
-    if (state !== fx.ansible.state) problems.push(`${file} (${fx.description}): state: ansible ${JSON.stringify(fx.ansible.state)}, hostwright ${JSON.stringify(state)}`);
+    const d = fx.deliberate;
+    const wantRuns = d?.runs ?? fx.ansible.runs;
+    const wantState = d?.state ?? fx.ansible.state;
+    const whose = (own: unknown) => (own === undefined ? 'ansible' : 'deliberately');
+    if (JSON.stringify(runs) !== JSON.stringify(wantRuns)) problems.push(`${file} (${fx.description}): runs: ${whose(d?.runs)} ${JSON.stringify(wantRuns)}, hostwright ${JSON.stringify(runs)}`);
+    if (state !== wantState) problems.push(`${file} (${fx.description}): state: ${whose(d?.state)} ${JSON.stringify(wantState)}, hostwright ${JSON.stringify(state)}`);
+    // A stored difference that Ansible no longer shows is stale: the case should compare with Ansible again.
+    if (d && !d.runs && !d.state) problems.push(`${file}: "deliberate" gives neither runs nor state`);
+    if (d?.runs && JSON.stringify(d.runs) === JSON.stringify(fx.ansible.runs)) problems.push(`${file}: deliberate runs equal Ansible's; remove them from "deliberate"`);
+    if (d?.state !== undefined && d.state === fx.ansible.state) problems.push(`${file}: deliberate state equals Ansible's; remove it from "deliberate"`);
   }
   return { cases: files.length, problems };
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '../../lib/core/errors.ts';
 import { loadInventory, toAnsibleList } from '../../lib/inventory/index.ts';
 
 const root = new URL('../..', import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
-import { isValidationError } from '../../lib/errors.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
 
 /** The fixtures of one kind: the folder, its JSON files (sorted), and a loader. */
 export function fixtures(kind: string): { dir: string; files: string[]; load: (file: string) => any } {

@@ -7,8 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Probe } from '../../lib/tasks/contract.ts';
-import type { ExecResult } from '../../lib/transport/types.ts';
+import type { Probe } from '../../lib/core/task-contract.ts';
+import type { ExecResult } from '../../lib/core/transport-types.ts';
 import { fixtures } from './fixtures.ts';
 
 /** A probe fixture as stored. */

@@ -15,7 +15,7 @@ import { gitProbe, parseGit } from '../../lib/tasks/git.ts';
 import { mountProbe, parseMount } from '../../lib/tasks/mount.ts';
 import { parseSysctl, sysctlProbe } from '../../lib/probes/sysctl-state.ts';
 import { parseWait, waitProbe } from '../../lib/probes/wait-script.ts';
-import type { ExecResult } from '../../lib/transport/types.ts';
+import type { ExecResult } from '../../lib/core/transport-types.ts';
 
 /** One kind of recorded probe. */
 export interface ProbeKind {

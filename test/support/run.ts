@@ -3,9 +3,9 @@
  * every event, and pick results out of them.
  */
 import { definePlaybook, type Role } from '../../lib/play/define.ts';
-import type { Task } from '../../lib/play/options.ts';
+import type { Task } from '../../lib/core/task-options.ts';
 import { run, type RunPlaybookOptions, type RunPlaybookResult } from '../../lib/run.ts';
-import type { RunEvent } from '../../lib/engine/events.ts';
+import type { RunEvent } from '../../lib/core/run-events.ts';
 
 /** Options of {@link runTasks}. */
 export interface RunTasksOptions extends Omit<RunPlaybookOptions, 'collectEvents'> {

@@ -9,7 +9,7 @@ import { coerceValue, parseModuleArgs, schemaKey } from '../../lib/adhoc/args.ts
 import { findModule } from '../../lib/adhoc/modules.ts';
 import { adhocPlaybook } from '../../lib/adhoc/playbook.ts';
 import { splitWords } from '../../lib/adhoc/words.ts';
-import { isValidationError } from '../../lib/errors.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
 import { Type } from '@sinclair/typebox';
 
 const parse = (module: string, text: string) => {

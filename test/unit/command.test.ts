@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandGuardProbe, parseCommandGuard, type CommandGuardState } from '../../lib/probes/command-guard.ts';
 import { command, commandScript, commandType, planCommand, shell, shellType, splitCommandLine, type CommandArgs } from '../../lib/tasks/command.ts';
-import { isValidationError } from '../../lib/errors.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
 
 const { dir, files, load } = fixtures('command');
 const real = { check: false, earlierChangePredicted: false };

@@ -9,16 +9,17 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'no
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { defineTaskType, defineRole, handler, definePlaybook } from '../../lib/play/define.ts';
+import { defineTaskType } from '../../lib/core/define-task-type.ts';
+import { defineRole, handler, definePlaybook } from '../../lib/play/define.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { Args } from '../../lib/tasks/schema-types.ts';
-import { TaskFailedError } from '../../lib/errors.ts';
+import { TaskFailedError } from '../../lib/core/errors.ts';
 import { run } from '../../lib/run.ts';
 import { runTasks, statuses, hostResults } from '../support/run.ts';
 import { consoleReporter } from '../../lib/report/console.ts';
 import { jsonReporter } from '../../lib/report/json.ts';
-import type { RunEvent } from '../../lib/engine/events.ts';
-import type { TaskOptions } from '../../lib/play/options.ts';
+import type { RunEvent } from '../../lib/core/run-events.ts';
+import type { TaskOptions } from '../../lib/core/task-options.ts';
 import { shell } from '../../lib/tasks/command.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'hw-engine-'));

@@ -15,8 +15,8 @@ import { handler, defineRole } from '../../lib/play/define.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { shell } from '../../lib/tasks/command.ts';
 import { consoleReporter } from '../../lib/report/console.ts';
-import type { RunEvent } from '../../lib/engine/events.ts';
-import type { TaskOutcome } from '../../lib/play/options.ts';
+import type { RunEvent } from '../../lib/core/run-events.ts';
+import type { TaskOutcome } from '../../lib/core/task-options.ts';
 import { hostResults, runTasks, statuses } from '../support/run.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'hw-semantics-'));

@@ -5,10 +5,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseFacts } from '../../lib/engine/facts.ts';
+import { parseFacts } from '../../lib/probes/host-facts.ts';
 import { describeFacts, facts, factsType, planFacts } from '../../lib/tasks/facts.ts';
-import type { Facts } from '../../lib/tasks/contract.ts';
-import { isValidationError } from '../../lib/errors.ts';
+import type { Facts } from '../../lib/core/task-contract.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
 
 const debian12 = 'hostname=vm\npms=apt-get \naddrs=192.0.2.2,10.77.0.1,fd00::2\n---os-release---\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n';
 const centos7 = 'hostname=master\npms=yum \nsm=systemd\nredhat=CentOS Linux release 7.9.2009 (Core)\naddrs=10.77.0.11\n---os-release---\nNAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\nANSI_COLOR="0;31"\nCPE_NAME="cpe:/o:centos:centos:7"\n';

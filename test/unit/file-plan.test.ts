@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { planFile, file } from '../../lib/tasks/file.ts';
 import { parseFileStat, fileStatProbe, type FileState } from '../../lib/probes/file-stat.ts';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '../../lib/core/errors.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const ctx = { check: false, earlierChangePredicted: false, diff: true };

@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { runCli } from '../../lib/cli.ts';
 import { isTransientConnectError } from '../../lib/engine/connections.ts';
 import { hostLockCommand, lockHolder } from '../../lib/engine/host-lock.ts';
-import { UnreachableError } from '../../lib/errors.ts';
+import { UnreachableError } from '../../lib/core/errors.ts';
 import { definePlaybook } from '../../lib/play/define.ts';
 import { textSink } from '../support/engine-hosts.ts';
 

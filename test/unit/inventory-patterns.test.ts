@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '../../lib/core/errors.ts';
 import { inventoryFromObject, selectHosts, splitPattern } from '../../lib/inventory/index.ts';
 
 const inv = inventoryFromObject({

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '../../lib/core/errors.ts';
 import { connectionVars, groupNames, groupsMap, hostVarLayers, hostVars, inventoryFromObject, loadInventory, toAnsibleList, toGraph } from '../../lib/inventory/index.ts';
 
 const fx = (p: string) => join(new URL('../fixtures/inventory', import.meta.url).pathname, p);

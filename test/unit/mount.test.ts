@@ -86,6 +86,24 @@ test('fstab edits keep comments and other lines; a duplicate line for the path g
   assert.is(editFstab(text, { path: '/data', state: 'absent' }, undefined).text, '# c\nUUID=1 / xfs defaults 0 0\n');
 });
 
+test('as Ansible: an unchanged fstab keeps its bytes (no final newline); & is written \\046 and matched either way', () => {
+  const text = '# c\ntmpfs /mnt/d tmpfs defaults 0 0';
+  const args: MountArgs = { path: '/mnt/d', src: 'tmpfs', fstype: 'tmpfs', state: 'present' };
+  assert.is(editFstab(text, args, fstabLine(args)).text, text);
+  assert.is(editFstab(text, { ...args, path: '/mnt/e' }, fstabLine({ ...args, path: '/mnt/e' })).text, '# c\ntmpfs /mnt/d tmpfs defaults 0 0\ntmpfs /mnt/e tmpfs defaults 0 0\n');
+  const amp = { ...args, path: '/mnt/a&b' };
+  assert.is(fstabLine(amp), 'tmpfs /mnt/a\\046b tmpfs defaults 0 0');
+  assert.is(editFstab('tmpfs /mnt/a&b tmpfs defaults 0 0\n', amp, fstabLine(amp)).text, 'tmpfs /mnt/a&b tmpfs defaults 0 0\n');
+  assert.is(editFstab('tmpfs /mnt/a\\046b tmpfs defaults 0 0\n', { ...amp, state: 'absent' }, undefined).text, '');
+});
+
+test('a bind mount is ok when mounted, although the kernel shows the folder\'s device and type', () => {
+  const live: MountState = { fstabExists: true, fstab: '/srv/b /mnt/b none bind 0 0\n', pathIsDir: true, live: { src: 'overlay', fstype: 'overlay', opts: 'rw' } };
+  const bind: MountArgs = { path: '/mnt/b', src: '/srv/b', fstype: 'none', opts: 'bind', state: 'mounted' };
+  assert.equal(planMount(bind, live, real), { status: 'ok', reason: '/etc/fstab has the line; /mnt/b is mounted' });
+  assert.is(planMount({ ...bind, opts: 'ro' }, live, real).status === 'change' && (planMount({ ...bind, opts: 'ro' }, live, real) as any).data.actions[0], 'umount', 'not a bind mount: another source');
+});
+
 test('refusals; Ansible names', () => {
   assert.throws(() => mount({ path: '/mnt/x', state: 'mounted' }), /needs src and fstype/);
   assert.throws(() => mount({ path: '/', state: 'absent' }), /cannot be managed/);

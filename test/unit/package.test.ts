@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { applyCommands, managerMessage, packageType, pkg, planPackage, type PackageArgs } from '../../lib/tasks/package.ts';
 import { parseAptSimulate, parseCheckUpdate, parseDebProvides, parsePackageProbe, type PackageState } from '../../lib/probes/package-query.ts';
 import { formatVersion, globMatches, managerArgument, nevra, parsePackageSpec, versionMatches } from '../../lib/probes/package-spec.ts';
-import { isValidationError } from '../../lib/errors.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/package/', import.meta.url));
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchScript, parseBatch, ProbeCache, MAX_WINDOW, runBatch } from '../../lib/engine/probe-batch.ts';
 import { unitShowMerge } from '../../lib/probes/systemd-unit.ts';
-import type { ExecResult } from '../../lib/transport/types.ts';
+import type { ExecResult } from '../../lib/core/transport-types.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { runTasks, statuses } from '../support/run.ts';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { RunEvent } from '../../lib/engine/events.ts';
+import type { RunEvent } from '../../lib/core/run-events.ts';
 import { htmlReport, readEventStream, reportModel } from '../../lib/report/html/index.ts';
 import { detailedExitCode, EXIT_PENDING_CHANGES } from '../../lib/report/exit-code.ts';
 import { hostwrightMain } from '../../lib/adhoc/main.ts';

@@ -26,22 +26,33 @@ for (const f of files.filter((f) => f.startsWith('probe-'))) {
 
 const k8s = { name: 'kubernetes', description: 'Kubernetes', baseurl: 'https://pkgs.example/el7', gpgcheck: false };
 
-test('yum section: keys sorted, booleans as 1/0, name = description, extra options', () => {
-  assert.is(yumSection(k8s), '[kubernetes]\nbaseurl = https://pkgs.example/el7\nenabled = 1\ngpgcheck = 0\nname = Kubernetes\n');
-  assert.is(yumSection({ name: 'x', baseurl: ['a', 'b'], enabled: false, options: { priority: 1, sslverify: false } }), '[x]\nbaseurl = a\n       b\nenabled = 0\nname = x\npriority = 1\nsslverify = 0\n');
+test('yum section as Ansible writes it: keys sorted, booleans as 1/0, name = description, enabled only when given, continuation lines with a tab', () => {
+  assert.is(yumSection(k8s), '[kubernetes]\nbaseurl = https://pkgs.example/el7\ngpgcheck = 0\nname = Kubernetes\n');
+  assert.is(yumSection({ name: 'x', baseurl: ['a', 'b'], enabled: false, options: { priority: 1, sslverify: false } }), '[x]\nbaseurl = a\n\tb\nenabled = 0\nname = x\npriority = 1\nsslverify = 0\n');
 });
 
-test('.repo edits: added after others, replaced in place, removed; other sections byte for byte', () => {
+test('.repo edits: added at the end with a blank line after it, replaced in place, removed; other sections and comments byte for byte', () => {
   const other = '# keep me\n[base]\nname=Base\nbaseurl=file:///srv/repo\n';
   const added = editRepoFile(other, k8s);
-  assert.is(added, `${other}\n${yumSection(k8s)}`);
+  assert.is(added, `${other}\n${yumSection(k8s)}\n`);
   assert.is(editRepoFile(added, k8s), added, 'idempotent');
   const changed = editRepoFile(added, { ...k8s, gpgcheck: true });
-  assert.is(changed, `${other}\n${yumSection({ ...k8s, gpgcheck: true })}`);
+  assert.is(changed, `${other}\n${yumSection({ ...k8s, gpgcheck: true })}\n`);
   const base = '[base]\nname=Base\nbaseurl=file:///srv/repo\n';
-  assert.is(editRepoFile(`[kubernetes]\nbaseurl=old\n\n${base}`, k8s), `${yumSection(k8s)}\n${base}`, 'replaced where it was');
-  assert.is(editRepoFile(added, { name: 'kubernetes', state: 'absent' }), other);
-  assert.is(editRepoFile(yumSection(k8s), { name: 'kubernetes', state: 'absent' }), '');
+  assert.is(editRepoFile(`[kubernetes]\nbaseurl=old\n\n# base\n${base}`, k8s), `${yumSection(k8s)}\n# base\n${base}`, 'replaced where it was, the comment after it kept');
+  assert.is(editRepoFile(`[kubernetes]\nbaseurl=old\n${base}`, k8s), `${yumSection(k8s)}\n${base}`, 'a blank line after it, as Ansible writes');
+  assert.is(editRepoFile(added, { name: 'kubernetes', state: 'absent' }), `${other}\n`);
+  assert.is(editRepoFile(`${yumSection(k8s)}\n${base}`, { name: 'kubernetes', state: 'absent' }), base, 'its blank lines go with it');
+  assert.is(editRepoFile(`${yumSection(k8s)}\n`, { name: 'kubernetes', state: 'absent' }), '');
+  assert.is(editRepoFile(`# by hand\n${yumSection(k8s)}`, { name: 'kubernetes', state: 'absent' }), '', 'no section left: the file goes, as with Ansible');
+});
+
+test('.repo: a section with the same keys and values, however written, is kept (as Ansible and yum read it)', () => {
+  const hand = '[kubernetes]\n# by hand\nName=Kubernetes\nBASEURL : https://pkgs.example/el7\ngpgcheck = 0  \n';
+  assert.is(editRepoFile(hand, k8s), hand);
+  const two = { ...k8s, baseurl: ['https://a', 'https://b'] };
+  assert.is(editRepoFile('[kubernetes]\nname = Kubernetes\ngpgcheck = 0\nbaseurl = https://a\n   https://b\n', two), '[kubernetes]\nname = Kubernetes\ngpgcheck = 0\nbaseurl = https://a\n   https://b\n');
+  assert.is(editRepoFile(`${hand}metadata_expire = 0\n`, k8s), `${yumSection(k8s)}\n`, 'another key: rewritten');
 });
 
 test('apt edits: a line added once (whitespace-insensitive), removed; a file without a final newline', () => {
@@ -62,8 +73,8 @@ test('plan on recorded states: add with a refresh of that repository only; ok wh
   assert.equal(plan, {
     status: 'change',
     summary: 'add [kubernetes] in /tmp/rec/k8s.repo, refresh the cache',
-    diff: [{ kind: 'file', path: '/tmp/rec/k8s.repo', before: '', after: yumSection(k8s) }],
-    data: { path: '/tmp/rec/k8s.repo', content: yumSection(k8s), refresh: "yum -q -y makecache --disablerepo='*' --enablerepo=kubernetes" },
+    diff: [{ kind: 'file', path: '/tmp/rec/k8s.repo', before: '', after: `${yumSection(k8s)}\n` }],
+    data: { path: '/tmp/rec/k8s.repo', content: `${yumSection(k8s)}\n`, refresh: "yum -q -y makecache --disablerepo='*' --enablerepo=kubernetes" },
   });
   const after = { ...absent, type: 'file' as const, content: yumSection(k8s) };
   assert.equal(planRepository(args, after, real), { status: 'ok', reason: '/tmp/rec/k8s.repo has [kubernetes]' });

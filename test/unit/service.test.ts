@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { planService, service, serviceType, startPredictedKey, startedKey, type ServiceArgs } from '../../lib/tasks/service.ts';
 import { parseUnitShow, unitName, unitProbe, type UnitState } from '../../lib/probes/systemd-unit.ts';
-import { isValidationError } from '../../lib/errors.ts';
-import type { TaskContext } from '../../lib/tasks/contract.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
+import type { TaskContext } from '../../lib/core/task-contract.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/service/', import.meta.url));
 

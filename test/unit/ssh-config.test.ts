@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '../../lib/core/errors.ts';
 import { jumpFromSshArgs, loadSshConfig, parseJumpHop, proxyCommandAsJump } from '../../lib/transport/ssh-config.ts';
 import { JumpPool } from '../../lib/transport/jump.ts';
 import { inventoryView } from '../../lib/run.ts';

@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { generateValidators, type GeneratedValidators } from '../../scripts/build-validators.ts';
 import { compileInventoryValidators } from '../../lib/inventory/schema-defs.ts';
-import { schemaKey, TASK_AJV_OPTIONS } from '../../lib/play/validate.ts';
+import { schemaKey, TASK_AJV_OPTIONS } from '../../lib/core/validate-args.ts';
 import { fileType } from '../../lib/tasks/file.ts';
 import { packageType } from '../../lib/tasks/package.ts';
 import { sysctlType } from '../../lib/tasks/sysctl.ts';

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalSysctlKey, normalizeSysctlValue, parseSysctl, removeSysctlLine, setSysctlLine, sysctlFileValues, sysctlProbe, type SysctlState } from '../../lib/probes/sysctl-state.ts';
 import { planSysctl, sysctl, sysctlApplyCommand, type SysctlArgs, type SysctlPlanData } from '../../lib/tasks/sysctl.ts';
-import { isValidationError } from '../../lib/errors.ts';
-import type { Plan } from '../../lib/tasks/contract.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
+import type { Plan } from '../../lib/core/task-contract.ts';
 
 const { dir, files, load } = fixtures('sysctl');
 const real = { check: false, earlierChangePredicted: false };

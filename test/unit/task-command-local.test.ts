@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command, shell } from '../../lib/tasks/command.ts';
-import type { HostVars, Task, TaskOutcome } from '../../lib/play/options.ts';
+import type { HostVars, Task, TaskOutcome } from '../../lib/core/task-options.ts';
 import { hostResults, localInventory, runTasks, statuses } from '../support/run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostwright-command-'));

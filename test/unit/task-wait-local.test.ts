@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shell } from '../../lib/tasks/command.ts';
 import { wait } from '../../lib/tasks/wait.ts';
-import type { HostVars, Task, TaskOutcome } from '../../lib/play/options.ts';
+import type { HostVars, Task, TaskOutcome } from '../../lib/core/task-options.ts';
 import { hostResults, localInventory, runTasks, statuses } from '../support/run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostwright-wait-'));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TemplateError } from '../../lib/errors.ts';
+import { TemplateError } from '../../lib/core/errors.ts';
 import { connectionVars, groupsMap, hostVars, loadInventory } from '../../lib/inventory/index.ts';
 import { checkTemplate, renderTemplate } from '../../lib/vars/index.ts';
 import { compiledTemplateCount } from '../../lib/vars/template.ts';

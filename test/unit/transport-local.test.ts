@@ -9,7 +9,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isTaskFailedError, isUnreachableError } from '../../lib/errors.ts';
+import { isTaskFailedError, isUnreachableError } from '../../lib/core/errors.ts';
 import { createTransport, LocalTransport, SshTransport } from '../../lib/transport/index.ts';
 import { quote } from '../../lib/transport/quote.ts';
 

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '../../lib/core/errors.ts';
 import { hostVarLayers, inventoryFromObject } from '../../lib/inventory/index.ts';
 import { checkVarTypes, extraVarLayers, layerVars, parseExtraVars, precedenceLayers, PRECEDENCE } from '../../lib/vars/index.ts';
 

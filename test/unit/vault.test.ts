@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hostwrightMain } from '../../lib/adhoc/main.ts';
-import { ValidationError } from '../../lib/errors.ts';
+import { ValidationError } from '../../lib/core/errors.ts';
 import { hostVars, loadInventory } from '../../lib/inventory/index.ts';
 import { readYaml } from '../../lib/inventory/yaml-format.ts';
 import { parseExtraVars } from '../../lib/vars/index.ts';

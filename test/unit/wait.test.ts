@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseWait, waitProbe, waitScript, type WaitState } from '../../lib/probes/wait-script.ts';
 import { describeTarget, planWait, wait, waitTarget, type WaitArgs } from '../../lib/tasks/wait.ts';
-import { isValidationError } from '../../lib/errors.ts';
+import { isValidationError } from '../../lib/core/errors.ts';
 
 const { dir, files, load } = fixtures('wait');
 const real = { check: false, earlierChangePredicted: false };

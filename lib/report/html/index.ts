@@ -4,7 +4,7 @@
  * secret is masked here exactly as on the console.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { EventListener, RunEvent } from '../../engine/events.ts';
+import type { EventListener, RunEvent } from '../../core/run-events.ts';
 import { reportModel } from './model.ts';
 
 export { reportModel, type ReportModel, type ReportRow, type ReportTask } from './model.ts';

@@ -3,8 +3,8 @@
  * in run order with one row per host, recap, stats, warnings. Pure: the same events give the same model.
  */
 import { createTwoFilesPatch } from 'diff';
-import type { ErrorInfo, HostStatus, RunEvent, RunStats } from '../../engine/events.ts';
-import type { Diff } from '../../tasks/contract.ts';
+import type { ErrorInfo, HostStatus, RunEvent, RunStats } from '../../core/run-events.ts';
+import type { Diff } from '../../core/task-contract.ts';
 
 /** One host's result of one task, as the report shows it. */
 export interface ReportRow {

@@ -1,7 +1,0 @@
-/**
- * Placeholder for the task argument validators compiled at build time: scripts/build-validators.ts
- * replaces dist/lib/play/validators.generated.js with ajv's standalone code, one export per task type
- * schema (named by lib/play/validate.ts's `schemaKey`). From the sources this module is empty and
- * lib/play/validate.ts compiles each schema on first use.
- */
-export {};
