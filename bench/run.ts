@@ -1,7 +1,7 @@
 /**
  * hostwright against Ansible on the same test hosts and the same work (issue 8).
  *
- *   npm run bench                       # full run, about 12 minutes on 2 cores
+ *   npm run bench                       # full run, 30-40 minutes on 2 cores (Ansible on 100 hosts: 2-4 min a run)
  *   node bench/run.ts --smoke --out DIR # 1 repetition, 2 hosts, hostwright only (the e2e smoke test)
  *
  * Writes DIR/latest.json (smoke: DIR/smoke.json) and DIR/hosts.svg (default DIR: bench/results),
