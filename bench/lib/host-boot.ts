@@ -21,7 +21,7 @@ export interface HostBoot {
   processes: number;
   /** The machine's MemAvailable before the start minus after it (MiB): PSS plus kernel memory, page cache. */
   memAvailableDropMiB: number;
-  /** Wall time to stop them all (s). */
+  /** Wall time to stop them all (s; 0 when they were left running for the next part). */
   stopS: number;
 }
 
@@ -83,6 +83,6 @@ export async function measureHostBoot(ctx: BenchContext, names: string[], keep =
     hosts: names.length, startS: Math.round(startS * 10) / 10, pssMiB: mem.pssMiB, pssPerHostMiB: Math.round((mem.pssMiB / names.length) * 10) / 10,
     processes: mem.processes, memAvailableDropMiB: drop, stopS: keep ? 0 : Math.round(((performance.now() - stopAt) / 1000) * 10) / 10,
   };
-  ctx.log(`  ${boot.hosts} hosts up in ${boot.startS} s; PSS ${boot.pssMiB} MiB (${boot.pssPerHostMiB} MiB/host, ${boot.processes} processes), MemAvailable −${boot.memAvailableDropMiB} MiB; stopped in ${boot.stopS} s`);
+  ctx.log(`  ${boot.hosts} hosts up in ${boot.startS} s; PSS ${boot.pssMiB} MiB (${boot.pssPerHostMiB} MiB/host, ${boot.processes} processes), MemAvailable −${boot.memAvailableDropMiB} MiB${keep ? '' : `; stopped in ${boot.stopS} s`}`);
   return boot;
 }
