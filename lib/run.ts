@@ -64,6 +64,7 @@ export function inventoryView(inv: Inventory, extraVars: Record<string, unknown>
     return v;
   };
   let groupsCache: Record<string, string[]> | undefined;
+  const connections = new Map<string, ConnectionSettings>();
   return {
     hostNames: () => [...inv.hosts.keys()],
     select: (pattern) => selectHosts(inv, pattern),
@@ -74,7 +75,14 @@ export function inventoryView(inv: Inventory, extraVars: Record<string, unknown>
       return groupsCache;
     },
     groupNamesOf: (host) => groupNames(inv, host).filter((g) => g !== 'ungrouped'),
+    // Asked once per task (become, delegation): resolved once per host, a copy handed out each time.
     connectionOf: (host): ConnectionSettings => {
+      let settings = connections.get(host);
+      if (!settings) connections.set(host, (settings = resolveConnection(host)));
+      return { ...settings };
+    },
+  };
+  function resolveConnection(host: string): ConnectionSettings {
       const vars = { ...varsOf(host), ...extraVars };
       const settings = connectionVars(vars, host);
       // Bastions given as OpenSSH arguments, as Ansible passes them to ssh.
@@ -87,8 +95,7 @@ export function inventoryView(inv: Inventory, extraVars: Record<string, unknown>
         if (v !== undefined && (settings as unknown as Record<string, unknown>)[k] === undefined) (settings as unknown as Record<string, unknown>)[k] = v;
       }
       return settings;
-    },
-  };
+  }
 }
 
 /** Run a playbook against an inventory and return the results. */

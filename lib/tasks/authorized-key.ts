@@ -118,6 +118,16 @@ export function planAuthorizedKey(args: AuthorizedKeyArgs, wanted: readonly stri
   };
 }
 
+/** The shell text of the apply: the key file's folder, then the file written atomically (content on stdin). */
+export function authorizedKeyApplyCommand(d: AuthorizedKeyPlanData): string {
+  const steps: string[] = [];
+  // As Ansible on a write: the directory 0700 and the file 0600, both owned by the user.
+  if (d.dir !== undefined) steps.push(`dd=${quote(d.dir)}; [ -d "$dd" ] || mkdir -m 0700 -- "$dd" || exit 1; chown ${d.uid}:${d.gid} "$dd" && chmod 0700 "$dd" || exit 1`);
+  else steps.push(`mkdir -p -- ${quote(d.path.replace(/\/[^/]*$/, '') || '/')} || exit 1`);
+  steps.push(atomicWriteCommand(d.path, { content: d.content, mode: '0600', owner: String(d.uid), group: String(d.gid) }));
+  return steps.join('\n');
+}
+
 /** The `authorizedKey` task type (Ansible's authorized_key). */
 export const authorizedKeyType: TaskType<typeof AuthorizedKeyArgsSchema, AuthorizedKeysState, AuthorizedKeyPlanData> = {
   name: 'authorizedKey',
@@ -138,15 +148,15 @@ export const authorizedKeyType: TaskType<typeof AuthorizedKeyArgsSchema, Authori
     return authorizedKeysProbe(args.user, args.path);
   },
   plan: (args, state, ctx) => planAuthorizedKey(args, contents.get(ctx) ?? wantedKeyLines(args), state, ctx),
-  async apply(args, plan, host) {
+  steps(_args, plan) {
     const d = plan.data!;
-    const steps: string[] = [];
-    // As Ansible on a write: the directory 0700 and the file 0600, both owned by the user.
-    if (d.dir !== undefined) steps.push(`dd=${quote(d.dir)}; [ -d "$dd" ] || mkdir -m 0700 -- "$dd" || exit 1; chown ${d.uid}:${d.gid} "$dd" && chmod 0700 "$dd" || exit 1`);
-    else steps.push(`mkdir -p -- ${quote(d.path.replace(/\/[^/]*$/, '') || '/')} || exit 1`);
-    steps.push(atomicWriteCommand(d.path, { content: d.content, mode: '0600', owner: String(d.uid), group: String(d.gid) }));
-    const r = await host.exec(steps.join('\n'), { stdin: d.content });
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: authorizedKey ${args.user}: writing ${d.path} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: host.name, command: `write ${d.path}`, code: r.code, stderr: r.stderr });
+    const label = d.dir !== undefined ? `folder ${d.dir} 0700, write ${d.path} 0600, both owned by ${d.uid}:${d.gid}` : `write ${d.path} 0600, owned by ${d.uid}:${d.gid}`;
+    return [{ id: 'apply', kind: 'exec', label, command: authorizedKeyApplyCommand(d), stdin: d.content }];
+  },
+  outcome(args, plan, results, ctx) {
+    const d = plan.data!;
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: authorizedKey ${args.user}: writing ${d.path} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: ctx.host, command: `write ${d.path}`, code: r.code, stderr: r.stderr });
     return undefined;
   },
 };

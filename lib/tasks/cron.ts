@@ -72,6 +72,13 @@ export function planCron(args: CronArgs, state: CronState): Plan<CronPlanData> {
   };
 }
 
+/** The shell text of the apply: remove the cron.d file, write it (content on stdin), or `crontab -`. */
+export function cronApplyCommand(args: CronArgs, d: CronPlanData): string {
+  if (d.removeFile) return `rm -f -- ${quote(cronFilePath(args.cronFile!))}`;
+  if (args.cronFile !== undefined) return atomicWriteCommand(cronFilePath(args.cronFile), { content: d.content });
+  return `crontab ${args.user !== undefined ? `-u ${quote(args.user)} ` : ''}-`;
+}
+
 /** The `cron` task type. */
 export const cronType: TaskType<typeof CronArgsSchema, CronState, CronPlanData> = {
   name: 'cron',
@@ -92,14 +99,17 @@ export const cronType: TaskType<typeof CronArgsSchema, CronState, CronPlanData> 
   },
   probe: (args) => cronProbe(args.cronFile !== undefined ? { file: cronFilePath(args.cronFile) } : { user: args.user }),
   plan: (args, state) => planCron(args, state),
-  async apply(args, plan, host) {
+  steps(args, plan) {
     const d = plan.data!;
-    let command: string;
-    if (d.removeFile) command = `rm -f -- ${quote(cronFilePath(args.cronFile!))}`;
-    else if (args.cronFile !== undefined) command = atomicWriteCommand(cronFilePath(args.cronFile), { content: d.content });
-    else command = `crontab ${args.user !== undefined ? `-u ${quote(args.user)} ` : ''}-`;
-    const r = await host.exec(command, d.removeFile ? {} : { stdin: d.content });
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: cron ${args.name}: ${d.removeFile ? 'removing' : 'writing'} ${args.cronFile !== undefined ? cronFilePath(args.cronFile) : 'the crontab'} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: host.name, command: command.split('\n')[0], code: r.code, stderr: r.stderr });
+    const command = cronApplyCommand(args, d);
+    if (d.removeFile) return [{ id: 'apply', kind: 'exec', label: `rm -f ${cronFilePath(args.cronFile!)}`, command }];
+    const label = args.cronFile !== undefined ? `write ${cronFilePath(args.cronFile)}` : `crontab ${args.user !== undefined ? `-u ${args.user} ` : ''}-`;
+    return [{ id: 'apply', kind: 'exec', label, command, stdin: d.content }];
+  },
+  outcome(args, plan, results, ctx) {
+    const d = plan.data!;
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: cron ${args.name}: ${d.removeFile ? 'removing' : 'writing'} ${args.cronFile !== undefined ? cronFilePath(args.cronFile) : 'the crontab'} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: ctx.host, command: cronApplyCommand(args, d).split('\n')[0], code: r.code, stderr: r.stderr });
     return undefined;
   },
 };

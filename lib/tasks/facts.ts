@@ -38,7 +38,8 @@ export const factsType: TaskType<typeof FactsArgsSchema, Facts> = {
   idempotent: () => true,
   probe: () => factsProbe,
   plan: (args, facts) => planFacts(args, facts),
-  apply: async () => ({ changed: false }),
+  // The plan is always ok: there is nothing to apply.
+  steps: () => [],
 };
 
 /** `facts({}, { register: 'facts' })`: gather the host's facts; always ok. */

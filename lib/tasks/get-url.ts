@@ -136,13 +136,21 @@ export const getUrlType: TaskType<typeof GetUrlArgsSchema, GetUrlState, GetUrlPl
   },
   probe: (args) => getUrlProbe(getUrlDest(args), parseChecksum(args.checksum)?.algo),
   plan: (args, state, ctx) => planGetUrl(args, state, ctx),
-  async apply(args, plan, host) {
+  steps(args, plan) {
     const data = plan.data!;
     const dest = getUrlDest(args);
+    const sum = parseChecksum(args.checksum);
+    const attrs = Object.entries(data.attrs ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+    const label = data.download ? `${data.tool} ${args.url} to ${dest}${sum ? `, checked against its ${sum.algo}` : ''}` : `${dest}: set ${attrs}`;
     const command = data.download ? downloadCommand(args, data.tool) : attrCommands(quote(dest), data.attrs ?? {}).join(' && ');
-    const r = await host.exec(command, args.timeout !== undefined ? { timeoutMs: (args.timeout + 30) * 1000 } : {});
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: getUrl ${args.url}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: `${data.tool} ${args.url}`, code: r.code, stderr: r.stderr });
-    return { extra: { dest, url: args.url } };
+    // The whole command gets 30 s beyond the download's own timeout (checksum, rename) before it is killed.
+    return [{ id: 'apply', kind: 'exec', label, command, ...(args.timeout !== undefined ? { timeoutMs: (args.timeout + 30) * 1000 } : {}) }];
+  },
+  outcome(args, plan, results, ctx) {
+    const data = plan.data!;
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: getUrl ${args.url}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: `${data.tool} ${args.url}`, code: r.code, stderr: r.stderr });
+    return { extra: { dest: getUrlDest(args), url: args.url } };
   },
 };
 

@@ -140,11 +140,19 @@ export const gitType: TaskType<typeof GitArgsSchema, GitState, GitPlanData> = {
   supportsDiff: true,
   probe: (args) => gitProbe(args),
   plan: (args, state, ctx) => planGit(args, state, ctx),
-  async apply(args, plan, host) {
+  steps(args, plan) {
     const data = plan.data!;
-    const r = await host.exec(gitApplyCommand(args, data));
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: git ${args.dest}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: 'git', code: r.code, stderr: r.stderr });
-    return { extra: { after: data.wanted } };
+    const label = [
+      data.clone ? `git clone ${args.repo} ${args.dest}` : `git fetch ${args.repo} in ${args.dest}`,
+      data.reset && 'reset --hard (drops local modifications)',
+      data.branch ? `check out ${data.wanted} as branch ${data.branch}` : `check out ${data.wanted} detached`,
+    ].filter(Boolean).join(', ');
+    return [{ id: 'apply', kind: 'exec', label, command: gitApplyCommand(args, data) }];
+  },
+  outcome(args, plan, results, ctx) {
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: git ${args.dest}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'git', code: r.code, stderr: r.stderr });
+    return { extra: { after: plan.data!.wanted } };
   },
 };
 

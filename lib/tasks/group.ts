@@ -71,10 +71,14 @@ export const groupType: TaskType<typeof GroupArgsSchema, GroupState, GroupPlanDa
   },
   probe: (args) => groupProbe(args.name, args.state === 'absent' ? undefined : args.gid),
   plan: (args, state) => planGroup(args, state),
-  async apply(args, plan, host) {
+  steps(_args, plan) {
     const argv = plan.data!.argv;
-    const r = await host.exec(`${SBIN_PATH}\n${argv.map(quote).join(' ')}`);
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: group ${args.name}: ${argv[0]} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: host.name, command: argv.join(' '), code: r.code, stderr: r.stderr });
+    return [{ id: 'apply', kind: 'exec', label: argv.join(' '), command: `${SBIN_PATH}\n${argv.map(quote).join(' ')}` }];
+  },
+  outcome(args, plan, results, ctx) {
+    const argv = plan.data!.argv;
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: group ${args.name}: ${argv[0]} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: ctx.host, command: argv.join(' '), code: r.code, stderr: r.stderr });
     return undefined;
   },
 };

@@ -95,9 +95,15 @@ export const hostnameType: TaskType<typeof HostnameArgsSchema, HostnameState, Ho
   supportsDiff: true,
   probe: () => hostnameProbe(),
   plan: (args, state) => planHostname(args, state),
-  async apply(args, plan, host) {
-    const r = await host.exec(hostnameApplyCommand(args.name, plan.data!));
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: hostname ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: 'hostnamectl set-hostname', code: r.code, stderr: r.stderr });
+  steps(args, plan) {
+    const d = plan.data!;
+    const systemd = d.strategy === 'systemd';
+    const label = [d.setPermanent && (systemd ? `hostnamectl --pretty --static set-hostname ${args.name}` : `write /etc/hostname`), d.setCurrent && (systemd ? `hostnamectl --transient set-hostname ${args.name}` : `hostname ${args.name}`)].filter(Boolean).join('; ');
+    return [{ id: 'apply', kind: 'exec', label, command: hostnameApplyCommand(args.name, d) }];
+  },
+  outcome(args, _plan, results, ctx) {
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: hostname ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'hostnamectl set-hostname', code: r.code, stderr: r.stderr });
     return undefined;
   },
 };

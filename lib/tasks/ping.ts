@@ -40,7 +40,8 @@ export const pingType: TaskType<typeof PingArgsSchema, string> = {
   idempotent: () => true,
   probe: (args) => pingProbe(args),
   plan: (_args, answer) => ({ status: 'ok', reason: answer }),
-  apply: async () => ({ changed: false }),
+  // The plan is always ok: there is nothing to apply.
+  steps: () => [],
 };
 
 /** `ping({})`: connect, run a shell, read `pong` back. */

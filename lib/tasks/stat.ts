@@ -45,10 +45,8 @@ export const statType: TaskType<typeof StatArgsSchema, PathStat, never> = {
   },
   probe: (args) => pathStatProbe(args.path, { follow: args.follow, checksum: args.checksum === false ? false : args.checksumAlgorithm ?? 'sha1' }),
   plan: (args, state) => planStat(args, state),
-  async apply() {
-    // The plan is always ok: apply is never called.
-    return { changed: false };
-  },
+  // The plan is always ok: there is nothing to apply.
+  steps: () => [],
 };
 
 /** `stat({ path: '/etc/kubernetes/admin.conf' }, { register: 'admin' })`, then `when: (v) => v.admin.stat.exists`. */

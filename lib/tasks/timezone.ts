@@ -77,9 +77,14 @@ export const timezoneType: TaskType<typeof TimezoneArgsSchema, TimezoneState, { 
   supportsDiff: true,
   probe: (args) => timezoneProbe(args.name),
   plan: (args, state) => planTimezone(args, state),
-  async apply(args, plan, host) {
-    const r = await host.exec(timezoneApplyCommand(args.name, plan.data!));
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: timezone ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: host.name, command: 'timedatectl set-timezone', code: r.code, stderr: r.stderr });
+  steps(args, plan) {
+    const d = plan.data!;
+    const label = d.systemd ? `timedatectl set-timezone ${args.name}` : `link /etc/localtime to /usr/share/zoneinfo/${args.name}${d.etcTimezone ? ', write /etc/timezone' : ''}`;
+    return [{ id: 'apply', kind: 'exec', label, command: timezoneApplyCommand(args.name, d) }];
+  },
+  outcome(args, _plan, results, ctx) {
+    const r = results.get('apply')!;
+    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: timezone ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'timedatectl set-timezone', code: r.code, stderr: r.stderr });
     return undefined;
   },
 };

@@ -231,13 +231,23 @@ export const userType: TaskType<typeof UserArgsSchema, UserState, UserPlanData> 
   },
   probe: (args) => userProbe(args.name, { groups: args.state === 'absent' ? [] : [...(args.group !== undefined ? [args.group] : []), ...(args.groups ?? [])], home: args.home }),
   plan: (args, state, ctx) => planUser(args, state, ctx),
-  async apply(args, plan, host) {
+  steps(args, plan) {
     const data = plan.data ?? {};
-    const r = await host.exec(userApplyCommand(args.name, data), data.password !== undefined ? { stdin: `${data.password}\n` } : {});
+    // The label never holds the hash: it goes on stdin, and its word reads "(hash)".
+    const label = [
+      data.preHome && `home ${data.preHome} from /etc/skel`,
+      data.argv && data.argv.map((w) => (w === PW ? '(hash)' : quote(w))).join(' '),
+      data.createHome && `home ${data.createHome} from /etc/skel`,
+    ].filter(Boolean).join('; ');
+    return [{ id: 'apply', kind: 'exec', label, command: userApplyCommand(args.name, data), ...(data.password !== undefined ? { stdin: `${data.password}\n` } : {}) }];
+  },
+  outcome(args, plan, results, ctx) {
+    const data = plan.data ?? {};
+    const r = results.get('apply')!;
     if (r.code !== 0) {
       const tool = data.argv?.[0] ?? 'creating the home';
       const said = data.password !== undefined ? tail(r.stderr.split(data.password).join('(hash)')) : tail(r.stderr || r.stdout);
-      throw new TaskFailedError(`${host.name}: user ${args.name}: ${tool} failed (exit ${r.code}): ${said}`, { host: host.name, command: tool, code: r.code, stderr: said });
+      throw new TaskFailedError(`${ctx.host}: user ${args.name}: ${tool} failed (exit ${r.code}): ${said}`, { host: ctx.host, command: tool, code: r.code, stderr: said });
     }
     return undefined;
   },
