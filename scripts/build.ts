@@ -2,12 +2,16 @@
  * `npm run build` (also run by `prepack`): compile lib/ and roles/ into dist/ (.js + .d.ts, relative
  * `.ts` imports rewritten to `.js`), copy the roles' templates next to their compiled code, and make the
  * `hostwright` bin executable. dist/ is emptied first, so a file deleted from the sources cannot ship.
+ * Start-up work is moved here: ajv's standalone validators (build-validators.ts) and the many-file
+ * dependencies bundled (build-vendor.ts).
  *
  *   node scripts/build.ts
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { buildValidators } from './build-validators.ts';
+import { buildVendor, VENDORED } from './build-vendor.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -37,10 +41,15 @@ for (const file of [...assets(join(root, 'roles')), ...assets(join(root, 'lib/re
   copied++;
 }
 
+// Validators compiled now instead of at every start (ajv standalone code over the placeholders).
+const validators = await buildValidators(dist);
+// Dependencies made of hundreds of small files, bundled (Node's loading cost is per file).
+const vendor = await buildVendor(dist, root);
+
 const bin = join(dist, 'lib/bin.js');
 if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
   console.error(`build: ${relative(root, bin)} lost its #!/usr/bin/env node line`);
   process.exit(1);
 }
 chmodSync(bin, 0o755);
-console.log(`build: dist/ compiled, ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`);
+console.log(`build: dist/ compiled, ${validators.taskSchemas} task-argument validators and the inventory's precompiled, ${Object.keys(VENDORED).join(', ')} bundled into dist/lib/vendor (${vendor.rewritten} files import them), ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`);

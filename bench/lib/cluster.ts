@@ -9,7 +9,7 @@ import { describeRun, expectChanged, toolOrder, type BenchContext } from './cont
 import { writeInventory } from './inventory.ts';
 import { scenarioOf, type Scenario } from './results.ts';
 import { runTimed, tailOf } from './proc.ts';
-import { REPO_DIR, runAnsible, runHostwright, type RunSpec, type Tool, type ToolRun } from './tools.ts';
+import { hostwrightNode, REPO_DIR, runAnsible, runHostwright, type RunSpec, type Tool, type ToolRun } from './tools.ts';
 
 /** The cluster's hosts: one master (also etcd) and the nodes. */
 export interface ClusterLayout {
@@ -52,7 +52,7 @@ export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout)
   scenarios.push(scenarioOf({ id: 'cluster-check-fresh', title: '--check, fresh hosts', hosts: hostsCount, note: 'hostwright probes every task and predicts; tasks that hinge on an earlier predicted change report "may change". Ansible runs each module in check mode; service, file and handler tasks on units and paths the uninstalled packages would bring fail and are ignored (ignore_errors in check mode), the health waits are skipped.' }, check, {
     hostwright: `${hwCheck.changed} host-tasks would change, ${hwCheck.statuses?.['may-change'] ?? 0} of them "may change", ${hwCheck.failed} failed`,
     ...(anCheck ? { ansible: `${anCheck.changed} host-tasks would change, ${anCheck.ignored} errors ignored, ${anCheck.skipped} skipped` } : {}),
-  }));
+  }, 35));
 
   // 2. Cold converge: fresh hosts before every run (the reset is not timed); same state afterwards.
   ctx.log('cluster: cold converge (hosts reset before each run, not timed)');
@@ -82,7 +82,21 @@ export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout)
       noop[tool].push(r);
     }
   }
-  scenarios.push(scenarioOf({ id: 'cluster-noop', title: 'no-op rerun, converged', hosts: hostsCount, note: 'every task finds its state in place (each tool reruns on a cluster the other tool may have converged).' }, noop, {}, 20));
+  scenarios.push(scenarioOf({ id: 'cluster-noop', title: 'no-op rerun, converged', hosts: hostsCount, note: 'every task finds its state in place (each tool reruns on a cluster the other tool may have converged).' }, noop, {}, 35));
+
+  // 3b. What the per-host run lock costs: hostwright's no-op with and without it, alternating.
+  ctx.log('cluster: no-op rerun with and without the run lock (hostwright)');
+  const lockRuns: Record<'with' | 'without', ToolRun[]> = { with: [], without: [] };
+  for (let rep = 0; rep < ctx.reps; rep++) {
+    for (const which of rep % 2 === 0 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
+      const r = await run('hostwright', which === 'without' ? { hostwrightArgs: ['--no-host-lock'] } : {});
+      expectChanged('cluster no-op rerun', r, 0);
+      ctx.log(describeRun(`no-op, ${which} run lock`, r));
+      lockRuns[which].push(r);
+    }
+  }
+  scenarios.push(scenarioOf({ id: 'cluster-noop-no-lock', title: 'no-op rerun, --no-host-lock', hosts: hostsCount, note: 'hostwright only, without the per-host run lock (one long-lived flock command per host); run alternately with the next scenario.' }, { hostwright: lockRuns.without, ansible: [] }));
+  scenarios.push(scenarioOf({ id: 'cluster-noop-lock', title: 'no-op rerun, with run lock', hosts: hostsCount, note: 'hostwright only: the same runs with the lock, alternating with the previous scenario.' }, { hostwright: lockRuns.with, ansible: [] }));
 
   // 4. --check on the converged cluster.
   ctx.log('cluster: --check on the converged cluster');
@@ -95,7 +109,7 @@ export async function clusterScenarios(ctx: BenchContext, layout: ClusterLayout)
       checkConverged[tool].push(r);
     }
   }
-  scenarios.push(scenarioOf({ id: 'cluster-check-converged', title: '--check, converged', hosts: hostsCount, note: 'both report nothing to change (Ansible skips its two health waits in check mode).' }, checkConverged, {}, 20));
+  scenarios.push(scenarioOf({ id: 'cluster-check-converged', title: '--check, converged', hosts: hostsCount, note: 'both report nothing to change (Ansible skips its two health waits in check mode).' }, checkConverged, {}, 35));
 
   // Where the time of a short run goes (bench/profile.ts in fresh processes; the median engine time).
   const profiles: Record<string, Profile> = {};
@@ -125,7 +139,8 @@ export interface Profile {
 }
 
 async function profileRun(inventory: string, knownHosts: string, check: boolean): Promise<Profile> {
-  const r = await runTimed(process.execPath, [join(REPO_DIR, 'bench', 'profile.ts'), '-i', inventory, '--known-hosts', knownHosts, ...(check ? ['--check'] : [])], { cwd: REPO_DIR });
+  const launch = hostwrightNode();
+  const r = await runTimed(process.execPath, [...launch.args, join(REPO_DIR, 'bench', 'profile.ts'), '-i', inventory, '--known-hosts', knownHosts, ...(check ? ['--check'] : [])], { cwd: REPO_DIR, env: { ...process.env, ...launch.env } });
   if (r.code !== 0) throw new Error(`bench: bench/profile.ts failed (exit ${r.code}):\n${tailOf(r.stderr || r.stdout)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Profile;
 }

@@ -1,6 +1,9 @@
 /** The results file's types (bench/results/latest.json) and the small statistics they need. */
 import type { RunStats } from '../../lib/index.ts';
 import type { Profile } from './cluster.ts';
+import type { HostBoot } from './host-boot.ts';
+import type { Phases } from './phases.ts';
+import type { FirstConnection } from './startup.ts';
 import type { Tool, ToolRun } from './tools.ts';
 
 /** Median and range of repeated timings, in milliseconds. */
@@ -20,6 +23,14 @@ export interface ToolSide {
   note?: string;
   /** hostwright: the counters of the median run. */
   counters?: Counters;
+  /** Controller CPU time (user + system of the process tree), median over the runs (ms). */
+  cpuMs?: number;
+  /** Controller peak memory (sum of RSS over the process tree), largest over the runs (MiB). */
+  peakTreeRssMiB?: number;
+  /** hostwright: where the median run's time went (bench/lib/phases.ts). */
+  phases?: Phases;
+  /** Most open file descriptors of the controller's process tree at once, largest over the runs. */
+  peakFds?: number;
 }
 
 /** hostwright's own counters of one run, as reported by its `stats` event. */
@@ -63,6 +74,15 @@ export interface AxisPoint {
   hostwrightMs: number;
   hostwrightChangingMs?: number;
   ansibleMs?: number;
+  ansibleChangingMs?: number;
+  /** Controller CPU time (user + system of the process tree) of each run kind (ms). */
+  hostwrightCpuMs?: number;
+  hostwrightChangingCpuMs?: number;
+  ansibleCpuMs?: number;
+  ansibleChangingCpuMs?: number;
+  /** Ansible's controller peak memory: the largest sum of RSS over its process tree (MiB). */
+  ansiblePeakRssMiB?: number;
+  /** hostwright's controller peak RSS, as it reports it (one process). */
   peakRssMiB: number;
   roundTripsPerTask: number;
   roundTripsPerHost: number;
@@ -76,13 +96,17 @@ export interface BenchResults {
   startedAt: string;
   durationS: number;
   machine: { cpus: number; cpuModel: string; memGiB: number; node: string; ansible: string | null };
-  settings: { repetitions: number; clusterHosts: string[]; scaleHosts: number; scaleTasksPerHost: number; tasksAxisHosts: number };
+  settings: { repetitions: number; clusterHosts: string[]; scaleHosts: number; scaleTasksPerHost: number; tasksAxisHosts: number; hostwrightFrom?: 'installed' | 'sources' };
   scenarios: Scenario[];
   hostsAxis: AxisPoint[];
   tasksAxis: AxisPoint[];
   /** Where the time goes, measured by this run: startup in fresh processes, and bench/profile.ts. */
-  startup: { nodeBareMs: number; importLibMs: number; importClusterPlaybookMs: number };
+  startup: { nodeBareMs: number; importLibMs: number; importClusterPlaybookMs: number; importDistLibMs?: number };
+  /** Start-up to the first TCP connection to a host, per way of starting (see startup.ts). */
+  firstConnection?: FirstConnection[];
   profiles: Record<string, Profile>;
+  /** Starting the scale hosts all at once (time, memory). */
+  hostBoot?: HostBoot;
 }
 
 /** Median (middle value; mean of the two middle ones for an even count), min and max. */
@@ -119,7 +143,14 @@ export function sideOf(runs: readonly ToolRun[], note?: string): ToolSide {
   const t = timing(runs.map((r) => r.wallMs));
   const byTime = [...runs].sort((a, b) => a.wallMs - b.wallMs);
   const median = byTime[(byTime.length - 1) >> 1];
-  return { timing: t, changed: runs.map((r) => r.changed), ...(note ? { note } : {}), ...(median.stats ? { counters: countersOf(median.stats) } : {}) };
+  const cpu = runs.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
+  const rss = runs.map((r) => r.peakTreeRssMiB).filter((c): c is number => c !== undefined);
+  return {
+    timing: t, changed: runs.map((r) => r.changed), ...(note ? { note } : {}), ...(median.stats ? { counters: countersOf(median.stats) } : {}),
+    ...(cpu.length ? { cpuMs: Math.round(timing(cpu).medianMs) } : {}), ...(rss.length ? { peakTreeRssMiB: Math.max(...rss) } : {}),
+    ...(median.phases ? { phases: median.phases } : {}),
+    ...(runs.some((r) => r.peakFds !== undefined) ? { peakFds: Math.max(...runs.map((r) => r.peakFds ?? 0)) } : {}),
+  };
 }
 
 /** A scenario from both tools' runs, with the ratio and the target check. */

@@ -3,11 +3,12 @@
  * (its counters come from the run's `stats` event), Ansible through `ansible-playbook` with the
  * bench's ansible.cfg and a fresh SSH ControlPersist directory per run (both tools connect anew).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { RunStats } from '../../lib/index.ts';
+import { phasesOf, type Phases } from './phases.ts';
 import { runTimed, tailOf } from './proc.ts';
 
 /** Root of the repository (bench/..). */
@@ -35,6 +36,14 @@ export interface ToolRun {
   statuses?: Record<string, number>;
   /** hostwright only: the run's own counters. */
   stats?: RunStats;
+  /** Controller CPU time, user + system, of the whole process tree (ms; absent without cgroups). */
+  cpuMs?: number;
+  /** Controller peak memory: the largest sum of RSS over the process tree (MiB). */
+  peakTreeRssMiB?: number;
+  /** Controller's most open file descriptors at once, over the process tree. */
+  peakFds?: number;
+  /** hostwright only: where the run's time went, from its `--json` events (see phases.ts). */
+  phases?: Phases;
 }
 
 /** What to run. */
@@ -52,6 +61,21 @@ export interface RunSpec {
   forks: number;
   /** A failed task or unreachable host is expected (check mode on fresh hosts): do not throw. */
   allowFailure?: boolean;
+  /** hostwright only: further command-line arguments (for example `--no-host-lock`). */
+  hostwrightArgs?: string[];
+}
+
+/**
+ * How hostwright is started: `installed` (default) loads lib/ and roles/ from the build (dist/, as a
+ * project that installed the package does; see as-installed.ts) with Node's compile cache in
+ * `compileCache`; `sources` type-strips them from the repository.
+ */
+export const hostwrightLaunch: { from: 'installed' | 'sources'; compileCache?: string } = { from: 'installed' };
+
+/** Node arguments and environment that start a hostwright program as {@link hostwrightLaunch} says. */
+export function hostwrightNode(): { args: string[]; env: Record<string, string> } {
+  if (hostwrightLaunch.from === 'sources') return { args: [], env: { NODE_DISABLE_COMPILE_CACHE: '1' } };
+  return { args: ['--import', join(REPO_DIR, 'bench', 'lib', 'as-installed.ts')], env: hostwrightLaunch.compileCache ? { NODE_COMPILE_CACHE: hostwrightLaunch.compileCache } : {} };
 }
 
 const extraVarArgs = (vars: RunSpec['extraVars']): string[] => Object.entries(vars ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
@@ -61,14 +85,16 @@ export async function runHostwright(spec: RunSpec): Promise<ToolRun> {
   const args = [spec.playbook, '-i', spec.inventory, '--known-hosts', spec.knownHosts, '--json', '--forks', String(spec.forks), ...extraVarArgs(spec.extraVars)];
   if (spec.check) args.push('--check');
   if (spec.limit) args.push('--limit', spec.limit);
-  const r = await runTimed(process.execPath, args, { cwd: REPO_DIR, env: { ...process.env, ...spec.env } });
+  args.push(...(spec.hostwrightArgs ?? []));
+  const launch = hostwrightNode();
+  const r = await runTimed(process.execPath, [...launch.args, ...args], { cwd: REPO_DIR, env: { ...process.env, ...launch.env, ...spec.env }, measure: true });
   const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
   const stats = events.find((e) => e.event === 'stats')?.stats as RunStats | undefined;
   const recap = events.find((e) => e.event === 'recap')?.hosts as Record<string, Record<string, number>> | undefined;
   if (!recap || !stats) throw new Error(`bench: hostwright ${spec.playbook} gave no recap (exit ${r.code}):\n${tailOf(r.stderr || r.stdout)}`);
   const statuses: Record<string, number> = {};
   for (const e of events) if (e.event === 'host-result') statuses[e.status] = (statuses[e.status] ?? 0) + 1;
-  const run = { tool: 'hostwright' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), statuses, stats };
+  const run: ToolRun = { tool: 'hostwright' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), statuses, stats, cpuMs: r.cpuMs, peakTreeRssMiB: r.peakTreeRssMiB, peakFds: r.peakFds, phases: phasesOf(events as never) };
   if ((r.code !== 0 || run.failed || run.unreachable) && !spec.allowFailure) {
     const failures = events.filter((e) => e.event === 'host-result' && (e.status === 'failed' || e.status === 'unreachable')).map((e) => `${e.host} ${e.task}: ${e.message}`);
     throw new Error(`bench: hostwright ${spec.playbook} failed (exit ${r.code}):\n${failures.join('\n') || tailOf(r.stderr)}`);
@@ -91,10 +117,11 @@ export async function runAnsible(spec: RunSpec): Promise<ToolRun> {
     ANSIBLE_RETRY_FILES_ENABLED: '0',
   };
   try {
-    const r = await runTimed('ansible-playbook', args, { cwd: ANSIBLE_DIR, env });
+    // The ssh masters it leaves are ended before the CPU is read: their encryption work counts.
+    const r = await runTimed('ansible-playbook', args, { cwd: ANSIBLE_DIR, env, measure: true, settle: () => closeControlMasters(controlDir, false) });
     const recap = parseAnsibleRecap(r.stdout);
     if (!recap) throw new Error(`bench: ansible-playbook ${spec.playbook} gave no PLAY RECAP (exit ${r.code}):\n${tailOf(r.stdout + r.stderr)}`);
-    const run = { tool: 'ansible' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap) };
+    const run: ToolRun = { tool: 'ansible' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), cpuMs: r.cpuMs, peakTreeRssMiB: r.peakTreeRssMiB, peakFds: r.peakFds };
     if ((r.code !== 0 || run.failed || run.unreachable) && !spec.allowFailure) {
       const fatal = r.stdout.split('\n').filter((l) => /^(fatal|failed):/.test(l)).slice(0, 10).join('\n');
       throw new Error(`bench: ansible-playbook ${spec.playbook} failed (exit ${r.code}):\n${fatal || tailOf(r.stdout + r.stderr)}`);
@@ -106,9 +133,10 @@ export async function runAnsible(spec: RunSpec): Promise<ToolRun> {
 }
 
 /** Ends the ControlPersist masters of one Ansible run (they would outlive it by 60 s) and drops the dir. */
-function closeControlMasters(dir: string): void {
+function closeControlMasters(dir: string, remove = true): void {
+  if (!existsSync(dir)) return;
   for (const socket of readdirSync(dir)) spawnSync('ssh', ['-S', join(dir, socket), '-O', 'exit', 'bench'], { stdio: 'ignore', timeout: 5000 });
-  rmSync(dir, { recursive: true, force: true });
+  if (remove) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Parses Ansible's `PLAY RECAP` lines into per-host counts. */

@@ -1,19 +1,39 @@
 /**
  * Run-time argument validation from the task type's own TypeBox schema (ajv, strict, compiled once per type),
  * with messages that name the task, the argument and what is allowed.
+ *
+ * The built package carries the validators of its own task types compiled at build time (ajv's standalone
+ * code, dist/lib/core/validators.generated.js, written by scripts/build-validators.ts), found by a digest
+ * of the schema; a schema not among them (a custom task type, or running from the sources) is compiled
+ * here on first use. ajv itself is loaded only then.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { ValidationError } from './errors.ts';
 import type { TaskType } from './task-contract.ts';
+import * as precompiled from './validators.generated.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
+/** The ajv options of task argument validation (the build compiles with the same). */
+export const TASK_AJV_OPTIONS = { allErrors: true, strict: true, useDefaults: false } as const;
+
+/** The key a schema's build-time validator is exported under: `v` + sha256 of its JSON (24 hex digits). */
+export function schemaKey(schema: TSchema): string {
+  return 'v' + createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 24);
+}
+
+let ajv: AjvType | undefined;
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 function validatorFor(schema: TSchema): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = ajv.compile(schema);
+    fn = (precompiled as Record<string, ValidateFunction | undefined>)[schemaKey(schema)];
+    if (!fn) {
+      ajv ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv(TASK_AJV_OPTIONS);
+      fn = ajv.compile(schema);
+    }
     compiled.set(schema, fn);
   }
   return fn;

@@ -50,5 +50,5 @@ export function sensitiveArgValues(args: unknown): unknown[] {
 /** The values of a task type's always-secret arguments (`secretArgs`), whether or not the task is sensitive. */
 export function secretArgValues(secretArgs: readonly string[] | undefined, args: unknown): unknown[] {
   if (!secretArgs?.length || !args || typeof args !== 'object') return [];
-  return secretArgs.map((k) => (args as Record<string, unknown>)[k]).filter((v) => typeof v === 'string' || typeof v === 'number');
+  return secretArgs.map((k) => (args as Record<string, unknown>)[k]).filter((v) => typeof v === 'string' || typeof v === 'number' || (v !== null && typeof v === 'object'));
 }

@@ -128,6 +128,8 @@ export const getUrlType: TaskType<typeof GetUrlArgsSchema, GetUrlState, GetUrlPl
   name: 'getUrl',
   description: "Download a URL on the host (its curl or wget), verified by checksum; idempotent by checksum or existence.",
   schema: GetUrlArgsSchema,
+  // Header values often carry credentials (Authorization, tokens): masked in every output, -vv steps and saved plans.
+  secretArgs: ['headers'],
   supportsDiff: true,
   check(args) {
     const sum = parseChecksum(args.checksum);

@@ -45,17 +45,37 @@ test('results file has the documented shape', () => {
   assert.equal(results.settings.clusterHosts, ['bs-master', 'bs-node1']);
   assert.ok(results.machine.cpus >= 1 && typeof results.machine.node === 'string');
   const ids = results.scenarios.map((s) => s.id);
-  for (const id of ['cluster-check-fresh', 'cluster-cold', 'cluster-noop', 'cluster-check-converged', 'scale-first', 'scale-changing', 'scale-noop']) assert.ok(ids.includes(id), `scenario ${id} missing from ${ids.join(', ')}`);
+  for (const id of ['cluster-check-fresh', 'cluster-cold', 'cluster-noop', 'cluster-check-converged', 'scale-first', 'scale-changing-2', 'scale-noop-2']) assert.ok(ids.includes(id), `scenario ${id} missing from ${ids.join(', ')}`);
   for (const s of results.scenarios) {
     assert.is(s.hostwright.timing.runsMs.length, 1, `${s.id}: one repetition`);
     assert.ok(s.hostwright.timing.medianMs > 0 && s.hostwright.timing.minMs <= s.hostwright.timing.medianMs && s.hostwright.timing.medianMs <= s.hostwright.timing.maxMs, `${s.id}: median within min–max`);
   }
   assert.ok(results.startup.importLibMs > 0 && results.startup.nodeBareMs > 0);
+  assert.ok(results.startup.importDistLibMs! > 0, 'the installed package (dist/) is built and timed');
+  assert.is(results.settings.hostwrightFrom, 'installed');
+});
+
+test('controller CPU and memory per run, cold-converge phases, host start-up, first connection', () => {
+  for (const s of results.scenarios) {
+    assert.ok(s.hostwright.cpuMs! > 0, `${s.id}: controller CPU measured`);
+    assert.ok(s.hostwright.peakTreeRssMiB! > 0, `${s.id}: controller memory measured`);
+  }
+  const cold = results.scenarios.find((s) => s.id === 'cluster-cold')!.hostwright.phases!;
+  assert.ok(cold, 'phases of the cold converge');
+  assert.ok(cold.packageInstallMs > 0 && cold.otherAppliesMs > 0 && cold.connectMs > 0, `phases filled: ${JSON.stringify(cold)}`);
+  const sum = cold.connectMs + cold.probeMs + cold.packageInstallMs + cold.otherAppliesMs + cold.handlersMs + cold.waitsMs + cold.controllerMs;
+  assert.ok(Math.abs(sum - cold.engineMs) <= 0.05 * cold.engineMs + 5, `phases add up to the engine time: ${sum} vs ${cold.engineMs}`);
+  const boot = results.hostBoot!;
+  assert.ok(boot && boot.hosts === 2 && boot.startS > 0 && boot.pssMiB > 0 && boot.processes >= 2, `host start-up measured: ${JSON.stringify(boot)}`);
+  const first = results.firstConnection!;
+  assert.is(first.length, 3, 'three ways of starting hostwright (no Ansible in the smoke run)');
+  for (const f of first) assert.ok(f.medianMs > 0 && f.minMs <= f.medianMs, `${f.way}: timed`);
+  for (const p of results.hostsAxis) assert.ok(p.hostwrightCpuMs! > 0 && p.hostwrightChangingMs! > 0, `axis point ${p.hosts}: CPU and changing run`);
 });
 
 test("hostwright's counters: one connection per host, no-op within the round-trip budget, no changes", () => {
   const byId = Object.fromEntries(results.scenarios.map((s) => [s.id, s]));
-  for (const id of ['cluster-cold', 'cluster-noop', 'scale-noop']) {
+  for (const id of ['cluster-cold', 'cluster-noop', 'scale-noop-2']) {
     const c = byId[id].hostwright.counters!;
     assert.ok(c, `${id}: counters`);
     assert.is(c.connections, c.hosts, `${id}: one SSH connection per host`);
@@ -88,17 +108,19 @@ test('Ansible leg: Debian\'s ansible converges the same workload to the same sta
   assert.ok(existsSync(join(outAnsible, 'smoke.json')), text.slice(-2000));
   const r = JSON.parse(readFileSync(join(outAnsible, 'smoke.json'), 'utf8')) as BenchResults;
   assert.match(String(r.machine.ansible), /2\.\d+/, 'the Ansible version the leg ran');
-  const changing = r.scenarios.find((s) => s.id === 'scale-changing')!;
+  const changing = r.scenarios.find((s) => s.id === 'scale-changing-2')!;
   assert.ok(changing, 'scale-changing scenario');
   // 2 hosts × 3 generated tasks (the 4th creates the directory), every one changed by each tool.
   assert.equal(changing.ansible?.changed, [6], 'Ansible changed every generated task');
   assert.equal(changing.hostwright.changed, [6]);
   const d = changing.stateDigests ?? {};
-  assert.ok(d['ansible round 1'] && d['hostwright round 1'], `digests of both tools: ${JSON.stringify(d)}`);
-  assert.is(d['ansible round 1'], d['hostwright round 1'], 'Ansible and hostwright left the same state');
+  assert.ok(d['ansible round 1, 2 hosts'] && d['hostwright round 1'], `digests of both tools: ${JSON.stringify(d)}`);
+  assert.is(d['ansible round 1, 2 hosts'], d['hostwright round 1'], 'Ansible and hostwright left the same state');
   assert.ok(changing.ratio! > 0, 'a ratio is computed from both timings');
-  const noop = r.scenarios.find((s) => s.id === 'scale-noop')!;
+  const noop = r.scenarios.find((s) => s.id === 'scale-noop-2')!;
   assert.equal(noop.ansible?.changed, [0], 'Ansible no-op changed nothing');
+  assert.ok(noop.ansible!.cpuMs! > noop.hostwright.cpuMs!, "Ansible's controller CPU (its process tree, ssh masters included) is measured");
+  assert.ok(r.hostsAxis.every((p) => p.ansibleMs! > 0 && p.ansibleChangingMs! > 0 && p.ansibleCpuMs! > 0), 'Ansible on the hosts axis: no-op and changing, with CPU');
 });
 
 test.run();

@@ -15,6 +15,9 @@ import { planProblems, type PlanFile } from '../../lib/plan/schema.ts';
 import type { DescribedStep } from '../../lib/core/run-events.ts';
 import { renderSteps } from '../../lib/report/steps.ts';
 import { rebootType } from '../../lib/tasks/reboot.ts';
+import { getUrl } from '../../lib/tasks/get-url.ts';
+import { definePlaybook } from '../../lib/play/define.ts';
+import { run } from '../../lib/run.ts';
 import { applyFixtures, describedSteps } from '../support/apply-fixtures.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'hw-steps-'));
@@ -79,6 +82,19 @@ test('every kind of step reads in words: a reboot\'s request that may drop the c
   assert.ok(lines.includes('       wait up to 300 s (first after 10 s) until `systemctl is-system-running` succeeds'), lines.join('\n'));
   const upload = renderSteps([{ id: 'w', kind: 'upload', label: 'write /etc/x', path: '/etc/x', mode: '0644', content: { bytes: 3, sha256: 'abc' } }]);
   assert.equal(upload.slice(1), ['  1. [w] write /etc/x', '       upload to /etc/x (mode 0644): 3 bytes, sha256 abc']);
+});
+
+const text0 = (e: unknown[]) => JSON.stringify(e).slice(0, 2000);
+test('header values of getUrl (credentials) are masked in the steps of every event', async () => {
+  const events: unknown[] = [];
+  const token = 'Bearer s3cr3t-token-4711';
+  const pb = definePlaybook({ name: 'dl', plays: [{ name: 'dl', hosts: 'all', tasks: [getUrl({ url: 'http://127.0.0.1:9/file', dest: join(dir, 'dl'), headers: { Authorization: token } })] }] });
+  const r = await run(pb, { inventory: { all: { hosts: { h1: { ansible_connection: 'local' } } } }, check: true, listeners: [(e) => events.push(e)] });
+  assert.is(r.exitCode, 0, text0(events));
+  const text = JSON.stringify(events);
+  assert.match(text, /"steps":\[/, 'check mode described the steps');
+  assert.match(text, /Authorization: \*{8}/);
+  assert.not.ok(text.includes('s3cr3t-token-4711'), 'the header value leaked');
 });
 
 test.run();
