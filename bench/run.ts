@@ -42,9 +42,21 @@ const USAGE = `Usage: node bench/run.ts [options]
 
 const { values } = parseArgs({
   options: {
-    smoke: { type: 'boolean' }, ansible: { type: 'boolean' }, 'no-ansible': { type: 'boolean' }, reps: { type: 'string' }, only: { type: 'string' },
-    'scale-hosts': { type: 'string' }, 'compare-hosts': { type: 'string' }, 'scale-tasks': { type: 'string' }, 'hosts-axis': { type: 'string' }, 'tasks-axis': { type: 'string' },
-    'tasks-axis-hosts': { type: 'string' }, 'keep-hosts': { type: 'boolean' }, from: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    smoke: { type: 'boolean' },
+    ansible: { type: 'boolean' },
+    'no-ansible': { type: 'boolean' },
+    reps: { type: 'string' },
+    only: { type: 'string' },
+    'scale-hosts': { type: 'string' },
+    'compare-hosts': { type: 'string' },
+    'scale-tasks': { type: 'string' },
+    'hosts-axis': { type: 'string' },
+    'tasks-axis': { type: 'string' },
+    'tasks-axis-hosts': { type: 'string' },
+    'keep-hosts': { type: 'boolean' },
+    from: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
   strict: true,
 });
@@ -59,13 +71,16 @@ const int = (name: string, text: string | undefined, fallback: number, min = 1):
   if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name} must be an integer ≥ ${min}, got "${text}"`);
   return n;
 };
-const list = (name: string, text: string | undefined, fallback: number[]): number[] => (text === undefined ? fallback : text.split(',').map((t) => int(name, t.trim(), 0, 1)));
+const list = (name: string, text: string | undefined, fallback: number[]): number[] =>
+  text === undefined ? fallback : text.split(',').map((t) => int(name, t.trim(), 0, 1));
 
 const smoke = values.smoke === true;
 const reps = int('reps', values.reps, smoke ? 1 : 3);
 const withAnsible = values['no-ansible'] ? false : smoke ? values.ansible === true : true;
-if (values.only && !['cluster', 'scale', 'boot', 'startup'].includes(values.only)) throw new Error(`bench: --only takes cluster, scale, boot or startup, got "${values.only}"`);
-const part = (name: 'cluster' | 'scale' | 'boot' | 'startup'): boolean => (values.only ? values.only === name || (name === 'startup' && values.only !== 'boot') : name !== 'boot');
+if (values.only && !['cluster', 'scale', 'boot', 'startup'].includes(values.only))
+  throw new Error(`bench: --only takes cluster, scale, boot or startup, got "${values.only}"`);
+const part = (name: 'cluster' | 'scale' | 'boot' | 'startup'): boolean =>
+  values.only ? values.only === name || (name === 'startup' && values.only !== 'boot') : name !== 'boot';
 if (values.from && !['installed', 'sources'].includes(values.from)) throw new Error(`bench: --from takes installed or sources, got "${values.from}"`);
 hostwrightLaunch.from = (values.from ?? 'installed') as 'installed' | 'sources';
 const outDir = values.out ?? join(REPO_DIR, 'bench', 'results');
@@ -79,7 +94,9 @@ const tasksAxisHosts = int('tasks-axis-hosts', values['tasks-axis-hosts'], 2);
 
 // Own host names: other engineers use master/node1/node2 on the same machine.
 const cluster = smoke ? { master: 'bs-master', nodes: ['bs-node1'] } : { master: 'bm-master', nodes: ['bm-node1', 'bm-node2'] };
-const scaleNames = smoke ? ['bs-master', 'bs-node1'].slice(0, scaleHosts) : Array.from({ length: scaleHosts }, (_, i) => `sc${String(i + 1).padStart(2, '0')}`);
+const scaleNames = smoke
+  ? ['bs-master', 'bs-node1'].slice(0, scaleHosts)
+  : Array.from({ length: scaleHosts }, (_, i) => `sc${String(i + 1).padStart(2, '0')}`);
 if (compareHosts.some((n) => n > scaleNames.length)) throw new Error(`bench: --compare-hosts values must be ≤ --scale-hosts (${scaleNames.length})`);
 
 const started = Date.now();
@@ -97,8 +114,21 @@ const results: BenchResults = {
   mode: smoke ? 'smoke' : 'full',
   startedAt: new Date(started).toISOString(),
   durationS: 0,
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', memGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, ansible: ansibleVersion },
-  settings: { repetitions: reps, clusterHosts: [cluster.master, ...cluster.nodes], scaleHosts: scaleNames.length, scaleTasksPerHost: scaleTasks, tasksAxisHosts: Math.min(tasksAxisHosts, scaleNames.length), hostwrightFrom: hostwrightLaunch.from },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.versions.node,
+    ansible: ansibleVersion,
+  },
+  settings: {
+    repetitions: reps,
+    clusterHosts: [cluster.master, ...cluster.nodes],
+    scaleHosts: scaleNames.length,
+    scaleTasksPerHost: scaleTasks,
+    tasksAxisHosts: Math.min(tasksAxisHosts, scaleNames.length),
+    hostwrightFrom: hostwrightLaunch.from,
+  },
   scenarios: [],
   hostsAxis: [],
   tasksAxis: [],

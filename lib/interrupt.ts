@@ -20,7 +20,9 @@ export function interruptExitCode(signal: string): number {
 export function abortOnSignals(controller: AbortController, err: NodeJS.WritableStream): () => void {
   const handler = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      err.write(`\n${signal}: interrupting: no new task starts, tasks in flight are ended; ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again exits at once\n`);
+      err.write(
+        `\n${signal}: interrupting: no new task starts, tasks in flight are ended; ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again exits at once\n`,
+      );
       controller.abort(signal);
       return;
     }

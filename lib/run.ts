@@ -6,7 +6,17 @@ import type { TransportFactory } from './engine/connections.ts';
 import type { RunEvent } from './core/run-events.ts';
 import type { ConnectionSettings, InventoryView } from './engine/inventory-view.ts';
 import { runPlaybook, type RunOptions, type RunResult } from './engine/runner.ts';
-import { connectionVars, groupNames, groupsMap, hostVarLayers, hostVars, inventoryFromObject, loadInventory, selectHosts, type Inventory } from './inventory/index.ts';
+import {
+  connectionVars,
+  groupNames,
+  groupsMap,
+  hostVarLayers,
+  hostVars,
+  inventoryFromObject,
+  loadInventory,
+  selectHosts,
+  type Inventory,
+} from './inventory/index.ts';
 import type { Playbook } from './play/define.ts';
 import { createTransport } from './transport/index.ts';
 import type { Vault } from './vault/vault.ts';
@@ -83,18 +93,19 @@ export function inventoryView(inv: Inventory, extraVars: Record<string, unknown>
     },
   };
   function resolveConnection(host: string): ConnectionSettings {
-      const vars = { ...varsOf(host), ...extraVars };
-      const settings = connectionVars(vars, host);
-      // Bastions given as OpenSSH arguments, as Ansible passes them to ssh.
-      for (const variable of ['ansible_ssh_extra_args', 'ansible_ssh_common_args']) {
-        const args = vars[variable];
-        const jump = typeof args === 'string' ? jumpFromSshArgs(args, host, variable) : undefined;
-        if (jump && settings.proxyJump === undefined) settings.proxyJump = jump;
-      }
-      for (const [k, v] of Object.entries(defaults)) {
-        if (v !== undefined && (settings as unknown as Record<string, unknown>)[k] === undefined) (settings as unknown as Record<string, unknown>)[k] = v;
-      }
-      return settings;
+    const vars = { ...varsOf(host), ...extraVars };
+    const settings = connectionVars(vars, host);
+    // Bastions given as OpenSSH arguments, as Ansible passes them to ssh.
+    for (const variable of ['ansible_ssh_extra_args', 'ansible_ssh_common_args']) {
+      const args = vars[variable];
+      const jump = typeof args === 'string' ? jumpFromSshArgs(args, host, variable) : undefined;
+      if (jump && settings.proxyJump === undefined) settings.proxyJump = jump;
+    }
+    for (const [k, v] of Object.entries(defaults)) {
+      if (v !== undefined && (settings as unknown as Record<string, unknown>)[k] === undefined)
+        (settings as unknown as Record<string, unknown>)[k] = v;
+    }
+    return settings;
   }
 }
 
@@ -108,8 +119,25 @@ export async function run(playbook: Playbook, options: RunPlaybookOptions): Prom
   const sshConfig = options.sshConfigFile === false ? undefined : loadSshConfig(options.sshConfigFile);
   const factory: TransportFactory =
     options.transportFactory ??
-    ((host, settings) => createTransport(host, settings, { knownHostsFile: options.knownHostsFile, acceptNewHostKeys: options.acceptNewHostKeys, connectTimeoutMs: options.connectTimeoutMs, sshConfig, jumps }));
-  const { inventory: _inventory, knownHostsFile: _k, acceptNewHostKeys: _a, connectTimeoutMs: _c, collectEvents: _e, vault, connectionDefaults: _d, sshConfigFile: _s, ...engineOptions } = options;
+    ((host, settings) =>
+      createTransport(host, settings, {
+        knownHostsFile: options.knownHostsFile,
+        acceptNewHostKeys: options.acceptNewHostKeys,
+        connectTimeoutMs: options.connectTimeoutMs,
+        sshConfig,
+        jumps,
+      }));
+  const {
+    inventory: _inventory,
+    knownHostsFile: _k,
+    acceptNewHostKeys: _a,
+    connectTimeoutMs: _c,
+    collectEvents: _e,
+    vault,
+    connectionDefaults: _d,
+    sshConfigFile: _s,
+    ...engineOptions
+  } = options;
   // Values decrypted from vault files are secrets, like connection passwords.
   const secrets = [...(options.secrets ?? []), ...(vault?.revealed ?? [])];
   let result;

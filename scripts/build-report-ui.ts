@@ -29,7 +29,12 @@ export async function buildReportUi(outDir = join(root, 'lib/report/html/assets'
   });
   // Closing script tags cannot appear inside the inline <script>; the bundle is checked, not escaped blindly.
   const js = bundle.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
-  const css = await transform(readFileSync(join(root, 'node_modules/diff2html/bundles/css/diff2html.min.css'), 'utf8') + '\n' + readFileSync(join(root, 'report-ui/style.css'), 'utf8'), { loader: 'css', minify: true, legalComments: 'none' });
+  const css = await transform(
+    readFileSync(join(root, 'node_modules/diff2html/bundles/css/diff2html.min.css'), 'utf8') +
+      '\n' +
+      readFileSync(join(root, 'report-ui/style.css'), 'utf8'),
+    { loader: 'css', minify: true, legalComments: 'none' },
+  );
   writeFileSync(join(outDir, 'report-ui.js'), js);
   writeFileSync(join(outDir, 'report-ui.css'), css.code);
   return { js: Buffer.byteLength(js), css: Buffer.byteLength(css.code) };

@@ -39,14 +39,18 @@ export async function generateValidators(root: string, ext: '.js' | '.ts' = '.js
   const load = (rel: string) => import(pathToFileURL(join(root, rel.replace(/\.js$/, ext))).href);
   const dist = root;
   const { Ajv } = await import('ajv');
-  const standaloneCode = ((await import('ajv/dist/standalone/index.js')) as { default: { default: (ajv: unknown, refs: Record<string, string>) => string } }).default.default;
+  const standaloneCode = (
+    (await import('ajv/dist/standalone/index.js')) as { default: { default: (ajv: unknown, refs: Record<string, string>) => string } }
+  ).default.default;
 
   // Task types: every task type exported by a module of dist/lib/tasks.
   const { TASK_AJV_OPTIONS, schemaKey } = await load('lib/core/validate-args.js');
   const ajv = new Ajv({ ...TASK_AJV_OPTIONS, code: { source: true, esm: true } });
   const refs: Record<string, string> = {};
   const types: string[] = [];
-  for (const file of readdirSync(join(dist, 'lib/tasks')).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts')).sort()) {
+  for (const file of readdirSync(join(dist, 'lib/tasks'))
+    .filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts'))
+    .sort()) {
     for (const value of Object.values(await load(`lib/tasks/${file}`))) {
       if (!isTaskType(value)) continue;
       const key = schemaKey(value.schema);

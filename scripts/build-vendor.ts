@@ -43,18 +43,33 @@ function jsFiles(dir: string, skip: string): string[] {
 export async function buildVendor(dist: string, root = join(dist, '..')): Promise<{ files: number; rewritten: number }> {
   const esbuild = await import('esbuild');
   const vendorDir = join(dist, 'lib', 'vendor');
-  const entryPoints = Object.fromEntries(Object.entries(VENDORED).map(([spec, name]) => [name, ESM_ENTRY[spec] ? join(root, ESM_ENTRY[spec]) : spec]));
+  const entryPoints = Object.fromEntries(
+    Object.entries(VENDORED).map(([spec, name]) => [name, ESM_ENTRY[spec] ? join(root, ESM_ENTRY[spec]) : spec]),
+  );
   await esbuild.build({
-    entryPoints, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node22', conditions: ['import'],
-    outdir: vendorDir, chunkNames: 'chunk-[hash]', absWorkingDir: root, logLevel: 'warning', legalComments: 'inline',
+    entryPoints,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    conditions: ['import'],
+    outdir: vendorDir,
+    chunkNames: 'chunk-[hash]',
+    absWorkingDir: root,
+    logLevel: 'warning',
+    legalComments: 'inline',
   });
   // Each bundle must offer what the package offers Node, name for name (else an import would fail at start).
   for (const [spec, name] of Object.entries(VENDORED)) {
     // Imported as Node imports it for dist/ (bare specifier, this repository's node_modules).
-    const original = Object.keys(await import(spec)).filter((k) => k !== 'default' && k !== 'module.exports' && k !== '__esModule').sort();
+    const original = Object.keys(await import(spec))
+      .filter((k) => k !== 'default' && k !== 'module.exports' && k !== '__esModule')
+      .sort();
     const bundled = new Set(Object.keys(await import(pathToFileURL(join(vendorDir, `${name}.js`)).href)));
     const missing = original.filter((k) => !bundled.has(k));
-    if (missing.length) throw new Error(`build-vendor: the bundle of ${spec} lacks ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
+    if (missing.length)
+      throw new Error(`build-vendor: the bundle of ${spec} lacks ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
   }
   let rewritten = 0;
   const files = [...jsFiles(join(dist, 'lib'), vendorDir), ...jsFiles(join(dist, 'roles'), vendorDir)];

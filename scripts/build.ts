@@ -17,7 +17,10 @@ const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 
 rmSync(dist, { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) {
   console.error('build: tsc failed (see above); dist/ is incomplete');
   process.exit(tsc.status ?? 1);
@@ -52,4 +55,6 @@ if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
   process.exit(1);
 }
 chmodSync(bin, 0o755);
-console.log(`build: dist/ compiled, ${validators.taskSchemas} task-argument validators and the inventory's precompiled, ${Object.keys(VENDORED).join(', ')} bundled into dist/lib/vendor (${vendor.rewritten} files import them), ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`);
+console.log(
+  `build: dist/ compiled, ${validators.taskSchemas} task-argument validators and the inventory's precompiled, ${Object.keys(VENDORED).join(', ')} bundled into dist/lib/vendor (${vendor.rewritten} files import them), ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`,
+);

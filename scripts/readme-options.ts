@@ -37,7 +37,9 @@ export function optionList(): string {
   const rows = (Object.entries(OPTIONS) as [OptionName, OptionDef][])
     .filter(([, o]) => !o.hidden)
     .map(([long, o]) => {
-      const commands = (Object.keys(SHOWN) as CommandName[]).filter((c) => (COMMANDS[c].options as readonly string[]).includes(long)).map((c) => SHOWN[c]);
+      const commands = (Object.keys(SHOWN) as CommandName[])
+        .filter((c) => (COMMANDS[c].options as readonly string[]).includes(long))
+        .map((c) => SHOWN[c]);
       return `| \`${optionSynopsis(long, o).trim()}\` | ${commands.join(', ')} | ${cell(o.help)} |`;
     });
   return [

@@ -21,17 +21,43 @@ const emptyConfig = join(tmpdir(), 'hw-record-empty-ansible.cfg');
 writeFileSync(emptyConfig, '');
 const env = { ...process.env, ANSIBLE_CONFIG: emptyConfig, ANSIBLE_NOCOLOR: '1', ANSIBLE_INVENTORY_UNPARSED_WARNING: 'False', LC_ALL: 'C.UTF-8' };
 
-const sh = (cmd: string, args: string[], cwd = fx): string => execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const sh = (cmd: string, args: string[], cwd = fx): string =>
+  execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 const pw = (name: string) => join(vaultDir, name);
-const encryptString = (value: string, name: string, ...auth: string[]) =>
-  sh('ansible-vault', ['encrypt_string', ...auth, '--name', name, value]);
-const indent = (text: string, by: string) => text.trimEnd().split('\n').map((l, i) => (i === 0 ? l : by + l)).join('\n');
+const encryptString = (value: string, name: string, ...auth: string[]) => sh('ansible-vault', ['encrypt_string', ...auth, '--name', name, value]);
+const indent = (text: string, by: string) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : by + l))
+    .join('\n');
 
 // 1. Vault files and strings.
-sh('ansible-vault', ['encrypt', '--vault-password-file', pw('pw-default'), '--output', join(vaultDir, 'ansible-1.1.vault'), join(vaultDir, 'plain.yml')]);
-sh('ansible-vault', ['encrypt', '--vault-id', `dev@${pw('pw-dev')}`, '--output', join(vaultDir, 'ansible-1.2-dev.vault'), join(vaultDir, 'plain.yml')]);
+sh('ansible-vault', [
+  'encrypt',
+  '--vault-password-file',
+  pw('pw-default'),
+  '--output',
+  join(vaultDir, 'ansible-1.1.vault'),
+  join(vaultDir, 'plain.yml'),
+]);
+sh('ansible-vault', [
+  'encrypt',
+  '--vault-id',
+  `dev@${pw('pw-dev')}`,
+  '--output',
+  join(vaultDir, 'ansible-1.2-dev.vault'),
+  join(vaultDir, 'plain.yml'),
+]);
 writeFileSync(join(vaultDir, 'block.txt'), '0123456789abcdef');
-sh('ansible-vault', ['encrypt', '--vault-password-file', pw('pw-default'), '--output', join(vaultDir, 'ansible-block.vault'), join(vaultDir, 'block.txt')]);
+sh('ansible-vault', [
+  'encrypt',
+  '--vault-password-file',
+  pw('pw-default'),
+  '--output',
+  join(vaultDir, 'ansible-block.vault'),
+  join(vaultDir, 'block.txt'),
+]);
 writeFileSync(join(vaultDir, 'ansible-string.yml'), encryptString('inline-secret-1', 'db_pass', '--vault-password-file', pw('pw-default')));
 
 // 2. A vaulted inventory: inline values (1.1 and 1.2), whole encrypted group_vars and host_vars.
@@ -76,9 +102,17 @@ for (const c of cases) {
 // 4. What Ansible reads from an ansible.cfg, alone and with ANSIBLE_* variables over it (paths relative to the fixture).
 const cfgDir = join(fx, 'config');
 const dump = (extra: Record<string, string>) =>
-  execFileSync('ansible-config', ['dump', '--only-changed'], { cwd: cfgDir, env: { ...env, ANSIBLE_CONFIG: join(cfgDir, 'ansible.cfg'), ...extra }, encoding: 'utf8' })
-    .split(fx.replace(/\/$/, '') + '/').join('<FIXTURES>/');
+  execFileSync('ansible-config', ['dump', '--only-changed'], {
+    cwd: cfgDir,
+    env: { ...env, ANSIBLE_CONFIG: join(cfgDir, 'ansible.cfg'), ...extra },
+    encoding: 'utf8',
+  })
+    .split(fx.replace(/\/$/, '') + '/')
+    .join('<FIXTURES>/');
 writeFileSync(join(cfgDir, 'dump.txt'), dump({}));
-writeFileSync(join(cfgDir, 'dump-env.txt'), dump({ ANSIBLE_FORKS: '9', ANSIBLE_REMOTE_USER: 'envuser', ANSIBLE_BECOME: 'false', ANSIBLE_INVENTORY: 'a.yml,b.yml' }));
+writeFileSync(
+  join(cfgDir, 'dump-env.txt'),
+  dump({ ANSIBLE_FORKS: '9', ANSIBLE_REMOTE_USER: 'envuser', ANSIBLE_BECOME: 'false', ANSIBLE_INVENTORY: 'a.yml,b.yml' }),
+);
 
 console.log(`recorded vault fixtures and ${cases.length} listings (${readdirSync(join(fx, 'inventories')).length} entries in inventories/)`);

@@ -8,5 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { PlanFileSchema } from '../lib/plan/schema.ts';
 
 const file = new URL('../schemas/plan-v1.schema.json', import.meta.url);
-writeFileSync(file, JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...JSON.parse(JSON.stringify(PlanFileSchema)) }, null, 2) + '\n');
+writeFileSync(
+  file,
+  JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...JSON.parse(JSON.stringify(PlanFileSchema)) }, null, 2) + '\n',
+);
 console.log(`write-plan-schema: ${file.pathname}`);

@@ -27,7 +27,11 @@ const filters = argv.filter((a) => !a.startsWith('--'));
 function findTests(dir: string): string[] {
   let out: string[] = [];
   let entries: string[];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const entry of entries.sort()) {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) out = out.concat(findTests(path));
@@ -40,7 +44,15 @@ const matches = (f: string) => filters.length === 0 || filters.some((x) => f.inc
 const unitFiles = onlyE2e ? [] : findTests(join(root, 'test/unit')).filter(matches);
 const e2eFiles = onlyUnit ? [] : findTests(join(root, 'test/e2e')).filter(matches);
 
-interface FileResult { file: string; passed: number; failed: number; skipped: number; code: number; output: string; ms: number }
+interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  code: number;
+  output: string;
+  ms: number;
+}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -88,8 +100,16 @@ async function runAll(files: string[], parallel: number, env: NodeJS.ProcessEnv)
       const file = files[next++];
       const result = await runFile(file, env);
       const mark = result.failed ? 'FAIL' : 'ok  ';
-      console.log(`${mark} ${relative(root, file)}  (${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}, ${(result.ms / 1000).toFixed(1)}s)`);
-      if (result.failed) console.log(result.output.split('\n').map((l) => '     | ' + l).join('\n'));
+      console.log(
+        `${mark} ${relative(root, file)}  (${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}, ${(result.ms / 1000).toFixed(1)}s)`,
+      );
+      if (result.failed)
+        console.log(
+          result.output
+            .split('\n')
+            .map((l) => '     | ' + l)
+            .join('\n'),
+        );
       // Whether the shared conformance corpus ran is shown even for a passing file: never silent.
       else for (const l of result.output.match(/shared conformance corpus[^\n]*/g) ?? []) console.log(`     ${l}`);
       results.push(result);
@@ -99,16 +119,22 @@ async function runAll(files: string[], parallel: number, env: NodeJS.ProcessEnv)
   return results;
 }
 
-/**
- * Whether formatting and lint findings fail the run. False only until the code base has been formatted
- * once (`npm run format`) and the findings fixed; until then the lint step reports the counts only.
- */
-const STYLE_ENFORCED = false;
+/** Formatting and lint findings fail the run (`npm run format` and `npm run lint` fix or show them). */
+const STYLE_ENFORCED = true;
 
 /** `biome ci` (format check + lint, writes nothing): counts, and the findings as `file:line rule message`. */
 async function lintStep(): Promise<boolean> {
-  const biome = await run(process.execPath, [join(root, 'node_modules/@biomejs/biome/bin/biome'), 'ci', '--reporter=json', '--colors=off', '--max-diagnostics=none']);
-  let report: { summary: { errors: number; warnings: number }; diagnostics: { severity: string; category: string; message: string; location?: { path?: string; start?: { line: number } } }[] };
+  const biome = await run(process.execPath, [
+    join(root, 'node_modules/@biomejs/biome/bin/biome'),
+    'ci',
+    '--reporter=json',
+    '--colors=off',
+    '--max-diagnostics=none',
+  ]);
+  let report: {
+    summary: { errors: number; warnings: number };
+    diagnostics: { severity: string; category: string; message: string; location?: { path?: string; start?: { line: number } } }[];
+  };
   try {
     report = JSON.parse(biome.output.slice(biome.output.indexOf('{'), biome.output.lastIndexOf('}') + 1));
   } catch {
@@ -127,7 +153,8 @@ async function lintStep(): Promise<boolean> {
     return true;
   }
   for (const f of unformatted) console.log(`  ${f}: not formatted`);
-  for (const d of findings) console.log(`  ${d.location?.path ?? '?'}:${d.location?.start?.line ?? 0} ${d.category.replace(/^lint\//, '')} ${d.message}`);
+  for (const d of findings)
+    console.log(`  ${d.location?.path ?? '?'}:${d.location?.start?.line ?? 0} ${d.category.replace(/^lint\//, '')} ${d.message}`);
   console.log(`lint: ${summary}; \`npm run format\` formats, \`npm run lint -- --write\` applies the safe fixes`);
   return false;
 }
@@ -138,7 +165,19 @@ if (!noTypecheck) {
   // The type check also emits lib's declarations, which the API report is made from (one tsc pass for both).
   console.log('typecheck: tsc (declarations into dist/api/dts)');
   const dts = 'dist/api/dts';
-  const tsc = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--rootDir', '.', '--outDir', dts]);
+  const tsc = await run(process.execPath, [
+    join(root, 'node_modules/typescript/bin/tsc'),
+    '-p',
+    'tsconfig.json',
+    '--noEmit',
+    'false',
+    '--declaration',
+    '--emitDeclarationOnly',
+    '--rootDir',
+    '.',
+    '--outDir',
+    dts,
+  ]);
   if (tsc.code !== 0) {
     console.log(tsc.output);
     failedSteps++;
@@ -155,7 +194,9 @@ results.push(...(await runAll(unitFiles, 2, process.env)));
 
 if (e2eFiles.length) {
   if (filters.length && !onlyE2e) {
-    console.log(`${e2eFiles.length} end-to-end file(s) match ${filters.map((f) => `"${f}"`).join(', ')}: booting the test hosts (root; --unit runs only the unit tests)`);
+    console.log(
+      `${e2eFiles.length} end-to-end file(s) match ${filters.map((f) => `"${f}"`).join(', ')}: booting the test hosts (root; --unit runs only the unit tests)`,
+    );
   }
   const { startHostsForTests } = await import('./hosts/lifecycle.ts');
   const stop = await startHostsForTests();

@@ -17,10 +17,19 @@ export function writeAnsibleWorkload(path: string, count: number): string {
       tasks.push({
         name: `file ${t.index}`,
         // the same bytes as fileContent(index, round)
-        'ansible.builtin.copy': { dest: t.path, content: `# hostwright bench file ${t.index}\nround = {{ bench_round }}\n`, owner: 'root', group: 'root', mode: '0644' },
+        'ansible.builtin.copy': {
+          dest: t.path,
+          content: `# hostwright bench file ${t.index}\nround = {{ bench_round }}\n`,
+          owner: 'root',
+          group: 'root',
+          mode: '0644',
+        },
       });
     } else if (t.kind === 'line') {
-      tasks.push({ name: `line ${t.index}`, 'ansible.builtin.lineinfile': { path: WORKLOAD_LINES_FILE, regexp: `^${t.key}=`, line: `${t.key}=round-{{ bench_round }}`, create: true } });
+      tasks.push({
+        name: `line ${t.index}`,
+        'ansible.builtin.lineinfile': { path: WORKLOAD_LINES_FILE, regexp: `^${t.key}=`, line: `${t.key}=round-{{ bench_round }}`, create: true },
+      });
     } else {
       tasks.push({
         name: `sysctl ${t.key}`,

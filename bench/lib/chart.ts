@@ -44,15 +44,40 @@ export async function writeHostsChart(path: string, points: readonly AxisPoint[]
     encoding: {
       x: { field: 'hosts', type: 'quantitative' as const, title: 'hosts', scale: { zero: true } },
       y: { field: 'value', type: 'quantitative' as const, title: null, scale: log ? { type: 'log' as const } : { zero: true } },
-      color: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: SERIES, range: ['#1f77b4', '#9ecae1', '#d62728', '#ff9896'] } },
-      strokeDash: { field: 'series', type: 'nominal' as const, title: null, scale: { domain: SERIES, range: [[1, 0], [4, 3], [1, 0], [4, 3]] } },
+      color: {
+        field: 'series',
+        type: 'nominal' as const,
+        title: null,
+        scale: { domain: SERIES, range: ['#1f77b4', '#9ecae1', '#d62728', '#ff9896'] },
+      },
+      strokeDash: {
+        field: 'series',
+        type: 'nominal' as const,
+        title: null,
+        scale: {
+          domain: SERIES,
+          range: [
+            [1, 0],
+            [4, 3],
+            [1, 0],
+            [4, 3],
+          ],
+        },
+      },
     },
   });
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Scale workload (${tasksPerHost} tasks/host: file, line, sysctl) against hosts`, subtitle: 'controller = the process tree of the tool on the machine running it; lower is better' },
+    title: {
+      text: `Scale workload (${tasksPerHost} tasks/host: file, line, sysctl) against hosts`,
+      subtitle: 'controller = the process tree of the tool on the machine running it; lower is better',
+    },
     data: { values: chartRows(points) },
-    hconcat: [panel('wall', 'wall time (s, log scale)', true), panel('cpu', 'controller CPU, user+sys (s, log scale)', true), panel('rss', 'controller peak memory (MiB)', false)],
+    hconcat: [
+      panel('wall', 'wall time (s, log scale)', true),
+      panel('cpu', 'controller CPU, user+sys (s, log scale)', true),
+      panel('rss', 'controller peak memory (MiB)', false),
+    ],
   } as TopLevelSpec;
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   writeFileSync(path, await view.toSVG());

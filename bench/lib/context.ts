@@ -24,13 +24,20 @@ export function toolOrder(ctx: BenchContext, rep: number): Tool[] {
 
 /** A one-line account of a run for the progress log. */
 export function describeRun(label: string, run: ToolRun): string {
-  const extra = run.tool === 'hostwright' && run.stats ? `, ${run.stats.roundTripsPerTask} round trips/task, engine ${run.stats.durationMs} ms` : run.ignored ? `, ${run.ignored} errors ignored` : '';
+  const extra =
+    run.tool === 'hostwright' && run.stats
+      ? `, ${run.stats.roundTripsPerTask} round trips/task, engine ${run.stats.durationMs} ms`
+      : run.ignored
+        ? `, ${run.ignored} errors ignored`
+        : '';
   return `  ${label.padEnd(28)} ${run.tool.padEnd(10)} ${(run.wallMs / 1000).toFixed(2).padStart(7)} s  changed=${run.changed}${extra}`;
 }
 
 /** Throws when a run that must change nothing (a no-op) changed something. */
 export function expectChanged(what: string, run: ToolRun, expected: number): void {
   if (run.changed !== expected) {
-    throw new Error(`bench: ${what}: ${run.tool} reported changed=${expected === 0 ? run.changed + ' on a converged state' : `${run.changed}, expected ${expected}`}; the two tools disagree on the state, no figure reported`);
+    throw new Error(
+      `bench: ${what}: ${run.tool} reported changed=${expected === 0 ? run.changed + ' on a converged state' : `${run.changed}, expected ${expected}`}; the two tools disagree on the state, no figure reported`,
+    );
   }
 }

@@ -17,12 +17,45 @@ export interface HostDigest {
 }
 
 const CLUSTER_FILES = [
-  '/etc/hosts', '/etc/selinux/config', '/etc/sysctl.d/k8s.conf', '/etc/etcd/etcd.conf', '/etc/sysconfig/flanneld',
-  '/etc/kubernetes/config', '/etc/kubernetes/apiserver', '/etc/kubernetes/controller-manager', '/etc/kubernetes/scheduler',
-  '/etc/kubernetes/kubelet', '/etc/kubernetes/proxy',
+  '/etc/hosts',
+  '/etc/selinux/config',
+  '/etc/sysctl.d/k8s.conf',
+  '/etc/etcd/etcd.conf',
+  '/etc/sysconfig/flanneld',
+  '/etc/kubernetes/config',
+  '/etc/kubernetes/apiserver',
+  '/etc/kubernetes/controller-manager',
+  '/etc/kubernetes/scheduler',
+  '/etc/kubernetes/kubelet',
+  '/etc/kubernetes/proxy',
 ];
-const CLUSTER_PACKAGES = ['chrony', 'etcd', 'flannel', 'kubernetes-master', 'kubernetes-node', 'kubernetes-client', 'docker', 'socat', 'conntrack-tools', 'python-rhsm-certificates', 'subscription-manager-rhsm-certificates', 'firewalld', 'iptables-services'];
-const CLUSTER_UNITS = ['chronyd', 'firewalld', 'etcd', 'flanneld', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'docker', 'kube-proxy', 'kubelet'];
+const CLUSTER_PACKAGES = [
+  'chrony',
+  'etcd',
+  'flannel',
+  'kubernetes-master',
+  'kubernetes-node',
+  'kubernetes-client',
+  'docker',
+  'socat',
+  'conntrack-tools',
+  'python-rhsm-certificates',
+  'subscription-manager-rhsm-certificates',
+  'firewalld',
+  'iptables-services',
+];
+const CLUSTER_UNITS = [
+  'chronyd',
+  'firewalld',
+  'etcd',
+  'flanneld',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'docker',
+  'kube-proxy',
+  'kubelet',
+];
 
 const fileLines = (files: readonly string[]) => `for f in ${files.map(quote).join(' ')}; do
   if [ -f "$f" ]; then echo "file $f $(stat -c '%a %U:%G' "$f") $(sha256sum < "$f" | cut -c1-64)"; else echo "file $f absent"; fi
@@ -39,7 +72,9 @@ export function clusterStateScript(isEtcd: boolean, flannelPrefix = '/atomic.io/
     `sysctl net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables | sed 's/^/sysctl /'`,
     // what the (stand-in) daemons were started with; docker's --bip is the subnet flannel leased, random
     `for f in /var/lib/hostwright-standin/*.json; do [ -f "$f" ] && python3 -c 'import json,sys; print("argv", " ".join(json.load(open(sys.argv[1]))["argv"]))' "$f"; done | sed -E 's/--bip=[^ ]+/--bip=(leased)/'`,
-    isEtcd ? `curl -sS --max-time 5 ${quote(`http://127.0.0.1:2379/v2/keys${flannelPrefix}/config`)} | python3 -c 'import json,sys; print("etcd-key", json.load(sys.stdin)["node"]["value"])' || echo "etcd-key unreadable"` : '',
+    isEtcd
+      ? `curl -sS --max-time 5 ${quote(`http://127.0.0.1:2379/v2/keys${flannelPrefix}/config`)} | python3 -c 'import json,sys; print("etcd-key", json.load(sys.stdin)["node"]["value"])' || echo "etcd-key unreadable"`
+      : '',
   ].join('\n');
 }
 
@@ -59,12 +94,14 @@ export function workloadStateScript(): string {
 
 /** Runs a state script on hosts (in parallel) and returns one digest per host, in the given order. */
 export async function digestHosts(exec: HostExec, hosts: readonly string[], script: (host: string) => string): Promise<HostDigest[]> {
-  return Promise.all(hosts.map(async (host) => {
-    const r = await exec(host, script(host));
-    if (r.code !== 0 && !r.stdout) throw new Error(`bench: cannot read the state of ${host} (exit ${r.code}): ${r.stderr.trim()}`);
-    const lines = r.stdout.split('\n').filter(Boolean).sort();
-    return { host, sha256: createHash('sha256').update(lines.join('\n')).digest('hex'), lines };
-  }));
+  return Promise.all(
+    hosts.map(async (host) => {
+      const r = await exec(host, script(host));
+      if (r.code !== 0 && !r.stdout) throw new Error(`bench: cannot read the state of ${host} (exit ${r.code}): ${r.stderr.trim()}`);
+      const lines = r.stdout.split('\n').filter(Boolean).sort();
+      return { host, sha256: createHash('sha256').update(lines.join('\n')).digest('hex'), lines };
+    }),
+  );
 }
 
 /** Throws naming each host and line where two digests of the same hosts differ. */
@@ -72,14 +109,21 @@ export function assertSameState(what: string, a: { label: string; digests: HostD
   const problems: string[] = [];
   for (const da of a.digests) {
     const db = b.digests.find((d) => d.host === da.host);
-    if (!db) { problems.push(`${da.host}: no ${b.label} digest`); continue; }
+    if (!db) {
+      problems.push(`${da.host}: no ${b.label} digest`);
+      continue;
+    }
     if (da.sha256 === db.sha256) continue;
     const onlyA = da.lines.filter((l) => !db.lines.includes(l));
     const onlyB = db.lines.filter((l) => !da.lines.includes(l));
     problems.push(`${da.host}:\n${onlyA.map((l) => `  ${a.label}: ${l}`).join('\n')}\n${onlyB.map((l) => `  ${b.label}: ${l}`).join('\n')}`);
   }
-  if (problems.length) throw new Error(`bench: ${what}: ${a.label} and ${b.label} left different states, no figure reported:\n${problems.join('\n')}`);
+  if (problems.length)
+    throw new Error(`bench: ${what}: ${a.label} and ${b.label} left different states, no figure reported:\n${problems.join('\n')}`);
 }
 
 /** Combined sha256 of several host digests (for the results file). */
-export const combinedDigest = (digests: readonly HostDigest[]): string => createHash('sha256').update(digests.map((d) => `${d.host} ${d.sha256}`).join('\n')).digest('hex');
+export const combinedDigest = (digests: readonly HostDigest[]): string =>
+  createHash('sha256')
+    .update(digests.map((d) => `${d.host} ${d.sha256}`).join('\n'))
+    .digest('hex');

@@ -34,7 +34,9 @@ function hostPids(name: string): number[] {
     try {
       for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (line) pids.push(Number(line));
       for (const d of readdirSync(dir, { withFileTypes: true })) if (d.isDirectory()) walk(join(dir, d.name));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   };
   for (const root of ['/sys/fs/cgroup/systemd/hostwright', '/sys/fs/cgroup/unified/hostwright', '/sys/fs/cgroup/hostwright']) {
     if (existsSync(join(root, name))) {
@@ -47,7 +49,11 @@ function hostPids(name: string): number[] {
 
 /** PSS of one process in KiB (0 when it is gone). */
 function pssKiB(pid: number): number {
-  try { return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0); } catch { return 0; }
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** Memory of running hosts: PSS sum and process count. */
@@ -80,9 +86,16 @@ export async function measureHostBoot(ctx: BenchContext, names: string[], keep =
   const stopAt = performance.now();
   if (!keep) await all.stop(names);
   const boot: HostBoot = {
-    hosts: names.length, startS: Math.round(startS * 10) / 10, pssMiB: mem.pssMiB, pssPerHostMiB: Math.round((mem.pssMiB / names.length) * 10) / 10,
-    processes: mem.processes, memAvailableDropMiB: drop, stopS: keep ? 0 : Math.round(((performance.now() - stopAt) / 1000) * 10) / 10,
+    hosts: names.length,
+    startS: Math.round(startS * 10) / 10,
+    pssMiB: mem.pssMiB,
+    pssPerHostMiB: Math.round((mem.pssMiB / names.length) * 10) / 10,
+    processes: mem.processes,
+    memAvailableDropMiB: drop,
+    stopS: keep ? 0 : Math.round(((performance.now() - stopAt) / 1000) * 10) / 10,
   };
-  ctx.log(`  ${boot.hosts} hosts up in ${boot.startS} s; PSS ${boot.pssMiB} MiB (${boot.pssPerHostMiB} MiB/host, ${boot.processes} processes), MemAvailable −${boot.memAvailableDropMiB} MiB${keep ? '' : `; stopped in ${boot.stopS} s`}`);
+  ctx.log(
+    `  ${boot.hosts} hosts up in ${boot.startS} s; PSS ${boot.pssMiB} MiB (${boot.pssPerHostMiB} MiB/host, ${boot.processes} processes), MemAvailable −${boot.memAvailableDropMiB} MiB${keep ? '' : `; stopped in ${boot.stopS} s`}`,
+  );
   return boot;
 }

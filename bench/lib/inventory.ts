@@ -39,7 +39,9 @@ export function writeInventory(path: string, hosts: readonly BenchHost[], option
       ansible_ssh_common_args: `-o UserKnownHostsFile=${options.knownHostsPath} -o StrictHostKeyChecking=yes`,
     },
     hosts: Object.fromEntries(hosts.map((h) => [h.name, { ansible_host: h.address }])),
-    children: Object.fromEntries(Object.entries(options.groups).map(([g, members]) => [g, { hosts: Object.fromEntries(members.map((m) => [m, null])) }])),
+    children: Object.fromEntries(
+      Object.entries(options.groups).map(([g, members]) => [g, { hosts: Object.fromEntries(members.map((m) => [m, null])) }]),
+    ),
   };
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, '# Written by bench/run.ts for one bench run.\n' + stringify({ all }, { nullStr: '' }));

@@ -51,7 +51,16 @@ function phaseOf(r: Ev): Phase {
 export function phasesOf(events: readonly Ev[]): Phases | undefined {
   const stats = events.find((e) => e.event === 'stats')?.stats;
   if (!stats) return undefined;
-  const out: Phases = { engineMs: stats.durationMs, connectMs: 0, probeMs: 0, packageInstallMs: 0, otherAppliesMs: 0, handlersMs: 0, waitsMs: 0, controllerMs: 0 };
+  const out: Phases = {
+    engineMs: stats.durationMs,
+    connectMs: 0,
+    probeMs: 0,
+    packageInstallMs: 0,
+    otherAppliesMs: 0,
+    handlersMs: 0,
+    waitsMs: 0,
+    controllerMs: 0,
+  };
   const tasks: Ev[][] = [];
   for (const e of events) {
     if (e.event === 'task-start') tasks.push([]);

@@ -40,20 +40,39 @@ let counter = 0;
 function makeCgroup(): string | undefined {
   if (!existsSync(join(CPUACCT, 'cpuacct.usage'))) return undefined;
   const dir = join(CPUACCT, 'hostwright-bench', `${process.pid}-${++counter}`);
-  try { mkdirSync(dir, { recursive: true }); return dir; } catch { return undefined; }
+  try {
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  } catch {
+    return undefined;
+  }
 }
 
 const pidsOf = (cg: string): number[] => readFileSync(join(cg, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
 
 function rssKiB(pid: number): number {
-  try { return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0); } catch { return 0; }
+  try {
+    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** Reads the cgroup's CPU (ms), moves any process left in it to the root, and removes it. */
 function closeCgroup(cg: string): number {
   const ns = Number(readFileSync(join(cg, 'cpuacct.usage'), 'utf8'));
-  for (const pid of pidsOf(cg)) { try { writeFileSync(join(CPUACCT, 'cgroup.procs'), String(pid)); } catch { /* gone */ } }
-  try { rmdirSync(cg); } catch { /* a process still in it: left for the next run's machine reboot */ }
+  for (const pid of pidsOf(cg)) {
+    try {
+      writeFileSync(join(CPUACCT, 'cgroup.procs'), String(pid));
+    } catch {
+      /* gone */
+    }
+  }
+  try {
+    rmdirSync(cg);
+  } catch {
+    /* a process still in it: left for the next run's machine reboot */
+  }
   return ns / 1e6;
 }
 
@@ -76,9 +95,15 @@ export function runTimed(cmd: string, args: readonly string[], options: RunTimed
       try {
         for (const pid of pidsOf(cg)) {
           sum += rssKiB(pid);
-          try { fds += readdirSync(`/proc/${pid}/fd`).length; } catch { /* gone */ }
+          try {
+            fds += readdirSync(`/proc/${pid}/fd`).length;
+          } catch {
+            /* gone */
+          }
         }
-      } catch { return; }
+      } catch {
+        return;
+      }
       peakKiB = Math.max(peakKiB, sum);
       peakFds = Math.max(peakFds, fds);
     };

@@ -96,7 +96,14 @@ export interface BenchResults {
   startedAt: string;
   durationS: number;
   machine: { cpus: number; cpuModel: string; memGiB: number; node: string; ansible: string | null };
-  settings: { repetitions: number; clusterHosts: string[]; scaleHosts: number; scaleTasksPerHost: number; tasksAxisHosts: number; hostwrightFrom?: 'installed' | 'sources' };
+  settings: {
+    repetitions: number;
+    clusterHosts: string[];
+    scaleHosts: number;
+    scaleTasksPerHost: number;
+    tasksAxisHosts: number;
+    hostwrightFrom?: 'installed' | 'sources';
+  };
   scenarios: Scenario[];
   hostsAxis: AxisPoint[];
   tasksAxis: AxisPoint[];
@@ -146,15 +153,24 @@ export function sideOf(runs: readonly ToolRun[], note?: string): ToolSide {
   const cpu = runs.map((r) => r.cpuMs).filter((c): c is number => c !== undefined);
   const rss = runs.map((r) => r.peakTreeRssMiB).filter((c): c is number => c !== undefined);
   return {
-    timing: t, changed: runs.map((r) => r.changed), ...(note ? { note } : {}), ...(median.stats ? { counters: countersOf(median.stats) } : {}),
-    ...(cpu.length ? { cpuMs: Math.round(timing(cpu).medianMs) } : {}), ...(rss.length ? { peakTreeRssMiB: Math.max(...rss) } : {}),
+    timing: t,
+    changed: runs.map((r) => r.changed),
+    ...(note ? { note } : {}),
+    ...(median.stats ? { counters: countersOf(median.stats) } : {}),
+    ...(cpu.length ? { cpuMs: Math.round(timing(cpu).medianMs) } : {}),
+    ...(rss.length ? { peakTreeRssMiB: Math.max(...rss) } : {}),
     ...(median.phases ? { phases: median.phases } : {}),
     ...(runs.some((r) => r.peakFds !== undefined) ? { peakFds: Math.max(...runs.map((r) => r.peakFds ?? 0)) } : {}),
   };
 }
 
 /** A scenario from both tools' runs, with the ratio and the target check. */
-export function scenarioOf(base: Omit<Scenario, 'hostwright' | 'ansible' | 'ratio' | 'target'>, runs: Record<Tool, ToolRun[]>, notes: Partial<Record<Tool, string>> = {}, targetRatio?: number): Scenario {
+export function scenarioOf(
+  base: Omit<Scenario, 'hostwright' | 'ansible' | 'ratio' | 'target'>,
+  runs: Record<Tool, ToolRun[]>,
+  notes: Partial<Record<Tool, string>> = {},
+  targetRatio?: number,
+): Scenario {
   const hostwright = sideOf(runs.hostwright, notes.hostwright);
   const ansible = runs.ansible.length ? sideOf(runs.ansible, notes.ansible) : undefined;
   const ratio = ansible ? Math.round((ansible.timing.medianMs / hostwright.timing.medianMs) * 10) / 10 : undefined;

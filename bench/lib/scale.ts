@@ -51,13 +51,19 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
   // Starting them all at once is measured (time, memory): the figure for "100 hosts at once".
   const hostBoot = await measureHostBoot(ctx, names, true);
   const th = await testHosts({ names });
-  const inventory = writeInventory(join(ctx.workDir, 'scale-inventory.yml'), th.hosts, { groups: { bench: names }, keyPath: th.keyPath, knownHostsPath: th.knownHostsPath });
+  const inventory = writeInventory(join(ctx.workDir, 'scale-inventory.yml'), th.hosts, {
+    groups: { bench: names },
+    keyPath: th.keyPath,
+    knownHostsPath: th.knownHostsPath,
+  });
   const ansibleWorkload = writeAnsibleWorkload(join(ctx.workDir, `workload-${tasks}.yml`), tasks);
   const base = { inventory, knownHosts: th.knownHostsPath, forks: names.length };
   const run = (tool: Tool, round: 1 | 2, extra: Partial<RunSpec> & { tasks?: number } = {}): Promise<ToolRun> => {
     const count = extra.tasks ?? tasks;
     const spec = { ...base, ...extra, extraVars: { bench_round: round }, env: { HW_BENCH_TASKS: String(count) } };
-    return tool === 'hostwright' ? runHostwright({ ...spec, playbook: join(REPO_DIR, 'bench', 'workload', 'playbook.ts') }) : runAnsible({ ...spec, playbook: ansibleWorkload });
+    return tool === 'hostwright'
+      ? runHostwright({ ...spec, playbook: join(REPO_DIR, 'bench', 'workload', 'playbook.ts') })
+      : runAnsible({ ...spec, playbook: ansibleWorkload });
   };
   const digest = (hosts: readonly string[]) => digestHosts(th.exec, hosts, workloadStateScript);
   const scenarios: Scenario[] = [];
@@ -70,7 +76,17 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
   // Each host's state per round, from the first run that left it; every later run is compared with it.
   const byRound: Record<1 | 2, Map<string, HostDigest>> = { 1: new Map((await digest(names)).map((d) => [d.host, d])), 2: new Map() };
   const roundLabel: Record<1 | 2, string> = { 1: 'hostwright round 1', 2: '' };
-  scenarios.push(scenarioOf({ id: 'scale-first', title: `first converge, ${tasks} tasks/host`, hosts: names.length, note: 'hostwright only: fresh hosts, every task creates its file, line or sysctl.' }, { hostwright: [first], ansible: [] }));
+  scenarios.push(
+    scenarioOf(
+      {
+        id: 'scale-first',
+        title: `first converge, ${tasks} tasks/host`,
+        hosts: names.length,
+        note: 'hostwright only: fresh hosts, every task creates its file, line or sysctl.',
+      },
+      { hostwright: [first], ansible: [] },
+    ),
+  );
   const states: Record<string, string> = { 'hostwright round 1': combinedDigest([...byRound[1].values()]) };
 
   /** A changing run of `tool` with `round` on the first `count` hosts, its state checked against the round's. */
@@ -81,7 +97,12 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
     expectChanged(`scale changing run on ${count} hosts`, r, count * (tasks - 1));
     const state = { label: `${tool} round ${round}`, digests: await digest(hosts) };
     const known = state.digests.filter((d) => byRound[round].has(d.host));
-    if (known.length) assertSameState(`scale workload, round ${round}`, { label: roundLabel[round], digests: known.map((d) => byRound[round].get(d.host)!) }, { label: state.label, digests: known });
+    if (known.length)
+      assertSameState(
+        `scale workload, round ${round}`,
+        { label: roundLabel[round], digests: known.map((d) => byRound[round].get(d.host)!) },
+        { label: state.label, digests: known },
+      );
     for (const d of state.digests) if (!byRound[round].has(d.host)) byRound[round].set(d.host, d);
     roundLabel[round] ||= state.label;
     states[`${state.label}, ${count} hosts`] = combinedDigest(state.digests);
@@ -107,11 +128,31 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
     ctx.log(`scale: ${count} hosts, changing runs (${tasks} tasks/host, every generated task changes)`);
     const changing: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };
     for (let rep = 0; rep < ctx.reps; rep++) await changingPair(count, rep, changing);
-    scenarios.push({ ...scenarioOf({ id: `scale-changing-${count}`, title: `changing run, ${tasks} tasks/host`, hosts: count, note: `every file, line and sysctl task changes (${count * (tasks - 1)} host-tasks); states compared between the tools for each round.` }, changing, {}, count >= 100 ? 8 : undefined), stateDigest: combinedDigest(names.slice(0, count).map((h) => byRound[1].get(h)!)) });
+    scenarios.push({
+      ...scenarioOf(
+        {
+          id: `scale-changing-${count}`,
+          title: `changing run, ${tasks} tasks/host`,
+          hosts: count,
+          note: `every file, line and sysctl task changes (${count * (tasks - 1)} host-tasks); states compared between the tools for each round.`,
+        },
+        changing,
+        {},
+        count >= 100 ? 8 : undefined,
+      ),
+      stateDigest: combinedDigest(names.slice(0, count).map((h) => byRound[1].get(h)!)),
+    });
     ctx.log(`scale: ${count} hosts, no-op runs`);
     const noop: Record<Tool, ToolRun[]> = { hostwright: [], ansible: [] };
     for (let rep = 0; rep < ctx.reps; rep++) for (const tool of toolOrder(ctx, rep)) noop[tool].push(await noopRun(tool, count));
-    scenarios.push(scenarioOf({ id: `scale-noop-${count}`, title: `no-op run, ${tasks} tasks/host`, hosts: count, note: 'nothing to change on any host.' }, noop, {}, 30));
+    scenarios.push(
+      scenarioOf(
+        { id: `scale-noop-${count}`, title: `no-op run, ${tasks} tasks/host`, hosts: count, note: 'nothing to change on any host.' },
+        noop,
+        {},
+        30,
+      ),
+    );
     compared.set(count, { changing, noop });
   }
 
@@ -134,17 +175,27 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
     const anChanging = runs.changing.ansible;
     const allHw = [...hw, ...runs.changing.hostwright];
     const p: AxisPoint = {
-      hosts: count, tasksPerHost: tasks,
-      hostwrightMs: median(hw.map((r) => r.wallMs)), hostwrightChangingMs: Math.round(median(runs.changing.hostwright.map((r) => r.wallMs))),
-      hostwrightCpuMs: medianOf(hw, (r) => r.cpuMs), hostwrightChangingCpuMs: medianOf(runs.changing.hostwright, (r) => r.cpuMs),
+      hosts: count,
+      tasksPerHost: tasks,
+      hostwrightMs: median(hw.map((r) => r.wallMs)),
+      hostwrightChangingMs: Math.round(median(runs.changing.hostwright.map((r) => r.wallMs))),
+      hostwrightCpuMs: medianOf(hw, (r) => r.cpuMs),
+      hostwrightChangingCpuMs: medianOf(runs.changing.hostwright, (r) => r.cpuMs),
       ...(an.length ? { ansibleMs: Math.round(median(an.map((r) => r.wallMs))), ansibleCpuMs: medianOf(an, (r) => r.cpuMs) } : {}),
-      ...(anChanging.length ? { ansibleChangingMs: Math.round(median(anChanging.map((r) => r.wallMs))), ansibleChangingCpuMs: medianOf(anChanging, (r) => r.cpuMs) } : {}),
+      ...(anChanging.length
+        ? { ansibleChangingMs: Math.round(median(anChanging.map((r) => r.wallMs))), ansibleChangingCpuMs: medianOf(anChanging, (r) => r.cpuMs) }
+        : {}),
       ...(an.length ? { ansiblePeakRssMiB: Math.max(...[...an, ...anChanging].map((r) => r.peakTreeRssMiB ?? 0)) } : {}),
-      peakRssMiB: Math.max(...allHw.map((r) => countersOf(r.stats!).peakRssMiB)), roundTripsPerTask: c.roundTripsPerTask, roundTripsPerHost: c.roundTripsPerHost, engineMs: c.engineMs,
+      peakRssMiB: Math.max(...allHw.map((r) => countersOf(r.stats!).peakRssMiB)),
+      roundTripsPerTask: c.roundTripsPerTask,
+      roundTripsPerHost: c.roundTripsPerHost,
+      engineMs: c.engineMs,
     };
     hostsAxis.push(p);
     const sec = (ms?: number) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(2)} s`);
-    ctx.log(`  ${String(count).padStart(3)} hosts: hostwright no-op ${sec(p.hostwrightMs)} (cpu ${sec(p.hostwrightCpuMs)}), changing ${sec(p.hostwrightChangingMs)} (cpu ${sec(p.hostwrightChangingCpuMs)}), peak RSS ${p.peakRssMiB} MiB; Ansible no-op ${sec(p.ansibleMs)} (cpu ${sec(p.ansibleCpuMs)}), changing ${sec(p.ansibleChangingMs)} (cpu ${sec(p.ansibleChangingCpuMs)}), peak RSS ${p.ansiblePeakRssMiB ?? '—'} MiB`);
+    ctx.log(
+      `  ${String(count).padStart(3)} hosts: hostwright no-op ${sec(p.hostwrightMs)} (cpu ${sec(p.hostwrightCpuMs)}), changing ${sec(p.hostwrightChangingMs)} (cpu ${sec(p.hostwrightChangingCpuMs)}), peak RSS ${p.peakRssMiB} MiB; Ansible no-op ${sec(p.ansibleMs)} (cpu ${sec(p.ansibleCpuMs)}), changing ${sec(p.ansibleChangingMs)} (cpu ${sec(p.ansibleChangingCpuMs)}), peak RSS ${p.ansiblePeakRssMiB ?? '—'} MiB`,
+    );
   }
   scenarios.find((sc) => sc.id === `scale-changing-${[...compared.keys()][0]}`)!.stateDigests = states;
 
@@ -162,11 +213,20 @@ export async function scaleScenarios(ctx: BenchContext, opts: ScaleOptions): Pro
     const mid = [...noops].sort((a, b) => a.wallMs - b.wallMs)[(noops.length - 1) >> 1];
     const c = countersOf(mid.stats!);
     tasksAxis.push({
-      hosts: axisNames.length, tasksPerHost: count, hostwrightMs: median(noops.map((r) => r.wallMs)), hostwrightChangingMs: Math.round(change.wallMs),
-      hostwrightCpuMs: medianOf(noops, (r) => r.cpuMs), hostwrightChangingCpuMs: change.cpuMs,
-      peakRssMiB: Math.max(countersOf(change.stats!).peakRssMiB, ...noops.map((r) => countersOf(r.stats!).peakRssMiB)), roundTripsPerTask: c.roundTripsPerTask, roundTripsPerHost: c.roundTripsPerHost, engineMs: c.engineMs,
+      hosts: axisNames.length,
+      tasksPerHost: count,
+      hostwrightMs: median(noops.map((r) => r.wallMs)),
+      hostwrightChangingMs: Math.round(change.wallMs),
+      hostwrightCpuMs: medianOf(noops, (r) => r.cpuMs),
+      hostwrightChangingCpuMs: change.cpuMs,
+      peakRssMiB: Math.max(countersOf(change.stats!).peakRssMiB, ...noops.map((r) => countersOf(r.stats!).peakRssMiB)),
+      roundTripsPerTask: c.roundTripsPerTask,
+      roundTripsPerHost: c.roundTripsPerHost,
+      engineMs: c.engineMs,
     });
-    ctx.log(`  ${String(count).padStart(5)} tasks/host: changing ${(change.wallMs / 1000).toFixed(2)} s, no-op ${(tasksAxis.at(-1)!.hostwrightMs / 1000).toFixed(2)} s, peak RSS ${tasksAxis.at(-1)!.peakRssMiB} MiB, ${c.roundTripsPerTask} round trips/task`);
+    ctx.log(
+      `  ${String(count).padStart(5)} tasks/host: changing ${(change.wallMs / 1000).toFixed(2)} s, no-op ${(tasksAxis.at(-1)!.hostwrightMs / 1000).toFixed(2)} s, peak RSS ${tasksAxis.at(-1)!.peakRssMiB} MiB, ${c.roundTripsPerTask} round trips/task`,
+    );
   }
 
   return { scenarios, hostsAxis, tasksAxis, hostBoot, stop: () => th.stop(names) };

@@ -40,7 +40,10 @@ export interface FirstConnection {
 
 async function importCost(file: string): Promise<number> {
   const code = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
-  const r = await runTimed(process.execPath, ['--input-type=module', '-e', code], { cwd: REPO_DIR, env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' } });
+  const r = await runTimed(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: REPO_DIR,
+    env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1' },
+  });
   if (r.code !== 0) throw new Error(`bench: importing ${file} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
   return Number(r.stdout.trim().split('\n').pop());
 }
@@ -59,7 +62,9 @@ export async function measureStartup(reps: number): Promise<StartupCosts> {
     playbook.push(await importCost(join(REPO_DIR, 'playbooks', 'cluster.ts')));
   }
   return {
-    nodeBareMs: timing(bare).medianMs, importLibMs: timing(lib).medianMs, importClusterPlaybookMs: timing(playbook).medianMs,
+    nodeBareMs: timing(bare).medianMs,
+    importLibMs: timing(lib).medianMs,
+    importClusterPlaybookMs: timing(playbook).medianMs,
     ...(dist.length ? { importDistLibMs: timing(dist).medianMs } : {}),
   };
 }
@@ -68,14 +73,29 @@ export async function measureStartup(reps: number): Promise<StartupCosts> {
  * Spawns `cmd args` (its own process group) and resolves with the milliseconds until the listener got
  * its first connection; then kills the group. Rejects when the command exits first or after 60 s.
  */
-function untilFirstConnection(cmd: string, args: readonly string[], server: ReturnType<typeof createServer>, env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+function untilFirstConnection(
+  cmd: string,
+  args: readonly string[],
+  server: ReturnType<typeof createServer>,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    const end = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
-    const timer = setTimeout(() => { end(); reject(new Error(`bench: ${cmd} made no connection in 60 s`)); }, 60_000);
+    const end = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      end();
+      reject(new Error(`bench: ${cmd} made no connection in 60 s`));
+    }, 60_000);
     const onConnection = (socket: import('node:net').Socket) => {
       const ms = performance.now() - started;
       socket.destroy();
@@ -101,11 +121,14 @@ function consumerProject(dir: string): string {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'hw-bench-consumer', private: true, type: 'module' }) + '\n');
   if (!existsSync(join(dir, 'node_modules', 'hostwright'))) symlinkSync(REPO_DIR, join(dir, 'node_modules', 'hostwright'));
   const playbook = join(dir, 'playbook.ts');
-  writeFileSync(playbook, `import { definePlaybook, file, runIfMain } from 'hostwright';
+  writeFileSync(
+    playbook,
+    `import { definePlaybook, file, runIfMain } from 'hostwright';
 const playbook = definePlaybook({ name: 'first-connection', plays: [{ name: 'one task', hosts: 'bench', tasks: [file({ path: '/tmp/hw-first', state: 'directory' })] }] });
 export default playbook;
 await runIfMain(import.meta.url, playbook);
-`);
+`,
+  );
   return playbook;
 }
 
@@ -116,18 +139,54 @@ export async function measureFirstConnection(reps: number, withAnsible: boolean,
   const dir = join(workDir, 'first-connection');
   mkdirSync(dir, { recursive: true });
   const inventory = join(dir, 'inventory.yml');
-  writeFileSync(inventory, `all:\n  vars:\n    ansible_user: root\n    ansible_python_interpreter: /usr/bin/python3\n    ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n  children:\n    bench:\n      hosts:\n        first:\n          ansible_host: 127.0.0.1\n          ansible_port: ${port}\n`);
+  writeFileSync(
+    inventory,
+    `all:\n  vars:\n    ansible_user: root\n    ansible_python_interpreter: /usr/bin/python3\n    ansible_ssh_common_args: -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null\n  children:\n    bench:\n      hosts:\n        first:\n          ansible_host: 127.0.0.1\n          ansible_port: ${port}\n`,
+  );
   const playbook = consumerProject(join(dir, 'consumer'));
   const cache = mkdtempSync(join(tmpdir(), 'hw-bench-compile-cache-'));
   const hwArgs = ['-i', inventory, '--accept-new-host-keys', '--connect-retries', '0'];
   const noCache = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '1', HW_BENCH_TASKS: '2' };
   const ways: { way: string; tool: FirstConnection['tool']; cmd: string; args: string[]; env: NodeJS.ProcessEnv; cwd: string }[] = [
-    { way: 'hostwright, playbook and library from the sources (node bench/workload/playbook.ts)', tool: 'hostwright', cmd: process.execPath, args: [join(REPO_DIR, 'bench', 'workload', 'playbook.ts'), ...hwArgs, '-e', 'bench_round=1'], env: noCache, cwd: REPO_DIR },
-    { way: 'hostwright, consumer playbook on the installed package (node playbook.ts)', tool: 'hostwright', cmd: process.execPath, args: [playbook, ...hwArgs], env: noCache, cwd: dir },
-    { way: 'hostwright, consumer playbook through `hostwright run` (compile cache warm)', tool: 'hostwright', cmd: process.execPath, args: [join(REPO_DIR, 'dist', 'lib', 'bin.js'), 'run', playbook, ...hwArgs], env: { ...process.env, NODE_COMPILE_CACHE: cache }, cwd: dir },
+    {
+      way: 'hostwright, playbook and library from the sources (node bench/workload/playbook.ts)',
+      tool: 'hostwright',
+      cmd: process.execPath,
+      args: [join(REPO_DIR, 'bench', 'workload', 'playbook.ts'), ...hwArgs, '-e', 'bench_round=1'],
+      env: noCache,
+      cwd: REPO_DIR,
+    },
+    {
+      way: 'hostwright, consumer playbook on the installed package (node playbook.ts)',
+      tool: 'hostwright',
+      cmd: process.execPath,
+      args: [playbook, ...hwArgs],
+      env: noCache,
+      cwd: dir,
+    },
+    {
+      way: 'hostwright, consumer playbook through `hostwright run` (compile cache warm)',
+      tool: 'hostwright',
+      cmd: process.execPath,
+      args: [join(REPO_DIR, 'dist', 'lib', 'bin.js'), 'run', playbook, ...hwArgs],
+      env: { ...process.env, NODE_COMPILE_CACHE: cache },
+      cwd: dir,
+    },
   ];
-  if (withAnsible) ways.push({ way: 'ansible-playbook (to its first ssh connection)', tool: 'ansible', cmd: 'ansible-playbook', args: [join(workDir, 'workload-first.yml'), '-i', inventory, '-e', 'bench_round=1'], env: { ...process.env, ANSIBLE_CONFIG: join(ANSIBLE_DIR, 'ansible.cfg'), ANSIBLE_SSH_CONTROL_PATH_DIR: cache }, cwd: ANSIBLE_DIR });
-  if (withAnsible) writeFileSync(join(workDir, 'workload-first.yml'), '- hosts: bench\n  gather_facts: false\n  tasks:\n    - ansible.builtin.file: { path: /tmp/hw-first, state: directory }\n');
+  if (withAnsible)
+    ways.push({
+      way: 'ansible-playbook (to its first ssh connection)',
+      tool: 'ansible',
+      cmd: 'ansible-playbook',
+      args: [join(workDir, 'workload-first.yml'), '-i', inventory, '-e', 'bench_round=1'],
+      env: { ...process.env, ANSIBLE_CONFIG: join(ANSIBLE_DIR, 'ansible.cfg'), ANSIBLE_SSH_CONTROL_PATH_DIR: cache },
+      cwd: ANSIBLE_DIR,
+    });
+  if (withAnsible)
+    writeFileSync(
+      join(workDir, 'workload-first.yml'),
+      '- hosts: bench\n  gather_facts: false\n  tasks:\n    - ansible.builtin.file: { path: /tmp/hw-first, state: directory }\n',
+    );
   try {
     const runs = ways.map(() => [] as number[]);
     // One untimed run each first: the compile cache is written, the OS caches the files.

@@ -75,28 +75,61 @@ export const hostwrightLaunch: { from: 'installed' | 'sources'; compileCache?: s
 /** Node arguments and environment that start a hostwright program as {@link hostwrightLaunch} says. */
 export function hostwrightNode(): { args: string[]; env: Record<string, string> } {
   if (hostwrightLaunch.from === 'sources') return { args: [], env: { NODE_DISABLE_COMPILE_CACHE: '1' } };
-  return { args: ['--import', join(REPO_DIR, 'bench', 'lib', 'as-installed.ts')], env: hostwrightLaunch.compileCache ? { NODE_COMPILE_CACHE: hostwrightLaunch.compileCache } : {} };
+  return {
+    args: ['--import', join(REPO_DIR, 'bench', 'lib', 'as-installed.ts')],
+    env: hostwrightLaunch.compileCache ? { NODE_COMPILE_CACHE: hostwrightLaunch.compileCache } : {},
+  };
 }
 
 const extraVarArgs = (vars: RunSpec['extraVars']): string[] => Object.entries(vars ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
 
 /** Runs a hostwright playbook with `--json` and returns its timing, recap and counters. */
 export async function runHostwright(spec: RunSpec): Promise<ToolRun> {
-  const args = [spec.playbook, '-i', spec.inventory, '--known-hosts', spec.knownHosts, '--json', '--forks', String(spec.forks), ...extraVarArgs(spec.extraVars)];
+  const args = [
+    spec.playbook,
+    '-i',
+    spec.inventory,
+    '--known-hosts',
+    spec.knownHosts,
+    '--json',
+    '--forks',
+    String(spec.forks),
+    ...extraVarArgs(spec.extraVars),
+  ];
   if (spec.check) args.push('--check');
   if (spec.limit) args.push('--limit', spec.limit);
   args.push(...(spec.hostwrightArgs ?? []));
   const launch = hostwrightNode();
-  const r = await runTimed(process.execPath, [...launch.args, ...args], { cwd: REPO_DIR, env: { ...process.env, ...launch.env, ...spec.env }, measure: true });
-  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+  const r = await runTimed(process.execPath, [...launch.args, ...args], {
+    cwd: REPO_DIR,
+    env: { ...process.env, ...launch.env, ...spec.env },
+    measure: true,
+  });
+  const events = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>);
   const stats = events.find((e) => e.event === 'stats')?.stats as RunStats | undefined;
   const recap = events.find((e) => e.event === 'recap')?.hosts as Record<string, Record<string, number>> | undefined;
   if (!recap || !stats) throw new Error(`bench: hostwright ${spec.playbook} gave no recap (exit ${r.code}):\n${tailOf(r.stderr || r.stdout)}`);
   const statuses: Record<string, number> = {};
   for (const e of events) if (e.event === 'host-result') statuses[e.status] = (statuses[e.status] ?? 0) + 1;
-  const run: ToolRun = { tool: 'hostwright' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), statuses, stats, cpuMs: r.cpuMs, peakTreeRssMiB: r.peakTreeRssMiB, peakFds: r.peakFds, phases: phasesOf(events as never) };
+  const run: ToolRun = {
+    tool: 'hostwright' as const,
+    wallMs: r.wallMs,
+    exitCode: r.code,
+    ...sumRecap(recap),
+    statuses,
+    stats,
+    cpuMs: r.cpuMs,
+    peakTreeRssMiB: r.peakTreeRssMiB,
+    peakFds: r.peakFds,
+    phases: phasesOf(events as never),
+  };
   if ((r.code !== 0 || run.failed || run.unreachable) && !spec.allowFailure) {
-    const failures = events.filter((e) => e.event === 'host-result' && (e.status === 'failed' || e.status === 'unreachable')).map((e) => `${e.host} ${e.task}: ${e.message}`);
+    const failures = events
+      .filter((e) => e.event === 'host-result' && (e.status === 'failed' || e.status === 'unreachable'))
+      .map((e) => `${e.host} ${e.task}: ${e.message}`);
     throw new Error(`bench: hostwright ${spec.playbook} failed (exit ${r.code}):\n${failures.join('\n') || tailOf(r.stderr)}`);
   }
   return run;
@@ -118,12 +151,29 @@ export async function runAnsible(spec: RunSpec): Promise<ToolRun> {
   };
   try {
     // The ssh masters it leaves are ended before the CPU is read: their encryption work counts.
-    const r = await runTimed('ansible-playbook', args, { cwd: ANSIBLE_DIR, env, measure: true, settle: () => closeControlMasters(controlDir, false) });
+    const r = await runTimed('ansible-playbook', args, {
+      cwd: ANSIBLE_DIR,
+      env,
+      measure: true,
+      settle: () => closeControlMasters(controlDir, false),
+    });
     const recap = parseAnsibleRecap(r.stdout);
     if (!recap) throw new Error(`bench: ansible-playbook ${spec.playbook} gave no PLAY RECAP (exit ${r.code}):\n${tailOf(r.stdout + r.stderr)}`);
-    const run: ToolRun = { tool: 'ansible' as const, wallMs: r.wallMs, exitCode: r.code, ...sumRecap(recap), cpuMs: r.cpuMs, peakTreeRssMiB: r.peakTreeRssMiB, peakFds: r.peakFds };
+    const run: ToolRun = {
+      tool: 'ansible' as const,
+      wallMs: r.wallMs,
+      exitCode: r.code,
+      ...sumRecap(recap),
+      cpuMs: r.cpuMs,
+      peakTreeRssMiB: r.peakTreeRssMiB,
+      peakFds: r.peakFds,
+    };
     if ((r.code !== 0 || run.failed || run.unreachable) && !spec.allowFailure) {
-      const fatal = r.stdout.split('\n').filter((l) => /^(fatal|failed):/.test(l)).slice(0, 10).join('\n');
+      const fatal = r.stdout
+        .split('\n')
+        .filter((l) => /^(fatal|failed):/.test(l))
+        .slice(0, 10)
+        .join('\n');
       throw new Error(`bench: ansible-playbook ${spec.playbook} failed (exit ${r.code}):\n${fatal || tailOf(r.stdout + r.stderr)}`);
     }
     return run;
@@ -168,12 +218,21 @@ export function ensureAnsible(log: (text: string) => void): string {
   let v = version();
   if (v.status !== 0 || !posix()) {
     log("installing Debian's ansible package (apt-get install -y --no-install-recommends ansible)");
-    let r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'ansible'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    let r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'ansible'], {
+      encoding: 'utf8',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (r.status !== 0) {
       spawnSync('apt-get', ['update'], { encoding: 'utf8' });
-      r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'ansible'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'ansible'], {
+        encoding: 'utf8',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     }
-    if (r.status !== 0) throw new Error(`bench: cannot install Ansible with apt-get (exit ${r.status}); install Debian's "ansible" package and rerun:\n${tailOf(r.stderr)}`);
+    if (r.status !== 0)
+      throw new Error(
+        `bench: cannot install Ansible with apt-get (exit ${r.status}); install Debian's "ansible" package and rerun:\n${tailOf(r.stderr)}`,
+      );
     v = version();
     if (v.status !== 0) throw new Error('bench: ansible-playbook still does not run after installing the ansible package');
   }

@@ -27,7 +27,11 @@ export function parseStream(name: string, text: string): ShardStream {
   const events: Ev[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
-    try { events.push(JSON.parse(line) as Ev); } catch { throw new Error(`${name}:${i + 1}: not a JSON event line`); }
+    try {
+      events.push(JSON.parse(line) as Ev);
+    } catch {
+      throw new Error(`${name}:${i + 1}: not a JSON event line`);
+    }
   });
   return { name, events };
 }
@@ -38,9 +42,17 @@ export function mergeStats(all: readonly RunStats[]): RunStats {
   const tasks = sum('tasks');
   const roundTrips = sum('roundTrips');
   return {
-    hosts: sum('hosts'), tasks, roundTrips, bytesSent: sum('bytesSent'), bytesReceived: sum('bytesReceived'), connectMs: sum('connectMs'), connections: sum('connections'),
-    durationMs: Math.max(0, ...all.map((s) => s.durationMs)), peakRssBytes: Math.max(0, ...all.map((s) => s.peakRssBytes)),
-    roundTripsPerTask: tasks ? roundTrips / tasks : 0, probesAnsweredAhead: sum('probesAnsweredAhead'),
+    hosts: sum('hosts'),
+    tasks,
+    roundTrips,
+    bytesSent: sum('bytesSent'),
+    bytesReceived: sum('bytesReceived'),
+    connectMs: sum('connectMs'),
+    connections: sum('connections'),
+    durationMs: Math.max(0, ...all.map((s) => s.durationMs)),
+    peakRssBytes: Math.max(0, ...all.map((s) => s.peakRssBytes)),
+    roundTripsPerTask: tasks ? roundTrips / tasks : 0,
+    probesAnsweredAhead: sum('probesAnsweredAhead'),
   };
 }
 

@@ -8,7 +8,10 @@ import { definePlaybook, file, line, runIfMain, sysctl, type HostVars, type Task
 import { fileContent, lineText, WORKLOAD_DIR, WORKLOAD_LINES_FILE, WORKLOAD_SYSCTL_FILE, workloadTasks } from './spec.ts';
 
 const count = Number(process.env.HW_BENCH_TASKS ?? '30');
-if (!Number.isInteger(count) || count < 2) throw new Error(`bench/workload/playbook.ts: HW_BENCH_TASKS (tasks per host, the directory included) must be an integer ≥ 2, got "${process.env.HW_BENCH_TASKS}"`);
+if (!Number.isInteger(count) || count < 2)
+  throw new Error(
+    `bench/workload/playbook.ts: HW_BENCH_TASKS (tasks per host, the directory included) must be an integer ≥ 2, got "${process.env.HW_BENCH_TASKS}"`,
+  );
 
 const roundOf = (h: HostVars): number => {
   const round = Number(h.vars.bench_round);
@@ -19,9 +22,13 @@ const roundOf = (h: HostVars): number => {
 const tasks: Task[] = [file({ path: WORKLOAD_DIR, state: 'directory', owner: 'root', group: 'root', mode: '0755' }, 'bench directory')];
 for (const t of workloadTasks(count)) {
   if (t.kind === 'file') {
-    tasks.push(file((h) => ({ path: t.path, content: fileContent(t.index, roundOf(h)), owner: 'root', group: 'root', mode: '0644' }), `file ${t.index}`));
+    tasks.push(
+      file((h) => ({ path: t.path, content: fileContent(t.index, roundOf(h)), owner: 'root', group: 'root', mode: '0644' }), `file ${t.index}`),
+    );
   } else if (t.kind === 'line') {
-    tasks.push(line((h) => ({ path: WORKLOAD_LINES_FILE, regexp: `^${t.key}=`, line: lineText(t.key, roundOf(h)), create: true }), `line ${t.index}`));
+    tasks.push(
+      line((h) => ({ path: WORKLOAD_LINES_FILE, regexp: `^${t.key}=`, line: lineText(t.key, roundOf(h)), create: true }), `line ${t.index}`),
+    );
   } else {
     tasks.push(sysctl((h) => ({ key: t.key, value: String(t.base + roundOf(h)), file: WORKLOAD_SYSCTL_FILE }), `sysctl ${t.key}`));
   }

@@ -56,7 +56,11 @@ export function coerceValue(text: string, schema: TSchema | undefined): unknown 
   const kinds = schemaKinds(schema);
   if (kinds.has('array') && (text.includes(',') || !kinds.has('string'))) {
     const items = itemsOf(schema);
-    return text.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => coerceValue(s, items));
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .map((s) => coerceValue(s, items));
   }
   if (kinds.has('string')) return text;
   if (kinds.has('boolean') && (TRUE.test(text) || FALSE.test(text))) return TRUE.test(text);
@@ -152,7 +156,9 @@ export function parseModuleArgs(text: string, type: TaskType, options: ParseModu
     // The free-form words keep their original quoting: the command is re-read by `command` or the shell.
     const first = words.indexOf(free[0]);
     const contiguous = words.slice(first, first + free.length).every((w, i) => w === free[i]);
-    args[options.freeForm] = contiguous ? text.slice(free[0].start, free[free.length - 1].end) : free.map((w) => text.slice(w.start, w.end)).join(' ');
+    args[options.freeForm] = contiguous
+      ? text.slice(free[0].start, free[free.length - 1].end)
+      : free.map((w) => text.slice(w.start, w.end)).join(' ');
   }
   return args;
 }

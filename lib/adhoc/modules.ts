@@ -98,7 +98,10 @@ export function findModule(name: string): AdhocModule {
   const found = MODULES.get(name) ?? MODULES.get(MODULE_ALIASES[name] ?? '');
   if (found) return found;
   const aliases = Object.entries(MODULE_ALIASES).map(([a, m]) => `${a} (= ${m})`);
-  throw new ValidationError(`-m ${JSON.stringify(name)}: no such module; valid modules: ${[...MODULES.keys()].join(', ')}; Ansible names also accepted: ${aliases.join(', ')}`, { source: '-m' });
+  throw new ValidationError(
+    `-m ${JSON.stringify(name)}: no such module; valid modules: ${[...MODULES.keys()].join(', ')}; Ansible names also accepted: ${aliases.join(', ')}`,
+    { source: '-m' },
+  );
 }
 
 /** The argument names a module takes on the command line (for shell completion): not function-valued ones. */

@@ -45,7 +45,8 @@ function recording(type: TaskType, outputs: Map<string, AdhocOutput>): TaskType 
     outcome: undefined,
     apply: async (args, plan, host, ctx) => {
       const result = (await applyTask(type, args, plan, host, ctx)) as ApplyResult | undefined;
-      if (result && (result.stdout !== undefined || result.stderr !== undefined)) outputs.set(host.name, { rc: result.rc, stdout: result.stdout, stderr: result.stderr });
+      if (result && (result.stdout !== undefined || result.stderr !== undefined))
+        outputs.set(host.name, { rc: result.rc, stdout: result.stdout, stderr: result.stderr });
       return result;
     },
   };

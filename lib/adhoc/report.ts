@@ -7,18 +7,29 @@ import { consoleReporter } from '../report/console.ts';
 import { jsonReporter } from '../report/json.ts';
 import type { AdhocOutput } from './playbook.ts';
 
-const indent = (text: string, prefix: string) => text.split('\n').map((l) => prefix + l).join('\n');
+const indent = (text: string, prefix: string) =>
+  text
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
 
 /**
  * The listener of an ad-hoc run. Console: the playbook layout, then indented output lines. JSON: the same
  * events, with `rc`, `stdout` and `stderr` added to a host's `host-result` when its command ran.
  * `redact` masks secrets in that output (the events themselves come redacted from the engine).
  */
-export function adhocReporter(outputs: ReadonlyMap<string, AdhocOutput>, options: { json?: boolean; stream: NodeJS.WritableStream; redact?: (text: string) => string }): EventListener {
+export function adhocReporter(
+  outputs: ReadonlyMap<string, AdhocOutput>,
+  options: { json?: boolean; stream: NodeJS.WritableStream; redact?: (text: string) => string },
+): EventListener {
   const stream = options.stream;
   const redact = options.redact ?? ((text: string) => text);
   const masked = (o: AdhocOutput | undefined): AdhocOutput | undefined =>
-    o && { rc: o.rc, ...(o.stdout !== undefined ? { stdout: redact(o.stdout) } : {}), ...(o.stderr !== undefined ? { stderr: redact(o.stderr) } : {}) };
+    o && {
+      rc: o.rc,
+      ...(o.stdout !== undefined ? { stdout: redact(o.stdout) } : {}),
+      ...(o.stderr !== undefined ? { stderr: redact(o.stderr) } : {}),
+    };
   if (options.json) {
     const json = jsonReporter(stream);
     return (event: RunEvent) => {

@@ -29,7 +29,11 @@ export async function adhocMain(argv: string[], out: NodeJS.WritableStream, err:
     return 0;
   }
   if (positionals.length !== 1) {
-    return fail(positionals.length ? `one host pattern expected, got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a pattern with spaces)` : 'no host pattern given, e.g. hostwright all -i inventory.yml -m ping\nSee hostwright --help.');
+    return fail(
+      positionals.length
+        ? `one host pattern expected, got ${positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a pattern with spaces)`
+        : 'no host pattern given, e.g. hostwright all -i inventory.yml -m ping\nSee hostwright --help.',
+    );
   }
   const pattern = positionals[0];
   if (pattern.trim() === '') return fail('the host pattern is empty; use "all" for every host');

@@ -12,7 +12,10 @@ const flags = (opts: OptionSpec[]) => words(opts.flatMap(names));
 /** A `case` pattern of the valued options completed by `kind` (`other`: those completed by nothing). */
 const valued = (opts: OptionSpec[], kind: CompletionKind | 'other') => {
   const nothing: CompletionKind[] = ['none', 'host-pattern'];
-  const pattern = opts.filter((o) => o.value && (kind === 'other' ? nothing.includes(o.complete) : o.complete === kind)).flatMap(names).join('|');
+  const pattern = opts
+    .filter((o) => o.value && (kind === 'other' ? nothing.includes(o.complete) : o.complete === kind))
+    .flatMap(names)
+    .join('|');
   // An empty case pattern is a syntax error: a word nobody types instead.
   return pattern || '--hostwright-none--';
 };
@@ -27,7 +30,10 @@ function subcommandCase(s: SubcommandSpec): string {
     : s.positional === 'playbook'
       ? PLAYBOOK_FILES
       : undefined;
-  const positional = s.positional === 'file' || s.positional === 'playbook' ? '_hostwright_files "$cur"' : `COMPREPLY=( $(compgen -W "${flags(s.options)}" -- "$cur") )`;
+  const positional =
+    s.positional === 'file' || s.positional === 'playbook'
+      ? '_hostwright_files "$cur"'
+      : `COMPREPLY=( $(compgen -W "${flags(s.options)}" -- "$cur") )`;
   return `    ${s.word})
 ${first ? `      if [[ $COMP_CWORD -eq 2 && $cur != -* ]]; then\n        ${first}\n        return\n      fi\n` : ''}      case "$prev" in
         ${valued(s.options, 'file')}) _hostwright_files "$cur"; return ;;

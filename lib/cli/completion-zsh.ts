@@ -10,10 +10,14 @@ const clean = (text: string) => text.replace(/'/g, '').replace(/\[/g, '(').repla
 
 function actionOf(o: OptionSpec): string {
   switch (o.complete) {
-    case 'file': return '_files';
-    case 'module': return '_hostwright_modules';
-    case 'module-args': return '_hostwright_module_args';
-    default: return ' ';
+    case 'file':
+      return '_files';
+    case 'module':
+      return '_hostwright_modules';
+    case 'module-args':
+      return '_hostwright_module_args';
+    default:
+      return ' ';
   }
 }
 

@@ -55,7 +55,9 @@ export function adhocUsage(): string {
     const left = `  hostwright ${COMMANDS[c].synopsis}`;
     return c === 'hostwright' ? left : `${left}${' '.repeat(Math.max(3, 70 - left.length))}${COMMANDS[c].summary}`;
   });
-  const aliases = Object.entries(MODULE_ALIASES).map(([a, m]) => `${a}=${m}`).join(', ');
+  const aliases = Object.entries(MODULE_ALIASES)
+    .map(([a, m]) => `${a}=${m}`)
+    .join(', ');
   return `Usage:
 ${lines.join('\n')}
 

@@ -42,7 +42,11 @@ const MAINS: Record<Exclude<CommandName, 'adhoc' | 'hostwright'>, Main> = {
 };
 
 /** Run the `hostwright` command line; print to `out`/`err`; return the exit code. */
-export async function hostwrightMain(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function hostwrightMain(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const badArg = argvProblem(argv);
   if (badArg) {
     err.write(`ERROR: ${badArg}\n`);

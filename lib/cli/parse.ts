@@ -24,7 +24,8 @@ export function badInput(err: NodeJS.WritableStream): (text: string) => number {
 export function argvProblem(argv: readonly string[]): string | undefined {
   for (const [i, arg] of argv.entries()) {
     const shown = JSON.stringify(arg.length > 60 ? arg.slice(0, 60) + '...' : arg);
-    if (arg.includes('\uFFFD')) return `argument ${i + 1} (${shown}) is not valid UTF-8: hostwright does not guess an encoding; give names and values in UTF-8`;
+    if (arg.includes('\uFFFD'))
+      return `argument ${i + 1} (${shown}) is not valid UTF-8: hostwright does not guess an encoding; give names and values in UTF-8`;
     if (arg.includes('\0')) return `argument ${i + 1} (${shown}) contains a NUL byte`;
   }
   return undefined;
@@ -38,7 +39,9 @@ export interface ParsedCommandLine<C extends CommandName> {
 
 /** The `-x/--long` list of a command's options, for the "Valid options" line of an error. */
 export function validOptionsList(command: CommandName): string {
-  return commandOptions(command).map((o) => (o.short ? `-${o.short}/--${o.long}` : `--${o.long}`)).join(', ');
+  return commandOptions(command)
+    .map((o) => (o.short ? `-${o.short}/--${o.long}` : `--${o.long}`))
+    .join(', ');
 }
 
 /** Options of {@link parseCommandLine}. */
@@ -53,14 +56,23 @@ export interface ParseOptions {
  * Parse `argv` as `command` takes it. Returns the typed values and positionals, or (unknown option, a
  * missing value, a positional the command does not take) the error message to print with exit 5.
  */
-export function parseCommandLine<C extends CommandName>(command: C, argv: string[], how: ParseOptions = {}): ParsedCommandLine<C> | { error: string } {
+export function parseCommandLine<C extends CommandName>(
+  command: C,
+  argv: string[],
+  how: ParseOptions = {},
+): ParsedCommandLine<C> | { error: string } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const long of COMMANDS[command].options) {
     const o = OPTIONS[long] as { short?: string; value?: string; repeatable?: boolean };
     options[long] = { type: o.value ? 'string' : 'boolean', ...(o.short ? { short: o.short } : {}), ...(o.repeatable ? { multiple: true } : {}) };
   }
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: how.positionals ?? 'positional' in COMMANDS[command] });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options,
+      strict: true,
+      allowPositionals: how.positionals ?? 'positional' in COMMANDS[command],
+    });
     return { values: values as CommandValues<C>, positionals };
   } catch (error) {
     const first = (error as Error).message.split('\n')[0];

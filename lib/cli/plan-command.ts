@@ -26,7 +26,10 @@ export async function planMain(argv: string[], out: NodeJS.WritableStream, err: 
   const plan = readPlan(positionals[1]);
   if (typeof plan === 'string') return fail(plan);
   const listener = values.json ? jsonReporter(out) : consoleReporter({ stream: out as any, color: false, progress: false });
-  if (!values.json) out.write(`plan ${positionals[1]}: playbook ${plan.playbook.name}${plan.playbook.file ? ` (${plan.playbook.file})` : ''}, made ${plan.createdAt} by hostwright ${plan.hostwright}, ${Object.keys(plan.hosts).length} host(s)\n`);
+  if (!values.json)
+    out.write(
+      `plan ${positionals[1]}: playbook ${plan.playbook.name}${plan.playbook.file ? ` (${plan.playbook.file})` : ''}, made ${plan.createdAt} by hostwright ${plan.hostwright}, ${Object.keys(plan.hosts).length} host(s)\n`,
+    );
   for (const e of planEvents(plan)) listener(e);
   return 0;
 }
@@ -41,7 +44,17 @@ export async function applyMain(argv: string[], out: NodeJS.WritableStream, err:
   }
   const plan = readPlan(file);
   if (typeof plan === 'string') return fail(plan);
-  if (!plan.playbook.file) return fail(`plan ${file} does not name its playbook file; apply it with: node PLAYBOOK.ts -i INVENTORY --apply-plan ${file}`);
-  const args = [plan.playbook.file, ...plan.run.inventory.flatMap((i) => ['-i', i]), ...(plan.run.limit ? ['--limit', plan.run.limit] : []), ...(plan.run.tags.length ? ['--tags', plan.run.tags.join(',')] : []), ...(plan.run.skipTags.length ? ['--skip-tags', plan.run.skipTags.join(',')] : []), ...rest, '--apply-plan', file];
+  if (!plan.playbook.file)
+    return fail(`plan ${file} does not name its playbook file; apply it with: node PLAYBOOK.ts -i INVENTORY --apply-plan ${file}`);
+  const args = [
+    plan.playbook.file,
+    ...plan.run.inventory.flatMap((i) => ['-i', i]),
+    ...(plan.run.limit ? ['--limit', plan.run.limit] : []),
+    ...(plan.run.tags.length ? ['--tags', plan.run.tags.join(',')] : []),
+    ...(plan.run.skipTags.length ? ['--skip-tags', plan.run.skipTags.join(',')] : []),
+    ...rest,
+    '--apply-plan',
+    file,
+  ];
   return runPlaybookMain(args, out, err);
 }

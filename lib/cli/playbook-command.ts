@@ -26,7 +26,13 @@ import type { CommandValues } from './options.ts';
  * Parse argv, run the playbook, print, and return the exit code (never calls process.exit). `source` is
  * the playbook's module file, fingerprinted (with what it imports) by saved plans.
  */
-export async function runCli(playbook: Playbook, argv: string[] = process.argv.slice(2), out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr, source?: string): Promise<number> {
+export async function runCli(
+  playbook: Playbook,
+  argv: string[] = process.argv.slice(2),
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+  source?: string,
+): Promise<number> {
   const say = (text: string) => out.write(text + '\n');
   const fail = badInput(err);
   const badArg = argvProblem(argv);
@@ -47,7 +53,9 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
     throw error;
   }
   if (!values.inventory?.length) {
-    return fail(`no inventory given. Pass one with -i, for example:\n  node playbooks/cluster.ts -i inventory/cluster.yml\nhostwright never guesses host addresses.`);
+    return fail(
+      `no inventory given. Pass one with -i, for example:\n  node playbooks/cluster.ts -i inventory/cluster.yml\nhostwright never guesses host addresses.`,
+    );
   }
   const numbers = numericOptions(values);
   if (typeof numbers === 'string') return fail(numbers);
@@ -86,16 +94,48 @@ export async function runCli(playbook: Playbook, argv: string[] = process.argv.s
       }
       if (values['list-tasks']) {
         say('    tasks:');
-        for (const t of play.tasks) say(`      ${t.role ? `${t.role} : ` : ''}${t.label}\tTAGS: [${t.tags.join(', ')}]${t.notIdempotent ? '\t(not idempotent: always reports changed)' : ''}`);
+        for (const t of play.tasks)
+          say(
+            `      ${t.role ? `${t.role} : ` : ''}${t.label}\tTAGS: [${t.tags.join(', ')}]${t.notIdempotent ? '\t(not idempotent: always reports changed)' : ''}`,
+          );
       }
     });
     return 0;
   }
-  const listeners = [values.json ? jsonReporter(out) : consoleReporter({ stream: out as any, verbosity: (values.verbose as unknown as boolean[] | undefined)?.length ?? 0 }), ...outputs.listeners];
-  const options = { ...sharedRunOptions(values), inventory, extraVars, forks, tags, skipTags, connectTimeoutMs, connectRetries, hostLockWaitMs, vault, connectionDefaults: cfg.connectionDefaults };
+  const listeners = [
+    values.json
+      ? jsonReporter(out)
+      : consoleReporter({ stream: out as any, verbosity: (values.verbose as unknown as boolean[] | undefined)?.length ?? 0 }),
+    ...outputs.listeners,
+  ];
+  const options = {
+    ...sharedRunOptions(values),
+    inventory,
+    extraVars,
+    forks,
+    tags,
+    skipTags,
+    connectTimeoutMs,
+    connectRetries,
+    hostLockWaitMs,
+    vault,
+    connectionDefaults: cfg.connectionDefaults,
+  };
   if (values['save-plan'] !== undefined || values['apply-plan'] !== undefined) {
     try {
-      return await planMode({ playbook, source, values, inventory, options, display: listeners[0], extra: outputs.listeners, exitCode: outputs.exitCode, out, err, fail });
+      return await planMode({
+        playbook,
+        source,
+        values,
+        inventory,
+        options,
+        display: listeners[0],
+        extra: outputs.listeners,
+        exitCode: outputs.exitCode,
+        out,
+        err,
+        fail,
+      });
     } catch (error) {
       if (error instanceof HostwrightError) return fail(error.message);
       throw error;

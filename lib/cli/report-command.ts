@@ -7,7 +7,12 @@ import { badInput, parseCommandLine } from './parse.ts';
 import { reportUsage } from './help.ts';
 
 /** Run `hostwright report ...`; return the exit code. */
-export async function reportMain(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, stdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
+export async function reportMain(
+  argv: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  stdin: () => string = () => readFileSync(0, 'utf8'),
+): Promise<number> {
   const fail = badInput(err);
   const REPORT_USAGE = reportUsage();
   const parsed = parseCommandLine('report', argv, { helpCommand: 'hostwright report' });

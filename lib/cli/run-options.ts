@@ -18,11 +18,13 @@ export function numericOptions(values: OptionValues<'forks' | 'connect-timeout' 
   const out: NumericRunOptions = {};
   if (values['connect-retries'] !== undefined) {
     out.connectRetries = Number(values['connect-retries']);
-    if (!Number.isInteger(out.connectRetries) || out.connectRetries < 0) return `--connect-retries must be a whole number of further attempts (0 or more), got "${values['connect-retries']}"`;
+    if (!Number.isInteger(out.connectRetries) || out.connectRetries < 0)
+      return `--connect-retries must be a whole number of further attempts (0 or more), got "${values['connect-retries']}"`;
   }
   if (values['host-lock-wait'] !== undefined) {
     const s = Number(values['host-lock-wait']);
-    if (!(s >= 0) || values['host-lock-wait'].trim() === '') return `--host-lock-wait must be a number of seconds (0 or more), got "${values['host-lock-wait']}"`;
+    if (!(s >= 0) || values['host-lock-wait'].trim() === '')
+      return `--host-lock-wait must be a number of seconds (0 or more), got "${values['host-lock-wait']}"`;
     out.hostLockWaitMs = s * 1000;
   }
   if (values.forks !== undefined) {
@@ -53,4 +55,8 @@ export function sharedRunOptions(
 }
 
 /** Values of a repeatable comma-list option (`-t a,b -t c`) as one list, blanks dropped. */
-export const splitList = (values: string[] | undefined): string[] => (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+export const splitList = (values: string[] | undefined): string[] =>
+  (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);

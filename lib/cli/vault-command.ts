@@ -32,13 +32,21 @@ function writeInPlace(file: string, data: string | Buffer): void {
 function encryptSecret(secrets: VaultSecret[], id: string | undefined): VaultSecret {
   if (id === undefined) return secrets[0];
   const found = secrets.find((s) => s.id === id);
-  if (!found) throw new ValidationError(`--encrypt-vault-id ${id}: no vault password has that id (given: ${secrets.map((s) => s.id).join(', ')}); add --vault-id ${id}@FILE`, { source: '--encrypt-vault-id' });
+  if (!found)
+    throw new ValidationError(
+      `--encrypt-vault-id ${id}: no vault password has that id (given: ${secrets.map((s) => s.id).join(', ')}); add --vault-id ${id}@FILE`,
+      { source: '--encrypt-vault-id' },
+    );
   return found;
 }
 
 /** Format an `encrypt-string` result as ansible-vault prints it. */
 export function vaultStringYaml(vaultText: string, name?: string): string {
-  const body = vaultText.trimEnd().split('\n').map((l) => `          ${l}`).join('\n');
+  const body = vaultText
+    .trimEnd()
+    .split('\n')
+    .map((l) => `          ${l}`)
+    .join('\n');
   return `${name === undefined ? '' : `${name}: `}!vault |\n${body}\n`;
 }
 
@@ -59,7 +67,8 @@ export async function vaultMain(
     (values.help ? out : err).write(USAGE + '\n');
     return values.help ? 0 : EXIT_BAD_INPUT;
   }
-  if (!(ACTIONS as readonly string[]).includes(action)) return fail(`unknown vault action "${action}"; one of view, decrypt, encrypt, encrypt-string\n${USAGE}`);
+  if (!(ACTIONS as readonly string[]).includes(action))
+    return fail(`unknown vault action "${action}"; one of view, decrypt, encrypt, encrypt-string\n${USAGE}`);
   const readStdin = io.stdin ?? (() => readFileSync(0, 'utf8'));
   const prompt = io.prompt ?? ttyPrompt();
   try {

@@ -149,9 +149,16 @@ function convert(kind: Kind, raw: string, base: string, home: string, where: str
     case 'path':
       return path(raw);
     case 'list':
-      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     case 'pathlist':
-      return raw.split(',').map((s) => s.trim()).filter(Boolean).map(path);
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(path);
     case 'int': {
       const n = Number(raw);
       if (!Number.isInteger(n)) throw new ValidationError(`${where}: must be an integer, got "${raw}"`, { source: where });

@@ -126,7 +126,8 @@ export interface StepApply<Args, Data> {
 /** Exec step with `okCodes` defaulted: did this result let the apply go on? */
 export function stepSucceeded(step: ApplyStep, result: StepResult | undefined): boolean {
   if (!result) return true;
-  if (step.kind === 'exec') return step.okCodes === 'any' || (step.okCodes ?? [0]).includes(result.code) || (step.mayDisconnect === true && result.disconnected === true);
+  if (step.kind === 'exec')
+    return step.okCodes === 'any' || (step.okCodes ?? [0]).includes(result.code) || (step.mayDisconnect === true && result.disconnected === true);
   return result.code === 0;
 }
 
@@ -135,6 +136,8 @@ export function describeSteps(steps: readonly ApplyStep[], digest: (bytes: strin
   return steps.map((s) => {
     const { stdin, content, ...rest } = s as ApplyStep & { stdin?: string | Buffer; content?: string | Buffer };
     const bytes = stdin ?? content;
-    return bytes === undefined ? { ...rest } : { ...rest, [stdin !== undefined ? 'stdin' : 'content']: { bytes: Buffer.byteLength(bytes), sha256: digest(bytes) } };
+    return bytes === undefined
+      ? { ...rest }
+      : { ...rest, [stdin !== undefined ? 'stdin' : 'content']: { bytes: Buffer.byteLength(bytes), sha256: digest(bytes) } };
   });
 }

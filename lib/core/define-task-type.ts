@@ -36,7 +36,11 @@ export function defaultTaskName(type: TaskType, args: unknown, sensitive = false
   if (typeof args === 'function' || args === null || typeof args !== 'object') return type.name;
   const a = args as Record<string, unknown>;
   const main = a.name ?? a.path ?? a.key ?? (sensitive ? undefined : a.cmd) ?? a.port ?? (sensitive ? undefined : a.url) ?? a.dest;
-  const shown = Array.isArray(main) ? main.join(a.cmd !== undefined ? ' ' : ',') : typeof main === 'string' || typeof main === 'number' ? String(main) : '';
+  const shown = Array.isArray(main)
+    ? main.join(a.cmd !== undefined ? ' ' : ',')
+    : typeof main === 'string' || typeof main === 'number'
+      ? String(main)
+      : '';
   return shown ? `${type.name}: ${shown}` : type.name;
 }
 
@@ -45,11 +49,13 @@ export function defaultTaskName(type: TaskType, args: unknown, sensitive = false
  * touched); arguments given as a function of the host are validated per host when resolved.
  */
 export function defineTaskType<S extends TSchema, State, Data>(type: TaskType<S, State, Data>): TaskFactory<S> {
-  if (!type.steps === !type.apply) throw new TypeError(`task type ${type.name}: give either steps (the apply as data) or apply (code), not ${type.steps ? 'both' : 'neither'}`);
+  if (!type.steps === !type.apply)
+    throw new TypeError(`task type ${type.name}: give either steps (the apply as data) or apply (code), not ${type.steps ? 'both' : 'neither'}`);
   const factory = ((args: Deferred<Static<S>>, options: TaskOptions | string = {}) => {
     const opts: TaskOptions = typeof options === 'string' ? { name: options } : { ...options };
     const location = callerLocation();
-    if (typeof args !== 'function') validateArgs(type as TaskType, args, opts.name ?? defaultTaskName(type as TaskType, args, opts.sensitive), location);
+    if (typeof args !== 'function')
+      validateArgs(type as TaskType, args, opts.name ?? defaultTaskName(type as TaskType, args, opts.sensitive), location);
     return Object.freeze({ kind: 'task' as const, type, args, options: opts, location });
   }) as TaskFactory<S>;
   Object.defineProperty(factory, 'type', { value: type });

@@ -42,7 +42,10 @@ export class TaskFailedError extends HostwrightError {
   readonly stderr?: string;
   /** Standard output of the failed command, for `register` (never printed by reporters). */
   readonly stdout?: string;
-  constructor(message: string, details: { host?: string; task?: string; command?: string; code?: number; stderr?: string; stdout?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    details: { host?: string; task?: string; command?: string; code?: number; stderr?: string; stdout?: string; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.host = details.host;
     this.task = details.task;

@@ -136,8 +136,7 @@ export class Redactor {
       // Output quotes secrets in pieces (a trimmed line of a file), so each line is a secret too; short lines
       // (`}`, `[main]`) are not, or every later output would be masked beyond recognition.
       if (value.includes('\n')) for (const piece of value.split('\n').map((l) => l.trim())) if (piece.length >= 6) this.secrets.add(piece);
-    }
-    else if (typeof value === 'number') this.add(String(value));
+    } else if (typeof value === 'number') this.add(String(value));
     else if (Array.isArray(value)) value.forEach((v) => this.add(v));
     else if (value && typeof value === 'object') Object.values(value).forEach((v) => this.add(v));
   }

@@ -97,7 +97,10 @@ export function validateArgs<A>(type: TaskType, args: A, taskLabel: string, loca
   }
   const nul = nulPath(args);
   if (nul !== undefined) {
-    throw new ValidationError(`task "${taskLabel}"${where}: ${type.name}: argument "${nul}" contains a NUL byte, which no path, command or file text on a host can hold`, { source: taskLabel, path: nul });
+    throw new ValidationError(
+      `task "${taskLabel}"${where}: ${type.name}: argument "${nul}" contains a NUL byte, which no path, command or file text on a host can hold`,
+      { source: taskLabel, path: nul },
+    );
   }
   const fn = validatorFor(type.schema);
   if (!fn(args)) {

@@ -128,7 +128,11 @@ export class ConnectionPool {
 
   /** Release the run locks and close every transport (errors on close are ignored: the run is over). */
   async closeAll(): Promise<void> {
-    for (const { held } of this.locks.values()) held.then((h) => h?.release(), () => undefined);
+    for (const { held } of this.locks.values())
+      held.then(
+        (h) => h?.release(),
+        () => undefined,
+      );
     await Promise.all([...this.transports.values()].map((t) => t.close().catch(() => undefined)));
   }
 }

@@ -62,6 +62,11 @@ export async function takeHostLock(transport: Transport, options: HostLockOption
     return undefined;
   }
   held.release();
-  const holder = held.line.startsWith('held ') ? held.line.slice(5) : `(the lock command ended with exit ${held.exited?.code}: ${(held.exited?.stderr ?? held.line).trim()})`;
-  throw new TaskFailedError(`${transport.name}: another hostwright run holds this host's run lock: ${holder}; waited ${waitMs / 1000} s. Try again when it is done, raise --host-lock-wait, or pass --no-host-lock`, { host: transport.name, code: held.exited?.code });
+  const holder = held.line.startsWith('held ')
+    ? held.line.slice(5)
+    : `(the lock command ended with exit ${held.exited?.code}: ${(held.exited?.stderr ?? held.line).trim()})`;
+  throw new TaskFailedError(
+    `${transport.name}: another hostwright run holds this host's run lock: ${holder}; waited ${waitMs / 1000} s. Try again when it is done, raise --host-lock-wait, or pass --no-host-lock`,
+    { host: transport.name, code: held.exited?.code },
+  );
 }

@@ -34,9 +34,7 @@ export function probesAhead(run: RunContext, state: RunState, host: HostState, j
         const probe = next.task.type.probe(args as never, taskContext(run, state, host, next, view, noFacts));
         if (probe) out.push({ command: PROBE_PREFIX + probe.command, merge: probe.merge, local: probe.local });
       }
-    } catch {
-      continue;
-    }
+    } catch {}
   }
   return out;
 }

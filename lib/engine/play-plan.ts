@@ -65,14 +65,22 @@ export function planPlays(run: RunContext, playbook: Playbook, limited: Set<stri
       steps: playSteps(play, run.tags, run.skipTags),
       handlers: [...(play.roles ?? []).flatMap((r) => r.handlers.map((h) => ({ ...h, role: r }))), ...(play.handlers ?? [])],
       varsFor(host, role) {
-        const layers = { roleDefaults: role ? { ...roleDefaults, ...role.defaults } : roleDefaults, play: play.vars ?? {}, registered: host.registered, extra: run.extraVars };
-        return host.varsView(`${index}\0${role?.name ?? ''}`, plan.live, () =>
-          buildHostVars(run.inventory, host.name, layers, {
-            playHosts: plan.live,
-            check: run.check,
-            hostvars: (name) => ({ ...run.inventory.varsOf(name), inventory_hostname: name }),
-            facts: host.gatheredFacts,
-          }).view,
+        const layers = {
+          roleDefaults: role ? { ...roleDefaults, ...role.defaults } : roleDefaults,
+          play: play.vars ?? {},
+          registered: host.registered,
+          extra: run.extraVars,
+        };
+        return host.varsView(
+          `${index}\0${role?.name ?? ''}`,
+          plan.live,
+          () =>
+            buildHostVars(run.inventory, host.name, layers, {
+              playHosts: plan.live,
+              check: run.check,
+              hostvars: (name) => ({ ...run.inventory.varsOf(name), inventory_hostname: name }),
+              facts: host.gatheredFacts,
+            }).view,
         );
       },
       becomeOf(host, task) {
@@ -95,7 +103,16 @@ export function* tasksAfter(plans: readonly PlayPlan[], planIndex: number, stepI
     for (let i = p === planIndex ? stepIndex + 1 : 0; i < plan.steps.length; i++) {
       const s = plan.steps[i];
       if (s.kind !== 'task') continue;
-      yield { task: s.task, host: host.name, label: taskLabel(s.task), role: s.role?.name, templatesDir: s.role?.templatesDir, handler: false, hostVars: plan.varsFor(host, s.role), become: plan.becomeOf(host.name, s.task) };
+      yield {
+        task: s.task,
+        host: host.name,
+        label: taskLabel(s.task),
+        role: s.role?.name,
+        templatesDir: s.role?.templatesDir,
+        handler: false,
+        hostVars: plan.varsFor(host, s.role),
+        become: plan.becomeOf(host.name, s.task),
+      };
     }
   }
 }

@@ -32,7 +32,10 @@ export function checkTaskFiles(task: Task, templatesDir: string | undefined): vo
         if (statSync(path).isDirectory()) throw new Error('is a folder, not a file');
         source = readFileSync(path, 'utf8');
       } catch (error) {
-        throw new ValidationError(`${where}: ${key}: template ${shown} cannot be read: ${localFileReason(error)}; nothing was run`, { source: shown, path: key });
+        throw new ValidationError(`${where}: ${key}: template ${shown} cannot be read: ${localFileReason(error)}; nothing was run`, {
+          source: shown,
+          path: key,
+        });
       }
       try {
         checkTemplate(shown, source);

@@ -112,7 +112,9 @@ export class ProbeCache {
 export function batchScript(commands: readonly string[], token: string): string {
   const lines = ['hw_d=$(mktemp -d 2>/dev/null || mktemp -d -t hw.XXXXXX) || exit 97', 'trap \'rm -rf "$hw_d"\' EXIT'];
   commands.forEach((command, i) => {
-    lines.push(`{ printf '\\036${token} ${i}\\n'; (\n${command}\n) 2>"$hw_d/${i}.e" </dev/null; printf '\\n\\036${token} ${i} %d\\n' "$?"; [ -s "$hw_d/${i}.e" ] && cat "$hw_d/${i}.e"; printf '\\n\\036${token} ${i} end\\n'; } >"$hw_d/${i}.o" &`);
+    lines.push(
+      `{ printf '\\036${token} ${i}\\n'; (\n${command}\n) 2>"$hw_d/${i}.e" </dev/null; printf '\\n\\036${token} ${i} %d\\n' "$?"; [ -s "$hw_d/${i}.e" ] && cat "$hw_d/${i}.e"; printf '\\n\\036${token} ${i} end\\n'; } >"$hw_d/${i}.o" &`,
+    );
   });
   lines.push('wait');
   lines.push(`cd "$hw_d" && cat ${commands.map((_, i) => `${i}.o`).join(' ')}`);
@@ -150,7 +152,11 @@ export interface BatchProbe {
  * Run probes in one round trip; probes whose result did not come back are simply not cached. Probes of one
  * merge kind become one command (`prefix` + the merged command) whose output is split back per probe.
  */
-export async function probeInOneTrip(transport: Pick<Transport, 'exec'>, probes: readonly BatchProbe[], prefix = ''): Promise<Map<string, ExecResult>> {
+export async function probeInOneTrip(
+  transport: Pick<Transport, 'exec'>,
+  probes: readonly BatchProbe[],
+  prefix = '',
+): Promise<Map<string, ExecResult>> {
   const unique = [...new Map(probes.map((p) => [p.command, p])).values()];
   const groups = new Map<string, BatchProbe[]>();
   const commands: string[] = [];
@@ -175,7 +181,12 @@ export async function probeInOneTrip(transport: Pick<Transport, 'exec'>, probes:
   for (const [command, members] of merged) {
     const result = results.get(command);
     results.delete(command);
-    const parts = result && members[0].merge!.split(result, members.map((m) => m.merge!.item));
+    const parts =
+      result &&
+      members[0].merge!.split(
+        result,
+        members.map((m) => m.merge!.item),
+      );
     if (parts) members.forEach((m, i) => results.set(m.command, parts[i]));
   }
   return results;

@@ -19,7 +19,10 @@ export async function runStep(step: ApplyStep, host: HostHandle): Promise<StepRe
   switch (step.kind) {
     case 'exec': {
       try {
-        const r = await host.exec(step.command, { ...(step.stdin !== undefined ? { stdin: step.stdin } : {}), ...(step.timeoutMs ? { timeoutMs: step.timeoutMs } : {}) });
+        const r = await host.exec(step.command, {
+          ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
+          ...(step.timeoutMs ? { timeoutMs: step.timeoutMs } : {}),
+        });
         return { ...base, code: r.code, stdout: r.stdout, stderr: r.stderr };
       } catch (error) {
         if (step.mayDisconnect) return { ...base, code: -1, disconnected: true, error: (error as Error).message };
@@ -40,7 +43,13 @@ export async function runStep(step: ApplyStep, host: HostHandle): Promise<StepRe
       const bytes = Buffer.from(r.stdout.trim(), 'base64');
       const sum = sha256(bytes);
       // The file changed between probe and download, or the transfer broke: nothing is written.
-      if (step.sha256 !== undefined && sum !== step.sha256) return { ...base, code: 1, stdout: sum, error: `the fetched bytes have sha256 ${sum}, not ${step.sha256} as probed; ${step.to} left as it was` };
+      if (step.sha256 !== undefined && sum !== step.sha256)
+        return {
+          ...base,
+          code: 1,
+          stdout: sum,
+          error: `the fetched bytes have sha256 ${sum}, not ${step.sha256} as probed; ${step.to} left as it was`,
+        };
       mkdirSync(dirname(step.to), { recursive: true });
       const tmp = `${step.to}.hostwright-${process.pid}`;
       try {
@@ -85,7 +94,13 @@ function stepFailure(step: ApplyStep, result: StepResult): string {
  * The whole apply of a step-described task type: run the steps in order until one ends it, call `outcome`
  * with every result, and fail generically when `outcome` accepted a stop.
  */
-export async function applySteps<A, D>(type: TaskType<any, any, D>, args: A, plan: Extract<Plan<D>, { status: 'change' }>, host: HostHandle, context: StepContext): Promise<ApplyResult | void> {
+export async function applySteps<A, D>(
+  type: TaskType<any, any, D>,
+  args: A,
+  plan: Extract<Plan<D>, { status: 'change' }>,
+  host: HostHandle,
+  context: StepContext,
+): Promise<ApplyResult | void> {
   // Messages name the host the steps run on: the delegate when the task is delegated.
   const ctx = context.host === host.name ? context : { ...context, host: host.name };
   const steps = type.steps!(args, plan, ctx);
@@ -110,12 +125,24 @@ export async function applySteps<A, D>(type: TaskType<any, any, D>, args: A, pla
     }
   }
   const applied = type.outcome?.(args, plan, results, ctx);
-  if (stopped) throw new TaskFailedError(`${host.name}: ${stepFailure(stopped.step, stopped.result)}`, { host: host.name, command: stopped.step.label, code: stopped.result.code, stderr: stopped.result.stderr });
+  if (stopped)
+    throw new TaskFailedError(`${host.name}: ${stepFailure(stopped.step, stopped.result)}`, {
+      host: host.name,
+      command: stopped.step.label,
+      code: stopped.result.code,
+      stderr: stopped.result.stderr,
+    });
   return applied;
 }
 
 /** Apply a task type's plan on a host: its steps when it describes them, else its own `apply`. */
-export function applyTask(type: TaskType<any, any, any>, args: unknown, plan: Extract<Plan, { status: 'change' }>, host: HostHandle, ctx: TaskContext): Promise<ApplyResult | void> {
+export function applyTask(
+  type: TaskType<any, any, any>,
+  args: unknown,
+  plan: Extract<Plan, { status: 'change' }>,
+  host: HostHandle,
+  ctx: TaskContext,
+): Promise<ApplyResult | void> {
   if (type.steps) return applySteps(type, args, plan, host, ctx);
   if (type.apply) return type.apply(args, plan, host, ctx);
   throw new TaskFailedError(`${host.name}: task type ${type.name} has neither steps nor apply`, { host: host.name });

@@ -69,7 +69,15 @@ export async function runTaskOnHost(run: RunContext, state: RunState, host: Host
   else {
     const sensitive = job.task.options.sensitive;
     const itemEvent = (item: unknown, status: HostStatus, message: string) =>
-      run.emit({ event: 'item-result', host: host.name, task: job.label, item: itemLabel(item), status, message: sensitive ? `${status} (output hidden: sensitive)` : message, ...(delegatedTo ? { delegatedTo } : {}) });
+      run.emit({
+        event: 'item-result',
+        host: host.name,
+        task: job.label,
+        item: itemLabel(item),
+        status,
+        message: sensitive ? `${status} (output hidden: sensitive)` : message,
+        ...(delegatedTo ? { delegatedTo } : {}),
+      });
     verdict = await runLoop(place.items, job.hostVars, (view) => attempts(t, target, view), job.task.options.when, itemEvent);
   }
   return finishStep(t, verdict, delegatedTo);
@@ -79,15 +87,31 @@ export async function runTaskOnHost(run: RunContext, state: RunState, host: Host
 function emitResult(t: HostTask, status: HostStatus, message: string, extra: ResultExtra = {}): void {
   const { run, job } = t;
   const opts = job.task.options;
-  const diff = extra.diff && run.diff ? (opts.sensitive ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }] : extra.diff) : undefined;
+  const diff =
+    extra.diff && run.diff
+      ? opts.sensitive
+        ? [{ kind: 'note' as const, text: 'diff hidden: the task is marked sensitive' }]
+        : extra.diff
+      : undefined;
   run.emit({
-    event: 'host-result', host: t.host.name, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status,
+    event: 'host-result',
+    host: t.host.name,
+    task: job.label,
+    ...(job.role ? { role: job.role } : {}),
+    handler: job.handler,
+    status,
     message: opts.sensitive && status !== 'skipped' ? `${status} (output hidden: sensitive)` : message,
-    ...(diff ? { diff } : {}), ...(extra.error ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error } : {}),
-    ...(extra.ignored ? { ignored: true } : {}), ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
+    ...(diff ? { diff } : {}),
+    ...(extra.error
+      ? { error: opts.sensitive ? { kind: extra.error.kind, message: 'error hidden: the task is marked sensitive' } : extra.error }
+      : {}),
+    ...(extra.ignored ? { ignored: true } : {}),
+    ...(extra.delegatedTo ? { delegatedTo: extra.delegatedTo } : {}),
     ...(extra.steps?.length && !opts.sensitive ? { steps: extra.steps } : {}),
-    module: job.task.type.name, ...(t.probed.length ? { probe: stateFingerprint(t.probed) } : {}),
-    startedAt: t.started, durationMs: Date.now() - t.started,
+    module: job.task.type.name,
+    ...(t.probed.length ? { probe: stateFingerprint(t.probed) } : {}),
+    startedAt: t.started,
+    durationMs: Date.now() - t.started,
   });
 }
 
@@ -220,7 +244,13 @@ function verified(t: HostTask, attempt: Attempt, view: HostVars): boolean {
 function verifyStep(t: HostTask, last: Attempt, count: number): Attempt {
   if (!t.job.task.options.until || last.result.failed) return last;
   const message = `${last.message} (until condition not met after ${count} attempts)`;
-  return { ...last, status: 'failed', message, error: { kind: 'TaskFailedError', message, location: t.job.task.location }, result: { ...last.result, failed: true } };
+  return {
+    ...last,
+    status: 'failed',
+    message,
+    error: { kind: 'TaskFailedError', message, location: t.job.task.location },
+    result: { ...last.result, failed: true },
+  };
 }
 
 /** Finish: register the result, remember a predicted change (check mode), emit the host's result. */
@@ -270,9 +300,14 @@ async function runLoop(
     const view = withItem(hostVars, item, index);
     let one: Attempt;
     try {
-      one = when && !when(view)
-        ? { status: 'skipped', message: 'conditional result was false', result: { changed: false, failed: false, skipped: true, msg: 'conditional result was false' } }
-        : await runOne(view);
+      one =
+        when && !when(view)
+          ? {
+              status: 'skipped',
+              message: 'conditional result was false',
+              result: { changed: false, failed: false, skipped: true, msg: 'conditional result was false' },
+            }
+          : await runOne(view);
     } catch (error) {
       const message = `when: ${(error as Error).message}`;
       one = { status: 'failed', message, error: errorInfo(error), result: { changed: false, failed: true, skipped: false, msg: message } };
@@ -287,20 +322,32 @@ async function runLoop(
       continue;
     }
     if (one.status === 'changed' || one.status === 'may-change') messages.push(one.message);
-    if (one.status === 'changed' || (one.status === 'may-change' && status !== 'changed') || (one.status === 'ok' && status === 'skipped')) status = one.status;
+    if (one.status === 'changed' || (one.status === 'may-change' && status !== 'changed') || (one.status === 'ok' && status === 'skipped'))
+      status = one.status;
   }
   const changed = status === 'changed' || status === 'may-change';
   if (failure) {
     const failed = results.filter((r) => r.failed).length;
     const message = failed > 1 ? `${failure.message} (${failed} of ${items.length} items failed)` : failure.message;
-    return { ...failure, message, diff: diffs.length ? diffs : undefined, result: { changed, failed: true, skipped: false, msg: 'One or more items failed', results } };
+    return {
+      ...failure,
+      message,
+      diff: diffs.length ? diffs : undefined,
+      result: { changed, failed: true, skipped: false, msg: 'One or more items failed', results },
+    };
   }
   if (status === 'skipped') {
     const message = items.length ? 'every item skipped' : 'no items in the loop';
     return { status, message, result: { changed: false, failed: false, skipped: true, msg: message, results } };
   }
   const message = messages.length ? messages.join('; ') : `${items.length} item(s) already as wanted`;
-  return { status, message, diff: diffs.length ? diffs : undefined, ...(steps.length ? { steps } : {}), result: { changed, failed: false, skipped: false, msg: message, results } };
+  return {
+    status,
+    message,
+    diff: diffs.length ? diffs : undefined,
+    ...(steps.length ? { steps } : {}),
+    result: { changed, failed: false, skipped: false, msg: message, results },
+  };
 }
 
 function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOutcome, h: HostVars): boolean {
@@ -313,7 +360,11 @@ function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOu
 
 /** A short stable fingerprint of probed states (Maps, Sets and Buffers included; key order kept as parsed). */
 export function stateFingerprint(states: unknown[]): string {
-  const json = JSON.stringify(states, (_k, v) => (v instanceof Map ? { map: [...v] } : v instanceof Set ? { set: [...v] } : typeof v === 'bigint' ? String(v) : v));
-  return createHash('sha256').update(json ?? 'undefined').digest('hex').slice(0, 32);
+  const json = JSON.stringify(states, (_k, v) =>
+    v instanceof Map ? { map: [...v] } : v instanceof Set ? { set: [...v] } : typeof v === 'bigint' ? String(v) : v,
+  );
+  return createHash('sha256')
+    .update(json ?? 'undefined')
+    .digest('hex')
+    .slice(0, 32);
 }
-

@@ -97,7 +97,11 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const listeners = options.listeners ?? [];
   const run: RunContext = {
     inventory: options.inventory,
-    pool: new ConnectionPool(options.inventory, options.transportFactory, { hostLock: options.hostLock, hostLockWaitMs: options.hostLockWaitMs, connectRetries: options.connectRetries }),
+    pool: new ConnectionPool(options.inventory, options.transportFactory, {
+      hostLock: options.hostLock,
+      hostLockWaitMs: options.hostLockWaitMs,
+      connectRetries: options.connectRetries,
+    }),
     redactor,
     check: Boolean(options.check),
     diff: Boolean(options.diff),
@@ -150,7 +154,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     await run.pool.closeAll();
   }
   const interrupted = state.stopping ? String(options.signal?.reason ?? 'interrupt') : undefined;
-  if (interrupted) run.emit({ event: 'interrupted', signal: interrupted, message: `${interrupted}: no task was started after it; the recap shows what finished` });
+  if (interrupted)
+    run.emit({ event: 'interrupted', signal: interrupted, message: `${interrupted}: no task was started after it; the recap shows what finished` });
   const transport = run.pool.stats();
   const hosts = state.all();
   const stats: RunStats = {
@@ -167,7 +172,19 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   for (const s of hosts) recap[s.name] = s.counts;
   run.emit({
     event: 'recap',
-    hosts: Object.fromEntries(hosts.map((s) => [s.name, { ok: s.counts.ok, changed: s.counts.changed, unreachable: s.counts.unreachable, failed: s.counts.failed, skipped: s.counts.skipped, ignored: s.counts.ignored }])),
+    hosts: Object.fromEntries(
+      hosts.map((s) => [
+        s.name,
+        {
+          ok: s.counts.ok,
+          changed: s.counts.changed,
+          unreachable: s.counts.unreachable,
+          failed: s.counts.failed,
+          skipped: s.counts.skipped,
+          ignored: s.counts.ignored,
+        },
+      ]),
+    ),
   });
   const anyUnreachable = hosts.some((s) => s.standing === 'unreachable');
   const anyFailed = hosts.some((s) => s.standing === 'failed');
@@ -201,7 +218,11 @@ function registerSecrets(run: RunContext, playbook: Playbook): void {
 
 /** Every task of a play: its roles' tasks and handlers, its own tasks and handlers. */
 function allTasksOf(play: Play): Task[] {
-  return [...(play.roles ?? []).flatMap((r) => [...r.tasks, ...r.handlers.flatMap((h) => h.tasks)]), ...(play.tasks ?? []), ...(play.handlers ?? []).flatMap((h) => h.tasks)];
+  return [
+    ...(play.roles ?? []).flatMap((r) => [...r.tasks, ...r.handlers.flatMap((h) => h.tasks)]),
+    ...(play.tasks ?? []),
+    ...(play.handlers ?? []).flatMap((h) => h.tasks),
+  ];
 }
 
 /**
@@ -215,17 +236,26 @@ function preflight(run: RunContext, playbook: Playbook, limited: Set<string> | u
     const hosts = run.inventory.select(play.hosts).filter((h) => !limited || limited.has(h));
     const handlerNames = new Set([...(play.roles ?? []).flatMap((r) => r.handlers), ...(play.handlers ?? [])].flatMap((h) => [h.name, ...h.listen]));
     const allTasks = allTasksOf(play);
-    for (const role of play.roles ?? []) for (const task of [...role.tasks, ...role.handlers.flatMap((h) => h.tasks)]) checkTaskFiles(task, role.templatesDir);
+    for (const role of play.roles ?? [])
+      for (const task of [...role.tasks, ...role.handlers.flatMap((h) => h.tasks)]) checkTaskFiles(task, role.templatesDir);
     for (const task of [...(play.tasks ?? []), ...(play.handlers ?? []).flatMap((h) => h.tasks)]) checkTaskFiles(task, undefined);
     for (const task of allTasks) {
       const notify = task.options.notify === undefined ? [] : Array.isArray(task.options.notify) ? task.options.notify : [task.options.notify];
       const missing = notify.find((n) => !handlerNames.has(n));
-      if (missing) throw new ValidationError(`play "${play.name}": task "${taskLabel(task)}"${task.location ? ` (${task.location})` : ''} notifies handler "${missing}", which the play does not define; defined: ${[...handlerNames].join(', ') || 'none'}`);
+      if (missing)
+        throw new ValidationError(
+          `play "${play.name}": task "${taskLabel(task)}"${task.location ? ` (${task.location})` : ''} notifies handler "${missing}", which the play does not define; defined: ${[...handlerNames].join(', ') || 'none'}`,
+        );
     }
     const roleDefaults = Object.assign({}, ...(play.roles ?? []).map((r) => r.defaults));
     for (const role of play.roles ?? []) {
       for (const host of hosts) {
-        const error = checkRoleVars(role, run.inventory, host, { roleDefaults: { ...roleDefaults, ...role.defaults }, play: play.vars ?? {}, registered: {}, extra: run.extraVars });
+        const error = checkRoleVars(role, run.inventory, host, {
+          roleDefaults: { ...roleDefaults, ...role.defaults },
+          play: play.vars ?? {},
+          registered: {},
+          extra: run.extraVars,
+        });
         if (error) throw new ValidationError(`${error}; nothing was run`, { source: host });
       }
     }
@@ -234,11 +264,23 @@ function preflight(run: RunContext, playbook: Playbook, limited: Set<string> | u
 
 type Limit = ReturnType<typeof pLimit>;
 
-async function runPlay(run: RunContext, state: RunState, plans: PlayPlan[], index: number, limited: Set<string> | undefined, limit: Limit): Promise<void> {
+async function runPlay(
+  run: RunContext,
+  state: RunState,
+  plans: PlayPlan[],
+  index: number,
+  limited: Set<string> | undefined,
+  limit: Limit,
+): Promise<void> {
   const plan = plans[index];
   const { play, hosts } = plan;
   if (hosts.length === 0) {
-    run.emit({ event: 'no-hosts', play: play.name, pattern: play.hosts, message: `no hosts matched pattern "${play.hosts}"${limited ? ' within --limit' : ''}, skipping play` });
+    run.emit({
+      event: 'no-hosts',
+      play: play.name,
+      pattern: play.hosts,
+      message: `no hosts matched pattern "${play.hosts}"${limited ? ' within --limit' : ''}, skipping play`,
+    });
     return;
   }
   let live = hosts.map((h) => state.join(h)).filter((h) => h.active);
@@ -271,7 +313,14 @@ export function batchFailure(batch: readonly HostState[], maxFailPercentage: num
 }
 
 /** One `serial` batch of a play: every step on the batch's live hosts; returns why the play aborted, if it did. */
-async function runSerialBatch(run: RunContext, state: RunState, plans: PlayPlan[], index: number, batch: HostState[], limit: Limit): Promise<string | undefined> {
+async function runSerialBatch(
+  run: RunContext,
+  state: RunState,
+  plans: PlayPlan[],
+  index: number,
+  batch: HostState[],
+  limit: Limit,
+): Promise<string | undefined> {
   const plan = plans[index];
   const { play } = plan;
   const active = () => batch.filter((h) => h.active);
@@ -292,16 +341,44 @@ async function runSerialBatch(run: RunContext, state: RunState, plans: PlayPlan[
 }
 
 /** One task on the given hosts (at most `forks` at once), then its registered results and notifications. */
-async function runTaskStep(run: RunContext, state: RunState, plan: PlayPlan, task: Task, role: Role | undefined, hosts: HostState[], limit: Limit, handler: boolean, label = taskLabel(task), upcoming?: (host: HostState) => () => Iterable<TaskRun>): Promise<void> {
+async function runTaskStep(
+  run: RunContext,
+  state: RunState,
+  plan: PlayPlan,
+  task: Task,
+  role: Role | undefined,
+  hosts: HostState[],
+  limit: Limit,
+  handler: boolean,
+  label = taskLabel(task),
+  upcoming?: (host: HostState) => () => Iterable<TaskRun>,
+): Promise<void> {
   if (hosts.length === 0 || state.stopping) return;
-  run.emit({ event: 'task-start', play: plan.play.name, task: label, ...(role ? { role: role.name } : {}), handler, hosts: hosts.map((h) => h.name) });
+  run.emit({
+    event: 'task-start',
+    play: plan.play.name,
+    task: label,
+    ...(role ? { role: role.name } : {}),
+    handler,
+    hosts: hosts.map((h) => h.name),
+  });
   const targets = task.options.runOnce ? hosts.slice(0, 1) : hosts;
   const results = await Promise.all(
     targets.map((host) =>
       limit(async () => {
         // Hosts still queued behind `forks` when the run is interrupted do not start the task.
         if (state.stopping) return undefined;
-        const result = await runTaskOnHost(run, state, host, { task, host: host.name, label, role: role?.name, templatesDir: role?.templatesDir, handler, hostVars: plan.varsFor(host, role), become: plan.becomeOf(host.name, task), upcoming: upcoming?.(host) });
+        const result = await runTaskOnHost(run, state, host, {
+          task,
+          host: host.name,
+          label,
+          role: role?.name,
+          templatesDir: role?.templatesDir,
+          handler,
+          hostVars: plan.varsFor(host, role),
+          become: plan.becomeOf(host.name, task),
+          upcoming: upcoming?.(host),
+        });
         host.record(result.status, result.ignored);
         return { host, result };
       }),
@@ -337,12 +414,31 @@ async function gatherFacts(run: RunContext, state: RunState, plan: PlayPlan, hos
           const facts = await host.facts;
           host.setGatheredFacts(facts);
           host.record('ok', false);
-          run.emit({ event: 'host-result', host: host.name, task, handler: false, status: 'ok', message: `${facts.distribution} ${facts.distributionVersion}`, startedAt, durationMs: Date.now() - startedAt });
+          run.emit({
+            event: 'host-result',
+            host: host.name,
+            task,
+            handler: false,
+            status: 'ok',
+            message: `${facts.distribution} ${facts.distributionVersion}`,
+            startedAt,
+            durationMs: Date.now() - startedAt,
+          });
         } catch (error) {
           const unreachable = error instanceof UnreachableError;
           host.record(unreachable ? 'unreachable' : 'failed', false);
           const e = error as Error;
-          run.emit({ event: 'host-result', host: host.name, task, handler: false, status: unreachable ? 'unreachable' : 'failed', message: e.message, error: { kind: e.name, message: e.message }, startedAt, durationMs: Date.now() - startedAt });
+          run.emit({
+            event: 'host-result',
+            host: host.name,
+            task,
+            handler: false,
+            status: unreachable ? 'unreachable' : 'failed',
+            message: e.message,
+            error: { kind: e.name, message: e.message },
+            startedAt,
+            durationMs: Date.now() - startedAt,
+          });
         }
       }),
     ),
@@ -367,13 +463,24 @@ async function flushHandlers(run: RunContext, state: RunState, plan: PlayPlan, h
       ran = true;
       for (const task of h.tasks) {
         if (state.stopping) return;
-        await runTaskStep(run, state, plan, task, h.role, due.filter((host) => host.active), limit, true, task.options.name ?? h.name);
+        await runTaskStep(
+          run,
+          state,
+          plan,
+          task,
+          h.role,
+          due.filter((host) => host.active),
+          limit,
+          true,
+          task.options.name ?? h.name,
+        );
       }
     }
     if (!ran) break;
   }
   // Notifications of handlers that do not exist are reported once, not silently dropped.
   for (const host of hosts) {
-    for (const n of host.dropNotified()) if (!known.has(n)) run.emit({ event: 'warning', message: `${host.name}: notified handler "${n}" does not exist in play "${play.name}"` });
+    for (const n of host.dropNotified())
+      if (!known.has(n)) run.emit({ event: 'warning', message: `${host.name}: notified handler "${n}" does not exist in play "${play.name}"` });
   }
 }

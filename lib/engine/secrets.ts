@@ -26,10 +26,44 @@ export function secretVarValues(vars: unknown, depth = 0): unknown[] {
  * under these names are shown (and not masked elsewhere). Everything else of a sensitive task is secret.
  */
 const NOT_SECRET = new Set([
-  'path', 'dest', 'state', 'owner', 'group', 'mode', 'name', 'target', 'backup', 'validate', 'chdir', 'creates', 'removes',
-  'enabled', 'masked', 'daemonReload', 'key', 'port', 'host', 'timeout', 'delay', 'src', 'insertAfter', 'insertBefore',
-  'marker', 'markerBegin', 'markerEnd', 'create', 'reload', 'file', 'manager', 'executable', 'interval', 'firstMatch',
-  'backrefs', 'ifExists', 'changedWhen', 'failedWhen',
+  'path',
+  'dest',
+  'state',
+  'owner',
+  'group',
+  'mode',
+  'name',
+  'target',
+  'backup',
+  'validate',
+  'chdir',
+  'creates',
+  'removes',
+  'enabled',
+  'masked',
+  'daemonReload',
+  'key',
+  'port',
+  'host',
+  'timeout',
+  'delay',
+  'src',
+  'insertAfter',
+  'insertBefore',
+  'marker',
+  'markerBegin',
+  'markerEnd',
+  'create',
+  'reload',
+  'file',
+  'manager',
+  'executable',
+  'interval',
+  'firstMatch',
+  'backrefs',
+  'ifExists',
+  'changedWhen',
+  'failedWhen',
 ]);
 
 /** The values of a sensitive task's arguments that must be masked wherever they show up. */
@@ -41,7 +75,8 @@ export function sensitiveArgValues(args: unknown): unknown[] {
     // An argv's first word is the program (`mysql`), not a secret; nor are option names (`--batch`) and short
     // plain words (`-u root`): masking those would blank later output. A word with digits or symbols
     // (`-pS3cret`) or a long one may be a secret.
-    if (k === 'cmd' && Array.isArray(v)) out.push(...v.slice(1).filter((w) => typeof w !== 'string' || (!/^--?[A-Za-z][A-Za-z-]*$/.test(w) && (w.length >= 6 || /[^A-Za-z]/.test(w)))));
+    if (k === 'cmd' && Array.isArray(v))
+      out.push(...v.slice(1).filter((w) => typeof w !== 'string' || (!/^--?[A-Za-z][A-Za-z-]*$/.test(w) && (w.length >= 6 || /[^A-Za-z]/.test(w)))));
     else out.push(v);
   }
   return out;
@@ -50,5 +85,7 @@ export function sensitiveArgValues(args: unknown): unknown[] {
 /** The values of a task type's always-secret arguments (`secretArgs`), whether or not the task is sensitive. */
 export function secretArgValues(secretArgs: readonly string[] | undefined, args: unknown): unknown[] {
   if (!secretArgs?.length || !args || typeof args !== 'object') return [];
-  return secretArgs.map((k) => (args as Record<string, unknown>)[k]).filter((v) => typeof v === 'string' || typeof v === 'number' || (v !== null && typeof v === 'object'));
+  return secretArgs
+    .map((k) => (args as Record<string, unknown>)[k])
+    .filter((v) => typeof v === 'string' || typeof v === 'number' || (v !== null && typeof v === 'object'));
 }

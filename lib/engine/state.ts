@@ -104,13 +104,29 @@ export class HostState {
   record(status: HostStatus, ignored: boolean): void {
     const c = this.counts;
     switch (status) {
-      case 'ok': c.ok++; break;
-      case 'changed': case 'may-change': c.ok++; c.changed++; break;
-      case 'skipped': c.skipped++; break;
-      case 'unreachable': c.unreachable++; this.standing = 'unreachable'; break;
+      case 'ok':
+        c.ok++;
+        break;
+      case 'changed':
+      case 'may-change':
+        c.ok++;
+        c.changed++;
+        break;
+      case 'skipped':
+        c.skipped++;
+        break;
+      case 'unreachable':
+        c.unreachable++;
+        this.standing = 'unreachable';
+        break;
       case 'failed':
-        if (ignored) { c.ignored++; c.ok++; }
-        else { c.failed++; if (this.standing === 'active') this.standing = 'failed'; }
+        if (ignored) {
+          c.ignored++;
+          c.ok++;
+        } else {
+          c.failed++;
+          if (this.standing === 'active') this.standing = 'failed';
+        }
         break;
     }
   }

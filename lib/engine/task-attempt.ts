@@ -56,7 +56,12 @@ export function errorInfo(error: unknown, location?: string): ErrorInfo {
 function failed(error: unknown, location: string | undefined): Attempt {
   const info = errorInfo(error, location);
   const e = error as TaskFailedError;
-  return { status: 'failed', message: info.message, error: info, result: { changed: false, failed: true, skipped: false, msg: info.message, rc: e.code, stdout: e.stdout, stderr: e.stderr } as TaskOutcome };
+  return {
+    status: 'failed',
+    message: info.message,
+    error: info,
+    result: { changed: false, failed: true, skipped: false, msg: info.message, rc: e.code, stdout: e.stdout, stderr: e.stderr } as TaskOutcome,
+  };
 }
 
 /**
@@ -111,7 +116,14 @@ async function probeStep(t: HostTask, args: unknown, ctx: TaskContext, target: H
     }
     if (error instanceof TaskFailedError || error instanceof UnreachableError) throw error;
     // A parser's plain error: name host and task, keep the probe's exit code and stderr.
-    throw new TaskFailedError(`${ctx.host}: ${job.label}: cannot read the current state: ${(error as Error).message}`, { host: ctx.host, task: job.label, command: probe.command.split('\n')[0], code: result.code, stderr: result.stderr, cause: error });
+    throw new TaskFailedError(`${ctx.host}: ${job.label}: cannot read the current state: ${(error as Error).message}`, {
+      host: ctx.host,
+      task: job.label,
+      command: probe.command.split('\n')[0],
+      code: result.code,
+      stderr: result.stderr,
+      cause: error,
+    });
   }
   t.probed.push(probed);
   return { probed };
@@ -146,12 +158,31 @@ async function reportStep(t: HostTask, args: unknown, plan: Plan, ctx: TaskConte
   const { run, job } = t;
   if (run.guard && !run.check) {
     const summary = plan.status === 'change' ? plan.summary : plan.reason;
-    const reason = run.guard({ host: ctx.host, task: job.label, ...(job.role ? { role: job.role } : {}), handler: job.handler, status: plan.status, summary, ...(plan.status === 'change' && plan.diff ? { diff: plan.diff } : {}) });
-    if (reason) return failed(new TaskFailedError(`plan diverged on ${ctx.host} at ${job.label}: ${reason}; nothing more is done on this host`, { host: ctx.host, task: job.label }), job.task.location);
+    const reason = run.guard({
+      host: ctx.host,
+      task: job.label,
+      ...(job.role ? { role: job.role } : {}),
+      handler: job.handler,
+      status: plan.status,
+      summary,
+      ...(plan.status === 'change' && plan.diff ? { diff: plan.diff } : {}),
+    });
+    if (reason)
+      return failed(
+        new TaskFailedError(`plan diverged on ${ctx.host} at ${job.label}: ${reason}; nothing more is done on this host`, {
+          host: ctx.host,
+          task: job.label,
+        }),
+        job.task.location,
+      );
   }
   switch (plan.status) {
     case 'ok':
-      return { status: 'ok', message: plan.reason, result: { changed: false, failed: false, skipped: false, msg: plan.reason, ...(plan.extra ?? {}) } as TaskOutcome };
+      return {
+        status: 'ok',
+        message: plan.reason,
+        result: { changed: false, failed: false, skipped: false, msg: plan.reason, ...(plan.extra ?? {}) } as TaskOutcome,
+      };
     case 'may-change':
       return { status: 'may-change', message: plan.reason, result: { changed: true, failed: false, skipped: false, msg: plan.reason } };
     case 'failed':
@@ -163,11 +194,19 @@ async function reportStep(t: HostTask, args: unknown, plan: Plan, ctx: TaskConte
       // The exact steps a real run would take, for `-vv` and saved plans; a type that cannot tell yet shows none.
       let steps: DescribedStep[] | undefined;
       try {
-        steps = type.steps ? (describeSteps(type.steps(args as never, plan, ctx), (b) => createHash('sha256').update(b).digest('hex')) as DescribedStep[]) : undefined;
+        steps = type.steps
+          ? (describeSteps(type.steps(args as never, plan, ctx), (b) => createHash('sha256').update(b).digest('hex')) as DescribedStep[])
+          : undefined;
       } catch {
         steps = undefined;
       }
-      return { status: 'changed', message: plan.summary, diff: plan.diff, ...(steps ? { steps } : {}), result: { changed: true, failed: false, skipped: false, msg: plan.summary } };
+      return {
+        status: 'changed',
+        message: plan.summary,
+        diff: plan.diff,
+        ...(steps ? { steps } : {}),
+        result: { changed: true, failed: false, skipped: false, msg: plan.summary },
+      };
     }
   }
 }
@@ -176,7 +215,13 @@ async function reportStep(t: HostTask, args: unknown, plan: Plan, ctx: TaskConte
  * Apply: the plan's change on the target (its steps, or the type's own apply), then the result that
  * `register` and the conditions see. Any apply makes what was probed before stale.
  */
-async function applyStep(t: HostTask, args: unknown, plan: Extract<Plan, { status: 'change' }>, ctx: TaskContext, target: HostHandle): Promise<Attempt> {
+async function applyStep(
+  t: HostTask,
+  args: unknown,
+  plan: Extract<Plan, { status: 'change' }>,
+  ctx: TaskContext,
+  target: HostHandle,
+): Promise<Attempt> {
   const { state, job } = t;
   const location = job.task.location;
   // Whatever apply does, what was read before on this host (and remote reads anywhere) is stale now.
@@ -185,12 +230,26 @@ async function applyStep(t: HostTask, args: unknown, plan: Extract<Plan, { statu
     const applied = (await applyTask(job.task.type, args, plan, target, ctx)) ?? {};
     const changed = applied.changed ?? true;
     const summary = applied.note ? `${plan.summary} (${applied.note})` : plan.summary;
-    const result: TaskOutcome = { changed, failed: false, skipped: false, msg: summary, ...(applied.rc !== undefined ? { rc: applied.rc } : {}), ...(applied.stdout !== undefined ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') } : {}), ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}), ...(applied.extra ?? {}) };
+    const result: TaskOutcome = {
+      changed,
+      failed: false,
+      skipped: false,
+      msg: summary,
+      ...(applied.rc !== undefined ? { rc: applied.rc } : {}),
+      ...(applied.stdout !== undefined
+        ? { stdout: applied.stdout, stdout_lines: applied.stdout.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '') }
+        : {}),
+      ...(applied.stderr !== undefined ? { stderr: applied.stderr } : {}),
+      ...(applied.extra ?? {}),
+    };
     return { status: changed ? 'changed' : 'ok', message: changed ? summary : `ok: ${summary}`, diff: changed ? plan.diff : undefined, result };
   } catch (error) {
     if (error instanceof UnreachableError) return { ...failed(error, location), status: 'unreachable' };
     if (error instanceof ValidationError || error instanceof TemplateError || error instanceof TaskFailedError) return failed(error, location);
-    return failed(new TaskFailedError(`${ctx.host}: ${job.label}: ${(error as Error).message}`, { host: ctx.host, task: job.label, cause: error }), location);
+    return failed(
+      new TaskFailedError(`${ctx.host}: ${job.label}: ${(error as Error).message}`, { host: ctx.host, task: job.label, cause: error }),
+      location,
+    );
   }
 }
 

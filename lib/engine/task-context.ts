@@ -43,7 +43,14 @@ function readTemplate(path: string): string {
 }
 
 /** The context a task type's probe, plan and apply see on one host (`host`: the state of `job.host`). */
-export function taskContext(run: RunContext, state: RunState, host: HostState, job: TaskRun, view: HostVars, facts: TaskContext['facts']): TaskContext {
+export function taskContext(
+  run: RunContext,
+  state: RunState,
+  host: HostState,
+  job: TaskRun,
+  view: HostVars,
+  facts: TaskContext['facts'],
+): TaskContext {
   return {
     host: job.host,
     vars: view.vars,

@@ -44,8 +44,15 @@ const NAMES = {
 const CONNECTIONS = ['ssh', 'smart', 'paramiko', 'local'];
 
 const KINDS: Record<keyof typeof NAMES, VarKind> = {
-  address: 'host', port: 'port', user: 'string', keyFile: 'string', password: 'secret',
-  become: 'bool', becomeUser: 'string', becomePassword: 'secret', connection: 'string',
+  address: 'host',
+  port: 'port',
+  user: 'string',
+  keyFile: 'string',
+  password: 'secret',
+  become: 'bool',
+  becomeUser: 'string',
+  becomePassword: 'secret',
+  connection: 'string',
 };
 
 /** Ansible's `boolean()`: true/false, yes/no, on/off, 1/0, y/n, t/f (any case). */
@@ -84,7 +91,10 @@ export function connectionVars(vars: Record<string, unknown>, host?: string): Co
   const connection = String(pick('connection') ?? 'ssh');
   if (!CONNECTIONS.includes(connection)) {
     const n = NAMES.connection.find((k) => vars[k] !== undefined && vars[k] !== null);
-    throw new ValidationError(`${name ?? 'host'}: ${n} "${connection}" is not a connection hostwright has: use ${CONNECTIONS.map((c) => `"${c}"`).join(' or ')}`, { source: name, path: n });
+    throw new ValidationError(
+      `${name ?? 'host'}: ${n} "${connection}" is not a connection hostwright has: use ${CONNECTIONS.map((c) => `"${c}"`).join(' or ')}`,
+      { source: name, path: n },
+    );
   }
   const str = (v: unknown) => (v === undefined ? undefined : String(v));
   const become = pick('become');
@@ -94,7 +104,13 @@ export function connectionVars(vars: Record<string, unknown>, host?: string): Co
     connection,
     local: connection === 'local',
   };
-  const optional = { user: str(pick('user')), keyFile: str(pick('keyFile')), password: str(pick('password')), becomeUser: str(pick('becomeUser')), becomePassword: str(pick('becomePassword')) };
+  const optional = {
+    user: str(pick('user')),
+    keyFile: str(pick('keyFile')),
+    password: str(pick('password')),
+    becomeUser: str(pick('becomeUser')),
+    becomePassword: str(pick('becomePassword')),
+  };
   for (const [k, v] of Object.entries(optional)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
   if (become !== undefined) out.become = toBoolean(become);
   return out;
@@ -102,7 +118,11 @@ export function connectionVars(vars: Record<string, unknown>, host?: string): Co
 
 function describe(kind: VarKind): string {
   return {
-    port: 'an integer from 1 to 65535', host: 'a host name or IP address', string: 'a non-empty string',
-    bool: 'a boolean (true/false, yes/no)', secret: 'a string', integer: 'an integer',
+    port: 'an integer from 1 to 65535',
+    host: 'a host name or IP address',
+    string: 'a non-empty string',
+    bool: 'a boolean (true/false, yes/no)',
+    secret: 'a string',
+    integer: 'an integer',
   }[kind];
 }

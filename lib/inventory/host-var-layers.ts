@@ -55,7 +55,7 @@ function sortedGroups(inv: Inventory, host: string): InventoryGroup[] {
   return [...hostGroupSet(inv, host)]
     .filter((g) => g !== 'all')
     .map((g) => inv.groups.get(g)!)
-    .sort((a, b) => (depth.get(a.name)! - depth.get(b.name)!) || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => depth.get(a.name)! - depth.get(b.name)! || a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Split inline vars by the file that set them, so each layer names its file. */
@@ -124,7 +124,7 @@ export function groupHosts(inv: Inventory, group: string): string[] {
     const g = inv.groups.get(queue.shift()!);
     if (!g || visited.has(g.name)) continue;
     visited.add(g.name);
-    for (const h of g.hosts) if (!seen.has(h)) (seen.add(h), out.push(h));
+    for (const h of g.hosts) if (!seen.has(h)) seen.add(h), out.push(h);
     queue.push(...g.children);
   }
   return out;

@@ -15,7 +15,7 @@
  * ini-values.ts). A `[group:vars]` or `[group:children]` naming a group that is never defined is an
  * error, as in Ansible.
  */
-import { InventoryBuilder, InventoryShapeError } from './builder.ts';
+import { type InventoryBuilder, InventoryShapeError } from './builder.ts';
 import { expandHostEntry } from './hostnames.ts';
 import { parseIniValue, shlexSplit } from './ini-values.ts';
 import { checkVars } from './schema.ts';
@@ -64,7 +64,8 @@ export function applyIni(text: string, file: string, builder: InventoryBuilder):
     if (section) {
       group = section[1];
       state = section[2] ?? 'hosts';
-      if (!['hosts', 'children', 'vars'].includes(state)) throw fail(`section [${group}:${state}] has an unknown type "${state}" (use :vars or :children)`);
+      if (!['hosts', 'children', 'vars'].includes(state))
+        throw fail(`section [${group}:${state}] has an unknown type "${state}" (use :vars or :children)`);
       if (!builder.groups.has(group)) {
         // [g] or [g:children] declares a group; [g:vars] only refers to one declared elsewhere.
         if (state === 'vars' && !pending.has(group)) pending.set(group, { line: lineNo, state: 'vars', parents: [] });

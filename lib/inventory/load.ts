@@ -97,13 +97,18 @@ export function parseFile(file: string, builder: InventoryBuilder, given = true,
     throw new ValidationError(`${file}: cannot read inventory: ${(error as Error).message}`, { source: file });
   }
   // A binary file would otherwise be read as INI, with NULs in host names.
-  if (bytes.includes(0)) throw new ValidationError(`${file}: is a binary file (it contains NUL bytes), not an inventory: give a YAML, JSON or INI file`, { source: file });
+  if (bytes.includes(0))
+    throw new ValidationError(`${file}: is a binary file (it contains NUL bytes), not an inventory: give a YAML, JSON or INI file`, { source: file });
   let text = bytes.toString('utf8');
   if (text.includes('�') && !Buffer.from(text, 'utf8').equals(bytes)) {
-    throw new ValidationError(`${file}: is not UTF-8 text (line ${text.slice(0, text.indexOf('�')).split('\n').length}): save the inventory as UTF-8`, { source: file });
+    throw new ValidationError(
+      `${file}: is not UTF-8 text (line ${text.slice(0, text.indexOf('�')).split('\n').length}): save the inventory as UTF-8`,
+      { source: file },
+    );
   }
   // An inventory given by name that holds nothing is a mistake (a truncated or wrong file), not "no hosts".
-  if (given && text.trim() === '') throw new ValidationError(`${file}: the inventory file is empty: give hosts in YAML, JSON or INI`, { source: file });
+  if (given && text.trim() === '')
+    throw new ValidationError(`${file}: the inventory file is empty: give hosts in YAML, JSON or INI`, { source: file });
   // An inventory file encrypted as a whole is decrypted first, whatever its format (as Ansible's loader).
   const encrypted = isVaultText(text);
   if (encrypted) text = vault.decryptFile(text, file);
@@ -117,7 +122,8 @@ export function parseFile(file: string, builder: InventoryBuilder, given = true,
     return applyInventoryObject(yaml.data, file, builder, yaml.locate);
   }
   if (yaml.kind === 'empty') {
-    if (given) throw new ValidationError(`${file}: the inventory file holds no data (only comments): give hosts in YAML, JSON or INI`, { source: file });
+    if (given)
+      throw new ValidationError(`${file}: the inventory file holds no data (only comments): give hosts in YAML, JSON or INI`, { source: file });
     return;
   }
   if (yaml.kind === 'error' && !yaml.syntax) throw yaml.error;
@@ -153,7 +159,10 @@ function parseJson(text: string, file: string, builder: InventoryBuilder): void 
 
 /** Whether the first meaningful line is a YAML mapping key (`all:`) or a document start. */
 function looksLikeYaml(text: string): boolean {
-  const first = text.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#') && !l.startsWith(';'));
+  const first = text
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l && !l.startsWith('#') && !l.startsWith(';'));
   return first !== undefined && (first === '---' || first === '{' || /^[^\s=[\]]+:(\s.*)?$/.test(first));
 }
 
@@ -173,7 +182,7 @@ function addHostList(list: string, builder: InventoryBuilder): void {
     const entry = raw.trim();
     if (!entry) continue;
     const parsed = parseAddress(entry);
-    if (parsed && parsed.host.includes('[')) builder.addHost(entry, list, 'ungrouped');
+    if (parsed?.host.includes('[')) builder.addHost(entry, list, 'ungrouped');
     else builder.addHost(parsed?.host ?? entry, list, 'ungrouped', parsed?.port);
   }
 }

@@ -62,7 +62,12 @@ function expandFiles(patterns: string[], baseDir: string): string[] {
     } catch (error) {
       throw new ValidationError(`limit file ${p.slice(1)}: ${(error as Error).message}`, { source: p.slice(1) });
     }
-    out.push(...text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+    out.push(
+      ...text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#')),
+    );
   }
   return out;
 }
@@ -123,7 +128,7 @@ export function checkPattern(whole: string, patterns: string[]): void {
       continue;
     }
     const sub = /\[([^\]]*)\]$/.exec(body);
-    if (sub && sub[1].includes(':') && !SUBSCRIPT.test(body)) throw bad(`"${body}": a subscript must be [N], [N:M] or [N:] with numbers`);
+    if (sub?.[1].includes(':') && !SUBSCRIPT.test(body)) throw bad(`"${body}": a subscript must be [N], [N:M] or [N:] with numbers`);
   }
 }
 

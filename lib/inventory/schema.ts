@@ -14,7 +14,10 @@ import * as precompiled from './validators.generated.ts';
 
 export { FALSE_WORDS, fitsKind, TRUE_WORDS, TYPED_VARS, type VarKind } from './var-kinds.ts';
 
-interface Validators { inventory: ValidateFunction; varsMap: ValidateFunction }
+interface Validators {
+  inventory: ValidateFunction;
+  varsMap: ValidateFunction;
+}
 let validators: Validators | undefined;
 
 /** The build's standalone validators when present, else compiled now (once). */
@@ -48,12 +51,16 @@ export function checkVars(vars: unknown): Problem | undefined {
 function toProblem(errors: ErrorObject[], data: unknown): Problem {
   // ajv stops at the first failing keyword; prefer the deepest path when several are reported.
   const error = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
-  const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let message = error.message ?? 'is invalid';
   if (error.keyword === 'additionalProperties') {
     const key = String(error.params.additionalProperty);
     segments.push(key);
-    message = segments[0] === '_meta' ? 'unexpected key: _meta has only "hostvars"' : 'unexpected key: a group has only "hosts", "children" and "vars"';
+    message =
+      segments[0] === '_meta' ? 'unexpected key: _meta has only "hostvars"' : 'unexpected key: a group has only "hosts", "children" and "vars"';
   } else if (error.keyword === 'type') {
     message = describeTypeError(segments, data);
   }
@@ -65,7 +72,8 @@ function describeTypeError(segments: string[], data: unknown): string {
   const parent = segments[segments.length - 2];
   let value: unknown = data;
   for (const s of segments) value = (value as Record<string, unknown>)?.[s];
-  const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+  const got =
+    value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
   if (segments.length === 0) return `must be a mapping of groups, got ${got}`;
   if (/^\d+$/.test(last) && (parent === 'hosts' || parent === 'children')) return `must be a name (a string), got ${got}`;
   if (last === 'hosts') return `must be a mapping of host names to their variables, got ${got}`;

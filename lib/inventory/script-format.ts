@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { ValidationError } from '../core/errors.ts';
-import { InventoryBuilder, InventoryShapeError } from './builder.ts';
+import { type InventoryBuilder, InventoryShapeError } from './builder.ts';
 
 /** Whether Ansible would run `file` as an inventory script (it is executable). */
 export function isInventoryScript(file: string): boolean {
@@ -29,7 +29,10 @@ function runScript(script: string, args: string[], allowEmpty: boolean): unknown
   const stderr = (r.stderr ?? '').trim();
   const tail = stderr ? `\nstderr: ${stderr.split('\n').slice(-10).join('\n')}` : '';
   if (r.error) throw new ValidationError(`inventory script ${shown}: cannot run it (${r.error.message})${tail}`, { source: script });
-  if (r.status !== 0) throw new ValidationError(`inventory script ${shown} failed (${r.signal ? `signal ${r.signal}` : `exit ${r.status}`})${tail}`, { source: script });
+  if (r.status !== 0)
+    throw new ValidationError(`inventory script ${shown} failed (${r.signal ? `signal ${r.signal}` : `exit ${r.status}`})${tail}`, {
+      source: script,
+    });
   if (allowEmpty && r.stdout.trim() === '') return {};
   try {
     return JSON.parse(r.stdout);
@@ -41,7 +44,11 @@ function runScript(script: string, args: string[], allowEmpty: boolean): unknown
 /** Run an inventory script and add its groups, hosts and variables to `builder`. */
 export function applyInventoryScript(script: string, builder: InventoryBuilder): void {
   const data = runScript(script, ['--list'], false);
-  if (!isMapping(data)) throw new ValidationError(`inventory script ${script} --list: must print a JSON mapping of groups, got ${Array.isArray(data) ? 'a list' : typeof data}`, { source: script });
+  if (!isMapping(data))
+    throw new ValidationError(
+      `inventory script ${script} --list: must print a JSON mapping of groups, got ${Array.isArray(data) ? 'a list' : typeof data}`,
+      { source: script },
+    );
   const bad = (what: string) => new ValidationError(`inventory script ${script} --list: ${what}`, { source: script });
   const hosts: string[] = [];
   let metaVars: Record<string, unknown> | undefined;
@@ -76,7 +83,7 @@ export function applyInventoryScript(script: string, builder: InventoryBuilder):
     }
   }
   for (const host of hosts) {
-    const vars = metaVars === undefined ? runScript(script, ['--host', host], true) : metaVars[host] ?? {};
+    const vars = metaVars === undefined ? runScript(script, ['--host', host], true) : (metaVars[host] ?? {});
     if (!isMapping(vars)) throw bad(`variables of host "${host}" must be a mapping, got ${JSON.stringify(vars)}`);
     for (const [k, v] of Object.entries(vars)) builder.setHostVar(host, k, v, script);
   }

@@ -8,15 +8,31 @@ export type VarKind = 'port' | 'host' | 'string' | 'bool' | 'secret' | 'integer'
 
 /** Connection and inventory variables with a fixed type, Ansible's names next to hostwright's. */
 export const TYPED_VARS: Record<string, VarKind> = {
-  ansible_host: 'host', ansible_ssh_host: 'host', hw_host: 'host',
-  ansible_port: 'port', ansible_ssh_port: 'port', hw_port: 'port',
-  ansible_user: 'string', ansible_ssh_user: 'string', hw_user: 'string',
-  ansible_ssh_private_key_file: 'string', ansible_private_key_file: 'string', hw_key_file: 'string',
-  ansible_password: 'secret', ansible_ssh_pass: 'secret', ansible_ssh_password: 'secret', hw_password: 'secret',
-  ansible_become: 'bool', hw_become: 'bool',
-  ansible_become_user: 'string', hw_become_user: 'string',
-  ansible_become_password: 'secret', ansible_become_pass: 'secret', hw_become_password: 'secret',
-  ansible_connection: 'string', hw_connection: 'string',
+  ansible_host: 'host',
+  ansible_ssh_host: 'host',
+  hw_host: 'host',
+  ansible_port: 'port',
+  ansible_ssh_port: 'port',
+  hw_port: 'port',
+  ansible_user: 'string',
+  ansible_ssh_user: 'string',
+  hw_user: 'string',
+  ansible_ssh_private_key_file: 'string',
+  ansible_private_key_file: 'string',
+  hw_key_file: 'string',
+  ansible_password: 'secret',
+  ansible_ssh_pass: 'secret',
+  ansible_ssh_password: 'secret',
+  hw_password: 'secret',
+  ansible_become: 'bool',
+  hw_become: 'bool',
+  ansible_become_user: 'string',
+  hw_become_user: 'string',
+  ansible_become_password: 'secret',
+  ansible_become_pass: 'secret',
+  hw_become_password: 'secret',
+  ansible_connection: 'string',
+  hw_connection: 'string',
   ansible_group_priority: 'integer',
 };
 
@@ -50,8 +66,12 @@ export function fitsKind(kind: VarKind, value: unknown): boolean {
     case 'string':
       return typeof value === 'string' && value.trim() !== '';
     case 'bool':
-      return typeof value === 'boolean' || value === 0 || value === 1 ||
-        (typeof value === 'string' && [...TRUE_WORDS, ...FALSE_WORDS].includes(value.trim().toLowerCase()));
+      return (
+        typeof value === 'boolean' ||
+        value === 0 ||
+        value === 1 ||
+        (typeof value === 'string' && [...TRUE_WORDS, ...FALSE_WORDS].includes(value.trim().toLowerCase()))
+      );
     case 'secret':
       return typeof value === 'string' || typeof value === 'number';
     case 'integer':

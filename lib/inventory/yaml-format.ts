@@ -6,7 +6,7 @@
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { ValidationError } from '../core/errors.ts';
-import { InventoryBuilder, InventoryShapeError } from './builder.ts';
+import { type InventoryBuilder, InventoryShapeError } from './builder.ts';
 import { expandHostEntry } from './hostnames.ts';
 import { checkInventoryShape } from './schema.ts';
 import { pyyamlScalars } from './yaml11.ts';
@@ -43,7 +43,11 @@ export function readYaml(text: string, file: string, inventory = true, vault: Va
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    return { kind: 'error', syntax: true, error: inventoryError(file, undefined, `YAML syntax error: ${e.message.split('\n')[0]}`, lineOf(e.pos[0])) };
+    return {
+      kind: 'error',
+      syntax: true,
+      error: inventoryError(file, undefined, `YAML syntax error: ${e.message.split('\n')[0]}`, lineOf(e.pos[0])),
+    };
   }
   decryptInline(doc, file, vault, lineOf);
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { kind: 'empty' };
@@ -71,7 +75,9 @@ export function readYaml(text: string, file: string, inventory = true, vault: Va
     data = doc.toJS({ maxAliasCount: 10000 }) as Record<string, unknown>;
   } catch (error) {
     // yaml refuses a document whose aliases expand without bound ("billion laughs"): bad input, not a crash.
-    const what = /alias/i.test((error as Error).message) ? 'YAML aliases expand too much (an alias bomb?); refusing to read it' : `cannot read YAML: ${(error as Error).message}`;
+    const what = /alias/i.test((error as Error).message)
+      ? 'YAML aliases expand too much (an alias bomb?); refusing to read it'
+      : `cannot read YAML: ${(error as Error).message}`;
     return { kind: 'error', syntax: false, error: inventoryError(file, undefined, what) };
   }
   if (encrypted) vault.reveal(data);
@@ -97,7 +103,11 @@ function checkKeyTypes(doc: Document, lineOf: (o?: number) => number | undefined
       if (!isScalar(pair.key)) continue;
       const name = pair.key.value;
       if (typeof name !== 'string') {
-        return { path: [...path, String(name)].join('.'), message: `group name ${String(name)} must be a string: put it in quotes`, line: lineOf(pair.key.range?.[0]) };
+        return {
+          path: [...path, String(name)].join('.'),
+          message: `group name ${String(name)} must be a string: put it in quotes`,
+          line: lineOf(pair.key.range?.[0]),
+        };
       }
       if (!isMap(pair.value)) continue;
       for (const section of pair.value.items) {
@@ -109,7 +119,11 @@ function checkKeyTypes(doc: Document, lineOf: (o?: number) => number | undefined
         } else if (section.key.value === 'hosts' && isMap(section.value)) {
           for (const h of section.value.items) {
             if (isScalar(h.key) && typeof h.key.value !== 'string') {
-              return { path: [...here, String(h.key.value)].join('.'), message: `host name ${String(h.key.value)} must be a string: put it in quotes`, line: lineOf(h.key.range?.[0]) };
+              return {
+                path: [...here, String(h.key.value)].join('.'),
+                message: `host name ${String(h.key.value)} must be a string: put it in quotes`,
+                line: lineOf(h.key.range?.[0]),
+              };
             }
           }
         }
@@ -124,7 +138,12 @@ function checkKeyTypes(doc: Document, lineOf: (o?: number) => number | undefined
 export function applyInventoryObject(data: unknown, source: string, builder: InventoryBuilder, locate: Locate = () => undefined): void {
   if (data !== null && typeof data === 'object' && !Array.isArray(data) && typeof (data as Record<string, unknown>).plugin === 'string') {
     const plugin = (data as Record<string, unknown>).plugin as string;
-    throw inventoryError(source, 'plugin', `inventory plugin configuration files are not supported: plugin "${plugin}" is not implemented by hostwright; export its hosts with \`ansible-inventory -i ${source} --list > inventory.json\` and pass that file, or use an executable inventory script`, locate(['plugin']));
+    throw inventoryError(
+      source,
+      'plugin',
+      `inventory plugin configuration files are not supported: plugin "${plugin}" is not implemented by hostwright; export its hosts with \`ansible-inventory -i ${source} --list > inventory.json\` and pass that file, or use an executable inventory script`,
+      locate(['plugin']),
+    );
   }
   const problem = checkInventoryShape(data);
   if (problem) throw inventoryError(source, problem.path, problem.message, locate(problem.path.split('.')));

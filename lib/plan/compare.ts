@@ -35,8 +35,18 @@ export function inputDrift(saved: PlanFile, now: Pick<PlanFile, 'hostwright' | '
   if (saved.playbook.fingerprint !== now.playbook.fingerprint) {
     const files = new Set([...Object.keys(saved.playbook.files), ...Object.keys(now.playbook.files)]);
     const changed = [...files].filter((f) => saved.playbook.files[f] !== now.playbook.files[f]);
-    for (const f of changed) out.push({ what: `playbook file ${f}`, before: saved.playbook.files[f] ? `digest ${saved.playbook.files[f]}` : 'absent', now: now.playbook.files[f] ? `digest ${now.playbook.files[f]}` : 'absent' });
-    if (!changed.length) out.push({ what: `playbook ${saved.playbook.name} (its plays, tasks or arguments)`, before: `fingerprint ${saved.playbook.fingerprint}`, now: `fingerprint ${now.playbook.fingerprint}` });
+    for (const f of changed)
+      out.push({
+        what: `playbook file ${f}`,
+        before: saved.playbook.files[f] ? `digest ${saved.playbook.files[f]}` : 'absent',
+        now: now.playbook.files[f] ? `digest ${now.playbook.files[f]}` : 'absent',
+      });
+    if (!changed.length)
+      out.push({
+        what: `playbook ${saved.playbook.name} (its plays, tasks or arguments)`,
+        before: `fingerprint ${saved.playbook.fingerprint}`,
+        now: `fingerprint ${now.playbook.fingerprint}`,
+      });
   }
   for (const host of new Set([...Object.keys(saved.hosts), ...Object.keys(now.hosts)])) {
     const a = saved.hosts[host];
@@ -46,7 +56,13 @@ export function inputDrift(saved: PlanFile, now: Pick<PlanFile, 'hostwright' | '
       continue;
     }
     for (const name of new Set([...Object.keys(a.vars), ...Object.keys(b.vars)])) {
-      if (a.vars[name] !== b.vars[name]) out.push({ host, what: `variable ${name}`, before: a.vars[name] ? `value with fingerprint ${a.vars[name]}` : 'undefined', now: b.vars[name] ? `value with fingerprint ${b.vars[name]}` : 'undefined' });
+      if (a.vars[name] !== b.vars[name])
+        out.push({
+          host,
+          what: `variable ${name}`,
+          before: a.vars[name] ? `value with fingerprint ${a.vars[name]}` : 'undefined',
+          now: b.vars[name] ? `value with fingerprint ${b.vars[name]}` : 'undefined',
+        });
     }
   }
   return out;
@@ -70,7 +86,13 @@ export function resultDrift(saved: PlanFile, fresh: Pick<PlanFile, 'tasks'>, hos
       const p = a[i];
       const n = b[i];
       if (!p || !n || p.key !== n.key) {
-        out.push({ host, task: label((p ?? n)!.task), what: 'the tasks run on the host', before: p ? `${label(p.task)}: ${verdict(p.result)}` : 'no further task', now: n ? `${label(n.task)}: ${verdict(n.result)}` : 'no further task' });
+        out.push({
+          host,
+          task: label((p ?? n)!.task),
+          what: 'the tasks run on the host',
+          before: p ? `${label(p.task)}: ${verdict(p.result)}` : 'no further task',
+          now: n ? `${label(n.task)}: ${verdict(n.result)}` : 'no further task',
+        });
         break;
       }
       const r0 = p.result;
@@ -80,7 +102,18 @@ export function resultDrift(saved: PlanFile, fresh: Pick<PlanFile, 'tasks'>, hos
       const probeSame = r0.probe === r1.probe || (r0.module !== undefined && VOLATILE_STATE.has(r0.module));
       if (r0.status === r1.status && probeSame && sameDiff(r0.diff, r1.diff)) continue;
       const what = r0.probe !== r1.probe ? 'probed state' : 'planned result';
-      out.push({ host, task: label(p.task), what, before: verdict(r0), now: verdict(r1), ...(r1.diff?.length && !sameDiff(r0.diff, r1.diff) ? { detail: renderDiff(r1.diff).slice(0, 40) } : r0.diff?.length && !r1.diff?.length ? { detail: ['planned diff no longer pending:', ...renderDiff(r0.diff).slice(0, 20)] } : {}) });
+      out.push({
+        host,
+        task: label(p.task),
+        what,
+        before: verdict(r0),
+        now: verdict(r1),
+        ...(r1.diff?.length && !sameDiff(r0.diff, r1.diff)
+          ? { detail: renderDiff(r1.diff).slice(0, 40) }
+          : r0.diff?.length && !r1.diff?.length
+            ? { detail: ['planned diff no longer pending:', ...renderDiff(r0.diff).slice(0, 20)] }
+            : {}),
+      });
     }
   }
   return out;
@@ -88,7 +121,16 @@ export function resultDrift(saved: PlanFile, fresh: Pick<PlanFile, 'tasks'>, hos
 
 /** Drifts as console text: one block per drift, naming host and task, with before → now. */
 export function formatDrift(drifts: readonly Drift[]): string {
-  return drifts.map((d) => [`  ${d.host ?? 'playbook'}${d.task ? `: ${d.task}` : ''}: ${d.what} differs`, `    plan: ${d.before}`, `    now:  ${d.now}`, ...(d.detail ?? []).map((l) => `      ${l}`)].join('\n')).join('\n');
+  return drifts
+    .map((d) =>
+      [
+        `  ${d.host ?? 'playbook'}${d.task ? `: ${d.task}` : ''}: ${d.what} differs`,
+        `    plan: ${d.before}`,
+        `    now:  ${d.now}`,
+        ...(d.detail ?? []).map((l) => `      ${l}`),
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 /**
@@ -100,10 +142,13 @@ export function formatDrift(drifts: readonly Drift[]): string {
 export function unplannedDiff(now: readonly Diff[], planned: readonly Diff[]): string | undefined {
   for (const d of now) {
     if (d.kind === 'note') continue;
-    const same = planned.filter((p) => p.kind === d.kind && (d.kind === 'file' ? (p as typeof d).path === d.path : (p as Extract<Diff, { kind: 'state' }>).key === d.key));
+    const same = planned.filter(
+      (p) => p.kind === d.kind && (d.kind === 'file' ? (p as typeof d).path === d.path : (p as Extract<Diff, { kind: 'state' }>).key === d.key),
+    );
     const name = d.kind === 'file' ? d.path : d.key;
     if (!same.length) return `${name} is not in the planned diff`;
-    if (d.kind === 'state' && !same.some((p) => (p as typeof d).after === d.after)) return `${name} would become ${d.after}, planned ${same.map((p) => (p as typeof d).after).join(' or ')}`;
+    if (d.kind === 'state' && !same.some((p) => (p as typeof d).after === d.after))
+      return `${name} would become ${d.after}, planned ${same.map((p) => (p as typeof d).after).join(' or ')}`;
     if (d.kind === 'file' && same.length === 1 && (same[0] as typeof d).after !== d.after) return `${name} would get other content than planned`;
   }
   return undefined;
@@ -115,7 +160,12 @@ export function unplannedDiff(now: readonly Diff[], planned: readonly Diff[]): s
  * stops that host; so does a finished task whose result differs from the plan (the host stops at its next
  * task). `planned` tells reporters what the plan said about a result.
  */
-export function planGuard(saved: PlanFile): { guard: PlanGuard; listener: EventListener; planned(e: Extract<RunEvent, { event: 'host-result' }>): PlannedResult | undefined; diverged: Map<string, string> } {
+export function planGuard(saved: PlanFile): {
+  guard: PlanGuard;
+  listener: EventListener;
+  planned(e: Extract<RunEvent, { event: 'host-result' }>): PlannedResult | undefined;
+  diverged: Map<string, string>;
+} {
   const seqs = new Map<string, ReturnType<typeof hostSequence>>();
   const seq = (host: string) => {
     let s = seqs.get(host);

@@ -18,7 +18,19 @@ export function digest(data: string | Buffer): string {
 
 /** JSON with functions as their source text and Maps/Sets as arrays, so code in arguments counts too. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'function' ? `fn:${v.toString()}` : v instanceof Map ? { map: [...v] } : v instanceof Set ? { set: [...v] } : v instanceof URL ? v.href : v)) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_k, v) =>
+      typeof v === 'function'
+        ? `fn:${v.toString()}`
+        : v instanceof Map
+          ? { map: [...v] }
+          : v instanceof Set
+            ? { set: [...v] }
+            : v instanceof URL
+              ? v.href
+              : v,
+    ) ?? 'undefined'
+  );
 }
 
 /** hostwright's own source folders: covered by the version, not by the playbook's fingerprint. */
@@ -92,5 +104,9 @@ export function playbookFingerprint(playbook: Playbook, moduleFile?: string): Pl
  */
 export function hostVarFingerprints(view: InventoryView, host: string, extraVars: Record<string, unknown>): Record<string, string> {
   const vars: Record<string, unknown> = { ...view.varsOf(host), ...extraVars, group_names: view.groupNamesOf(host) };
-  return Object.fromEntries(Object.keys(vars).sort().map((k) => [k, digest(stableJson(vars[k]))]));
+  return Object.fromEntries(
+    Object.keys(vars)
+      .sort()
+      .map((k) => [k, digest(stableJson(vars[k]))]),
+  );
 }

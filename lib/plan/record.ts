@@ -42,11 +42,17 @@ export function hostSequence(tasks: readonly PlannedTask[], host: string): { key
 }
 
 /** Per-host summary: fingerprint of every probed state, and the number of planned changes. */
-export function hostSummaries(tasks: readonly PlannedTask[], hosts: Iterable<string>): Record<string, Pick<PlanFile['hosts'][string], 'state' | 'changes'>> {
+export function hostSummaries(
+  tasks: readonly PlannedTask[],
+  hosts: Iterable<string>,
+): Record<string, Pick<PlanFile['hosts'][string], 'state' | 'changes'>> {
   const out: Record<string, { state: string; changes: number }> = {};
   for (const h of hosts) {
     const seq = hostSequence(tasks, h);
-    out[h] = { state: digest(seq.map((s) => `${s.key}=${s.result.probe ?? '-'}`).join('\n')), changes: seq.filter((s) => s.result.status === 'changed' || s.result.status === 'may-change').length };
+    out[h] = {
+      state: digest(seq.map((s) => `${s.key}=${s.result.probe ?? '-'}`).join('\n')),
+      changes: seq.filter((s) => s.result.status === 'changed' || s.result.status === 'may-change').length,
+    };
   }
   return out;
 }

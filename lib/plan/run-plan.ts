@@ -57,12 +57,16 @@ function currentInputs(input: PlanModeInput, hosts: string[]): Pick<PlanFile, 'h
 }
 
 /** Without --diff, the console shows no diffs even though plans always record them. */
-const withoutDiffs = (listener: EventListener): EventListener => (e) => listener(e.event === 'host-result' && e.diff ? ({ ...e, diff: undefined } as RunEvent) : e);
+const withoutDiffs =
+  (listener: EventListener): EventListener =>
+  (e) =>
+    listener(e.event === 'host-result' && e.diff ? ({ ...e, diff: undefined } as RunEvent) : e);
 
 /** Run in a saved-plan mode; returns the exit code. */
 export async function planMode(input: PlanModeInput): Promise<number> {
   const { values, fail } = input;
-  if (values['save-plan'] !== undefined && values['apply-plan'] !== undefined) return fail('--save-plan and --apply-plan cannot be combined: save a plan with --check --save-plan, review it, then apply it');
+  if (values['save-plan'] !== undefined && values['apply-plan'] !== undefined)
+    return fail('--save-plan and --apply-plan cannot be combined: save a plan with --check --save-plan, review it, then apply it');
   if (values['save-plan'] !== undefined) {
     if (!values.check) return fail(`--save-plan needs --check: a plan is made without changing anything (add --check)`);
     return savePlan(input, values['save-plan']);
@@ -95,7 +99,9 @@ async function savePlan(input: PlanModeInput, file: string): Promise<number> {
   };
   writeFileSync(file, JSON.stringify(plan, null, 1) + '\n');
   const changes = Object.values(summaries).reduce((n, s) => n + s.changes, 0);
-  input.err.write(`hostwright: plan saved to ${file}: ${changes} change(s) on ${Object.values(summaries).filter((s) => s.changes).length} of ${hosts.length} host(s)${result.exitCode ? '; it has failures, and an apply of it will be refused' : ''}\n`);
+  input.err.write(
+    `hostwright: plan saved to ${file}: ${changes} change(s) on ${Object.values(summaries).filter((s) => s.changes).length} of ${hosts.length} host(s)${result.exitCode ? '; it has failures, and an apply of it will be refused' : ''}\n`,
+  );
   return input.exitCode(result.exitCode, result.recap);
 }
 
@@ -119,7 +125,11 @@ async function applyPlan(input: PlanModeInput, file: string): Promise<number> {
     input.err.write(`REFUSED: ${why}; nothing was changed on any host. Make a new plan with --check --save-plan.\n${text}\n`);
     return EXIT_PLAN_DRIFT;
   };
-  const failures = saved.tasks.flatMap((t) => Object.entries(t.results).filter(([, r]) => r.status === 'failed' || r.status === 'unreachable').map(([h, r]) => `  ${h}: ${t.task}: ${r.status} (${r.summary})`));
+  const failures = saved.tasks.flatMap((t) =>
+    Object.entries(t.results)
+      .filter(([, r]) => r.status === 'failed' || r.status === 'unreachable')
+      .map(([h, r]) => `  ${h}: ${t.task}: ${r.status} (${r.summary})`),
+  );
   if (failures.length) return refuse(`the plan in ${file} has failures`, failures.join('\n'));
   const hosts = runHosts(input.playbook, input.inventory, input.options.limit);
   const drift = inputDrift(saved, currentInputs(input, hosts));
@@ -128,28 +138,41 @@ async function applyPlan(input: PlanModeInput, file: string): Promise<number> {
   input.err.write(`hostwright: re-probing ${hosts.length} host(s) to compare with the plan in ${file}\n`);
   const recorder = planRecorder();
   const check = await run(input.playbook, { ...input.options, check: true, diff: true, listeners: [recorder.listener] });
-  const unreachable = Object.entries(check.recap).filter(([, c]) => c.unreachable).map(([h]) => h);
+  const unreachable = Object.entries(check.recap)
+    .filter(([, c]) => c.unreachable)
+    .map(([h]) => h);
   if (unreachable.length) return refuse('hosts are unreachable', unreachable.map((h) => `  ${h}: unreachable`).join('\n'));
   const results = resultDrift(saved, { tasks: recorder.tasks }, hosts);
   if (results.length) return refuse(`hosts changed since the plan in ${file} was made`, formatDrift(results));
   // Apply, host by host checked against the plan.
   const g = planGuard(saved);
-  const annotate = (l: EventListener): EventListener => (e) => {
-    if (e.event !== 'host-result') return l(e);
-    const p = g.planned(e);
-    l(p ? ({ ...e, planned: p.status } as RunEvent) : e);
-  };
+  const annotate =
+    (l: EventListener): EventListener =>
+    (e) => {
+      if (e.event !== 'host-result') return l(e);
+      const p = g.planned(e);
+      l(p ? ({ ...e, planned: p.status } as RunEvent) : e);
+    };
   const display = input.values.diff ? input.display : withoutDiffs(input.display);
   const outcome: { host: string; task: string; planned: string; status: string }[] = [];
   const collect: EventListener = (e) => {
     if (e.event === 'host-result') {
       const p = g.planned(e);
-      if (p && (p.status === 'changed' || p.status === 'may-change')) outcome.push({ host: e.host, task: `${e.role ? `${e.role} : ` : ''}${e.task}`, planned: p.status, status: e.status });
+      if (p && (p.status === 'changed' || p.status === 'may-change'))
+        outcome.push({ host: e.host, task: `${e.role ? `${e.role} : ` : ''}${e.task}`, planned: p.status, status: e.status });
     }
   };
   // The annotating listeners see each event before the guard's listener moves its position on.
-  const result = await run(input.playbook, { ...input.options, check: false, diff: true, guard: g.guard, listeners: [collect, annotate(display), ...input.extra.map(annotate), g.listener] });
-  const lines = outcome.map((o) => `  ${o.host}: ${o.task}: planned ${o.planned}, ${o.status === 'changed' ? 'applied' : o.status === 'ok' ? 'not needed' : o.status}`);
+  const result = await run(input.playbook, {
+    ...input.options,
+    check: false,
+    diff: true,
+    guard: g.guard,
+    listeners: [collect, annotate(display), ...input.extra.map(annotate), g.listener],
+  });
+  const lines = outcome.map(
+    (o) => `  ${o.host}: ${o.task}: planned ${o.planned}, ${o.status === 'changed' ? 'applied' : o.status === 'ok' ? 'not needed' : o.status}`,
+  );
   const applied = outcome.filter((o) => o.status === 'changed').length;
   const say = input.values.json ? input.err : input.out;
   say.write(`\nPLAN APPLY [${file}]: ${applied} of ${outcome.length} planned change(s) applied\n${lines.join('\n')}\n`);

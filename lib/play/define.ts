@@ -44,7 +44,8 @@ export interface RoleDefinition {
 
 /** Define a role. */
 export function defineRole(def: RoleDefinition): Role {
-  const templatesDir = def.templates === undefined ? undefined : def.templates instanceof URL ? decodeURIComponent(def.templates.pathname) : def.templates;
+  const templatesDir =
+    def.templates === undefined ? undefined : def.templates instanceof URL ? decodeURIComponent(def.templates.pathname) : def.templates;
   const names = new Set<string>();
   for (const h of def.handlers ?? []) {
     if (names.has(h.name)) throw new Error(`role ${def.name}: handler "${h.name}" is defined twice`);

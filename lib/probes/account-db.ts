@@ -42,7 +42,9 @@ export function groupProbe(name: string, gid?: number): Probe<GroupState> {
     // Users whose primary gid is the group's (groupdel refuses to remove it then).
     'g=$(printf %s "$e" | cut -d: -f3); [ -n "$g" ] && printf \'primary=%s\\n\' "$(getent passwd | awk -F: -v g="$g" \'$4==g{print $1}\' | tr \'\\n\' \' \')"',
     'true',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return { command, parse: parseGroupState, local: true };
 }
 
@@ -116,7 +118,7 @@ export function userProbe(name: string, options: { groups?: readonly string[]; h
     'e=$(getent passwd "$n"); printf \'passwd=%s\\n\' "$e"',
     // Only root reads /etc/shadow; the hash stays in this output and the parsed state, never in a message.
     'if [ -r /etc/shadow ]; then printf \'shadow=%s\\n\' "$(getent shadow "$n" | cut -d: -f2,8)"; else echo shadow=unreadable; fi',
-    'printf \'memberof=%s\\n\' "$(getent group | awk -F: -v u="$n" \'{k=split($4,m,","); for(i=1;i<=k;i++) if(m[i]==u){print $1; break}}\' | tr \'\\n\' \' \')"',
+    "printf 'memberof=%s\\n' \"$(getent group | awk -F: -v u=\"$n\" '{k=split($4,m,\",\"); for(i=1;i<=k;i++) if(m[i]==u){print $1; break}}' | tr '\\n' ' ')\"",
     `for g in ${asked.map(quote).join(' ')}; do printf 'group=%s=%s\\n' "$g" "$(getent group "$g" | cut -d: -f1,3)"; done`,
     'o=$(printf %s "$e" | cut -d: -f6)',
     options.home === undefined ? 'h=$o' : `h=${quote(options.home)}`,
@@ -133,7 +135,14 @@ export function parseUserState(result: ExecResult): UserState {
   const get = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(result.stdout)?.[1];
   const passwd = get('passwd');
   if (passwd === undefined) throw new Error(`user probe printed no result: ${JSON.stringify(result.stdout.slice(0, 80))}`);
-  const state: UserState = { shadowReadable: true, memberOf: [], groups: {}, homeExists: get('home') === 'yes', homeParentExists: get('parent') === 'yes', oldHomeExists: get('oldhome') === 'yes' };
+  const state: UserState = {
+    shadowReadable: true,
+    memberOf: [],
+    groups: {},
+    homeExists: get('home') === 'yes',
+    homeParentExists: get('parent') === 'yes',
+    oldHomeExists: get('oldhome') === 'yes',
+  };
   if (passwd) {
     const user = parsePasswdLine(passwd);
     if (!user) throw new Error('user probe: unreadable passwd entry');

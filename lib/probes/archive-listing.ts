@@ -80,7 +80,10 @@ export function parseZipListing(text: string): ArchiveMember[] {
 export function zipMembers(bytes: Buffer): ArchiveMember[] {
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65557); i--) {
-    if (bytes.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (bytes.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
   const count = bytes.readUInt16LE(eocd + 10);
@@ -132,7 +135,11 @@ export function unarchiveProbe(p: { dest: string; creates?: string; remoteSrc?: 
   } else {
     lines.push(`set -- ${(p.tops ?? []).map(quote).join(' ')}`);
   }
-  lines.push('echo ---dest---', 'cd -- "$d" || exit 1', 'for n in "$@"; do if [ -e "$n" ] || [ -L "$n" ]; then find "$n" -printf "%y %s %u %g %p\\0"; fi; done');
+  lines.push(
+    'echo ---dest---',
+    'cd -- "$d" || exit 1',
+    'for n in "$@"; do if [ -e "$n" ] || [ -L "$n" ]; then find "$n" -printf "%y %s %u %g %p\\0"; fi; done',
+  );
   return { command: lines.join('\n'), parse: parseUnarchive, local: true };
 }
 
@@ -146,7 +153,12 @@ export function parseUnarchive(result: ExecResult): UnarchiveState {
     const [k, v] = line.split('=');
     if (k === 'creates') state.creates = v === 'yes';
     else if (k === 'dest') state.destExists = v === 'yes';
-    else if (k === 'archive') state.remote = { exists: v !== 'no', members: [], ...(v === 'unreadable' ? { error: before.split('archive=unreadable\n')[1]?.trim() ?? '' } : {}) };
+    else if (k === 'archive')
+      state.remote = {
+        exists: v !== 'no',
+        members: [],
+        ...(v === 'unreadable' ? { error: before.split('archive=unreadable\n')[1]?.trim() ?? '' } : {}),
+      };
   }
   if (state.remote && rest) {
     const listing = rest.split('\n---end---')[0];

@@ -10,11 +10,28 @@ import type { ExecResult } from '../core/transport-types.ts';
 
 /** Key types Ansible recognises in an authorized_keys line. */
 export const SSH_KEY_TYPES = [
-  'sk-ecdsa-sha2-nistp256@openssh.com', 'sk-ecdsa-sha2-nistp256-cert-v01@openssh.com', 'webauthn-sk-ecdsa-sha2-nistp256@openssh.com',
-  'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp256-cert-v01@openssh.com', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp384-cert-v01@openssh.com',
-  'ecdsa-sha2-nistp521', 'ecdsa-sha2-nistp521-cert-v01@openssh.com', 'sk-ssh-ed25519@openssh.com', 'sk-ssh-ed25519-cert-v01@openssh.com',
-  'ssh-ed25519', 'ssh-ed25519-cert-v01@openssh.com', 'ssh-dss', 'ssh-rsa', 'ssh-xmss@openssh.com', 'ssh-xmss-cert-v01@openssh.com',
-  'rsa-sha2-256', 'rsa-sha2-512', 'ssh-rsa-cert-v01@openssh.com', 'rsa-sha2-256-cert-v01@openssh.com', 'rsa-sha2-512-cert-v01@openssh.com',
+  'sk-ecdsa-sha2-nistp256@openssh.com',
+  'sk-ecdsa-sha2-nistp256-cert-v01@openssh.com',
+  'webauthn-sk-ecdsa-sha2-nistp256@openssh.com',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp256-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp384-cert-v01@openssh.com',
+  'ecdsa-sha2-nistp521',
+  'ecdsa-sha2-nistp521-cert-v01@openssh.com',
+  'sk-ssh-ed25519@openssh.com',
+  'sk-ssh-ed25519-cert-v01@openssh.com',
+  'ssh-ed25519',
+  'ssh-ed25519-cert-v01@openssh.com',
+  'ssh-dss',
+  'ssh-rsa',
+  'ssh-xmss@openssh.com',
+  'ssh-xmss-cert-v01@openssh.com',
+  'rsa-sha2-256',
+  'rsa-sha2-512',
+  'ssh-rsa-cert-v01@openssh.com',
+  'rsa-sha2-256-cert-v01@openssh.com',
+  'rsa-sha2-512-cert-v01@openssh.com',
   'ssh-dss-cert-v01@openssh.com',
 ];
 
@@ -52,7 +69,13 @@ export function parseKeyLine(raw: string, rank: number): KeyLine | undefined {
   if (parts[0] === '#') return { id: line, type: 'skipped', options: [], comment: '', rank };
   const at = parts.findIndex((p) => SSH_KEY_TYPES.includes(p));
   if (at < 0 || at + 1 >= parts.length) return undefined;
-  return { id: parts[at + 1], type: parts[at], options: parseKeyOptions(at > 0 ? parts.slice(0, at).join(' ') : undefined), comment: parts.slice(at + 2).join(' '), rank };
+  return {
+    id: parts[at + 1],
+    type: parts[at],
+    options: parseKeyOptions(at > 0 ? parts.slice(0, at).join(' ') : undefined),
+    comment: parts.slice(at + 2).join(' '),
+    rank,
+  };
 }
 
 /** A file's lines keyed as Ansible keys them (a later line with the same key replaces an earlier one in place). */
@@ -83,11 +106,14 @@ export function sameOptions(a: KeyOptions, b: KeyOptions): boolean {
 
 /** Serialise as Ansible: by rank (stable), kept lines verbatim, keys as `[options ]type blob comment\n`. */
 export function serializeKeyFile(keys: Map<string, KeyLine>): string {
-  return [...keys.values()].sort((a, b) => a.rank - b.rank).map((k) => {
-    if (k.type === 'skipped') return k.id;
-    const options = k.options.length ? `${k.options.map(([n, v]) => (v === null ? n : `${n}=${v}`)).join(',')} ` : '';
-    return `${options}${k.type} ${k.id} ${k.comment}\n`;
-  }).join('');
+  return [...keys.values()]
+    .sort((a, b) => a.rank - b.rank)
+    .map((k) => {
+      if (k.type === 'skipped') return k.id;
+      const options = k.options.length ? `${k.options.map(([n, v]) => (v === null ? n : `${n}=${v}`)).join(',')} ` : '';
+      return `${options}${k.type} ${k.id} ${k.comment}\n`;
+    })
+    .join('');
 }
 
 /** What the probe found. */
@@ -120,8 +146,14 @@ export function parseAuthorizedKeys(result: ExecResult): AuthorizedKeysState {
   const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(head)?.[1];
   const passwd = get('passwd');
   const path = get('path');
-  if (passwd === undefined || path === undefined) throw new Error(`authorized_keys probe printed no result: ${JSON.stringify(result.stdout.slice(0, 200))}`);
-  const state: AuthorizedKeysState = { path, fileExists: get('file') === 'yes', dirExists: get('dir') === 'yes', content: content === undefined ? '' : Buffer.from(content.trim(), 'base64').toString('utf8') };
+  if (passwd === undefined || path === undefined)
+    throw new Error(`authorized_keys probe printed no result: ${JSON.stringify(result.stdout.slice(0, 200))}`);
+  const state: AuthorizedKeysState = {
+    path,
+    fileExists: get('file') === 'yes',
+    dirExists: get('dir') === 'yes',
+    content: content === undefined ? '' : Buffer.from(content.trim(), 'base64').toString('utf8'),
+  };
   const [uid, gid, home] = passwd.split(':');
   if (passwd && /^\d+$/.test(uid) && /^\d+$/.test(gid)) state.user = { uid: Number(uid), gid: Number(gid), home };
   return state;

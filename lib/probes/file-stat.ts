@@ -38,7 +38,10 @@ export const DIFF_SIZE_LIMIT = 256 * 1024;
  * Build the probe. `expectedSha256` lets the host decide on its own whether the old content is needed,
  * so a diff costs no extra round trip.
  */
-export function fileStatProbe(path: string, options: { expectedSha256?: string; fetchContent?: boolean; sizeLimit?: number; follow?: boolean } = {}): Probe<FileState> {
+export function fileStatProbe(
+  path: string,
+  options: { expectedSha256?: string; fetchContent?: boolean; sizeLimit?: number; follow?: boolean } = {},
+): Probe<FileState> {
   const p = quote(path);
   const limit = options.sizeLimit ?? DIFF_SIZE_LIMIT;
   // Few processes on the host: stat's size is reused, dirname and cut are parameter expansions.
@@ -47,7 +50,9 @@ export function fileStatProbe(path: string, options: { expectedSha256?: string; 
     : '';
   // follow: a symlink is resolved on the host and the file it points to is described instead.
   const follow = options.follow
-    ? ['if [ -L "$p" ]; then r=$(readlink -f -- "$p") && [ -n "$r" ] || { echo "cannot resolve link $p" >&2; exit 1; }; printf "resolved=%s\\n" "$r"; p=$r; fi']
+    ? [
+        'if [ -L "$p" ]; then r=$(readlink -f -- "$p") && [ -n "$r" ] || { echo "cannot resolve link $p" >&2; exit 1; }; printf "resolved=%s\\n" "$r"; p=$r; fi',
+      ]
     : [];
   const command = [
     `p=${p}`,

@@ -15,7 +15,7 @@ export const factsProbe: Probe<Facts> = {
     '[ -r /etc/redhat-release ] && echo "redhat=$(head -n1 /etc/redhat-release)"',
     // `hostname -I` is missing on some systems (busybox, old net-tools); `ip` is the fallback.
     'a=$(hostname -I 2>/dev/null) || a=$(ip -o addr show scope global 2>/dev/null | awk \'{ sub(/\\/.*/, "", $4); print $4 }\')',
-    'echo "addrs=$(echo $a | tr -s \' \' \',\')"',
+    "echo \"addrs=$(echo $a | tr -s ' ' ',')\"",
     'echo ---os-release---',
     'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null',
     'true',
@@ -25,9 +25,21 @@ export const factsProbe: Probe<Facts> = {
 
 /** os-release `ID` → Ansible's distribution name. */
 const DISTRIBUTIONS: Record<string, string> = {
-  centos: 'CentOS', rhel: 'RedHat', fedora: 'Fedora', rocky: 'Rocky', almalinux: 'AlmaLinux', ol: 'OracleLinux',
-  amzn: 'Amazon', debian: 'Debian', ubuntu: 'Ubuntu', linuxmint: 'Linux Mint', alpine: 'Alpine', arch: 'Archlinux',
-  opensuse: 'openSUSE', 'opensuse-leap': 'openSUSE Leap', sles: 'SLES',
+  centos: 'CentOS',
+  rhel: 'RedHat',
+  fedora: 'Fedora',
+  rocky: 'Rocky',
+  almalinux: 'AlmaLinux',
+  ol: 'OracleLinux',
+  amzn: 'Amazon',
+  debian: 'Debian',
+  ubuntu: 'Ubuntu',
+  linuxmint: 'Linux Mint',
+  alpine: 'Alpine',
+  arch: 'Archlinux',
+  opensuse: 'openSUSE',
+  'opensuse-leap': 'openSUSE Leap',
+  sles: 'SLES',
 };
 
 /** `/etc/redhat-release` first line → Ansible's distribution name ("Red Hat Enterprise Linux Server release 7.9" → RedHat). */
@@ -75,12 +87,18 @@ export function parseFacts(stdout: string): Facts {
   const os = keyValues(osRelease);
   const id = (os.ID ?? '').toLowerCase();
   const like = `${id} ${(os.ID_LIKE ?? '').toLowerCase()}`;
-  const osFamily = /\b(rhel|centos|fedora)\b/.test(like) || h.redhat ? 'RedHat'
-    : /\b(debian|ubuntu)\b/.test(like) ? 'Debian'
-    : /\bsuse\b/.test(like) ? 'Suse'
-    : id === 'alpine' ? 'Alpine'
-    : id === 'arch' ? 'Archlinux'
-    : os.ID ?? 'unknown';
+  const osFamily =
+    /\b(rhel|centos|fedora)\b/.test(like) || h.redhat
+      ? 'RedHat'
+      : /\b(debian|ubuntu)\b/.test(like)
+        ? 'Debian'
+        : /\bsuse\b/.test(like)
+          ? 'Suse'
+          : id === 'alpine'
+            ? 'Alpine'
+            : id === 'arch'
+              ? 'Archlinux'
+              : (os.ID ?? 'unknown');
   const redhatVersion = /release (\d+(?:\.\d+)*)/.exec(h.redhat ?? '')?.[1];
   const version = redhatVersion ?? os.VERSION_ID ?? 'unknown';
   const pm = packageManager(new Set((h.pms ?? h.pm ?? '').split(/\s+/).filter(Boolean)), osFamily, version);
@@ -94,6 +112,9 @@ export function parseFacts(stdout: string): Facts {
     packageManager: pm,
     serviceManager: h.sm === 'systemd' ? 'systemd' : 'unknown',
     hostname: h.hostname ?? '',
-    addresses: (h.addrs ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    addresses: (h.addrs ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
   };
 }

@@ -113,7 +113,11 @@ export function previewReadScript(known: readonly string[]): string {
  * Build the probe for packages a check-mode plan would install. `known` are cache keys' checksums the
  * controller already read (those packages are only named in the answer).
  */
-export function packagePreviewProbe(install: readonly string[], manager: 'dnf' | 'yum' | 'apt', known: readonly string[] = []): Probe<PackagePreviewResult> {
+export function packagePreviewProbe(
+  install: readonly string[],
+  manager: 'dnf' | 'yum' | 'apt',
+  known: readonly string[] = [],
+): Probe<PackagePreviewResult> {
   if (manager === 'apt') return { command: 'echo preview=unsupported apt', parse: parsePackagePreview, local: true };
   const command = [
     'command -v rpm >/dev/null || { echo "preview=unsupported rpm is missing"; exit 0; }',
@@ -150,7 +154,15 @@ export function parseDumpLine(line: string): PreviewFile | undefined {
   const mode = parseInt(modeText, 8);
   if (!path.startsWith('/') || Number.isNaN(mode)) return undefined;
   const type = fileType(mode);
-  const file: PreviewFile = { path, type, mode: (mode & 0o7777).toString(8).padStart(4, '0'), owner, group, size: Number(size), config: isconfig === '1' };
+  const file: PreviewFile = {
+    path,
+    type,
+    mode: (mode & 0o7777).toString(8).padStart(4, '0'),
+    owner,
+    group,
+    size: Number(size),
+    config: isconfig === '1',
+  };
   if (type === 'file' && /^[0-9a-f]{64}$/.test(digest)) file.sha256 = digest;
   if (type === 'link' && symlink !== 'X') file.target = symlink;
   return file;
@@ -160,7 +172,8 @@ export function parseDumpLine(line: string): PreviewFile | undefined {
 export function parsePackagePreview(result: ExecResult): PackagePreviewResult {
   const out = result.stdout;
   const head = /^preview=(\S+)(?: (.*))?$/m.exec(out);
-  if (head && head[1] === 'unsupported') return { supported: false, reason: `cannot preview packages on this host: ${head[2] ?? 'unsupported'}`, packages: [], cached: [], presets: [] };
+  if (head && head[1] === 'unsupported')
+    return { supported: false, reason: `cannot preview packages on this host: ${head[2] ?? 'unsupported'}`, packages: [], cached: [], presets: [] };
   if (result.code !== 0 || !head || head[1] !== 'ok') {
     const why = (result.stderr.trim() || out.trim()).split('\n').slice(-3).join(' ');
     throw new Error(`package preview failed (exit ${result.code}): ${why || 'no output'}`);
@@ -187,7 +200,10 @@ export function parsePackagePreview(result: ExecResult): PackagePreviewResult {
       const end = next ? block.indexOf(`\n--- ${next}\n`, from - 1) : -1;
       return block.slice(from, end < 0 ? undefined : end + 1);
     };
-    const files = section('dump', 'scripts').split('\n').map(parseDumpLine).filter((f): f is PreviewFile => f !== undefined);
+    const files = section('dump', 'scripts')
+      .split('\n')
+      .map(parseDumpLine)
+      .filter((f): f is PreviewFile => f !== undefined);
     const byPath = new Map(files.map((f) => [f.path, f]));
     for (const line of section('content', '').split('\n')) {
       const m = /^content=(\/.*?) ([A-Za-z0-9+/=]*)$/.exec(line);

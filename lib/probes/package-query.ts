@@ -57,7 +57,11 @@ const DPKG_PROVIDES_F = 'prov\\t${Package}\\t${Version}\\t${db:Status-Status}\\t
  * `checkUpdates` adds the manager's update check (a metadata load: ~0.3–1 s with dnf) for the installed
  * packages that answer `names` with yum/dnf, for `aptNames` with apt.
  */
-export function packageProbe(names: readonly string[], manager: PackageManagerChoice, options: { checkUpdates?: boolean; aptNames?: readonly string[] } = {}): Probe<PackageState> {
+export function packageProbe(
+  names: readonly string[],
+  manager: PackageManagerChoice,
+  options: { checkUpdates?: boolean; aptNames?: readonly string[] } = {},
+): Probe<PackageState> {
   const plain = names.filter((n) => !isGlob(n));
   const globs = names.filter(isGlob);
   const aptNames = (options.aptNames ?? names).filter((n) => !isGlob(n) && !n.startsWith('/'));
@@ -82,11 +86,16 @@ export function packageProbe(names: readonly string[], manager: PackageManagerCh
     '    i="$i $(printf "%s\\n" "$o" | cut -f2)"',
     '  done',
     ...(globs.length
-      ? [`  for n in ${globs.map(quote).join(' ')}; do printf "query\\tglob\\t%s\\n" "$n"; done`, '  echo ---installed---', '  rpm -qa --qf "$f"', '  echo ---end-installed---']
+      ? [
+          `  for n in ${globs.map(quote).join(' ')}; do printf "query\\tglob\\t%s\\n" "$n"; done`,
+          '  echo ---installed---',
+          '  rpm -qa --qf "$f"',
+          '  echo ---end-installed---',
+        ]
       : []),
     options.checkUpdates
-      // Globs go to check-update as patterns (the manager matches them as it does for install).
-      ? `  i=$(printf "%s\\n" $i ${globs.map(quote).join(' ')} | sort -u)\n` +
+      ? // Globs go to check-update as patterns (the manager matches them as it does for install).
+        `  i=$(printf "%s\\n" $i ${globs.map(quote).join(' ')} | sort -u)\n` +
         '  if [ -n "$i" ]; then echo ---check-update---; $m -q check-update $i 2>&1; echo "check-update-rc=$?"; fi ;;'
       : '  ;;',
     'apt)',
@@ -142,11 +151,16 @@ export function parsePackageProbe(result: ExecResult): PackageState {
   for (const [text, q] of Object.entries(state.queries ?? {})) {
     if (q.how !== 'glob') continue;
     if (!listed) throw new Error(`package probe: no list of installed packages for the glob ${text}`);
-    for (const p of listed) if (globMatches(text, p)) { addUnique(q.packages, p); add(state, p); }
+    for (const p of listed)
+      if (globMatches(text, p)) {
+        addUnique(q.packages, p);
+        add(state, p);
+      }
     if (!q.packages.length) q.how = 'none';
   }
   if (check !== undefined) {
-    const parsed: { updates: Record<string, string>; obsoletedBy?: Record<string, string>; error?: string } = state.manager === 'apt' ? parseAptSimulate(check) : parseCheckUpdate(check);
+    const parsed: { updates: Record<string, string>; obsoletedBy?: Record<string, string>; error?: string } =
+      state.manager === 'apt' ? parseAptSimulate(check) : parseCheckUpdate(check);
     state.updates = parsed.updates;
     if (parsed.obsoletedBy && Object.keys(parsed.obsoletedBy).length) state.obsoletedBy = parsed.obsoletedBy;
     if (parsed.error !== undefined) state.updateError = parsed.error;
@@ -186,7 +200,10 @@ export function parseDpkgLine(line: string): InstalledPackage | undefined {
 
 /** The names in a dpkg `Provides:` field: `mail-transport-agent, default-mta (= 4.96), x:any` → names. */
 export function parseDebProvides(field: string): string[] {
-  return field.split(',').map((p) => p.trim().split(/[\s(]/)[0].replace(/:any$/, '')).filter(Boolean);
+  return field
+    .split(',')
+    .map((p) => p.trim().split(/[\s(]/)[0].replace(/:any$/, ''))
+    .filter(Boolean);
 }
 
 /**
@@ -205,7 +222,10 @@ export function parseCheckUpdate(text: string): { updates: Record<string, string
   let obsoleting = false;
   let by: string | undefined;
   for (const line of body.split('\n')) {
-    if (/^Obsoleting Packages/i.test(line)) { obsoleting = true; continue; }
+    if (/^Obsoleting Packages/i.test(line)) {
+      obsoleting = true;
+      continue;
+    }
     const m = /^(\s*)(\S+)\.([^.\s]+)\s+(\S+)\s+(\S+)\s*$/.exec(line);
     if (!m) continue;
     if (!obsoleting) updates[m[2]] = m[4];

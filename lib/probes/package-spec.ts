@@ -92,8 +92,15 @@ export function isGlob(spec: string): boolean {
 export function globMatches(glob: string, p: InstalledPackage): boolean {
   const re = fnmatchRegExp(glob);
   const e = p.epoch ?? '0';
-  const forms = [p.name, `${p.name}.${p.arch}`, `${p.name}-${p.version}`, `${p.name}-${p.version}-${p.release}`,
-    `${p.name}-${p.version}-${p.release}.${p.arch}`, `${p.name}-${e}:${p.version}-${p.release}.${p.arch}`, `${e}:${p.name}-${p.version}-${p.release}.${p.arch}`];
+  const forms = [
+    p.name,
+    `${p.name}.${p.arch}`,
+    `${p.name}-${p.version}`,
+    `${p.name}-${p.version}-${p.release}`,
+    `${p.name}-${p.version}-${p.release}.${p.arch}`,
+    `${p.name}-${e}:${p.version}-${p.release}.${p.arch}`,
+    `${e}:${p.name}-${p.version}-${p.release}.${p.arch}`,
+  ];
   return forms.some((f) => re.test(f));
 }
 

@@ -57,13 +57,21 @@ export function pathStatProbe(path: string, options: PathStatOptions = {}): Prob
     `[ -L "$p" ] && printf 'target=%s\\n' "$(readlink -- "$p")"`,
     algo ? `[ -f "$p" ] && [ -r "$p" ] && { c=$(${algo}sum < "$p") && printf 'checksum=%s\\n' "\${c%% *}"; }` : '',
     'true',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return { command, parse: (r) => parsePathStat(r, path, Boolean(options.follow)), local: true };
 }
 
 const TYPES: Record<string, keyof PathStat> = {
-  'regular file': 'isreg', 'regular empty file': 'isreg', directory: 'isdir', 'symbolic link': 'islnk',
-  'block special file': 'isblk', 'character special file': 'ischr', fifo: 'isfifo', socket: 'issock',
+  'regular file': 'isreg',
+  'regular empty file': 'isreg',
+  directory: 'isdir',
+  'symbolic link': 'islnk',
+  'block special file': 'isblk',
+  'character special file': 'ischr',
+  fifo: 'isfifo',
+  socket: 'issock',
 };
 
 /** Pure parser of the probe's output. */
@@ -77,11 +85,24 @@ export function parsePathStat(result: ExecResult, path: string, follow = false):
   const [type, mode, uid, gid, size, mtime, inode, nlink, user, group] = parts;
   const kind = TYPES[type] ?? TYPES[type.replace(/^fifo.*/, 'fifo')];
   const state: PathStat = {
-    exists: true, path,
-    isreg: kind === 'isreg', isdir: kind === 'isdir', islnk: kind === 'islnk', isblk: kind === 'isblk',
-    ischr: kind === 'ischr', isfifo: kind === 'isfifo', issock: kind === 'issock',
-    mode: mode.padStart(4, '0'), uid: Number(uid), gid: Number(gid), pw_name: user, gr_name: group,
-    size: Number(size), mtime: Number(mtime), inode: Number(inode), nlink: Number(nlink),
+    exists: true,
+    path,
+    isreg: kind === 'isreg',
+    isdir: kind === 'isdir',
+    islnk: kind === 'islnk',
+    isblk: kind === 'isblk',
+    ischr: kind === 'ischr',
+    isfifo: kind === 'isfifo',
+    issock: kind === 'issock',
+    mode: mode.padStart(4, '0'),
+    uid: Number(uid),
+    gid: Number(gid),
+    pw_name: user,
+    gr_name: group,
+    size: Number(size),
+    mtime: Number(mtime),
+    inode: Number(inode),
+    nlink: Number(nlink),
   };
   const target = /^target=(.*)$/m.exec(result.stdout)?.[1];
   if (target !== undefined && !follow) state.lnk_target = target;

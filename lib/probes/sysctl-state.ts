@@ -35,8 +35,8 @@ export function sysctlProbe(key: string, file: string): Probe<SysctlState> {
     `v=$(sysctl -n ${quote(key)} 2>"$e")`,
     'echo "live_rc=$?"',
     // Multi-value keys print tabs; a stray newline would break the line format.
-    'printf \'live=%s\\n\' "$(printf \'%s\' "$v" | tr \'\\t\\n\' \'  \')"',
-    'printf \'live_err=%s\\n\' "$(tail -n 3 "$e" | tr \'\\n\' \' \')"',
+    "printf 'live=%s\\n' \"$(printf '%s' \"$v\" | tr '\\t\\n' '  ')\"",
+    "printf 'live_err=%s\\n' \"$(tail -n 3 \"$e\" | tr '\\n' ' ')\"",
     'rm -f -- "$e"',
     'if [ -d "$(dirname -- "$f")" ]; then echo parent=yes; else echo parent=no; fi',
     'if [ -f "$f" ]; then echo file=file; echo ---file---; cat -- "$f"; elif [ -e "$f" ]; then echo file=other; else echo file=absent; fi',
@@ -71,7 +71,10 @@ export function parseSysctl(result: ExecResult): SysctlState {
  * or plus signs (`vm.swappiness = 010` reads back as `10`).
  */
 export function normalizeSysctlValue(value: string | number): string {
-  return String(value).trim().split(/\s+/).filter(Boolean)
+  return String(value)
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
     .map((w) => (/^[+-]?\d+$/.test(w) ? BigInt(w).toString() : w))
     .join(' ');
 }
@@ -113,7 +116,9 @@ export function sysctlLines(content: string): SysctlLine[] {
 /** The values a file sets for a key, in order (the last one wins when the file is loaded). */
 export function sysctlFileValues(content: string, key: string): string[] {
   const k = canonicalSysctlKey(key);
-  return sysctlLines(content).filter((l) => l.key === k).map((l) => l.value);
+  return sysctlLines(content)
+    .filter((l) => l.key === k)
+    .map((l) => l.value);
 }
 
 /**
@@ -122,7 +127,9 @@ export function sysctlFileValues(content: string, key: string): string[] {
  */
 export function setSysctlLine(content: string, key: string, value: string): string {
   const k = canonicalSysctlKey(key);
-  const matches = sysctlLines(content).filter((l) => l.key === k).map((l) => l.index);
+  const matches = sysctlLines(content)
+    .filter((l) => l.key === k)
+    .map((l) => l.index);
   const line = `${key} = ${value}`;
   if (!matches.length) return content === '' || content.endsWith('\n') ? `${content}${line}\n` : `${content}\n${line}\n`;
   const lines = content.split('\n');
@@ -134,6 +141,13 @@ export function setSysctlLine(content: string, key: string, value: string): stri
 /** Remove every line for a key from a file's content. */
 export function removeSysctlLine(content: string, key: string): string {
   const k = canonicalSysctlKey(key);
-  const drop = new Set(sysctlLines(content).filter((l) => l.key === k).map((l) => l.index));
-  return content.split('\n').filter((_, i) => !drop.has(i)).join('\n');
+  const drop = new Set(
+    sysctlLines(content)
+      .filter((l) => l.key === k)
+      .map((l) => l.index),
+  );
+  return content
+    .split('\n')
+    .filter((_, i) => !drop.has(i))
+    .join('\n');
 }

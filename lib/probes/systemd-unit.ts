@@ -39,7 +39,10 @@ export function unitName(name: string): string {
 
 /** The `systemctl show` command for one or more units. */
 function showCommand(units: readonly string[]): string {
-  return ['[ -d /run/systemd/system ] || { echo systemd=no; exit 0; }', `systemctl show -p ${PROPERTIES.join(',')} -- ${units.map(quote).join(' ')}`].join('\n');
+  return [
+    '[ -d /run/systemd/system ] || { echo systemd=no; exit 0; }',
+    `systemctl show -p ${PROPERTIES.join(',')} -- ${units.map(quote).join(' ')}`,
+  ].join('\n');
 }
 
 /** Several units in one `systemctl show`: its output has one block per unit, in order, between blank lines. */
@@ -70,7 +73,8 @@ export function parseUnitShow(result: ExecResult, unit: string): UnitState {
     const eq = line.indexOf('=');
     if (eq > 0) kv[line.slice(0, eq)] = line.slice(eq + 1);
   }
-  if (kv.LoadState === undefined || kv.ActiveState === undefined) throw new Error(`systemctl show ${unit}: unexpected output: ${result.stdout.slice(0, 200)}`);
+  if (kv.LoadState === undefined || kv.ActiveState === undefined)
+    throw new Error(`systemctl show ${unit}: unexpected output: ${result.stdout.slice(0, 200)}`);
   return {
     systemd: true,
     id: kv.Id || unit,

@@ -98,7 +98,9 @@ export function waitScript(target: WaitTarget, options: { timeout: number; inter
     'echo "tries=$tries"',
     'echo "elapsed=$(( $(date +%s) - start ))"',
     'printf "last=%s\\n" "$(printf "%s" "$last" | tr "\\n" " ")"',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Pure parser of the script's output. */

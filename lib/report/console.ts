@@ -18,9 +18,28 @@ export interface ConsoleReporterOptions {
   verbosity?: number;
 }
 
-const COLORS: Record<string, string> = { ok: '32', changed: '33', 'may-change': '33', failed: '31', unreachable: '31', skipped: '36', header: '1', diffAdd: '32', diffDel: '31', diffHunk: '36', warn: '35' };
+const COLORS: Record<string, string> = {
+  ok: '32',
+  changed: '33',
+  'may-change': '33',
+  failed: '31',
+  unreachable: '31',
+  skipped: '36',
+  header: '1',
+  diffAdd: '32',
+  diffDel: '31',
+  diffHunk: '36',
+  warn: '35',
+};
 
-const LABEL: Record<HostStatus, string> = { ok: 'ok', changed: 'changed', 'may-change': 'may change', failed: 'fatal', skipped: 'skipping', unreachable: 'fatal' };
+const LABEL: Record<HostStatus, string> = {
+  ok: 'ok',
+  changed: 'changed',
+  'may-change': 'may change',
+  failed: 'fatal',
+  skipped: 'skipping',
+  unreachable: 'fatal',
+};
 
 /** Create a console reporter: pass the returned function as a run listener. */
 export function consoleReporter(options: ConsoleReporterOptions = {}): (event: RunEvent) => void {
@@ -88,12 +107,28 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): (event: R
           const e = event.error;
           if (e.command) write(paint('failed', `  command: ${e.command.split('\n')[0]}${e.command.includes('\n') ? ' …' : ''}`));
           if (e.code !== undefined) write(paint('failed', `  exit code: ${e.code}`));
-          if (e.stderr) write(paint('failed', e.stderr.split('\n').map((l) => `  stderr: ${l}`).join('\n')));
+          if (e.stderr)
+            write(
+              paint(
+                'failed',
+                e.stderr
+                  .split('\n')
+                  .map((l) => `  stderr: ${l}`)
+                  .join('\n'),
+              ),
+            );
           if (e.location) write(paint('failed', `  task defined at ${e.location}`));
         }
         if (event.diff?.length) {
           for (const l of renderDiff(event.diff)) {
-            const kind = l.startsWith('+') && !l.startsWith('+++') ? 'diffAdd' : l.startsWith('-') && !l.startsWith('---') ? 'diffDel' : l.startsWith('@@') ? 'diffHunk' : '';
+            const kind =
+              l.startsWith('+') && !l.startsWith('+++')
+                ? 'diffAdd'
+                : l.startsWith('-') && !l.startsWith('---')
+                  ? 'diffDel'
+                  : l.startsWith('@@')
+                    ? 'diffHunk'
+                    : '';
             write(kind ? paint(kind, l) : l);
           }
         }
@@ -126,7 +161,9 @@ export function consoleReporter(options: ConsoleReporterOptions = {}): (event: R
         for (const name of names) {
           const c = event.hosts[name];
           const status = c.unreachable ? 'unreachable' : c.failed ? 'failed' : c.changed ? 'changed' : 'ok';
-          write(`${paint(status, name.padEnd(width))} : ok=${c.ok} changed=${c.changed} unreachable=${c.unreachable} failed=${c.failed} skipped=${c.skipped} ignored=${c.ignored}`);
+          write(
+            `${paint(status, name.padEnd(width))} : ok=${c.ok} changed=${c.changed} unreachable=${c.unreachable} failed=${c.failed} skipped=${c.skipped} ignored=${c.ignored}`,
+          );
         }
         if (check) write(paint('warn', '\n(check mode: changed = would change; nothing was changed)'));
         clearProgress();

@@ -24,7 +24,9 @@ export function runOutputs(values: Record<string, unknown>, err: NodeJS.Writable
     const dir = dirname(path);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) return `--report ${report}: folder ${dir} does not exist; create it or choose another path`;
     if (existsSync(path) && statSync(path).isDirectory()) return `--report ${report} is a folder; give a file name such as run.html`;
-    listeners.push(htmlReporter(path, { onWritten: (p, bytes) => err.write(`hostwright: report written to ${p} (${Math.round(bytes / 1024)} KB)\n`) }));
+    listeners.push(
+      htmlReporter(path, { onWritten: (p, bytes) => err.write(`hostwright: report written to ${p} (${Math.round(bytes / 1024)} KB)\n`) }),
+    );
   }
   return {
     listeners,

@@ -23,7 +23,9 @@ export function renderSteps(steps: readonly DescribedStep[]): string[] {
     if (s.uses) more(`uses ${String(s.uses)}`);
     switch (s.kind) {
       case 'exec': {
-        String(s.command).split('\n').forEach((l, n) => more(`${n === 0 ? '$ ' : '  '}${l}`));
+        String(s.command)
+          .split('\n')
+          .forEach((l, n) => more(`${n === 0 ? '$ ' : '  '}${l}`));
         if (s.stdin) more(`stdin: ${bytes(s.stdin)}`);
         if (s.okCodes !== undefined) more(`goes on after exit ${s.okCodes === 'any' ? 'any code' : (s.okCodes as number[]).join(', ')}`);
         if (s.timeoutMs !== undefined) more(`timeout ${Number(s.timeoutMs) / 1000} s`);
@@ -39,7 +41,9 @@ export function renderSteps(steps: readonly DescribedStep[]): string[] {
         break;
       case 'reconnect': {
         const u = s.until as { command: string; differsFrom?: string };
-        more(`wait up to ${String(s.timeoutSeconds)} s${s.delaySeconds ? ` (first after ${String(s.delaySeconds)} s)` : ''} until \`${u.command}\` succeeds${u.differsFrom !== undefined ? ` with another output than ${u.differsFrom}` : ''}`);
+        more(
+          `wait up to ${String(s.timeoutSeconds)} s${s.delaySeconds ? ` (first after ${String(s.delaySeconds)} s)` : ''} until \`${u.command}\` succeeds${u.differsFrom !== undefined ? ` with another output than ${u.differsFrom}` : ''}`,
+        );
         break;
       }
     }

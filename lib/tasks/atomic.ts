@@ -45,7 +45,9 @@ export function atomicWriteCommand(path: string, options: AtomicWriteOptions): s
     options.owner || options.group
       ? `chown ${quote(`${options.owner ?? ''}${options.group ? ':' + options.group : ''}`)} "$t" || exit 1`
       : 'if [ -e "$p" ]; then chown --reference="$p" "$t" || exit 1; fi',
-    options.mode ? `chmod ${quote(options.mode)} "$t" || exit 1` : 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod 0644 "$t"; fi || exit 1',
+    options.mode
+      ? `chmod ${quote(options.mode)} "$t" || exit 1`
+      : 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod 0644 "$t"; fi || exit 1',
   ];
   if (options.validate) {
     steps.push(`${validateCommandText(options.validate, '"$t"')} >&2 || { echo ${quote(`validation failed: ${options.validate}`)} >&2; exit 3; }`);

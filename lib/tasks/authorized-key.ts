@@ -9,7 +9,15 @@ import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { TaskFailedError, tail } from '../core/errors.ts';
 import { defineTaskType } from '../core/define-task-type.ts';
-import { authorizedKeysProbe, parseKeyFile, parseKeyLine, parseKeyOptions, sameOptions, serializeKeyFile, type AuthorizedKeysState } from '../probes/authorized-keys.ts';
+import {
+  authorizedKeysProbe,
+  parseKeyFile,
+  parseKeyLine,
+  parseKeyOptions,
+  sameOptions,
+  serializeKeyFile,
+  type AuthorizedKeysState,
+} from '../probes/authorized-keys.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import type { Plan, TaskContext, TaskType } from '../core/task-contract.ts';
@@ -57,7 +65,11 @@ export function wantedKeyLines(args: AuthorizedKeyArgs): string[] {
 }
 
 /** Pure: the new content and whether Ansible would write (its `do_write`). */
-export function editAuthorizedKeys(content: string, wanted: readonly string[], args: Pick<AuthorizedKeyArgs, 'state' | 'keyOptions' | 'comment' | 'exclusive'>): { write: boolean; content: string } | { error: string } {
+export function editAuthorizedKeys(
+  content: string,
+  wanted: readonly string[],
+  args: Pick<AuthorizedKeyArgs, 'state' | 'keyOptions' | 'comment' | 'exclusive'>,
+): { write: boolean; content: string } | { error: string } {
   const keys = parseKeyFile(content);
   const present = (args.state ?? 'present') === 'present';
   const base = keys.size;
@@ -66,7 +78,11 @@ export function editAuthorizedKeys(content: string, wanted: readonly string[], a
   for (let i = 0; i < wanted.length; i++) {
     const parsed = parseKeyLine(wanted[i], i);
     if (!parsed || parsed.type === 'skipped') return { error: `invalid key: ${wanted[i].slice(0, 60)}` };
-    const key = { ...parsed, ...(args.keyOptions !== undefined ? { options: parseKeyOptions(args.keyOptions) } : {}), ...(args.comment !== undefined ? { comment: args.comment } : {}) };
+    const key = {
+      ...parsed,
+      ...(args.keyOptions !== undefined ? { options: parseKeyOptions(args.keyOptions) } : {}),
+      ...(args.comment !== undefined ? { comment: args.comment } : {}),
+    };
     const old = keys.get(key.id);
     let matched = false;
     if (old) {
@@ -88,10 +104,11 @@ export function editAuthorizedKeys(content: string, wanted: readonly string[], a
     }
   }
   if (present && args.exclusive) {
-    for (const id of [...keys.keys()]) if (!keep.includes(id)) {
-      keys.delete(id);
-      write = true;
-    }
+    for (const id of [...keys.keys()])
+      if (!keep.includes(id)) {
+        keys.delete(id);
+        write = true;
+      }
   }
   return { write, content: write ? serializeKeyFile(keys) : content };
 }
@@ -99,9 +116,15 @@ export function editAuthorizedKeys(content: string, wanted: readonly string[], a
 const contents = new WeakMap<TaskContext, string[]>();
 
 /** Pure plan of the `authorizedKey` task. */
-export function planAuthorizedKey(args: AuthorizedKeyArgs, wanted: readonly string[], state: AuthorizedKeysState, ctx: { check: boolean; earlierChangePredicted: boolean } = { check: false, earlierChangePredicted: false }): Plan<AuthorizedKeyPlanData> {
+export function planAuthorizedKey(
+  args: AuthorizedKeyArgs,
+  wanted: readonly string[],
+  state: AuthorizedKeysState,
+  ctx: { check: boolean; earlierChangePredicted: boolean } = { check: false, earlierChangePredicted: false },
+): Plan<AuthorizedKeyPlanData> {
   if (!state.user) {
-    if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `user ${args.user} does not exist yet (an earlier task may create it)` };
+    if (ctx.check && ctx.earlierChangePredicted)
+      return { status: 'may-change', reason: `user ${args.user} does not exist yet (an earlier task may create it)` };
     return { status: 'failed', reason: `user ${args.user} does not exist` };
   }
   const edit = editAuthorizedKeys(state.content, wanted, args);
@@ -122,7 +145,8 @@ export function planAuthorizedKey(args: AuthorizedKeyArgs, wanted: readonly stri
 export function authorizedKeyApplyCommand(d: AuthorizedKeyPlanData): string {
   const steps: string[] = [];
   // As Ansible on a write: the directory 0700 and the file 0600, both owned by the user.
-  if (d.dir !== undefined) steps.push(`dd=${quote(d.dir)}; [ -d "$dd" ] || mkdir -m 0700 -- "$dd" || exit 1; chown ${d.uid}:${d.gid} "$dd" && chmod 0700 "$dd" || exit 1`);
+  if (d.dir !== undefined)
+    steps.push(`dd=${quote(d.dir)}; [ -d "$dd" ] || mkdir -m 0700 -- "$dd" || exit 1; chown ${d.uid}:${d.gid} "$dd" && chmod 0700 "$dd" || exit 1`);
   else steps.push(`mkdir -p -- ${quote(d.path.replace(/\/[^/]*$/, '') || '/')} || exit 1`);
   steps.push(atomicWriteCommand(d.path, { content: d.content, mode: '0600', owner: String(d.uid), group: String(d.gid) }));
   return steps.join('\n');
@@ -138,7 +162,10 @@ export const authorizedKeyType: TaskType<typeof AuthorizedKeyArgsSchema, Authori
     if ((args.key === undefined) === (args.keyFile === undefined)) return 'give exactly one of key and keyFile';
     if (args.state === 'absent' && args.exclusive) return 'exclusive is only allowed with state "present"';
     if (args.key !== undefined) {
-      const bad = args.key.split(/\r\n|\n|\r/).filter((s) => s && !s.startsWith('#')).find((l) => !parseKeyLine(l, 0) || parseKeyLine(l, 0)!.type === 'skipped');
+      const bad = args.key
+        .split(/\r\n|\n|\r/)
+        .filter((s) => s && !s.startsWith('#'))
+        .find((l) => !parseKeyLine(l, 0) || parseKeyLine(l, 0)!.type === 'skipped');
       if (bad !== undefined) return `key: not an SSH public key line: ${bad.slice(0, 60)}`;
     }
     return undefined;
@@ -150,13 +177,22 @@ export const authorizedKeyType: TaskType<typeof AuthorizedKeyArgsSchema, Authori
   plan: (args, state, ctx) => planAuthorizedKey(args, contents.get(ctx) ?? wantedKeyLines(args), state, ctx),
   steps(_args, plan) {
     const d = plan.data!;
-    const label = d.dir !== undefined ? `folder ${d.dir} 0700, write ${d.path} 0600, both owned by ${d.uid}:${d.gid}` : `write ${d.path} 0600, owned by ${d.uid}:${d.gid}`;
+    const label =
+      d.dir !== undefined
+        ? `folder ${d.dir} 0700, write ${d.path} 0600, both owned by ${d.uid}:${d.gid}`
+        : `write ${d.path} 0600, owned by ${d.uid}:${d.gid}`;
     return [{ id: 'apply', kind: 'exec', label, command: authorizedKeyApplyCommand(d), stdin: d.content }];
   },
   outcome(args, plan, results, ctx) {
     const d = plan.data!;
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: authorizedKey ${args.user}: writing ${d.path} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: ctx.host, command: `write ${d.path}`, code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: authorizedKey ${args.user}: writing ${d.path} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, {
+        host: ctx.host,
+        command: `write ${d.path}`,
+        code: r.code,
+        stderr: r.stderr,
+      });
     return undefined;
   },
 };

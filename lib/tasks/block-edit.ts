@@ -65,8 +65,12 @@ export function editBlock(current: string | null, args: BlockEditArgs): LineEdit
   const insertBefore = args.insertBefore;
   const insertAfter = insertBefore === undefined && args.insertAfter === undefined ? 'EOF' : args.insertAfter;
   // As in Ansible, insertAfter 'BOF' is a pattern (only insertBefore knows BOF).
-  const pattern = insertAfter !== undefined && insertAfter !== 'EOF' ? insertAfter
-    : insertBefore !== undefined && insertBefore !== 'BOF' ? insertBefore : undefined;
+  const pattern =
+    insertAfter !== undefined && insertAfter !== 'EOF'
+      ? insertAfter
+      : insertBefore !== undefined && insertBefore !== 'BOF'
+        ? insertBefore
+        : undefined;
   let insertRe;
   try {
     insertRe = pattern !== undefined ? pythonRegExp(pattern) : undefined;
@@ -122,7 +126,9 @@ function insertPosition(original: string, lines: string[], insert: { regexp: Reg
       at = original.slice(0, upTo).split('\n').length - 1;
     }
   } else {
-    lines.forEach((line, i) => { if (insert.regexp.test(line)) at = i; });
+    lines.forEach((line, i) => {
+      if (insert.regexp.test(line)) at = i;
+    });
   }
   if (at === undefined) return lines.length;
   return after ? at + 1 : at;

@@ -130,14 +130,19 @@ export function commandScript(kind: 'command' | 'shell', args: AnyCommandArgs): 
 }
 
 /** Pure plan of `command` / `shell` (exported for fixture tests): the guard decides; no guard means run. */
-export function planCommand(args: AnyCommandArgs, state: CommandGuardState | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan {
+export function planCommand(
+  args: AnyCommandArgs,
+  state: CommandGuardState | undefined,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>,
+): Plan {
   const shown = display(args);
   if (state === undefined || !hasGuard(args)) {
     if (ctx.check) return { status: 'may-change', reason: `would run ${shown} (not run in check mode: no creates, removes or unless guard)` };
     return { status: 'change', summary: `run ${shown}` };
   }
   if (!state.chdirExists) {
-    if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${args.chdir} does not exist yet (an earlier task may create it); would run ${shown}` };
+    if (ctx.check && ctx.earlierChangePredicted)
+      return { status: 'may-change', reason: `${args.chdir} does not exist yet (an earlier task may create it); would run ${shown}` };
     return { status: 'failed', reason: `chdir ${args.chdir} does not exist` };
   }
   if (args.creates !== undefined && state.creates) return { status: 'ok', reason: `${args.creates} exists` };
@@ -178,10 +183,17 @@ function judge(name: string, fn: CommandPredicate, result: CommandResult): boole
 
 /** The one step of the apply: the command, with its stdin and timeout; every exit code goes to `outcome`. */
 function commandSteps(kind: 'command' | 'shell', args: AnyCommandArgs): ApplyStep[] {
-  return [{
-    id: 'run', kind: 'exec', label: `${kind} ${display(args)}`, command: commandScript(kind, args), okCodes: 'any',
-    ...(args.stdin !== undefined ? { stdin: args.stdin } : {}), ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
-  }];
+  return [
+    {
+      id: 'run',
+      kind: 'exec',
+      label: `${kind} ${display(args)}`,
+      command: commandScript(kind, args),
+      okCodes: 'any',
+      ...(args.stdin !== undefined ? { stdin: args.stdin } : {}),
+      ...(args.timeout !== undefined ? { timeoutMs: args.timeout * 1000 } : {}),
+    },
+  ];
 }
 
 /** Judge the command's result: `failedWhen` (default: exit code not 0), then `changedWhen` (default: changed). */
@@ -194,7 +206,13 @@ function commandOutcome(kind: 'command' | 'shell', args: AnyCommandArgs, results
   if (failed) {
     const why = args.failedWhen ? `failedWhen returned true (exit ${result.rc})` : `exit ${result.rc}`;
     const detail = tail(result.stderr || result.stdout);
-    throw new TaskFailedError(`${where}: ${why}${detail ? `: ${detail}` : ''}`, { host: ctx.host, command: shown, code: result.rc, stderr: result.stderr, stdout: result.stdout });
+    throw new TaskFailedError(`${where}: ${why}${detail ? `: ${detail}` : ''}`, {
+      host: ctx.host,
+      command: shown,
+      code: result.rc,
+      stderr: result.stderr,
+      stdout: result.stdout,
+    });
   }
   const changed = args.changedWhen ? judge(`${where}: changedWhen`, args.changedWhen, result) : true;
   return { changed, rc: result.rc, stdout: result.stdout, stderr: result.stderr, extra: { cmd: args.cmd } };
@@ -213,7 +231,8 @@ function commandTaskType<S extends TSchema>(kind: 'command' | 'shell', schema: S
       const plan = planCommand(args as AnyCommandArgs, state, ctx);
       // Check mode: the file a `creates` guard names will exist after the command (content and mode unknown).
       const creates = (args as AnyCommandArgs).creates;
-      if (ctx.check && ctx.memory && plan.status === 'change' && creates?.startsWith('/')) recordCreated(predictedHost(ctx.memory), creates, ctx.runAs, `${kind} ${display(args as AnyCommandArgs)}`);
+      if (ctx.check && ctx.memory && plan.status === 'change' && creates?.startsWith('/'))
+        recordCreated(predictedHost(ctx.memory), creates, ctx.runAs, `${kind} ${display(args as AnyCommandArgs)}`);
       return plan;
     },
     steps: (args) => commandSteps(kind, args as AnyCommandArgs),
@@ -222,9 +241,17 @@ function commandTaskType<S extends TSchema>(kind: 'command' | 'shell', schema: S
 }
 
 /** The `command` task type. */
-export const commandType: TaskType<typeof CommandArgsSchema, CommandGuardState | undefined> = commandTaskType('command', CommandArgsSchema, 'Run a program with arguments, without a shell; guarded by creates, removes or unless.');
+export const commandType: TaskType<typeof CommandArgsSchema, CommandGuardState | undefined> = commandTaskType(
+  'command',
+  CommandArgsSchema,
+  'Run a program with arguments, without a shell; guarded by creates, removes or unless.',
+);
 /** The `shell` task type. */
-export const shellType: TaskType<typeof ShellArgsSchema, CommandGuardState | undefined> = commandTaskType('shell', ShellArgsSchema, 'Run a shell script (/bin/sh -c); guarded by creates, removes or unless.');
+export const shellType: TaskType<typeof ShellArgsSchema, CommandGuardState | undefined> = commandTaskType(
+  'shell',
+  ShellArgsSchema,
+  'Run a shell script (/bin/sh -c); guarded by creates, removes or unless.',
+);
 
 /** `command({ cmd: ['kubectl', 'apply', '-f', path], unless: '...' })`: run a program, no shell involved. */
 export const command = defineTaskType(commandType);

@@ -69,7 +69,7 @@ export interface CopyPlanData {
 /** The wanted tree: relative path → entry (from the controller, `content`, or the remote source). */
 export type WantedTree = Record<string, LocalEntry>;
 
-const isDirSrc = (src: string | undefined) => src !== undefined && src.endsWith('/');
+const isDirSrc = (src: string | undefined) => src?.endsWith('/');
 
 // The local tree is read in probe() and kept per host for plan(); plans stay pure on (args, state, wanted).
 const wantedTrees = new WeakMap<TaskContext, WantedTree>();
@@ -98,11 +98,17 @@ export function copyProbeInputs(args: CopyArgs, srcIsDir: boolean): Parameters<t
   return { dest: args.dest, name, nameMode: 'ifDir' };
 }
 
-const shortSum = (e: { sha256?: string; size: number } | undefined) => (e ? `sha256 ${(e.sha256 ?? '?').slice(0, 12)} (${e.size} bytes)` : '(absent)');
+const shortSum = (e: { sha256?: string; size: number } | undefined) =>
+  e ? `sha256 ${(e.sha256 ?? '?').slice(0, 12)} (${e.size} bytes)` : '(absent)';
 const TYPE_NAMES: Record<TreeEntry['type'], string> = { f: 'a file', d: 'a directory', l: 'a symlink', o: 'a special file' };
 
 /** Pure plan of the `copy` task (exported for fixture tests). `wanted` is the source tree. */
-export function planCopy(args: CopyArgs, state: CopyState, wanted: WantedTree, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<CopyPlanData> {
+export function planCopy(
+  args: CopyArgs,
+  state: CopyState,
+  wanted: WantedTree,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>,
+): Plan<CopyPlanData> {
   const target = state.target.path;
   const host = state.target.entries;
   const full = (rel: string) => (rel === '' ? target : `${target.replace(/\/$/, '')}/${rel}`);
@@ -117,7 +123,11 @@ export function planCopy(args: CopyArgs, state: CopyState, wanted: WantedTree, c
   const diff: Diff[] = [];
   for (const [rel, want] of Object.entries(wanted).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const have = host[rel];
-    if (have && have.type !== want.type) return { status: 'failed', reason: `${full(rel)} is ${TYPE_NAMES[have.type]} on the host; the source has ${TYPE_NAMES[want.type]} there (remove it first)` };
+    if (have && have.type !== want.type)
+      return {
+        status: 'failed',
+        reason: `${full(rel)} is ${TYPE_NAMES[have.type]} on the host; the source has ${TYPE_NAMES[want.type]} there (remove it first)`,
+      };
     const wantedAttrs: WantedAttrs = { mode: want.type === 'f' ? args.mode : args.directoryMode, owner: args.owner, group: args.group };
     if (want.type === 'f' && (!have || have.sha256 !== want.sha256)) {
       data.send.push(rel);
@@ -137,7 +147,9 @@ export function planCopy(args: CopyArgs, state: CopyState, wanted: WantedTree, c
     }
   }
   if (args.delete && !single) {
-    const extra = Object.keys(host).filter((rel) => rel !== '' && !wanted[rel]).sort();
+    const extra = Object.keys(host)
+      .filter((rel) => rel !== '' && !wanted[rel])
+      .sort();
     for (const rel of extra) {
       if (data.remove.some((r) => rel.startsWith(`${r}/`))) continue;
       data.remove.push(rel);
@@ -151,7 +163,13 @@ export function planCopy(args: CopyArgs, state: CopyState, wanted: WantedTree, c
     data.remove.length && `delete ${data.remove.length} extra path${data.remove.length === 1 ? '' : 's'}`,
   ].filter(Boolean);
   const count = Object.values(wanted).filter((e) => e.type === 'f').length;
-  if (!parts.length) return { status: 'ok', reason: single ? `${target} has the same content${args.mode || args.owner || args.group ? ' and attributes' : ''}` : `${target}: all ${count} files are the same` };
+  if (!parts.length)
+    return {
+      status: 'ok',
+      reason: single
+        ? `${target} has the same content${args.mode || args.owner || args.group ? ' and attributes' : ''}`
+        : `${target}: all ${count} files are the same`,
+    };
   return { status: 'change', summary: `${target}: ${parts.join(', ')}`, diff, data };
 }
 
@@ -189,7 +207,12 @@ export function copyTreeCommand(args: CopyArgs, data: CopyPlanData, digest?: Con
     else {
       // The stream is kept whole and checked first: an interrupted upload unpacks nothing. The stream has
       // no times (local-tree.ts), so the files are dated when unpacked (--touch).
-      steps.push('a="$x/.archive"', ...(digest ? checkedCatLines('a', digest, data.target) : ['cat > "$a" || exit 1']), 'TAR_OPTIONS=--touch tar -C "$x" --no-same-owner -xf "$a" || exit 1', 'rm -f -- "$a"');
+      steps.push(
+        'a="$x/.archive"',
+        ...(digest ? checkedCatLines('a', digest, data.target) : ['cat > "$a" || exit 1']),
+        'TAR_OPTIONS=--touch tar -C "$x" --no-same-owner -xf "$a" || exit 1',
+        'rm -f -- "$a"',
+      );
     }
     // Every file gets its mode (wanted, or its source's) before it is renamed into place.
     const byMode = new Map<string, string[]>();
@@ -215,7 +238,8 @@ export const copyType: TaskType<typeof CopyArgsSchema, CopyState, CopyPlanData> 
   ownSrc: true,
   check(args) {
     if ((args.src === undefined) === (args.content === undefined)) return 'give either src or content (one of them)';
-    if (args.content !== undefined && (args.remoteSrc || args.delete || args.directoryMode)) return 'remoteSrc, delete and directoryMode need src, not content';
+    if (args.content !== undefined && (args.remoteSrc || args.delete || args.directoryMode))
+      return 'remoteSrc, delete and directoryMode need src, not content';
     if (args.remoteSrc) {
       if (!args.src!.startsWith('/')) return `with remoteSrc, src must be an absolute path on the host (got ${JSON.stringify(args.src)})`;
       return undefined;
@@ -244,10 +268,16 @@ export const copyType: TaskType<typeof CopyArgsSchema, CopyState, CopyPlanData> 
     return planCopy(args, state, wanted, ctx);
   },
   steps: (args, plan) => copySteps(args, plan.data!, plan.summary),
-  outcome(args, plan, results, ctx) {
+  outcome(_args, plan, results, ctx) {
     const data = plan.data!;
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: copy ${data.target}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: copyCommandHead(data), code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: copy ${data.target}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: copyCommandHead(data),
+        code: r.code,
+        stderr: r.stderr,
+      });
     return undefined;
   },
 };
@@ -259,16 +289,31 @@ const mkdirParent = (target: string) => `mkdir -p -- "$(dirname -- ${quote(targe
  * tar stream of the tree's files to send (made reproducibly, so the step is the same for the same files).
  */
 export function copySteps(args: CopyArgs, data: CopyPlanData, summary: string): ApplyStep[] {
-  const step = (label: string, command: string, stdin?: string | Buffer): ApplyStep[] => [{ id: 'apply', kind: 'exec', label, command, ...(stdin === undefined ? {} : { stdin }) }];
+  const step = (label: string, command: string, stdin?: string | Buffer): ApplyStep[] => [
+    { id: 'apply', kind: 'exec', label, command, ...(stdin === undefined ? {} : { stdin }) },
+  ];
   if (data.single) {
-    if (!data.send.length) return step(`${data.target}: set ${data.attrs.flatMap((a) => Object.keys(a.attrs)).join(', ')}`, data.attrs.flatMap((a) => attrCommands(quote(data.target), a.attrs)).join(' && '));
-    if (args.remoteSrc) return step(`cp ${args.src} ${data.target} (on the host)`, `${mkdirParent(data.target)}\n${remoteFileCopyCommand(args.src!, data.target, { mode: data.fileModes[''], owner: args.owner, group: args.group })}`);
+    if (!data.send.length)
+      return step(
+        `${data.target}: set ${data.attrs.flatMap((a) => Object.keys(a.attrs)).join(', ')}`,
+        data.attrs.flatMap((a) => attrCommands(quote(data.target), a.attrs)).join(' && '),
+      );
+    if (args.remoteSrc)
+      return step(
+        `cp ${args.src} ${data.target} (on the host)`,
+        `${mkdirParent(data.target)}\n${remoteFileCopyCommand(args.src!, data.target, { mode: data.fileModes[''], owner: args.owner, group: args.group })}`,
+      );
     const bytes = args.content !== undefined ? Buffer.from(args.content) : readFileSync(args.src!);
-    return step(`write ${data.target}`, `${mkdirParent(data.target)}\n${atomicWriteCommand(data.target, { content: bytes, mode: data.fileModes[''], owner: args.owner, group: args.group })}`, bytes);
+    return step(
+      `write ${data.target}`,
+      `${mkdirParent(data.target)}\n${atomicWriteCommand(data.target, { content: bytes, mode: data.fileModes[''], owner: args.owner, group: args.group })}`,
+      bytes,
+    );
   }
   if (!data.send.length) return step(summary, copyTreeCommand(args, data));
   // The host tars its own source; only the list of files to send travels (NUL-separated).
-  if (args.remoteSrc) return step(`${summary} from ${args.src} (on the host)`, copyTreeCommand(args, data), data.send.map((f) => `./${f}\0`).join(''));
+  if (args.remoteSrc)
+    return step(`${summary} from ${args.src} (on the host)`, copyTreeCommand(args, data), data.send.map((f) => `./${f}\0`).join(''));
   const tar = localTar(args.src!, data.send);
   return step(`${summary} (tar of ${args.src})`, copyTreeCommand(args, data, contentDigest(tar)), tar);
 }
@@ -277,7 +322,10 @@ export function copySteps(args: CopyArgs, data: CopyPlanData, summary: string): 
 function copyCommandHead(data: CopyPlanData): string {
   if (!data.single) return `t=${quote(data.target)}`;
   if (data.send.length) return mkdirParent(data.target);
-  return data.attrs.flatMap((a) => attrCommands(quote(data.target), a.attrs)).join(' && ').split('\n')[0];
+  return data.attrs
+    .flatMap((a) => attrCommands(quote(data.target), a.attrs))
+    .join(' && ')
+    .split('\n')[0];
 }
 
 /** The wanted tree from the remote source's listing. */

@@ -28,7 +28,17 @@ export const CronArgsSchema = Args({
   month: Type.Optional(Field),
   weekday: Type.Optional(Field),
   /** `reboot`, `yearly`, `annually`, `monthly`, `weekly`, `daily` or `hourly` instead of the time fields. */
-  specialTime: Type.Optional(Type.Union([Type.Literal('reboot'), Type.Literal('yearly'), Type.Literal('annually'), Type.Literal('monthly'), Type.Literal('weekly'), Type.Literal('daily'), Type.Literal('hourly')])),
+  specialTime: Type.Optional(
+    Type.Union([
+      Type.Literal('reboot'),
+      Type.Literal('yearly'),
+      Type.Literal('annually'),
+      Type.Literal('monthly'),
+      Type.Literal('weekly'),
+      Type.Literal('daily'),
+      Type.Literal('hourly'),
+    ]),
+  ),
   /** Whose crontab (default: the connecting user's); with `cronFile`, the user column (required). */
   user: Type.Optional(AccountName),
   /** A file under /etc/cron.d (a name) or an absolute path, instead of a crontab. */
@@ -63,7 +73,13 @@ export function planCron(args: CronArgs, state: CronState): Plan<CronPlanData> {
   if ('error' in edit) return { status: 'failed', reason: edit.error };
   const what = args.env ? `variable ${args.name}` : `entry "${args.name}"`;
   if (!edit.changed) return { status: 'ok', reason: `${where}: ${what} ${args.state === 'absent' ? 'absent' : 'as wanted'}` };
-  if (edit.removeFile) return { status: 'change', summary: `${where}: remove ${what}, then the empty file`, diff: [{ kind: 'file', path: where, before: state.existing, after: '' }], data: { content: '', removeFile: true } };
+  if (edit.removeFile)
+    return {
+      status: 'change',
+      summary: `${where}: remove ${what}, then the empty file`,
+      diff: [{ kind: 'file', path: where, before: state.existing, after: '' }],
+      data: { content: '', removeFile: true },
+    };
   return {
     status: 'change',
     summary: `${where}: ${args.state === 'absent' ? 'remove' : 'set'} ${what}`,
@@ -82,7 +98,7 @@ export function cronApplyCommand(args: CronArgs, d: CronPlanData): string {
 /** The `cron` task type. */
 export const cronType: TaskType<typeof CronArgsSchema, CronState, CronPlanData> = {
   name: 'cron',
-  description: 'A named entry or env line in a crontab or an /etc/cron.d file (Ansible\'s #Ansible: markers).',
+  description: "A named entry or env line in a crontab or an /etc/cron.d file (Ansible's #Ansible: markers).",
   schema: CronArgsSchema,
   supportsDiff: true,
   check(args) {
@@ -103,13 +119,18 @@ export const cronType: TaskType<typeof CronArgsSchema, CronState, CronPlanData> 
     const d = plan.data!;
     const command = cronApplyCommand(args, d);
     if (d.removeFile) return [{ id: 'apply', kind: 'exec', label: `rm -f ${cronFilePath(args.cronFile!)}`, command }];
-    const label = args.cronFile !== undefined ? `write ${cronFilePath(args.cronFile)}` : `crontab ${args.user !== undefined ? `-u ${args.user} ` : ''}-`;
+    const label =
+      args.cronFile !== undefined ? `write ${cronFilePath(args.cronFile)}` : `crontab ${args.user !== undefined ? `-u ${args.user} ` : ''}-`;
     return [{ id: 'apply', kind: 'exec', label, command, stdin: d.content }];
   },
   outcome(args, plan, results, ctx) {
     const d = plan.data!;
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: cron ${args.name}: ${d.removeFile ? 'removing' : 'writing'} ${args.cronFile !== undefined ? cronFilePath(args.cronFile) : 'the crontab'} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: ctx.host, command: cronApplyCommand(args, d).split('\n')[0], code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(
+        `${ctx.host}: cron ${args.name}: ${d.removeFile ? 'removing' : 'writing'} ${args.cronFile !== undefined ? cronFilePath(args.cronFile) : 'the crontab'} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`,
+        { host: ctx.host, command: cronApplyCommand(args, d).split('\n')[0], code: r.code, stderr: r.stderr },
+      );
     return undefined;
   },
 };

@@ -3,7 +3,7 @@
  * hostname, addresses) in one round trip and report them; always ok, never changes anything. With
  * `register`, later tasks, `when` conditions and deferred arguments can read them.
  */
-import { type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { factsProbe } from '../probes/host-facts.ts';
 import { defineTaskType } from '../core/define-task-type.ts';
 import type { Facts, Plan, TaskType } from '../core/task-contract.ts';

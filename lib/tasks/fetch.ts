@@ -58,10 +58,16 @@ function readLocal(path: string): FetchLocal {
 const locals = new WeakMap<TaskContext, FetchLocal>();
 
 /** Pure plan of the `fetch` task (exported for fixture tests). */
-export function planFetch(args: FetchArgs, state: FileState, local: FetchLocal, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<FetchPlanData> {
+export function planFetch(
+  args: FetchArgs,
+  state: FileState,
+  local: FetchLocal,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>,
+): Plan<FetchPlanData> {
   if (state.type === 'absent') {
     if (args.failOnMissing === false) return { status: 'ok', reason: `${args.src} does not exist on the host; nothing fetched` };
-    if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${args.src} does not exist yet (an earlier task may create it)` };
+    if (ctx.check && ctx.earlierChangePredicted)
+      return { status: 'may-change', reason: `${args.src} does not exist yet (an earlier task may create it)` };
     return { status: 'failed', reason: `${args.src} does not exist on the host (failOnMissing: false to allow that)` };
   }
   if (state.type !== 'file') return { status: 'failed', reason: `${args.src} is a ${state.type} on the host, not a file` };
@@ -70,7 +76,14 @@ export function planFetch(args: FetchArgs, state: FileState, local: FetchLocal, 
   return {
     status: 'change',
     summary: `fetch ${args.src} to ${local.path}`,
-    diff: [{ kind: 'state', key: local.path, before: local.sha256 ? `sha256 ${local.sha256.slice(0, 12)}` : '(absent)', after: `sha256 ${state.sha256!.slice(0, 12)} (${state.size} bytes)` }],
+    diff: [
+      {
+        kind: 'state',
+        key: local.path,
+        before: local.sha256 ? `sha256 ${local.sha256.slice(0, 12)}` : '(absent)',
+        after: `sha256 ${state.sha256!.slice(0, 12)} (${state.size} bytes)`,
+      },
+    ],
     data: { local: local.path, sha256: state.sha256! },
   };
 }
@@ -99,7 +112,10 @@ export const fetchType: TaskType<typeof FetchArgsSchema, FileState, FetchPlanDat
     const r = results.get('fetch')!;
     if (r.code !== 0) {
       // No checksum in stdout: the host could not read the file (the step's error is stderr's tail or the exit code).
-      throw new TaskFailedError(`${ctx.host}: fetch ${args.src}: ${r.error ?? (tail(r.stderr) || `exit ${r.code}`)}`, { host: ctx.host, ...(r.stderr !== '' || r.error === `exit ${r.code}` ? { command: `base64 ${args.src}`, code: r.code, stderr: r.stderr } : {}) });
+      throw new TaskFailedError(`${ctx.host}: fetch ${args.src}: ${r.error ?? (tail(r.stderr) || `exit ${r.code}`)}`, {
+        host: ctx.host,
+        ...(r.stderr !== '' || r.error === `exit ${r.code}` ? { command: `base64 ${args.src}`, code: r.code, stderr: r.stderr } : {}),
+      });
     }
     return { extra: { dest: data.local, checksum: r.stdout } };
   },

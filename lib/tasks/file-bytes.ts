@@ -17,10 +17,15 @@ export function decodeBytes(bytes: Buffer): string {
   if (isUtf8Fast(bytes)) return bytes.toString('utf8');
   let out = '';
   let start = 0; // start of the pending run of valid UTF-8
-  const flush = (end: number) => { if (end > start) out += bytes.toString('utf8', start, end); };
-  for (let i = 0; i < bytes.length;) {
+  const flush = (end: number) => {
+    if (end > start) out += bytes.toString('utf8', start, end);
+  };
+  for (let i = 0; i < bytes.length; ) {
     const length = validSequenceLength(bytes, i);
-    if (length > 0) { i += length; continue; }
+    if (length > 0) {
+      i += length;
+      continue;
+    }
     flush(i);
     out += String.fromCharCode(ESCAPE_BASE + bytes[i]);
     i++;

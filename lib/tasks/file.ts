@@ -24,7 +24,9 @@ export const FileArgsSchema = Args({
   /** Absolute path on the host. */
   path: AbsolutePath,
   /** `file` (default), `absent`, `directory`, `link` or `touch`. */
-  state: Type.Optional(Type.Union([Type.Literal('file'), Type.Literal('absent'), Type.Literal('directory'), Type.Literal('link'), Type.Literal('touch')])),
+  state: Type.Optional(
+    Type.Union([Type.Literal('file'), Type.Literal('absent'), Type.Literal('directory'), Type.Literal('link'), Type.Literal('touch')]),
+  ),
   /** Content: a string, or `template('name.hbs')` rendered with the host's variables. */
   content: Type.Optional(Type.Union([Type.String(), TemplateRefSchema])),
   /** A local file on the controller whose bytes become the content. */
@@ -126,7 +128,12 @@ export const fileType: TaskType<typeof FileArgsSchema, FileState, FilePlanData> 
     if (!r) return undefined;
     if (r.code !== 0) {
       const command = fileStep(args, plan.data ?? {})!.command.split('\n')[0];
-      throw new TaskFailedError(`${ctx.host}: file ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command, code: r.code, stderr: r.stderr });
+      throw new TaskFailedError(`${ctx.host}: file ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command,
+        code: r.code,
+        stderr: r.stderr,
+      });
     }
     const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
     return backup ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : undefined;
@@ -138,8 +145,21 @@ function fileStep(args: FileArgs, data: FilePlanData): ExecStep | undefined {
   const p = quote(args.path);
   if (data.remove) return { id: 'apply', kind: 'exec', label: `rm -rf -- ${args.path}`, command: `rm -rf -- ${p}` };
   if (data.write) {
-    const command = atomicWriteCommand(args.path, { content: data.write, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
-    return { id: 'apply', kind: 'exec', label: `write ${args.path}${args.validate ? `, checked with ${args.validate} before it replaces the old one` : ''}`, command, stdin: data.write };
+    const command = atomicWriteCommand(args.path, {
+      content: data.write,
+      mode: args.mode && normalizeMode(args.mode),
+      owner: args.owner,
+      group: args.group,
+      validate: args.validate,
+      backup: args.backup,
+    });
+    return {
+      id: 'apply',
+      kind: 'exec',
+      label: `write ${args.path}${args.validate ? `, checked with ${args.validate} before it replaces the old one` : ''}`,
+      command,
+      stdin: data.write,
+    };
   }
   const parts: [command: string, what: string][] = [];
   if (data.mkdir) parts.push([`mkdir -p -- ${p}`, 'create directory']);
@@ -150,7 +170,12 @@ function fileStep(args: FileArgs, data: FilePlanData): ExecStep | undefined {
   const attrs = attrCommands(p, data.attrs ?? {}, { noDeref: data.link !== undefined || (args.state ?? 'file') === 'link' });
   if (attrs.length) parts.push([attrs.join(' && '), `set ${Object.keys(data.attrs ?? {}).join(', ')}`]);
   if (!parts.length) return undefined;
-  return { id: 'apply', kind: 'exec', label: `${args.path}: ${parts.map(([, what]) => what).join(', ')}`, command: parts.map(([command]) => command).join(' && ') };
+  return {
+    id: 'apply',
+    kind: 'exec',
+    label: `${args.path}: ${parts.map(([, what]) => what).join(', ')}`,
+    command: parts.map(([command]) => command).join(' && '),
+  };
 }
 
 /** Check mode: what this task's apply would leave at its path, for the later tasks of the run. */
@@ -167,18 +192,42 @@ function recordFilePlan(predicted: PredictedHost, args: FileArgs, seen: FileStat
   else if (data.mkdir) recordWritten(predicted, args.path, { type: 'directory', ...attrs }, source);
   else if (data.link !== undefined) recordWritten(predicted, args.path, { type: 'link', target: data.link }, source);
   else if (data.touch) recordWritten(predicted, args.path, { type: 'file', ...attrs, content: Buffer.alloc(0) }, source);
-  else if (existing) recordWritten(predicted, args.path, { type: seen.type === 'other' ? 'other' : seen.type, ...attrs, content: seen.content, sha256: seen.sha256, size: seen.size, target: seen.target }, source);
+  else if (existing)
+    recordWritten(
+      predicted,
+      args.path,
+      {
+        type: seen.type === 'other' ? 'other' : seen.type,
+        ...attrs,
+        content: seen.content,
+        sha256: seen.sha256,
+        size: seen.size,
+        target: seen.target,
+      },
+      source,
+    );
 }
 
 /** Pure plan of the `file` task (exported for fixture tests). */
-export function planFile(args: FileArgs, state: FileState & { predicted?: PredictedFile }, content: Buffer | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>): Plan<FilePlanData> {
+export function planFile(
+  args: FileArgs,
+  state: FileState & { predicted?: PredictedFile },
+  content: Buffer | undefined,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'diff'>,
+): Plan<FilePlanData> {
   const want = args.state ?? 'file';
   const path = args.path;
-  const withAttrs = (base: { summary: string[]; diff: Diff[]; data: FilePlanData }, st: FileState & { predicted?: PredictedFile }): Plan<FilePlanData> => {
+  const withAttrs = (
+    base: { summary: string[]; diff: Diff[]; data: FilePlanData },
+    st: FileState & { predicted?: PredictedFile },
+  ): Plan<FilePlanData> => {
     const a = attrChanges(args, st);
     // Only attributes an earlier task sets in a way not known beforehand differ: they may turn out as wanted.
     if (!base.summary.length && a.diff.length && a.diff.every((d) => d.kind === 'state' && d.before === UNKNOWN_BEFORE)) {
-      return { status: 'may-change', reason: `${path} will be made by ${st.predicted!.source}; its ${a.diff.map((d) => (d as { key: string }).key).join(', ')} cannot be known before that runs` };
+      return {
+        status: 'may-change',
+        reason: `${path} will be made by ${st.predicted!.source}; its ${a.diff.map((d) => (d as { key: string }).key).join(', ')} cannot be known before that runs`,
+      };
     }
     if (a.attrs) {
       base.summary.push(`set ${Object.keys(a.attrs).join(', ')}`);
@@ -191,25 +240,42 @@ export function planFile(args: FileArgs, state: FileState & { predicted?: Predic
   switch (want) {
     case 'absent':
       if (state.type === 'absent') return { status: 'ok', reason: `${path} is absent` };
-      return { status: 'change', summary: `remove ${state.type} ${path}`, diff: [{ kind: 'state', key: path, before: state.type, after: 'absent' }], data: { remove: true } };
+      return {
+        status: 'change',
+        summary: `remove ${state.type} ${path}`,
+        diff: [{ kind: 'state', key: path, before: state.type, after: 'absent' }],
+        data: { remove: true },
+      };
     case 'directory':
       if (state.type === 'directory') return withAttrs({ summary: [], diff: [], data: {} }, state);
       if (state.type !== 'absent') return { status: 'failed', reason: `${path} exists as a ${state.type}, not a directory` };
-      return withAttrs({ summary: ['create directory'], diff: [{ kind: 'state', key: path, before: 'absent', after: 'directory' }], data: { mkdir: true } }, {} as FileState);
+      return withAttrs(
+        { summary: ['create directory'], diff: [{ kind: 'state', key: path, before: 'absent', after: 'directory' }], data: { mkdir: true } },
+        {} as FileState,
+      );
     case 'link':
       if (state.type === 'link' && state.target === args.target) return withAttrs({ summary: [], diff: [], data: {} }, state);
       if (state.type === 'directory') return { status: 'failed', reason: `${path} is a directory; refusing to replace it with a link` };
-      return { status: 'change', summary: `${path}: link to ${args.target}`, diff: [{ kind: 'state', key: path, before: state.type === 'link' ? `link to ${state.target}` : state.type, after: `link to ${args.target}` }], data: { link: args.target } };
+      return {
+        status: 'change',
+        summary: `${path}: link to ${args.target}`,
+        diff: [{ kind: 'state', key: path, before: state.type === 'link' ? `link to ${state.target}` : state.type, after: `link to ${args.target}` }],
+        data: { link: args.target },
+      };
     case 'touch':
       if (state.type === 'absent') {
         if (!state.parentExists) return missingParent(path, ctx);
-        return withAttrs({ summary: ['create empty file'], diff: [{ kind: 'state', key: path, before: 'absent', after: 'file' }], data: { touch: true } }, {} as FileState);
+        return withAttrs(
+          { summary: ['create empty file'], diff: [{ kind: 'state', key: path, before: 'absent', after: 'file' }], data: { touch: true } },
+          {} as FileState,
+        );
       }
       return withAttrs({ summary: [], diff: [], data: {} }, state);
     case 'file': {
       if (content === undefined) {
         if (state.type === 'absent') {
-          if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${path} does not exist yet (an earlier task may create it)` };
+          if (ctx.check && ctx.earlierChangePredicted)
+            return { status: 'may-change', reason: `${path} does not exist yet (an earlier task may create it)` };
           return { status: 'failed', reason: `${path} does not exist; give content, src or template, or use state "touch"` };
         }
         return withAttrs({ summary: [], diff: [], data: {} }, state);
@@ -217,7 +283,10 @@ export function planFile(args: FileArgs, state: FileState & { predicted?: Predic
       if (state.type === 'directory' || state.type === 'other') return { status: 'failed', reason: `${path} is a ${state.type}, not a file` };
       if (state.type === 'absent' && !state.parentExists) return missingParent(path, ctx);
       if (state.predicted && state.type === 'file' && state.sha256 === undefined) {
-        return { status: 'may-change', reason: `${path} will come from ${state.predicted.source}; its content cannot be read before that (rpm2cpio and cpio on the host show it)` };
+        return {
+          status: 'may-change',
+          reason: `${path} will come from ${state.predicted.source}; its content cannot be read before that (rpm2cpio and cpio on the host show it)`,
+        };
       }
       const same = state.type === 'file' && state.sha256 === sha256(content);
       if (same) return withAttrs({ summary: [], diff: [], data: {} }, state);
@@ -225,7 +294,12 @@ export function planFile(args: FileArgs, state: FileState & { predicted?: Predic
       if (ctx.diff) diff.push(contentDiff(path, state, content));
       // A rewrite applies the wanted attributes too; report them in the diff.
       const attrs = state.type === 'file' ? attrChanges(args, state).diff : [];
-      return { status: 'change', summary: state.type === 'absent' ? `create ${path} (${content.length} bytes)` : `update ${path} (${content.length} bytes)`, diff: [...diff, ...attrs], data: { write: content } };
+      return {
+        status: 'change',
+        summary: state.type === 'absent' ? `create ${path} (${content.length} bytes)` : `update ${path} (${content.length} bytes)`,
+        diff: [...diff, ...attrs],
+        data: { write: content },
+      };
     }
   }
 }
@@ -244,19 +318,31 @@ export function linkCommand(path: string, target: string): string {
 
 function missingParent(path: string, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<FilePlanData> {
   const parent = path.replace(/\/[^/]*$/, '') || '/';
-  if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${parent} does not exist yet (an earlier task may create it)` };
-  return { status: 'failed', reason: `parent directory ${parent} does not exist; create it first with file({ path: '${parent}', state: 'directory' })` };
+  if (ctx.check && ctx.earlierChangePredicted)
+    return { status: 'may-change', reason: `${parent} does not exist yet (an earlier task may create it)` };
+  return {
+    status: 'failed',
+    reason: `parent directory ${parent} does not exist; create it first with file({ path: '${parent}', state: 'directory' })`,
+  };
 }
 
 function contentDiff(path: string, state: FileState, content: Buffer): Diff {
   // New content is bounded like old content: a 10 MB file is not printed as a 10 MB diff.
-  if (content.length > DIFF_SIZE_LIMIT) return { kind: 'note', text: `${path}: content differs (${state.size ?? 0} → ${content.length} bytes); new content too large for a diff (over ${DIFF_SIZE_LIMIT} bytes)` };
+  if (content.length > DIFF_SIZE_LIMIT)
+    return {
+      kind: 'note',
+      text: `${path}: content differs (${state.size ?? 0} → ${content.length} bytes); new content too large for a diff (over ${DIFF_SIZE_LIMIT} bytes)`,
+    };
   if (!isText(content)) return { kind: 'note', text: `${path}: binary content differs (${content.length} bytes); no diff shown` };
   if (state.type === 'absent') return { kind: 'file', path, before: '', after: content.toString('utf8') };
   if (state.content === undefined) {
-    return { kind: 'note', text: `${path}: content differs (${state.size ?? '?'} → ${content.length} bytes); ${(state.size ?? 0) > DIFF_SIZE_LIMIT ? 'file too large for a diff' : 'old content not fetched'}` };
+    return {
+      kind: 'note',
+      text: `${path}: content differs (${state.size ?? '?'} → ${content.length} bytes); ${(state.size ?? 0) > DIFF_SIZE_LIMIT ? 'file too large for a diff' : 'old content not fetched'}`,
+    };
   }
-  if (!isText(state.content)) return { kind: 'note', text: `${path}: binary file replaced (${state.content.length} → ${content.length} bytes); no diff shown` };
+  if (!isText(state.content))
+    return { kind: 'note', text: `${path}: binary file replaced (${state.content.length} → ${content.length} bytes); no diff shown` };
   return { kind: 'file', path, before: state.content.toString('utf8'), after: content.toString('utf8') };
 }
 

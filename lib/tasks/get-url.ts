@@ -23,7 +23,12 @@ export const GetUrlArgsSchema = Args({
   /** Absolute path of the file on the host; ending with `/`: the URL's last path segment inside that folder. */
   dest: AbsolutePath,
   /** `ALGORITHM:HEX` (`sha256:…`, `sha1:…`, `md5:…`, `sha512:…`): verified after download, and what decides idempotence. */
-  checksum: Type.Optional(Type.String({ pattern: '^(md5|sha1|sha224|sha256|sha384|sha512):[0-9a-fA-F]+$', description: "'sha256:HEX' (or md5, sha1, sha224, sha384, sha512)" })),
+  checksum: Type.Optional(
+    Type.String({
+      pattern: '^(md5|sha1|sha224|sha256|sha384|sha512):[0-9a-fA-F]+$',
+      description: "'sha256:HEX' (or md5, sha1, sha224, sha384, sha512)",
+    }),
+  ),
   /** Mode of the file (default: an existing file's, else 0644). */
   mode: Type.Optional(FileModeSchema),
   /** Owner: a name or a numeric uid. */
@@ -31,7 +36,12 @@ export const GetUrlArgsSchema = Args({
   /** Group: a name or a numeric gid. */
   group: Type.Optional(OwnerSchema),
   /** Extra HTTP request headers. */
-  headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' }), Type.String({ pattern: '^[^\\r\\n]*$' }), { additionalProperties: false, description: 'header names are tokens (no spaces or colons); values one line' })),
+  headers: Type.Optional(
+    Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), Type.String({ pattern: '^[^\\r\\n]*$' }), {
+      additionalProperties: false,
+      description: 'header names are tokens (no spaces or colons); values one line',
+    }),
+  ),
   /** Seconds before the download is given up (default 10). */
   timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
 });
@@ -93,11 +103,28 @@ export function planGetUrl(args: GetUrlArgs, state: GetUrlState, _ctx: Pick<Task
   const have = f.type === 'file';
   const same = have && (sum ? state.digest === sum.hex : true);
   const attrs = attrChanges({ mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group }, f);
-  if (same && !attrs.attrs) return { status: 'ok', reason: sum ? `${dest} has ${sum.algo} ${sum.hex.slice(0, 12)}…` : `${dest} exists (no checksum given: not downloaded again)` };
-  if (same) return { status: 'change', summary: `${dest}: set ${Object.keys(attrs.attrs!).join(', ')}`, diff: attrs.diff, data: { download: false, tool: 'curl', attrs: attrs.attrs } };
+  if (same && !attrs.attrs)
+    return {
+      status: 'ok',
+      reason: sum ? `${dest} has ${sum.algo} ${sum.hex.slice(0, 12)}…` : `${dest} exists (no checksum given: not downloaded again)`,
+    };
+  if (same)
+    return {
+      status: 'change',
+      summary: `${dest}: set ${Object.keys(attrs.attrs!).join(', ')}`,
+      diff: attrs.diff,
+      data: { download: false, tool: 'curl', attrs: attrs.attrs },
+    };
   if (state.tool === 'none') return { status: 'failed', reason: `neither curl nor wget is installed on the host (needed to download ${args.url})` };
   if (!f.parentExists) return { status: 'failed', reason: `the folder of ${dest} does not exist on the host` };
-  const diff: Diff[] = [{ kind: 'state', key: dest, before: have ? `${sum?.algo ?? 'sha256'} ${(state.digest ?? '?').slice(0, 12)}` : '(absent)', after: sum ? `${sum.algo} ${sum.hex.slice(0, 12)} from ${args.url}` : `downloaded from ${args.url}` }];
+  const diff: Diff[] = [
+    {
+      kind: 'state',
+      key: dest,
+      before: have ? `${sum?.algo ?? 'sha256'} ${(state.digest ?? '?').slice(0, 12)}` : '(absent)',
+      after: sum ? `${sum.algo} ${sum.hex.slice(0, 12)} from ${args.url}` : `downloaded from ${args.url}`,
+    },
+  ];
   return { status: 'change', summary: `download ${args.url} to ${dest} with ${state.tool}`, diff, data: { download: true, tool: state.tool } };
 }
 
@@ -106,9 +133,10 @@ export function downloadCommand(args: GetUrlArgs, tool: 'curl' | 'wget'): string
   const dest = getUrlDest(args);
   const timeout = String(args.timeout ?? 10);
   const headers = Object.entries(args.headers ?? {});
-  const fetch = tool === 'curl'
-    ? ['curl', '-fsSL', '--max-time', timeout, ...headers.flatMap(([k, v]) => ['-H', `${k}: ${v}`]), '-o', '"$t"', '--', args.url]
-    : ['wget', '-q', '-T', timeout, '-t', '1', ...headers.map(([k, v]) => `--header=${k}: ${v}`), '-O', '"$t"', '--', args.url];
+  const fetch =
+    tool === 'curl'
+      ? ['curl', '-fsSL', '--max-time', timeout, ...headers.flatMap(([k, v]) => ['-H', `${k}: ${v}`]), '-o', '"$t"', '--', args.url]
+      : ['wget', '-q', '-T', timeout, '-t', '1', ...headers.map(([k, v]) => `--header=${k}: ${v}`), '-O', '"$t"', '--', args.url];
   const sum = parseChecksum(args.checksum);
   const steps = [
     `p=${quote(dest)}`,
@@ -116,9 +144,16 @@ export function downloadCommand(args: GetUrlArgs, tool: 'curl' | 'wget'): string
     'trap \'rm -f -- "$t"\' EXIT',
     `${fetch.map((w) => (w === '"$t"' ? w : quote(w))).join(' ')} || { echo ${quote(`download of ${args.url} failed`)} >&2; exit 4; }`,
   ];
-  if (sum) steps.push(`s=$(${sum.algo}sum < "$t"); s=\${s%% *}; [ "$s" = ${quote(sum.hex)} ] || { echo "checksum mismatch: ${sum.algo} of the download is $s, expected ${sum.hex}" >&2; exit 3; }`);
+  if (sum)
+    steps.push(
+      `s=$(${sum.algo}sum < "$t"); s=\${s%% *}; [ "$s" = ${quote(sum.hex)} ] || { echo "checksum mismatch: ${sum.algo} of the download is $s, expected ${sum.hex}" >&2; exit 3; }`,
+    );
   if (args.owner || args.group) steps.push(`chown ${quote(`${args.owner ?? ''}${args.group ? ':' + args.group : ''}`)} -- "$t" || exit 1`);
-  steps.push(args.mode ? `chmod ${quote(normalizeMode(args.mode))} -- "$t" || exit 1` : 'if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; else chmod 0644 -- "$t"; fi || exit 1');
+  steps.push(
+    args.mode
+      ? `chmod ${quote(normalizeMode(args.mode))} -- "$t" || exit 1`
+      : 'if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; else chmod 0644 -- "$t"; fi || exit 1',
+  );
   steps.push('mv -f -- "$t" "$p" || exit 1', 'trap - EXIT');
   return steps.join('\n');
 }
@@ -126,7 +161,7 @@ export function downloadCommand(args: GetUrlArgs, tool: 'curl' | 'wget'): string
 /** The `getUrl` task type. */
 export const getUrlType: TaskType<typeof GetUrlArgsSchema, GetUrlState, GetUrlPlanData> = {
   name: 'getUrl',
-  description: "Download a URL on the host (its curl or wget), verified by checksum; idempotent by checksum or existence.",
+  description: 'Download a URL on the host (its curl or wget), verified by checksum; idempotent by checksum or existence.',
   schema: GetUrlArgsSchema,
   // Header values often carry credentials (Authorization, tokens): masked in every output, -vv steps and saved plans.
   secretArgs: ['headers'],
@@ -142,7 +177,9 @@ export const getUrlType: TaskType<typeof GetUrlArgsSchema, GetUrlState, GetUrlPl
     const data = plan.data!;
     const dest = getUrlDest(args);
     const sum = parseChecksum(args.checksum);
-    const attrs = Object.entries(data.attrs ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+    const attrs = Object.entries(data.attrs ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     const label = data.download ? `${data.tool} ${args.url} to ${dest}${sum ? `, checked against its ${sum.algo}` : ''}` : `${dest}: set ${attrs}`;
     const command = data.download ? downloadCommand(args, data.tool) : attrCommands(quote(dest), data.attrs ?? {}).join(' && ');
     // The whole command gets 30 s beyond the download's own timeout (checksum, rename) before it is killed.
@@ -151,7 +188,13 @@ export const getUrlType: TaskType<typeof GetUrlArgsSchema, GetUrlState, GetUrlPl
   outcome(args, plan, results, ctx) {
     const data = plan.data!;
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: getUrl ${args.url}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: `${data.tool} ${args.url}`, code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: getUrl ${args.url}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: `${data.tool} ${args.url}`,
+        code: r.code,
+        stderr: r.stderr,
+      });
     return { extra: { dest: getUrlDest(args), url: args.url } };
   },
 };

@@ -67,7 +67,11 @@ export function gitProbe(args: Pick<GitArgs, 'repo' | 'dest' | 'version'>): Prob
     'else echo dest=other; fi',
   ];
   if (isCommit(v)) lines.push(`echo wanted=${v}`);
-  else if (v === 'HEAD') lines.push(`o=$(git ls-remote --symref ${r} HEAD 2>&1) || { printf 'remote_error=%s\\n' "$(printf '%s' "$o" | tail -n 2 | tr '\\n' ' ')"; exit 0; }`, 'printf "%s\\n" "$o" | sed -n "s|^ref: refs/heads/\\(.*\\)\\tHEAD$|branch=\\1|p; s|^\\([0-9a-f]\\{40\\}\\)\\tHEAD$|wanted=\\1|p"');
+  else if (v === 'HEAD')
+    lines.push(
+      `o=$(git ls-remote --symref ${r} HEAD 2>&1) || { printf 'remote_error=%s\\n' "$(printf '%s' "$o" | tail -n 2 | tr '\\n' ' ')"; exit 0; }`,
+      'printf "%s\\n" "$o" | sed -n "s|^ref: refs/heads/\\(.*\\)\\tHEAD$|branch=\\1|p; s|^\\([0-9a-f]\\{40\\}\\)\\tHEAD$|wanted=\\1|p"',
+    );
   else {
     const q = quote(v);
     lines.push(
@@ -109,13 +113,33 @@ export function planGit(args: GitArgs, state: GitState, _ctx: Pick<TaskContext, 
   if (state.dest === 'other') return { status: 'failed', reason: `${args.dest} exists and is not an empty folder or a git checkout` };
   if (state.dest === 'repo' && args.update === false) return { status: 'ok', reason: `${args.dest} exists (update: false)` };
   if (state.dirty && !args.force) return { status: 'failed', reason: `local modifications exist in ${args.dest} (force: true drops them)` };
-  if (state.remoteError !== undefined || !state.wanted) return { status: 'failed', reason: `cannot resolve ${version} in ${args.repo}: ${state.remoteError ?? 'no answer'}` };
+  if (state.remoteError !== undefined || !state.wanted)
+    return { status: 'failed', reason: `cannot resolve ${version} in ${args.repo}: ${state.remoteError ?? 'no answer'}` };
   const short = (c: string) => c.slice(0, 10);
-  const data: GitPlanData = { clone: state.dest === 'absent', reset: Boolean(state.dirty), wanted: state.wanted, ...(state.branch ? { branch: state.branch } : {}) };
-  if (state.dest === 'absent') return { status: 'change', summary: `clone ${args.repo} into ${args.dest} at ${version} (${short(state.wanted)})`, diff: [{ kind: 'state', key: `${args.dest} HEAD`, before: '(no checkout)', after: state.wanted }], data };
+  const data: GitPlanData = {
+    clone: state.dest === 'absent',
+    reset: Boolean(state.dirty),
+    wanted: state.wanted,
+    ...(state.branch ? { branch: state.branch } : {}),
+  };
+  if (state.dest === 'absent')
+    return {
+      status: 'change',
+      summary: `clone ${args.repo} into ${args.dest} at ${version} (${short(state.wanted)})`,
+      diff: [{ kind: 'state', key: `${args.dest} HEAD`, before: '(no checkout)', after: state.wanted }],
+      data,
+    };
   if (state.head === state.wanted && !state.dirty) return { status: 'ok', reason: `${args.dest} is at ${version} (${short(state.wanted)})` };
-  const parts = [state.dirty && 'drop local modifications', state.head !== state.wanted && `update ${short(state.head ?? '?')} → ${short(state.wanted)}`].filter(Boolean);
-  return { status: 'change', summary: `${args.dest}: ${parts.join(', ')} (${version})`, diff: [{ kind: 'state', key: `${args.dest} HEAD`, before: `${state.head}${state.dirty ? ' (modified)' : ''}`, after: state.wanted }], data };
+  const parts = [
+    state.dirty && 'drop local modifications',
+    state.head !== state.wanted && `update ${short(state.head ?? '?')} → ${short(state.wanted)}`,
+  ].filter(Boolean);
+  return {
+    status: 'change',
+    summary: `${args.dest}: ${parts.join(', ')} (${version})`,
+    diff: [{ kind: 'state', key: `${args.dest} HEAD`, before: `${state.head}${state.dirty ? ' (modified)' : ''}`, after: state.wanted }],
+    data,
+  };
 }
 
 /** The shell text of the apply: clone or fetch, reset when forced, check out, verify. */
@@ -126,9 +150,17 @@ export function gitApplyCommand(args: GitArgs, data: GitPlanData): string {
   else steps.push(`git -C "$d" fetch --quiet --tags -- ${quote(args.repo)} '+refs/heads/*:refs/remotes/origin/*' || exit 1`);
   if (data.reset) steps.push('git -C "$d" reset --quiet --hard || exit 1');
   // The wanted commit may only be reachable by hash (fetched above, or fetched now by its id).
-  steps.push(`git -C "$d" cat-file -e ${data.wanted}^{commit} 2>/dev/null || git -C "$d" fetch --quiet -- ${quote(args.repo)} ${data.wanted} || exit 1`);
-  steps.push(data.branch ? `git -C "$d" checkout --quiet --force -B ${quote(data.branch)} ${data.wanted} || exit 1` : `git -C "$d" checkout --quiet --force --detach ${data.wanted} || exit 1`);
-  steps.push(`h=$(git -C "$d" rev-parse HEAD) && [ "$h" = ${data.wanted} ] || { echo "HEAD is $h after the checkout, not ${data.wanted}" >&2; exit 1; }`);
+  steps.push(
+    `git -C "$d" cat-file -e ${data.wanted}^{commit} 2>/dev/null || git -C "$d" fetch --quiet -- ${quote(args.repo)} ${data.wanted} || exit 1`,
+  );
+  steps.push(
+    data.branch
+      ? `git -C "$d" checkout --quiet --force -B ${quote(data.branch)} ${data.wanted} || exit 1`
+      : `git -C "$d" checkout --quiet --force --detach ${data.wanted} || exit 1`,
+  );
+  steps.push(
+    `h=$(git -C "$d" rev-parse HEAD) && [ "$h" = ${data.wanted} ] || { echo "HEAD is $h after the checkout, not ${data.wanted}" >&2; exit 1; }`,
+  );
   return steps.join('\n');
 }
 
@@ -146,12 +178,20 @@ export const gitType: TaskType<typeof GitArgsSchema, GitState, GitPlanData> = {
       data.clone ? `git clone ${args.repo} ${args.dest}` : `git fetch ${args.repo} in ${args.dest}`,
       data.reset && 'reset --hard (drops local modifications)',
       data.branch ? `check out ${data.wanted} as branch ${data.branch}` : `check out ${data.wanted} detached`,
-    ].filter(Boolean).join(', ');
+    ]
+      .filter(Boolean)
+      .join(', ');
     return [{ id: 'apply', kind: 'exec', label, command: gitApplyCommand(args, data) }];
   },
   outcome(args, plan, results, ctx) {
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: git ${args.dest}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'git', code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: git ${args.dest}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: 'git',
+        code: r.code,
+        stderr: r.stderr,
+      });
     return { extra: { after: plan.data!.wanted } };
   },
 };

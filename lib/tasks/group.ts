@@ -13,7 +13,11 @@ import type { Plan, TaskType } from '../core/task-contract.ts';
 import { Args } from './schema-types.ts';
 
 /** A user or group name the shadow tools accept. */
-export const AccountName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]*\\$?$', maxLength: 32, description: 'a user or group name such as etcd' });
+export const AccountName = Type.String({
+  pattern: '^[A-Za-z_][A-Za-z0-9_.-]*\\$?$',
+  maxLength: 32,
+  description: 'a user or group name such as etcd',
+});
 
 /** Arguments of the `group` task. */
 export const GroupArgsSchema = Args({
@@ -42,18 +46,34 @@ export function planGroup(args: GroupArgs, state: GroupState): Plan<GroupPlanDat
   const g = state.group;
   if (args.state === 'absent') {
     if (!g) return { status: 'ok', reason: `group ${name} does not exist` };
-    if (state.primaryOf.length) return { status: 'failed', reason: `group ${name} is the primary group of ${state.primaryOf.join(', ')}; remove or change those users first` };
-    return { status: 'change', summary: `remove group ${name} (gid ${g.gid})`, diff: [{ kind: 'state', key: `group ${name}`, before: `gid ${g.gid}`, after: '(absent)' }], data: { argv: ['groupdel', name] } };
+    if (state.primaryOf.length)
+      return { status: 'failed', reason: `group ${name} is the primary group of ${state.primaryOf.join(', ')}; remove or change those users first` };
+    return {
+      status: 'change',
+      summary: `remove group ${name} (gid ${g.gid})`,
+      diff: [{ kind: 'state', key: `group ${name}`, before: `gid ${g.gid}`, after: '(absent)' }],
+      data: { argv: ['groupdel', name] },
+    };
   }
   const taken = gid !== undefined && state.gidOwner !== undefined && state.gidOwner !== name && !args.nonUnique;
   if (taken) return { status: 'failed', reason: `gid ${gid} is already used by group ${state.gidOwner}; choose another gid or set nonUnique` };
   const unique = args.nonUnique ? ['-o'] : [];
   if (!g) {
     const argv = ['groupadd', ...(gid !== undefined ? ['-g', String(gid), ...unique] : []), ...(args.system ? ['-r'] : []), name];
-    return { status: 'change', summary: `create group ${name}${gid !== undefined ? ` (gid ${gid})` : ''}${args.system ? ' (system)' : ''}`, diff: [{ kind: 'state', key: `group ${name}`, before: '(absent)', after: gid !== undefined ? `gid ${gid}` : 'present' }], data: { argv } };
+    return {
+      status: 'change',
+      summary: `create group ${name}${gid !== undefined ? ` (gid ${gid})` : ''}${args.system ? ' (system)' : ''}`,
+      diff: [{ kind: 'state', key: `group ${name}`, before: '(absent)', after: gid !== undefined ? `gid ${gid}` : 'present' }],
+      data: { argv },
+    };
   }
   if (gid !== undefined && g.gid !== gid) {
-    return { status: 'change', summary: `group ${name}: gid ${g.gid} → ${gid}`, diff: [{ kind: 'state', key: `group ${name} gid`, before: String(g.gid), after: String(gid) }], data: { argv: ['groupmod', '-g', String(gid), ...unique, name] } };
+    return {
+      status: 'change',
+      summary: `group ${name}: gid ${g.gid} → ${gid}`,
+      diff: [{ kind: 'state', key: `group ${name} gid`, before: String(g.gid), after: String(gid) }],
+      data: { argv: ['groupmod', '-g', String(gid), ...unique, name] },
+    };
   }
   return { status: 'ok', reason: `group ${name} exists (gid ${g.gid})` };
 }
@@ -65,7 +85,8 @@ export const groupType: TaskType<typeof GroupArgsSchema, GroupState, GroupPlanDa
   schema: GroupArgsSchema,
   supportsDiff: true,
   check(args) {
-    if (args.state === 'absent' && (args.gid !== undefined || args.system !== undefined || args.nonUnique !== undefined)) return 'gid, system and nonUnique are not allowed with state "absent"';
+    if (args.state === 'absent' && (args.gid !== undefined || args.system !== undefined || args.nonUnique !== undefined))
+      return 'gid, system and nonUnique are not allowed with state "absent"';
     if (args.nonUnique && args.gid === undefined) return 'nonUnique needs gid';
     return undefined;
   },
@@ -78,7 +99,13 @@ export const groupType: TaskType<typeof GroupArgsSchema, GroupState, GroupPlanDa
   outcome(args, plan, results, ctx) {
     const argv = plan.data!.argv;
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: group ${args.name}: ${argv[0]} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, { host: ctx.host, command: argv.join(' '), code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: group ${args.name}: ${argv[0]} failed (exit ${r.code}): ${tail(r.stderr || r.stdout)}`, {
+        host: ctx.host,
+        command: argv.join(' '),
+        code: r.code,
+        stderr: r.stderr,
+      });
     return undefined;
   },
 };

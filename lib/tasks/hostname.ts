@@ -14,7 +14,10 @@ import { Args } from './schema-types.ts';
 /** Arguments of the `hostname` task. */
 export const HostnameArgsSchema = Args({
   /** The name: letters, digits, hyphens and dots (RFC 1123), at most 64 characters. */
-  name: Type.String({ pattern: '^(?=.{1,64}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$', description: 'a host name such as node1.example.com' }),
+  name: Type.String({
+    pattern: '^(?=.{1,64}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$',
+    description: 'a host name such as node1.example.com',
+  }),
   /** `systemd` (hostnamectl) or `file` (/etc/hostname); default: systemd when it runs. */
   use: Type.Optional(Type.Union([Type.Literal('systemd'), Type.Literal('file')])),
 });
@@ -60,7 +63,8 @@ export function parseHostname(result: { code: number; stdout: string; stderr: st
 /** Pure plan of the `hostname` task. */
 export function planHostname(args: HostnameArgs, state: HostnameState): Plan<HostnamePlanData> {
   const strategy = args.use ?? (state.systemd ? 'systemd' : 'file');
-  if (strategy === 'systemd' && !state.systemd) return { status: 'failed', reason: 'use "systemd" asked, but systemd does not run on the host (or hostnamectl is missing)' };
+  if (strategy === 'systemd' && !state.systemd)
+    return { status: 'failed', reason: 'use "systemd" asked, but systemd does not run on the host (or hostnamectl is missing)' };
   const setCurrent = state.current !== args.name;
   const setPermanent = state.permanent !== args.name;
   if (!setCurrent && !setPermanent) return { status: 'ok', reason: `hostname is ${args.name}` };
@@ -90,7 +94,7 @@ export function hostnameApplyCommand(name: string, d: HostnamePlanData): string 
 /** The `hostname` task type. */
 export const hostnameType: TaskType<typeof HostnameArgsSchema, HostnameState, HostnamePlanData> = {
   name: 'hostname',
-  description: 'The host\'s static and running name (hostnamectl where systemd runs, else /etc/hostname).',
+  description: "The host's static and running name (hostnamectl where systemd runs, else /etc/hostname).",
   schema: HostnameArgsSchema,
   supportsDiff: true,
   probe: () => hostnameProbe(),
@@ -98,12 +102,23 @@ export const hostnameType: TaskType<typeof HostnameArgsSchema, HostnameState, Ho
   steps(args, plan) {
     const d = plan.data!;
     const systemd = d.strategy === 'systemd';
-    const label = [d.setPermanent && (systemd ? `hostnamectl --pretty --static set-hostname ${args.name}` : `write /etc/hostname`), d.setCurrent && (systemd ? `hostnamectl --transient set-hostname ${args.name}` : `hostname ${args.name}`)].filter(Boolean).join('; ');
+    const label = [
+      d.setPermanent && (systemd ? `hostnamectl --pretty --static set-hostname ${args.name}` : `write /etc/hostname`),
+      d.setCurrent && (systemd ? `hostnamectl --transient set-hostname ${args.name}` : `hostname ${args.name}`),
+    ]
+      .filter(Boolean)
+      .join('; ');
     return [{ id: 'apply', kind: 'exec', label, command: hostnameApplyCommand(args.name, d) }];
   },
   outcome(args, _plan, results, ctx) {
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: hostname ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'hostnamectl set-hostname', code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: hostname ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: 'hostnamectl set-hostname',
+        code: r.code,
+        stderr: r.stderr,
+      });
     return undefined;
   },
 };

@@ -21,7 +21,9 @@
 import { HostwrightError } from '../core/errors.ts';
 
 /** A pattern Python's `re` (or JS) refuses, or one that has no JS translation. */
-export class PythonRegexError extends HostwrightError { override name = 'PythonRegexError'; }
+export class PythonRegexError extends HostwrightError {
+  override name = 'PythonRegexError';
+}
 
 /** A translated pattern: the RegExp, and whether the pattern turned on Python's MULTILINE flag. */
 export interface PythonRegExp {
@@ -30,7 +32,11 @@ export interface PythonRegExp {
   multiline: boolean;
 }
 
-interface Scope { m: boolean; s: boolean; x: boolean }
+interface Scope {
+  m: boolean;
+  s: boolean;
+  x: boolean;
+}
 
 const SPACE_CLASS_BODY = ' \\t\\n\\r\\f\\v';
 const START = '(?<![\\s\\S])';
@@ -77,7 +83,10 @@ export function pythonRegExp(pattern: string): PythonRegExp {
   while (pos < pattern.length) {
     const scope = scopes[scopes.length - 1];
     const c = pattern[pos];
-    if (scope.x && /\s/.test(c)) { pos++; continue; }
+    if (scope.x && /\s/.test(c)) {
+      pos++;
+      continue;
+    }
     if (scope.x && c === '#') {
       const nl = pattern.indexOf('\n', pos);
       pos = nl < 0 ? pattern.length : nl + 1;
@@ -88,7 +97,11 @@ export function pythonRegExp(pattern: string): PythonRegExp {
       if (body === '') fail('bad escape (end of pattern)');
       const e = body[0];
       const octal = octalEscape(body);
-      if (octal) { out += octal.text; pos += 1 + octal.length; continue; }
+      if (octal) {
+        out += octal.text;
+        pos += 1 + octal.length;
+        continue;
+      }
       if (DIGIT.test(e)) {
         const ref = /^[0-9]{1,2}/.exec(body)![0];
         if (Number(ref) > groups) fail(`invalid group reference ${ref}`);
@@ -110,7 +123,12 @@ export function pythonRegExp(pattern: string): PythonRegExp {
       else out += '\\' + e;
       continue;
     }
-    if (c === '[') { const cls = translateClass(pattern, pos, fail); out += cls.text; pos = cls.end; continue; }
+    if (c === '[') {
+      const cls = translateClass(pattern, pos, fail);
+      out += cls.text;
+      pos = cls.end;
+      continue;
+    }
     if (c === '(') {
       const open = openGroup(pattern.slice(pos), scope, names, fail);
       if (open.capturing) groups++;
@@ -156,7 +174,12 @@ export function pythonRegExp(pattern: string): PythonRegExp {
 }
 
 /** What an opening parenthesis becomes: JS text, pattern length consumed, and the scope it opens. */
-interface OpenGroup { text: string; length: number; capturing: boolean; scope?: Scope }
+interface OpenGroup {
+  text: string;
+  length: number;
+  capturing: boolean;
+  scope?: Scope;
+}
 
 /** Translate the group opening at the start of `rest` (which starts with `(`). */
 function openGroup(rest: string, scope: Scope, names: Set<string>, fail: (why: string) => never): OpenGroup {
@@ -174,11 +197,15 @@ function openGroup(rest: string, scope: Scope, names: Set<string>, fail: (why: s
   if ((m = /^\(\?(:|=|!|<=|<!)/.exec(rest))) return { text: m[0], length: m[0].length, capturing: false, scope: { ...scope } };
   if ((m = /^\(\?([aiLmsux]*)(?:-([imsx]*))?:/.exec(rest))) {
     // Scoped flags: `i` maps to a JS modifier group; `m`, `s`, `x` change how the inside is translated.
-    const on = m[1], off = m[2] ?? '';
+    const on = m[1],
+      off = m[2] ?? '';
     const flag = (f: 'm' | 's' | 'x') => on.includes(f) || (scope[f] && !off.includes(f));
-    const iOn = on.includes('i') ? 'i' : '', iOff = off.includes('i') ? '-i' : '';
+    const iOn = on.includes('i') ? 'i' : '',
+      iOff = off.includes('i') ? '-i' : '';
     return {
-      text: iOn || iOff ? `(?${iOn}${iOff}:` : '(?:', length: m[0].length, capturing: false,
+      text: iOn || iOff ? `(?${iOn}${iOff}:` : '(?:',
+      length: m[0].length,
+      capturing: false,
       scope: { m: flag('m'), s: flag('s'), x: flag('x') },
     };
   }
@@ -192,8 +219,14 @@ function openGroup(rest: string, scope: Scope, names: Set<string>, fail: (why: s
 function translateClass(pattern: string, start: number, fail: (why: string) => never): { text: string; end: number } {
   let pos = start + 1;
   let text = '[';
-  if (pattern[pos] === '^') { text += '^'; pos++; }
-  if (pattern[pos] === ']') { text += '\\]'; pos++; } // a leading `]` is literal in Python, an empty class in JS
+  if (pattern[pos] === '^') {
+    text += '^';
+    pos++;
+  }
+  if (pattern[pos] === ']') {
+    text += '\\]';
+    pos++;
+  } // a leading `]` is literal in Python, an empty class in JS
   while (pos < pattern.length && pattern[pos] !== ']') {
     const c = pattern[pos];
     if (c === '\\') {
@@ -201,7 +234,11 @@ function translateClass(pattern: string, start: number, fail: (why: string) => n
       if (body === '') break;
       const e = body[0];
       const octal = octalEscape(body);
-      if (octal) { text += octal.text; pos += 1 + octal.length; continue; }
+      if (octal) {
+        text += octal.text;
+        pos += 1 + octal.length;
+        continue;
+      }
       pos += 2;
       if (e === 's') text += SPACE_CLASS_BODY;
       else if (e === 'a') text += '\\x07';
@@ -238,9 +275,13 @@ export function expandTemplate(template: string, match: RegExpExecArray): string
     return match.groups![ref] ?? '';
   };
   let out = '';
-  for (let pos = 0; pos < template.length;) {
+  for (let pos = 0; pos < template.length; ) {
     const c = template[pos];
-    if (c !== '\\') { out += c; pos++; continue; }
+    if (c !== '\\') {
+      out += c;
+      pos++;
+      continue;
+    }
     const body = template.slice(pos + 1);
     if (body === '') fail('bad escape (end of template)');
     const e = body[0];

@@ -76,7 +76,10 @@ const endsLine = (line: string) => line.endsWith('\n') || line.endsWith('\r');
 
 /** Argument errors, in the words Ansible uses; undefined when the arguments are usable. */
 function argumentProblem(args: LineEditArgs): string | undefined {
-  for (const [a, b] of [['insertBefore', 'insertAfter'], ['regexp', 'searchString']] as const) {
+  for (const [a, b] of [
+    ['insertBefore', 'insertAfter'],
+    ['regexp', 'searchString'],
+  ] as const) {
     if (args[a] !== undefined && args[b] !== undefined) return `parameters are mutually exclusive: ${a}|${b}`;
   }
   if (args.backrefs && args.searchString !== undefined) return 'parameters are mutually exclusive: backrefs|searchString';
@@ -90,9 +93,11 @@ function argumentProblem(args: LineEditArgs): string | undefined {
 }
 
 function emptyPatternWarnings(args: LineEditArgs): string[] {
-  const base = (what: string) => `The ${what} is an empty string, which will match every line in the file. ` +
+  const base = (what: string) =>
+    `The ${what} is an empty string, which will match every line in the file. ` +
     'This may have unintended consequences, such as replacing the last line in the file rather than appending.';
-  if (args.regexp === '') return [base('regular expression') + " If this is desired, use '^' to match every line in the file and avoid this warning."];
+  if (args.regexp === '')
+    return [base('regular expression') + " If this is desired, use '^' to match every line in the file and avoid this warning."];
   if (args.searchString === '') return [base('search string')];
   return [];
 }
@@ -122,8 +127,7 @@ function unchangedOrNew(current: string | null, lines: string[], message: string
 function ensureAbsent(current: string | null, args: LineEditArgs): Omit<LineEditResult, 'warnings'> {
   const re = args.regexp !== undefined ? pythonRegExp(args.regexp).regexp : undefined;
   if (current === null) return { changed: false, content: null, message: 'file not present' };
-  const matches = (l: string) =>
-    re ? re.test(l) : args.searchString !== undefined ? l.includes(args.searchString) : stripEol(l) === args.line;
+  const matches = (l: string) => (re ? re.test(l) : args.searchString !== undefined ? l.includes(args.searchString) : stripEol(l) === args.line);
   const lines = splitAfterNewlines(current);
   const kept = lines.filter((l) => !matches(l));
   const removed = lines.length - kept.length;
@@ -136,8 +140,12 @@ function ensurePresent(current: string | null, args: LineEditArgs): Omit<LineEdi
   const insertBefore = args.insertBefore;
   const insertAfter = insertBefore === undefined && args.insertAfter === undefined ? 'EOF' : args.insertAfter;
   const re = regexp !== undefined ? pythonRegExp(regexp).regexp : undefined;
-  const insertPattern = insertAfter !== undefined && insertAfter !== 'BOF' && insertAfter !== 'EOF' ? insertAfter
-    : insertBefore !== undefined && insertBefore !== 'BOF' ? insertBefore : undefined;
+  const insertPattern =
+    insertAfter !== undefined && insertAfter !== 'BOF' && insertAfter !== 'EOF'
+      ? insertAfter
+      : insertBefore !== undefined && insertBefore !== 'BOF'
+        ? insertBefore
+        : undefined;
   const insertRe = insertPattern !== undefined ? pythonRegExp(insertPattern).regexp : undefined;
   if (current === null && !args.create) {
     const text = `Destination ${args.path ?? '(path)'} does not exist !`;
@@ -150,17 +158,24 @@ function ensurePresent(current: string | null, args: LineEditArgs): Omit<LineEdi
   let match: RegExpExecArray | null = null;
   for (let i = 0; i < lines.length && re; i++) {
     const m = re.exec(lines[i]);
-    if (m) { found = i; match = m; if (firstMatch) break; }
+    if (m) {
+      found = i;
+      match = m;
+      if (firstMatch) break;
+    }
   }
   for (let i = 0; i < lines.length && searchString !== undefined; i++) {
-    if (lines[i].includes(searchString)) { found = i; if (firstMatch) break; }
+    if (lines[i].includes(searchString)) {
+      found = i;
+      if (firstMatch) break;
+    }
   }
   // 2. Otherwise: is the line already there, and where would insertAfter/insertBefore put it?
   let insertAt = -1;
   if (found === -1) {
     for (let i = 0; i < lines.length; i++) {
       if (stripEol(lines[i]) === line) found = i;
-      else if (insertRe && insertRe.test(lines[i])) {
+      else if (insertRe?.test(lines[i])) {
         // Ansible tests truthiness here: an empty insertAfter pattern never sets the position.
         if (insertAfter) insertAt = i + 1;
         else if (insertBefore) insertAt = i;

@@ -89,10 +89,17 @@ export interface EditData {
  * Pure plan shared by `line` and `block`: the edit result and the probed file in, a plan out. The edit
  * works on {@link decodeBytes} text, so every byte it does not change is written back as it was.
  */
-export function planEdit(path: string, state: FileState, edit: LineEditResult, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>, attrs: WantedAttrs = {}): Plan<EditData> {
+export function planEdit(
+  path: string,
+  state: FileState,
+  edit: LineEditResult,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>,
+  attrs: WantedAttrs = {},
+): Plan<EditData> {
   if (edit.failed) {
     // On a fresh host in check mode the file may come from a package an earlier task installs.
-    if (state.type === 'absent' && ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${path} does not exist yet (an earlier task may create it)` };
+    if (state.type === 'absent' && ctx.check && ctx.earlierChangePredicted)
+      return { status: 'may-change', reason: `${path} does not exist yet (an earlier task may create it)` };
     return { status: 'failed', reason: edit.failed };
   }
   const target = state.resolved ?? path;
@@ -106,21 +113,45 @@ export function planEdit(path: string, state: FileState, edit: LineEditResult, c
     return { status: 'change', summary: `${shown}: ${edit.message}`, diff, data: { target, content: encodeText(edit.content) } };
   }
   if (changes.attrs) {
-    return { status: 'change', summary: `${shown}: set ${Object.keys(changes.attrs).join(', ')}`, diff: changes.diff, data: { target, attrsOnly: changes.attrs } };
+    return {
+      status: 'change',
+      summary: `${shown}: set ${Object.keys(changes.attrs).join(', ')}`,
+      diff: changes.diff,
+      data: { target, attrsOnly: changes.attrs },
+    };
   }
   const where = state.resolved ? ` (link to ${state.resolved})` : '';
-  return { status: 'ok', reason: edit.message && edit.message !== 'file not present' ? `${path}${where}: ${edit.message}` : `${path}${where} already as wanted` };
+  return {
+    status: 'ok',
+    reason: edit.message && edit.message !== 'file not present' ? `${path}${where}: ${edit.message}` : `${path}${where} already as wanted`,
+  };
 }
 
 function currentContent(path: string, state: FileState): string | null {
   if (state.type === 'absent') return null;
   if (state.type !== 'file') throw new Error(`${path}${state.resolved ? ` (link to ${state.resolved})` : ''} is a ${state.type}, not a regular file`);
-  if (state.content === undefined) throw new Error(`${path} is larger than ${EDIT_SIZE_LIMIT} bytes (${state.size ?? '?'} bytes), the most the line and block tasks edit; manage it with file({ content }) or split it into a .d folder`);
+  if (state.content === undefined)
+    throw new Error(
+      `${path} is larger than ${EDIT_SIZE_LIMIT} bytes (${state.size ?? '?'} bytes), the most the line and block tasks edit; manage it with file({ content }) or split it into a .d folder`,
+    );
   return decodeBytes(state.content);
 }
 
 /** Argument combinations a schema cannot express (refused before any host is touched). */
-export function checkEditArgs(args: { state?: string; line?: string; regexp?: string; searchString?: string; insertAfter?: string; insertBefore?: string; backrefs?: boolean; block?: string; validate?: string }, kind: 'line' | 'block'): string | undefined {
+export function checkEditArgs(
+  args: {
+    state?: string;
+    line?: string;
+    regexp?: string;
+    searchString?: string;
+    insertAfter?: string;
+    insertBefore?: string;
+    backrefs?: boolean;
+    block?: string;
+    validate?: string;
+  },
+  kind: 'line' | 'block',
+): string | undefined {
   if (args.insertAfter !== undefined && args.insertBefore !== undefined) return 'insertAfter and insertBefore are mutually exclusive';
   const validate = validateProblem(args.validate);
   if (validate) return validate;
@@ -131,13 +162,18 @@ export function checkEditArgs(args: { state?: string; line?: string; regexp?: st
   // Ansible appends such a line again on every run: it can never converge.
   if (args.line?.includes('\n')) return 'line must not contain a newline (it could never match a line of the file); use block for several lines';
   if ((args.state ?? 'present') === 'present' && args.line === undefined) return 'state "present" needs line';
-  if (args.state === 'absent' && args.line === undefined && args.regexp === undefined && args.searchString === undefined) return 'state "absent" needs line, regexp or searchString';
+  if (args.state === 'absent' && args.line === undefined && args.regexp === undefined && args.searchString === undefined)
+    return 'state "absent" needs line, regexp or searchString';
   return undefined;
 }
 
 /** Every regular expression among the arguments compiles (refused before any host is touched, not at task time). */
 export function checkEditPatterns(args: { regexp?: string; insertAfter?: string; insertBefore?: string }): string | undefined {
-  const patterns: [string, string | undefined][] = [['regexp', args.regexp], ['insertAfter', args.insertAfter === 'EOF' ? undefined : args.insertAfter], ['insertBefore', args.insertBefore === 'BOF' ? undefined : args.insertBefore]];
+  const patterns: [string, string | undefined][] = [
+    ['regexp', args.regexp],
+    ['insertAfter', args.insertAfter === 'EOF' ? undefined : args.insertAfter],
+    ['insertBefore', args.insertBefore === 'BOF' ? undefined : args.insertBefore],
+  ];
   for (const [key, pattern] of patterns) {
     if (pattern === undefined) continue;
     try {
@@ -159,23 +195,55 @@ type EditApplyArgs = { path: string; mode?: string; owner?: string; group?: stri
  */
 export function editSteps(args: EditApplyArgs, data: EditData, options: { makeParent: boolean }): ApplyStep[] {
   // Only attributes differ: set them in place; the bytes are not rewritten at all.
-  if (data.attrsOnly) return [{ id: 'apply', kind: 'exec', label: `${data.target}: set ${Object.keys(data.attrsOnly).join(', ')}`, command: attrCommands(quote(data.target), data.attrsOnly).join(' && ') }];
-  const write = atomicWriteCommand(data.target, { content: data.content!, mode: args.mode && normalizeMode(args.mode), owner: args.owner, group: args.group, validate: args.validate, backup: args.backup });
+  if (data.attrsOnly)
+    return [
+      {
+        id: 'apply',
+        kind: 'exec',
+        label: `${data.target}: set ${Object.keys(data.attrsOnly).join(', ')}`,
+        command: attrCommands(quote(data.target), data.attrsOnly).join(' && '),
+      },
+    ];
+  const write = atomicWriteCommand(data.target, {
+    content: data.content!,
+    mode: args.mode && normalizeMode(args.mode),
+    owner: args.owner,
+    group: args.group,
+    validate: args.validate,
+    backup: args.backup,
+  });
   const checked = args.validate ? `, checked with ${args.validate} before it replaces the old one` : '';
   const command = options.makeParent ? `mkdir -p -- "$(dirname -- ${quote(data.target)})" && {\n${write}\n}` : write;
   return [{ id: 'apply', kind: 'exec', label: `write ${data.target}${checked}`, command, stdin: data.content! }];
 }
 
 /** Judge an edit apply: the task's words on failure, the backup path (and with `note`, a note) on success. */
-export function editOutcome(name: string, args: { path: string }, results: StepResults, ctx: StepContext, options: { note: boolean }): ApplyResult | undefined {
+export function editOutcome(
+  name: string,
+  args: { path: string },
+  results: StepResults,
+  ctx: StepContext,
+  options: { note: boolean },
+): ApplyResult | undefined {
   const r = results.get('apply')!;
-  if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: ${name} ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, code: r.code, stderr: r.stderr, command: `${name} ${args.path}` });
+  if (r.code !== 0)
+    throw new TaskFailedError(`${ctx.host}: ${name} ${args.path}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+      host: ctx.host,
+      code: r.code,
+      stderr: r.stderr,
+      command: `${name} ${args.path}`,
+    });
   const backup = /^backup=(.*)$/m.exec(r.stdout)?.[1];
   if (!backup) return undefined;
   return options.note ? { extra: { backup_file: backup }, note: `backup: ${backup}` } : { extra: { backup_file: backup } };
 }
 
-function editTaskType<S extends TSchema>(name: 'line' | 'block', description: string, schema: S, edit: (current: string | null, args: Static<S>) => LineEditResult): TaskType<S, FileState, EditData> {
+function editTaskType<S extends TSchema>(
+  name: 'line' | 'block',
+  description: string,
+  schema: S,
+  edit: (current: string | null, args: Static<S>) => LineEditResult,
+): TaskType<S, FileState, EditData> {
   return {
     name,
     description,
@@ -188,7 +256,8 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
       const predicted = overlayOf(ctx);
       const state = overlayFile(probed, predicted, args.path);
       const from = state.predicted ?? predicted?.files.get(args.path);
-      if (from && state.type === 'file' && state.content === undefined) return { status: 'may-change', reason: `${args.path} will come from ${from.source}; its content cannot be read before that` };
+      if (from && state.type === 'file' && state.content === undefined)
+        return { status: 'may-change', reason: `${args.path} will come from ${from.source}; its content cannot be read before that` };
       let current: string | null;
       try {
         current = currentContent(args.path, state);
@@ -198,13 +267,18 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
       const plan = withUnknown(planEdit(args.path, state, edit(current, args), ctx, args), predicted);
       if (ctx.check && ctx.memory && plan.status === 'change') {
         const existing = state.type !== 'absent';
-        recordWritten(predictedHost(ctx.memory), args.path, {
-          type: 'file',
-          content: plan.data!.content ?? state.content,
-          mode: args.mode ? normalizeMode(args.mode) : existing ? state.mode : '0644',
-          owner: args.owner ?? (existing ? state.owner : ctx.runAs),
-          group: args.group ?? (existing ? state.group : ctx.runAs === 'root' ? 'root' : undefined),
-        }, `${name} task on ${args.path}`);
+        recordWritten(
+          predictedHost(ctx.memory),
+          args.path,
+          {
+            type: 'file',
+            content: plan.data!.content ?? state.content,
+            mode: args.mode ? normalizeMode(args.mode) : existing ? state.mode : '0644',
+            owner: args.owner ?? (existing ? state.owner : ctx.runAs),
+            group: args.group ?? (existing ? state.group : ctx.runAs === 'root' ? 'root' : undefined),
+          },
+          `${name} task on ${args.path}`,
+        );
       }
       return plan;
     },
@@ -214,10 +288,20 @@ function editTaskType<S extends TSchema>(name: 'line' | 'block', description: st
 }
 
 /** The `line` task type. */
-export const lineType = editTaskType('line', 'Ensure a line is present (replacing a regexp match) or absent in a text file (Ansible lineinfile).', LineArgsSchema, (current, args) => editLines(current, args));
+export const lineType = editTaskType(
+  'line',
+  'Ensure a line is present (replacing a regexp match) or absent in a text file (Ansible lineinfile).',
+  LineArgsSchema,
+  (current, args) => editLines(current, args),
+);
 
 /** The `block` task type. */
-export const blockType = editTaskType('block', 'Ensure a block of lines between marker lines is present or absent (Ansible blockinfile).', BlockArgsSchema, (current, args) => editBlock(current, args));
+export const blockType = editTaskType(
+  'block',
+  'Ensure a block of lines between marker lines is present or absent (Ansible blockinfile).',
+  BlockArgsSchema,
+  (current, args) => editBlock(current, args),
+);
 
 /** `line({ path: '/etc/hosts', regexp: '^10\\.0\\.0\\.1\\s', line: '10.0.0.1 master' })`. */
 export const line = defineTaskType(lineType);

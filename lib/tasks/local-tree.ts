@@ -38,7 +38,26 @@ export function readLocalTree(root: string): Record<string, LocalEntry> {
  */
 export function localTar(root: string, files: readonly string[]): Buffer {
   // --dereference: a followed symlink is sent as the file it points to, as it was listed.
-  const r = spawnSync('tar', ['--dereference', '--format=gnu', '--owner=0', '--group=0', '--numeric-owner', '--mode=0600', '--mtime=@0', '--null', '-C', root, '-T', '-', '-cf', '-'], { input: files.map((f) => `./${f}\0`).join(''), maxBuffer: Infinity });
+  const r = spawnSync(
+    'tar',
+    [
+      '--dereference',
+      '--format=gnu',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      '--mode=0600',
+      '--mtime=@0',
+      '--null',
+      '-C',
+      root,
+      '-T',
+      '-',
+      '-cf',
+      '-',
+    ],
+    { input: files.map((f) => `./${f}\0`).join(''), maxBuffer: Infinity },
+  );
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`tar of ${root} failed (exit ${r.status}): ${r.stderr.toString().trim()}`);
   return r.stdout;

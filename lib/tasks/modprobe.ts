@@ -71,7 +71,8 @@ export function modprobeProbe(name: string): Probe<ModprobeState> {
 export function parseModprobe(result: { code: number; stdout: string; stderr: string }, name: string): ModprobeState {
   if (result.code !== 0) throw new Error(`modprobe probe failed (exit ${result.code}): ${result.stderr.trim()}`);
   const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(result.stdout)?.[1];
-  if (get('loaded') === undefined || get('builtin') === undefined) throw new Error(`modprobe probe printed no result: ${JSON.stringify(result.stdout.slice(0, 200))}`);
+  if (get('loaded') === undefined || get('builtin') === undefined)
+    throw new Error(`modprobe probe printed no result: ${JSON.stringify(result.stdout.slice(0, 200))}`);
   const state: ModprobeState = { loaded: get('loaded') === 'yes', builtin: get('builtin') === 'yes' };
   for (const m of result.stdout.matchAll(/^file=(.*)\n(.*)$/gm)) {
     const text = Buffer.from(m[2], 'base64').toString('utf8');
@@ -116,20 +117,41 @@ export function planModprobe(args: ModprobeArgs, state: ModprobeState): Plan<Mod
       what.push('unload');
     }
     if (args.persistent) {
-      if (state.loadConf !== undefined) { data.removeLoad = true; what.push(`remove ${loadPath(name)}`); diff.push({ kind: 'file', path: loadPath(name), before: state.loadConf, after: '' }); }
-      if (state.optionsConf !== undefined) { data.removeOptions = true; what.push(`remove ${optionsPath(name)}`); diff.push({ kind: 'file', path: optionsPath(name), before: state.optionsConf, after: '' }); }
+      if (state.loadConf !== undefined) {
+        data.removeLoad = true;
+        what.push(`remove ${loadPath(name)}`);
+        diff.push({ kind: 'file', path: loadPath(name), before: state.loadConf, after: '' });
+      }
+      if (state.optionsConf !== undefined) {
+        data.removeOptions = true;
+        what.push(`remove ${optionsPath(name)}`);
+        diff.push({ kind: 'file', path: optionsPath(name), before: state.optionsConf, after: '' });
+      }
     }
   }
-  if (!what.length) return { status: 'ok', reason: present ? `module ${name} is ${state.builtin && !state.loaded ? 'built into the kernel' : 'loaded'}${args.persistent ? ' and persistent' : ''}` : `module ${name} is not loaded` };
+  if (!what.length)
+    return {
+      status: 'ok',
+      reason: present
+        ? `module ${name} is ${state.builtin && !state.loaded ? 'built into the kernel' : 'loaded'}${args.persistent ? ' and persistent' : ''}`
+        : `module ${name} is not loaded`,
+    };
   return { status: 'change', summary: `module ${name}: ${what.join(', ')}`, diff, data };
 }
 
 /** The shell text of the apply. */
 export function modprobeApplyCommand(args: ModprobeArgs, d: ModprobePlanData): string {
   const steps = ['PATH=$PATH:/usr/sbin:/sbin'];
-  if (d.writeOptions !== undefined) steps.push(`printf '%s' ${quote(d.writeOptions)} | { ${atomicWriteCommand(optionsPath(args.name), { content: d.writeOptions, mode: '0644' })}\n} || exit 1`);
-  if (d.writeLoad !== undefined) steps.push(`mkdir -p /etc/modules-load.d && printf '%s' ${quote(d.writeLoad)} | { ${atomicWriteCommand(loadPath(args.name), { content: d.writeLoad, mode: '0644' })}\n} || exit 1`);
-  if (d.load) steps.push(`modprobe ${quote(args.name)}${args.params ? ` ${args.params.split(/\s+/).filter(Boolean).map(quote).join(' ')}` : ''} || exit 2`);
+  if (d.writeOptions !== undefined)
+    steps.push(
+      `printf '%s' ${quote(d.writeOptions)} | { ${atomicWriteCommand(optionsPath(args.name), { content: d.writeOptions, mode: '0644' })}\n} || exit 1`,
+    );
+  if (d.writeLoad !== undefined)
+    steps.push(
+      `mkdir -p /etc/modules-load.d && printf '%s' ${quote(d.writeLoad)} | { ${atomicWriteCommand(loadPath(args.name), { content: d.writeLoad, mode: '0644' })}\n} || exit 1`,
+    );
+  if (d.load)
+    steps.push(`modprobe ${quote(args.name)}${args.params ? ` ${args.params.split(/\s+/).filter(Boolean).map(quote).join(' ')}` : ''} || exit 2`);
   if (d.unload) steps.push(`modprobe -r ${quote(args.name)} || exit 2`);
   if (d.removeLoad) steps.push(`rm -f -- ${quote(loadPath(args.name))}`);
   if (d.removeOptions) steps.push(`rm -f -- ${quote(optionsPath(args.name))}`);
@@ -153,7 +175,13 @@ export const modprobeType: TaskType<typeof ModprobeArgsSchema, ModprobeState, Mo
   },
   outcome(args, _plan, results, ctx) {
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: modprobe ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: `modprobe ${args.name}`, code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: modprobe ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: `modprobe ${args.name}`,
+        code: r.code,
+        stderr: r.stderr,
+      });
     return undefined;
   },
 };

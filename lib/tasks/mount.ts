@@ -94,7 +94,14 @@ const optSet = (o: string) => [...new Set(o.split(','))].sort().join(',');
 
 /** The fstab line the task wants (Ansible's format: fields separated by one space). */
 export function fstabLine(args: MountArgs): string {
-  return [escapeFstabField(args.src!), escapeFstabField(args.path), args.fstype!, args.opts ?? 'defaults', String(args.dump ?? 0), String(args.passno ?? 0)].join(' ');
+  return [
+    escapeFstabField(args.src!),
+    escapeFstabField(args.path),
+    args.fstype!,
+    args.opts ?? 'defaults',
+    String(args.dump ?? 0),
+    String(args.passno ?? 0),
+  ].join(' ');
 }
 
 /** The fstab text with the path's line set (replaced where it was, else appended) or removed. */
@@ -107,7 +114,10 @@ export function editFstab(text: string, args: MountArgs, want: string | undefine
     const fields = line.trim().split(/\s+/);
     // Matched unescaped: `a&b` and `a\046b` are the same mount point.
     const isEntry = !line.trim().startsWith('#') && fields.length >= 2 && unescapeField(fields[1]) === args.path;
-    if (!isEntry) { out.push(line); continue; }
+    if (!isEntry) {
+      out.push(line);
+      continue;
+    }
     if (before === undefined) {
       before = line;
       const keep = want !== undefined && sameEntry(line, want);
@@ -115,7 +125,10 @@ export function editFstab(text: string, args: MountArgs, want: string | undefine
       changed ||= !keep;
     } else changed = true; // A second line for the same mount point is dropped: one mount point, one line.
   }
-  if (before === undefined && want !== undefined) { out.push(want); changed = true; }
+  if (before === undefined && want !== undefined) {
+    out.push(want);
+    changed = true;
+  }
   // Unchanged lines leave the bytes alone, also a missing final newline (as Ansible does).
   const joined = changed ? out.map((l) => `${l}\n`).join('') : text;
   return { text: joined, ...(before !== undefined ? { before } : {}) };
@@ -126,7 +139,14 @@ function sameEntry(line: string, want: string): boolean {
   const a = line.trim().split(/\s+/);
   const b = want.split(' ');
   const same = (x: string | undefined, y: string) => x !== undefined && unescapeField(x) === unescapeField(y);
-  return same(a[0], b[0]) && same(a[1], b[1]) && a[2] === b[2] && optSet(a[3] ?? 'defaults') === optSet(b[3]) && (a[4] ?? '0') === b[4] && (a[5] ?? '0') === b[5];
+  return (
+    same(a[0], b[0]) &&
+    same(a[1], b[1]) &&
+    a[2] === b[2] &&
+    optSet(a[3] ?? 'defaults') === optSet(b[3]) &&
+    (a[4] ?? '0') === b[4] &&
+    (a[5] ?? '0') === b[5]
+  );
 }
 
 /** Pure plan of the `mount` task (exported for tests). */
@@ -147,7 +167,8 @@ export function planMount(args: MountArgs, state: MountState, ctx: Pick<TaskCont
   const mounted = state.live !== undefined;
   // A bind mount shows the device and type of its folder's file system, not src and fstype: mounted is enough.
   const bind = (args.opts ?? '').split(',').some((o) => o === 'bind' || o === 'rbind');
-  const liveDiffers = mounted && !bind && args.src !== undefined && (state.live!.src !== args.src || (args.fstype !== undefined && state.live!.fstype !== args.fstype));
+  const liveDiffers =
+    mounted && !bind && args.src !== undefined && (state.live!.src !== args.src || (args.fstype !== undefined && state.live!.fstype !== args.fstype));
   if (s === 'mounted') {
     if (!mounted) {
       if (!state.pathIsDir) actions.push('mkdir');
@@ -166,12 +187,20 @@ export function planMount(args: MountArgs, state: MountState, ctx: Pick<TaskCont
   } else if (s === 'remounted') {
     if (!mounted) {
       const why = `${args.path} is not mounted, so it cannot be remounted`;
-      return ctx.check && ctx.earlierChangePredicted ? { status: 'may-change', reason: `${why} (an earlier task may mount it)` } : { status: 'failed', reason: why };
+      return ctx.check && ctx.earlierChangePredicted
+        ? { status: 'may-change', reason: `${why} (an earlier task may mount it)` }
+        : { status: 'failed', reason: why };
     }
     actions.push('remount');
     parts.push(`remount ${args.path}`);
   }
-  if (actions.length) diff.push({ kind: 'state', key: `${args.path} mounted`, before: mounted ? `${state.live!.src} (${state.live!.fstype})` : '(not mounted)', after: actions[actions.length - 1] === 'umount' ? '(not mounted)' : `${args.src ?? state.live?.src} (${args.fstype ?? state.live?.fstype})` });
+  if (actions.length)
+    diff.push({
+      kind: 'state',
+      key: `${args.path} mounted`,
+      before: mounted ? `${state.live!.src} (${state.live!.fstype})` : '(not mounted)',
+      after: actions[actions.length - 1] === 'umount' ? '(not mounted)' : `${args.src ?? state.live?.src} (${args.fstype ?? state.live?.fstype})`,
+    });
   if (!parts.length) {
     const line = touchesFstab ? (s === 'absent' ? `no line for ${args.path} in ${fstabPath}` : `${fstabPath} has the line`) : '';
     const live = s === 'present' ? '' : mounted ? `${args.path} is mounted` : `${args.path} is not mounted`;
@@ -190,7 +219,8 @@ export const mountType: TaskType<typeof MountArgsSchema, MountState, MountPlanDa
   ownSrc: true,
   idempotent: (args) => args.state !== 'remounted',
   check(args) {
-    if ((args.state === 'mounted' || args.state === 'present') && (args.src === undefined || args.fstype === undefined)) return `state "${args.state}" needs src and fstype`;
+    if ((args.state === 'mounted' || args.state === 'present') && (args.src === undefined || args.fstype === undefined))
+      return `state "${args.state}" needs src and fstype`;
     if (args.path === '/') return 'path / cannot be managed';
     return undefined;
   },
@@ -201,7 +231,13 @@ export const mountType: TaskType<typeof MountArgsSchema, MountState, MountPlanDa
     for (const { step, what } of mountSteps(args, plan.data!)) {
       const r = results.get(step.id);
       if (!r) break;
-      if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: mount ${args.path}: ${what} failed: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: what, code: r.code, stderr: r.stderr });
+      if (r.code !== 0)
+        throw new TaskFailedError(`${ctx.host}: mount ${args.path}: ${what} failed: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+          host: ctx.host,
+          command: what,
+          code: r.code,
+          stderr: r.stderr,
+        });
     }
     return undefined;
   },
@@ -214,16 +250,33 @@ function mountSteps(args: MountArgs, data: MountPlanData): { step: ApplyStep; wh
   const out: { step: ApplyStep; what: string }[] = [];
   const [first, ...rest] = data.actions;
   const later = first === 'umount' ? rest : data.actions;
-  if (first === 'umount') out.push({ step: { id: 'umount', kind: 'exec', label: `umount ${args.path}`, command: `umount -- ${p}` }, what: `umount ${args.path}` });
-  if (data.fstab !== undefined) out.push({ step: { id: 'fstab', kind: 'exec', label: `write ${fstabPath}`, command: atomicWriteCommand(fstabPath, { content: data.fstab }), stdin: data.fstab }, what: `writing ${fstabPath}` });
+  if (first === 'umount')
+    out.push({ step: { id: 'umount', kind: 'exec', label: `umount ${args.path}`, command: `umount -- ${p}` }, what: `umount ${args.path}` });
+  if (data.fstab !== undefined)
+    out.push({
+      step: {
+        id: 'fstab',
+        kind: 'exec',
+        label: `write ${fstabPath}`,
+        command: atomicWriteCommand(fstabPath, { content: data.fstab }),
+        stdin: data.fstab,
+      },
+      what: `writing ${fstabPath}`,
+    });
   const opts = args.opts && args.opts !== 'defaults' ? ` -o ${quote(args.opts)}` : '';
   // Another fstab than /etc/fstab is named to mount with -T, as Ansible does.
   const tab = args.fstab ? ` -T ${quote(args.fstab)}` : '';
   for (const action of later) {
-    const command = action === 'mkdir' ? `mkdir -p -- ${p}`
-      : action === 'remount' ? `mount${tab} -o ${quote(`remount${args.opts && args.opts !== 'defaults' ? ',' + args.opts : ''}`)} -- ${p}`
-      : action === 'umount' ? `umount -- ${p}`
-      : args.state === 'mounted' && args.src !== undefined ? `mount -t ${quote(args.fstype!)}${opts} -- ${quote(args.src)} ${p}` : `mount${tab} -- ${p}`;
+    const command =
+      action === 'mkdir'
+        ? `mkdir -p -- ${p}`
+        : action === 'remount'
+          ? `mount${tab} -o ${quote(`remount${args.opts && args.opts !== 'defaults' ? ',' + args.opts : ''}`)} -- ${p}`
+          : action === 'umount'
+            ? `umount -- ${p}`
+            : args.state === 'mounted' && args.src !== undefined
+              ? `mount -t ${quote(args.fstype!)}${opts} -- ${quote(args.src)} ${p}`
+              : `mount${tab} -- ${p}`;
     // Ids are unique: "umount" again after a first umount is "umount2".
     const id = out.some((o) => o.step.id === action) ? `${action}2` : action;
     out.push({ step: { id, kind: 'exec', label: command, command }, what: command });

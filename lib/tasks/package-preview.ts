@@ -26,7 +26,10 @@ export function packagePreview(install: readonly string[], manager: 'dnf' | 'yum
   const before = inflight.get(key);
   let done!: () => void;
   const mine = new Promise<void>((resolve) => (done = resolve));
-  inflight.set(key, (before ?? Promise.resolve()).then(() => mine));
+  inflight.set(
+    key,
+    (before ?? Promise.resolve()).then(() => mine),
+  );
   return {
     after: before,
     probe: () => packagePreviewProbe(install, manager, [...new Set([...cache.values()].map((p) => p.sha256))]),

@@ -18,7 +18,17 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TaskFailedError, tail } from '../core/errors.ts';
 import { defineTaskType } from '../core/define-task-type.ts';
 import { packageProbe, type PackageQueryResult, type PackageState } from '../probes/package-query.ts';
-import { formatVersion, isGlob, managerArgument, nevra, parsePackageSpec, versionMatches, type InstalledPackage, type PackageFamily, type PackageSpec } from '../probes/package-spec.ts';
+import {
+  formatVersion,
+  isGlob,
+  managerArgument,
+  nevra,
+  parsePackageSpec,
+  versionMatches,
+  type InstalledPackage,
+  type PackageFamily,
+  type PackageSpec,
+} from '../probes/package-spec.ts';
 import { shellJoin } from '../transport/quote.ts';
 import type { ApplyStep } from '../core/apply-steps.ts';
 import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
@@ -106,7 +116,13 @@ function queryNames(args: PackageArgs, manager: PackageArgs['manager']): string[
 /** Read a spec for a family; an rpm "pin" whose whole text is an installed package's name is that name. */
 function specFor(text: string, family: PackageFamily, state: PackageState): PackageSpec {
   const spec = parsePackageSpec(text, family);
-  if (family === 'rpm' && spec.version !== undefined && !text.includes('=') && (state.installed[text] || state.queries?.[text]?.packages.some((p) => p.name === text))) return { spec: text, name: text };
+  if (
+    family === 'rpm' &&
+    spec.version !== undefined &&
+    !text.includes('=') &&
+    (state.installed[text] || state.queries?.[text]?.packages.some((p) => p.name === text))
+  )
+    return { spec: text, name: text };
   return spec;
 }
 
@@ -155,19 +171,26 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) return `package "${dup}" is listed twice`;
     const group = names.find((n) => n.startsWith('@'));
-    if (group) return `package groups are not supported (got ${group}): list the group's packages (yum groupinfo ${group.slice(1)} shows them) or install the group with a command task`;
+    if (group)
+      return `package groups are not supported (got ${group}): list the group's packages (yum groupinfo ${group.slice(1)} shows them) or install the group with a command task`;
     const state = args.state ?? 'present';
     // With 'auto' an rpm-style pin is only known to be one after the probe (see planPackage).
-    const pinned = names.filter((n) => n.includes('=') || ((args.manager === 'yum' || args.manager === 'dnf') && parsePackageSpec(n, 'rpm').version !== undefined));
-    if (state !== 'present' && pinned.length) return `state "${state}" takes names without versions (got ${pinned.join(', ')}); pin versions with state "present"`;
+    const pinned = names.filter(
+      (n) => n.includes('=') || ((args.manager === 'yum' || args.manager === 'dnf') && parsePackageSpec(n, 'rpm').version !== undefined),
+    );
+    if (state !== 'present' && pinned.length)
+      return `state "${state}" takes names without versions (got ${pinned.join(', ')}); pin versions with state "present"`;
     if (args.manager === 'apt' && names.some((n) => n.endsWith('='))) return 'an apt pin needs a version after "="';
     const rpmOnly = names.filter((n) => isGlob(n) || n.startsWith('/'));
-    if (args.manager === 'apt' && rpmOnly.length) return `apt takes package names (got ${rpmOnly.join(', ')}); globs and file paths are for yum and dnf`;
+    if (args.manager === 'apt' && rpmOnly.length)
+      return `apt takes package names (got ${rpmOnly.join(', ')}); globs and file paths are for yum and dnf`;
     if (rpmOnly.some((n) => n.includes('='))) return `a glob or a path takes no version (got ${rpmOnly.join(', ')})`;
     return undefined;
   },
   probe(args) {
-    const aptNames = namesOf(args).filter((n) => !isGlob(n) && !n.startsWith('/')).map((n) => parsePackageSpec(n, 'deb').name);
+    const aptNames = namesOf(args)
+      .filter((n) => !isGlob(n) && !n.startsWith('/'))
+      .map((n) => parsePackageSpec(n, 'deb').name);
     return packageProbe(queryNames(args, args.manager), args.manager ?? 'auto', { checkUpdates: args.state === 'latest', aptNames });
   },
   plan(args, state, ctx) {
@@ -180,7 +203,7 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
     }
     return plan;
   },
-  preview(args, plan, ctx) {
+  preview(_args, plan, ctx) {
     // Check mode: what the packages to install (and what they pull in) will bring, for later tasks.
     const data = plan.data;
     if (!data?.install.length) return undefined;
@@ -189,11 +212,22 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
   steps(args, plan) {
     const data = plan.data!;
     // LANG=C: managerMessage() picks the manager's English error lines.
-    const steps: ApplyStep[] = applyCommands(data).map((command, i) => ({ id: `manager${i + 1}`, kind: 'exec', label: command, command: `export LANG=C LC_ALL=C; ${command}` }));
+    const steps: ApplyStep[] = applyCommands(data).map((command, i) => ({
+      id: `manager${i + 1}`,
+      kind: 'exec',
+      label: command,
+      command: `export LANG=C LC_ALL=C; ${command}`,
+    }));
     // Verify from the package database, in the manager's terms (names, provides, globs): a manager that
     // exits 0 without doing the work must fail. The probe's parser judges its exit code.
     const probe = verifyProbe(args, data.manager);
-    steps.push({ id: 'verify', kind: 'exec', label: `read the package database again (${data.manager === 'apt' ? 'dpkg-query' : 'rpm -q'})`, command: `export LANG=C LC_ALL=C\n${probe.command}`, okCodes: 'any' });
+    steps.push({
+      id: 'verify',
+      kind: 'exec',
+      label: `read the package database again (${data.manager === 'apt' ? 'dpkg-query' : 'rpm -q'})`,
+      command: `export LANG=C LC_ALL=C\n${probe.command}`,
+      okCodes: 'any',
+    });
     return steps;
   },
   outcome(args, plan, results, ctx) {
@@ -206,17 +240,26 @@ export const packageType: TaskType<typeof PackageArgsSchema, PackageState, Packa
       outputs.stderr += r.stderr;
       outputs.rc = r.code;
       if (r.code !== 0) {
-        throw new TaskFailedError(`${ctx.host}: package ${label(args)}: ${data.manager} failed (exit ${r.code}): ${managerMessage(r.stdout, r.stderr)}`, { host: ctx.host, command, code: r.code, stderr: r.stderr });
+        throw new TaskFailedError(
+          `${ctx.host}: package ${label(args)}: ${data.manager} failed (exit ${r.code}): ${managerMessage(r.stdout, r.stderr)}`,
+          { host: ctx.host, command, code: r.code, stderr: r.stderr },
+        );
       }
     }
     const after = verifyProbe(args, data.manager).parse(results.get('verify')!);
     if (ctx.memory) remember(ctx.memory, after, namesOf(args));
-    const verdict = planPackage({ ...args, manager: data.manager, state: args.state === 'absent' ? 'absent' : 'present' }, after, { check: false, earlierChangePredicted: false });
+    const verdict = planPackage({ ...args, manager: data.manager, state: args.state === 'absent' ? 'absent' : 'present' }, after, {
+      check: false,
+      earlierChangePredicted: false,
+    });
     // An update is verified by the package's versions having moved (or the package replaced by its obsoleter).
     const stale = data.update.filter((n) => data.updateFrom?.[n] !== undefined && versionsOf(after.installed[n] ?? []) === data.updateFrom[n]);
     if (verdict.status !== 'ok' || stale.length) {
       const why = verdict.status === 'change' ? verdict.summary : verdict.status === 'ok' ? `update ${stale.join(', ')}` : verdict.reason;
-      throw new TaskFailedError(`${ctx.host}: package ${label(args)}: ${data.manager} exited 0 but the packages are not as wanted (still to do: ${why}); manager output: ${tail(outputs.stdout, 3) || '(none)'}`, { host: ctx.host, code: 0, stderr: outputs.stderr });
+      throw new TaskFailedError(
+        `${ctx.host}: package ${label(args)}: ${data.manager} exited 0 but the packages are not as wanted (still to do: ${why}); manager output: ${tail(outputs.stdout, 3) || '(none)'}`,
+        { host: ctx.host, code: 0, stderr: outputs.stderr },
+      );
     }
     return outputs;
   },
@@ -244,14 +287,24 @@ export function applyCommands(data: PackagePlanData): string[] {
 /** The manager's own words about a failure: stderr's tail, plus yum's "No package ... available" from stdout. */
 export function managerMessage(stdout: string, stderr: string): string {
   const notes = stdout.split('\n').filter((l) => /^(No package|No match|Unable to|E: |Error)/.test(l.trim()));
-  const err = tail(stderr.split('\n').filter((l) => !/^(WARNING: apt does not have a stable CLI|\s*$)/.test(l)).join('\n'));
+  const err = tail(
+    stderr
+      .split('\n')
+      .filter((l) => !/^(WARNING: apt does not have a stable CLI|\s*$)/.test(l))
+      .join('\n'),
+  );
   return [...notes, err].filter(Boolean).join('\n') || tail(stdout) || '(no output)';
 }
 
 /** Pure plan of the `package` task (exported for fixture tests). */
-export function planPackage(args: PackageArgs, state: PackageState, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<PackagePlanData> {
+export function planPackage(
+  args: PackageArgs,
+  state: PackageState,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>,
+): Plan<PackagePlanData> {
   if (state.manager === 'none') {
-    if (state.missingManager) return { status: 'failed', reason: `${state.missingManager} is not installed on this host; choose another manager or 'auto'` };
+    if (state.missingManager)
+      return { status: 'failed', reason: `${state.missingManager} is not installed on this host; choose another manager or 'auto'` };
     return { status: 'failed', reason: 'no supported package manager on this host (looked for dnf, yum, apt-get)' };
   }
   const family = familyOf(state.manager);
@@ -259,13 +312,22 @@ export function planPackage(args: PackageArgs, state: PackageState, ctx: Pick<Ta
   const texts = namesOf(args);
   if (family === 'deb') {
     const rpmOnly = texts.filter((n) => isGlob(n) || n.startsWith('/'));
-    if (rpmOnly.length) return { status: 'failed', reason: `apt takes package names (got ${rpmOnly.join(', ')}); globs and file paths are for yum and dnf` };
+    if (rpmOnly.length)
+      return { status: 'failed', reason: `apt takes package names (got ${rpmOnly.join(', ')}); globs and file paths are for yum and dnf` };
   }
   const specs = texts.map((n) => specFor(n, family, state));
   const pinned = specs.filter((s) => s.version !== undefined);
-  if (want !== 'present' && pinned.length) return { status: 'failed', reason: `state "${want}" takes names without versions (got ${pinned.map((s) => s.spec).join(', ')}); pin versions with state "present"` };
+  if (want !== 'present' && pinned.length)
+    return {
+      status: 'failed',
+      reason: `state "${want}" takes names without versions (got ${pinned.map((s) => s.spec).join(', ')}); pin versions with state "present"`,
+    };
   if (want === 'latest' && state.updateError !== undefined) {
-    if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `cannot check for updates yet (an earlier task may change the repositories): ${firstLine(state.updateError)}` };
+    if (ctx.check && ctx.earlierChangePredicted)
+      return {
+        status: 'may-change',
+        reason: `cannot check for updates yet (an earlier task may change the repositories): ${firstLine(state.updateError)}`,
+      };
     return { status: 'failed', reason: `${state.manager} could not check for updates: ${tail(state.updateError, 3)}` };
   }
   const data: PackagePlanData = { manager: state.manager, install: [], update: [], remove: [] };
@@ -275,7 +337,12 @@ export function planPackage(args: PackageArgs, state: PackageState, ctx: Pick<Ta
   for (const spec of specs) {
     const found = answer(spec.spec, spec, family, state);
     const key = found.how === 'name' || found.how === 'none' ? spec.name : spec.spec;
-    const current = found.how === 'none' ? versionsOf(state.installed[spec.name] ?? []) : found.how === 'name' ? versionsOf(found.packages) : `${found.how === 'glob' ? 'matched' : 'provided'} by ${packageList(found.packages)}`;
+    const current =
+      found.how === 'none'
+        ? versionsOf(state.installed[spec.name] ?? [])
+        : found.how === 'name'
+          ? versionsOf(found.packages)
+          : `${found.how === 'glob' ? 'matched' : 'provided'} by ${packageList(found.packages)}`;
     if (want === 'absent') {
       if (found.how === 'none') okPlain.push(spec.spec);
       else {
@@ -295,7 +362,8 @@ export function planPackage(args: PackageArgs, state: PackageState, ctx: Pick<Ta
       continue;
     }
     // latest: a newer version of a package that answers the name, or a package that obsoletes it.
-    const newer = want === 'latest' ? found.packages.filter((p) => state.updates?.[p.name] !== undefined || state.obsoletedBy?.[p.name] !== undefined) : [];
+    const newer =
+      want === 'latest' ? found.packages.filter((p) => state.updates?.[p.name] !== undefined || state.obsoletedBy?.[p.name] !== undefined) : [];
     if (newer.length) {
       for (const p of newer) {
         if (data.update.includes(p.name)) continue;
@@ -318,7 +386,9 @@ export function planPackage(args: PackageArgs, state: PackageState, ctx: Pick<Ta
     data.install.length ? `install ${data.install.join(', ')}` : '',
     data.update.length ? `update ${data.update.join(', ')}` : '',
     data.remove.length ? `remove ${data.remove.join(', ')}` : '',
-  ].filter(Boolean).join('; ');
+  ]
+    .filter(Boolean)
+    .join('; ');
   return { status: 'change', summary: `${summary} (${state.manager})`, diff, data };
 }
 

@@ -24,7 +24,9 @@ export function pingProbe(args: PingArgs): Probe<string> {
     parse(result) {
       const answer = result.stdout.replace(/\n$/, '');
       if (result.code !== 0 || answer !== data) {
-        throw new Error(`ping: expected ${JSON.stringify(data)}, got exit ${result.code} and ${JSON.stringify(answer)}${result.stderr ? ` (stderr: ${result.stderr.trim()})` : ''}`);
+        throw new Error(
+          `ping: expected ${JSON.stringify(data)}, got exit ${result.code} and ${JSON.stringify(answer)}${result.stderr ? ` (stderr: ${result.stderr.trim()})` : ''}`,
+        );
       }
       return answer;
     },

@@ -8,7 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileState } from '../probes/file-stat.ts';
-import { previewKey, type PackagePreviewResult, type PresetRule, type PreviewCache, type PreviewFile, type PreviewPackage } from '../probes/package-preview.ts';
+import {
+  previewKey,
+  type PackagePreviewResult,
+  type PresetRule,
+  type PreviewCache,
+  type PreviewFile,
+  type PreviewPackage,
+} from '../probes/package-preview.ts';
 import type { UnitState } from '../probes/systemd-unit.ts';
 import type { HostMemory, SharedMemory } from '../core/run-memory.ts';
 
@@ -110,7 +117,10 @@ export function presetAction(unit: string, rules: readonly PresetRule[]): 'enabl
 }
 
 function globMatch(pattern: string, text: string): boolean {
-  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(text);
 }
 
@@ -120,13 +130,20 @@ function globMatch(pattern: string, text: string): boolean {
  * presets enable it; started only when the scripts start it. No `[Install]` section: static. Undefined
  * when the scripts do something else with the unit that cannot be read (left "may change").
  */
-export function unitAfterInstall(file: PreviewFile, pkg: Pick<PreviewPackage, 'name' | 'scripts'>, presets: readonly PresetRule[]): PredictedUnit | undefined {
+export function unitAfterInstall(
+  file: PreviewFile,
+  pkg: Pick<PreviewPackage, 'name' | 'scripts'>,
+  presets: readonly PresetRule[],
+): PredictedUnit | undefined {
   const unit = file.path.slice(file.path.lastIndexOf('/') + 1);
   const text = file.content?.toString('utf8');
   if (text === undefined) return undefined;
   const installable = /^\[Install\][^[]*^\s*(WantedBy|RequiredBy|Alias|Also|UpheldBy)\s*=/ms.test(text);
   const scripts = pkg.scripts;
-  const mentions = (verbs: string) => new RegExp(`systemctl\\b[^\\n;|&]*\\b(${verbs})\\b[^\\n;|&]*(${escape(unit)}|${escape(unit.replace(/\.service$/, ''))}\\b)`).test(scripts);
+  const mentions = (verbs: string) =>
+    new RegExp(`systemctl\\b[^\\n;|&]*\\b(${verbs})\\b[^\\n;|&]*(${escapeRegExp(unit)}|${escapeRegExp(unit.replace(/\.service$/, ''))}\\b)`).test(
+      scripts,
+    );
   const presetAll = /systemctl\b[^\n;|&]*\bpreset-all\b/.test(scripts);
   let unitFileState = installable ? 'disabled' : 'static';
   if (installable && (mentions('preset') || presetAll)) unitFileState = presetAction(unit, presets) === 'enable' ? 'enabled' : 'disabled';
@@ -136,13 +153,18 @@ export function unitAfterInstall(file: PreviewFile, pkg: Pick<PreviewPackage, 'n
   return { unitFileState, activeState: started ? 'active' : 'inactive', canReload: /^\s*ExecReload\s*=/m.test(text), source: `package ${pkg.name}` };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Record a preview into the overlay: resolve cached packages from the run's cache, store new readings
  * in it, and add every package's files, units, users and groups. Returns the packages read or reused.
  */
-export function recordPreview(predicted: PredictedHost, result: PackagePreviewResult, cache: PreviewCache, install: readonly string[]): PreviewPackage[] {
+export function recordPreview(
+  predicted: PredictedHost,
+  result: PackagePreviewResult,
+  cache: PreviewCache,
+  install: readonly string[],
+): PreviewPackage[] {
   if (!result.supported) {
     predicted.unknown.push(`${result.reason ?? 'cannot preview packages'} (${install.join(', ')})`);
     return [];
@@ -159,8 +181,24 @@ export function recordPreview(predicted: PredictedHost, result: PackagePreviewRe
     for (const f of pkg.files) {
       // A directory several packages own (or that exists already) keeps the first record.
       if (f.type === 'directory' && predicted.files.has(f.path)) continue;
-      predicted.files.set(f.path, { type: f.type, mode: f.mode, owner: f.owner, group: f.group, size: f.size, sha256: f.sha256, content: f.content, target: f.target, source });
-      if (f.type === 'file' && /^\/(usr\/)?lib\/systemd\/system\/[^/]+\.(service|socket|timer|path)$|^\/etc\/systemd\/system\/[^/]+\.(service|socket|timer|path)$/.test(f.path) && !f.path.includes('@.')) {
+      predicted.files.set(f.path, {
+        type: f.type,
+        mode: f.mode,
+        owner: f.owner,
+        group: f.group,
+        size: f.size,
+        sha256: f.sha256,
+        content: f.content,
+        target: f.target,
+        source,
+      });
+      if (
+        f.type === 'file' &&
+        /^\/(usr\/)?lib\/systemd\/system\/[^/]+\.(service|socket|timer|path)$|^\/etc\/systemd\/system\/[^/]+\.(service|socket|timer|path)$/.test(
+          f.path,
+        ) &&
+        !f.path.includes('@.')
+      ) {
         const unit = unitAfterInstall(f, pkg, result.presets);
         const name = f.path.slice(f.path.lastIndexOf('/') + 1);
         if (unit) predicted.units.set(name, unit);
@@ -200,15 +238,40 @@ export function overlayFile(state: FileState, predicted: PredictedHost | undefin
   if (w?.written) {
     if (w.type === 'absent') return { type: 'absent', parentExists: true };
     // A symlinked path keeps resolving to the same file (line and block edit the link's target).
-    return { type: w.type, mode: w.mode, owner: w.owner, group: w.group, size: w.size, sha256: w.sha256, content: w.content, target: w.target, parentExists: true, ...(state.resolved ? { resolved: state.resolved } : {}), ...(w.mode === undefined || w.owner === undefined || w.group === undefined ? { predicted: w } : {}) };
+    return {
+      type: w.type,
+      mode: w.mode,
+      owner: w.owner,
+      group: w.group,
+      size: w.size,
+      sha256: w.sha256,
+      content: w.content,
+      target: w.target,
+      parentExists: true,
+      ...(state.resolved ? { resolved: state.resolved } : {}),
+      ...(w.mode === undefined || w.owner === undefined || w.group === undefined ? { predicted: w } : {}),
+    };
   }
   if (state.type !== 'absent') return state;
   const p = predicted.files.get(path);
-  if (p && p.type !== 'absent') return { type: p.type, mode: p.mode, owner: p.owner, group: p.group, size: p.size, sha256: p.sha256, content: p.content, target: p.target, parentExists: true, predicted: p };
+  if (p && p.type !== 'absent')
+    return {
+      type: p.type,
+      mode: p.mode,
+      owner: p.owner,
+      group: p.group,
+      size: p.size,
+      sha256: p.sha256,
+      content: p.content,
+      target: p.target,
+      parentExists: true,
+      predicted: p,
+    };
   if (!state.parentExists) {
     const parent = path.replace(/\/[^/]*$/, '') || '/';
     const prefix = parent.endsWith('/') ? parent : `${parent}/`;
-    for (const [other, f] of predicted.files) if (other === parent ? f.type === 'directory' : other.startsWith(prefix) && f.type !== 'absent') return { ...state, parentExists: true };
+    for (const [other, f] of predicted.files)
+      if (other === parent ? f.type === 'directory' : other.startsWith(prefix) && f.type !== 'absent') return { ...state, parentExists: true };
   }
   return state;
 }
@@ -218,7 +281,15 @@ export function overlayUnit(state: UnitState, predicted: PredictedHost | undefin
   if (!predicted || state.loadState !== 'not-found') return state;
   const p = predicted.units.get(unit);
   if (!p) return state;
-  return { ...state, loadState: 'loaded', activeState: p.activeState, subState: p.activeState === 'active' ? 'running' : 'dead', unitFileState: p.unitFileState, canReload: p.canReload, needDaemonReload: false };
+  return {
+    ...state,
+    loadState: 'loaded',
+    activeState: p.activeState,
+    subState: p.activeState === 'active' ? 'running' : 'dead',
+    unitFileState: p.unitFileState,
+    canReload: p.canReload,
+    needDaemonReload: false,
+  };
 }
 
 /** The overlay in a task's memory, only in check mode (never consulted in a real run). */

@@ -40,7 +40,8 @@ export const rebootProbe: Probe<RebootState> = {
   command: BOOT_ID,
   parse(result) {
     const id = result.stdout.trim();
-    if (result.code !== 0 || !/^[0-9a-f-]{36}$/.test(id)) throw new Error(`cannot read the boot id (exit ${result.code}): ${result.stderr.trim() || id}`);
+    if (result.code !== 0 || !/^[0-9a-f-]{36}$/.test(id))
+      throw new Error(`cannot read the boot id (exit ${result.code}): ${result.stderr.trim() || id}`);
     return { bootId: id };
   },
 };
@@ -81,23 +82,49 @@ export const rebootType: TaskType<typeof RebootArgsSchema, RebootState, RebootSt
     return [
       // The request returns before the reboot begins; should the connection drop anyway, that is no failure.
       { id: 'schedule', kind: 'exec', label: 'schedule the reboot', command: scheduleCommand(args), mayDisconnect: true },
-      { id: 'back', kind: 'reconnect', label: 'wait for a new boot id', timeoutSeconds: timeout, until: { command: BOOT_ID, differsFrom: plan.data!.bootId } },
-      { id: 'test', kind: 'reconnect', label: `testCommand: ${test}`, timeoutSeconds: timeout, ...(args.postRebootDelay ? { delaySeconds: args.postRebootDelay } : {}), until: { command: test } },
+      {
+        id: 'back',
+        kind: 'reconnect',
+        label: 'wait for a new boot id',
+        timeoutSeconds: timeout,
+        until: { command: BOOT_ID, differsFrom: plan.data!.bootId },
+      },
+      {
+        id: 'test',
+        kind: 'reconnect',
+        label: `testCommand: ${test}`,
+        timeoutSeconds: timeout,
+        ...(args.postRebootDelay ? { delaySeconds: args.postRebootDelay } : {}),
+        until: { command: test },
+      },
     ];
   },
-  outcome(args, plan, results, ctx) {
+  outcome(args, _plan, results, ctx) {
     const timeout = args.rebootTimeout ?? 600;
     const r = results.get('schedule')!;
-    if (r.code !== 0 && !r.disconnected) throw new TaskFailedError(`${ctx.host}: reboot: could not schedule the reboot: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'reboot', code: r.code, stderr: r.stderr });
+    if (r.code !== 0 && !r.disconnected)
+      throw new TaskFailedError(`${ctx.host}: reboot: could not schedule the reboot: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: 'reboot',
+        code: r.code,
+        stderr: r.stderr,
+      });
     const back = results.get('back');
     if (back && back.code !== 0) {
-      const last = lastTry(back.error).replace(/^`[^`]*` still says .*$/, 'still the old boot id (the reboot has not begun)').replace(/^`[^`]*` exited (\d+)$/, 'exit $1');
-      throw new TaskFailedError(`${ctx.host}: reboot: the host did not come back with a new boot id within ${timeout} s (last: ${last})`, { host: ctx.host });
+      const last = lastTry(back.error)
+        .replace(/^`[^`]*` still says .*$/, 'still the old boot id (the reboot has not begun)')
+        .replace(/^`[^`]*` exited (\d+)$/, 'exit $1');
+      throw new TaskFailedError(`${ctx.host}: reboot: the host did not come back with a new boot id within ${timeout} s (last: ${last})`, {
+        host: ctx.host,
+      });
     }
     const test = results.get('test');
     if (test && test.code !== 0) {
       const last = lastTry(test.error).replace(/^`[^`]*` exited (\d+)$/, 'testCommand exited $1');
-      throw new TaskFailedError(`${ctx.host}: reboot: the host is back but testCommand did not succeed within ${timeout} s (${last})`, { host: ctx.host, command: args.testCommand ?? 'whoami' });
+      throw new TaskFailedError(`${ctx.host}: reboot: the host is back but testCommand did not succeed within ${timeout} s (${last})`, {
+        host: ctx.host,
+        command: args.testCommand ?? 'whoami',
+      });
     }
     const boot = back?.stdout ?? '';
     const elapsed = Math.round([...results.values()].reduce((sum, s) => sum + (s.durationMs ?? 0), 0) / 100) / 10;

@@ -7,17 +7,14 @@
  * text changes). The file must exist.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { TaskFailedError, tail } from '../core/errors.ts';
 import { defineTaskType } from '../core/define-task-type.ts';
 import { fileStatProbe, type FileState } from '../probes/file-stat.ts';
-import { quote } from '../transport/quote.ts';
-import { atomicWriteCommand } from './atomic.ts';
 import type { Plan, TaskType } from '../core/task-contract.ts';
-import { attrCommands, OwnerSchema } from './file-attrs.ts';
+import { OwnerSchema } from './file-attrs.ts';
 import { decodeBytes } from './file-bytes.ts';
 import { EDIT_SIZE_LIMIT, editOutcome, editSteps, planEdit, type EditData } from './line.ts';
 import { expandTemplate, pythonRegExp, PythonRegexError } from './line-edit-regex.ts';
-import { AbsolutePath, Args, FileModeSchema, normalizeMode } from './schema-types.ts';
+import { AbsolutePath, Args, FileModeSchema } from './schema-types.ts';
 
 /** Arguments of the `replace` task. */
 export const ReplaceArgsSchema = Args({
@@ -70,11 +67,19 @@ export function pythonSubn(regexp: RegExp, template: string, text: string): { te
 export function replaceText(contents: string, args: Pick<ReplaceArgs, 'regexp' | 'replace' | 'after' | 'before'>): ReplaceResult {
   let section = contents;
   let bounds: [number, number] | undefined;
-  const pattern = args.after && args.before ? `${args.after}(?P<subsection>.*?)${args.before}` : args.after ? `${args.after}(?P<subsection>.*)` : args.before ? `(?P<subsection>.*)${args.before}` : '';
+  const pattern =
+    args.after && args.before
+      ? `${args.after}(?P<subsection>.*?)${args.before}`
+      : args.after
+        ? `${args.after}(?P<subsection>.*)`
+        : args.before
+          ? `(?P<subsection>.*)${args.before}`
+          : '';
   if (pattern) {
     const section_re = pythonRegExp(`(?s)${pattern}`).regexp;
     const m = new RegExp(section_re.source, section_re.flags + 'd').exec(contents);
-    if (!m) return { changed: false, content: contents, count: 0, message: `Pattern for before/after params did not match the given file: ${pattern}` };
+    if (!m)
+      return { changed: false, content: contents, count: 0, message: `Pattern for before/after params did not match the given file: ${pattern}` };
     bounds = m.indices!.groups!.subsection as [number, number];
     section = m.groups!.subsection;
   }
@@ -89,11 +94,14 @@ export function replaceText(contents: string, args: Pick<ReplaceArgs, 'regexp' |
 /** Pure plan of the `replace` task. */
 export function planReplace(args: ReplaceArgs, state: FileState, ctx: { check: boolean; earlierChangePredicted: boolean }): Plan<EditData> {
   if (state.type === 'absent') {
-    if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${args.path} does not exist yet (an earlier task may create it)` };
+    if (ctx.check && ctx.earlierChangePredicted)
+      return { status: 'may-change', reason: `${args.path} does not exist yet (an earlier task may create it)` };
     return { status: 'failed', reason: `${args.path} does not exist` };
   }
-  if (state.type !== 'file') return { status: 'failed', reason: `${args.path}${state.resolved ? ` (link to ${state.resolved})` : ''} is a ${state.type}, not a regular file` };
-  if (state.content === undefined) return { status: 'failed', reason: `${args.path} is larger than ${EDIT_SIZE_LIMIT} bytes; replace edits text files only` };
+  if (state.type !== 'file')
+    return { status: 'failed', reason: `${args.path}${state.resolved ? ` (link to ${state.resolved})` : ''} is a ${state.type}, not a regular file` };
+  if (state.content === undefined)
+    return { status: 'failed', reason: `${args.path} is larger than ${EDIT_SIZE_LIMIT} bytes; replace edits text files only` };
   let r: ReplaceResult;
   try {
     r = replaceText(decodeBytes(state.content), args);
@@ -111,7 +119,11 @@ export const replaceType: TaskType<typeof ReplaceArgsSchema, FileState, EditData
   schema: ReplaceArgsSchema,
   supportsDiff: true,
   check(args) {
-    for (const [name, pattern] of [['regexp', `(?m)${args.regexp}`], ['after', args.after], ['before', args.before]] as const) {
+    for (const [name, pattern] of [
+      ['regexp', `(?m)${args.regexp}`],
+      ['after', args.after],
+      ['before', args.before],
+    ] as const) {
       if (pattern === undefined) continue;
       try {
         pythonRegExp(pattern);

@@ -67,7 +67,12 @@ export interface RepositoryPlanData {
 /** The apt file name Ansible would derive from the line: the URL's host and path, other characters as `_`. */
 export function aptFileName(repo: string): string {
   const url = repo.split(/\s+/).find((w) => /^[a-z]+:/.test(w)) ?? repo;
-  return url.replace(/^[a-z]+:\/*/, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'repository';
+  return (
+    url
+      .replace(/^[a-z]+:\/*/, '')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'repository'
+  );
 }
 
 /** The file the task manages. */
@@ -112,11 +117,22 @@ export function yumKeys(args: RepositoryArgs): Record<string, string> {
 /** The `[id]` section text as Ansible's yum_repository writes it: keys sorted, `key = value`, continuation lines tab-indented. */
 export function yumSection(args: RepositoryArgs): string {
   const kv = yumKeys(args);
-  return [`[${args.name}]`, ...Object.keys(kv).sort().map((k) => `${k} = ${kv[k].replace(/\n/g, '\n\t')}`)].join('\n') + '\n';
+  return (
+    [
+      `[${args.name}]`,
+      ...Object.keys(kv)
+        .sort()
+        .map((k) => `${k} = ${kv[k].replace(/\n/g, '\n\t')}`),
+    ].join('\n') + '\n'
+  );
 }
 
 /** One `[id]` section of a `.repo` file: its entry (header to last option line) and what follows it (blank lines, comments). */
-interface Section { id?: string; entry: string; trailer: string }
+interface Section {
+  id?: string;
+  entry: string;
+  trailer: string;
+}
 
 const isNote = (line: string) => line.trim() === '' || /^\s*[#;]/.test(line);
 
@@ -141,7 +157,10 @@ function readKeys(entry: string): Record<string, string> {
   let key: string | undefined;
   for (const line of entry.split('\n').slice(1)) {
     if (isNote(line)) continue;
-    if (/^\s/.test(line) && key !== undefined) { kv[key] += `\n${line.trim()}`; continue; }
+    if (/^\s/.test(line) && key !== undefined) {
+      kv[key] += `\n${line.trim()}`;
+      continue;
+    }
     const m = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line.trim());
     key = m ? m[1].toLowerCase() : undefined;
     if (key !== undefined) kv[key] = m![2].trim();
@@ -149,7 +168,8 @@ function readKeys(entry: string): Record<string, string> {
   return kv;
 }
 
-const sameKeys = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const sameKeys = (a: Record<string, string>, b: Record<string, string>) =>
+  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 /**
  * The new `.repo` text: the section replaced in place (or added at the end, or removed), as Ansible's
@@ -162,7 +182,10 @@ export function editRepoFile(content: string, args: RepositoryArgs): string {
   let found = false;
   let out = '';
   for (const s of parts) {
-    if (s.id !== args.name || found) { out += s.entry + s.trailer; continue; }
+    if (s.id !== args.name || found) {
+      out += s.entry + s.trailer;
+      continue;
+    }
     found = true;
     // A removed section takes the blank lines after it along; comments stay.
     if (!want) out += s.trailer.replace(/^(\s*\n)+/, '');
@@ -180,7 +203,11 @@ const norm = (line: string) => line.trim().replace(/\s+/g, ' ');
 export function editAptFile(content: string, args: RepositoryArgs): string {
   const want = norm(args.repo!);
   const lines = content === '' ? [] : content.replace(/\n$/, '').split('\n');
-  if (args.state === 'absent') return lines.filter((l) => norm(l) !== want).map((l) => `${l}\n`).join('');
+  if (args.state === 'absent')
+    return lines
+      .filter((l) => norm(l) !== want)
+      .map((l) => `${l}\n`)
+      .join('');
   if (lines.some((l) => norm(l) === want)) return content;
   return [...lines, args.repo!.trim()].map((l) => `${l}\n`).join('');
 }
@@ -197,7 +224,11 @@ export function refreshCommand(args: RepositoryArgs, path: string): string | und
 }
 
 /** Pure plan of the `repository` task (exported for tests). */
-export function planRepository(args: RepositoryArgs, state: RepoFileState, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<RepositoryPlanData> {
+export function planRepository(
+  args: RepositoryArgs,
+  state: RepoFileState,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>,
+): Plan<RepositoryPlanData> {
   const path = repositoryPath(args);
   if (state.type === 'other') return { status: 'failed', reason: `${path} is not a regular file` };
   const what = args.repo !== undefined ? `"${norm(args.repo)}"` : `[${args.name}]`;
@@ -205,7 +236,9 @@ export function planRepository(args: RepositoryArgs, state: RepoFileState, ctx: 
   if (next === state.content) return { status: 'ok', reason: args.state === 'absent' ? `${what} is not in ${path}` : `${path} has ${what}` };
   if (!state.parentExists) {
     const why = `folder of ${path} does not exist`;
-    return ctx.check && ctx.earlierChangePredicted ? { status: 'may-change', reason: `${why} (an earlier task may create it)` } : { status: 'failed', reason: why };
+    return ctx.check && ctx.earlierChangePredicted
+      ? { status: 'may-change', reason: `${why} (an earlier task may create it)` }
+      : { status: 'failed', reason: why };
   }
   const refresh = refreshCommand(args, path);
   return {
@@ -223,10 +256,13 @@ export const repositoryType: TaskType<typeof RepositoryArgsSchema, RepoFileState
   schema: RepositoryArgsSchema,
   supportsDiff: true,
   check(args) {
-    const yum = ['name', 'description', 'baseurl', 'mirrorlist', 'gpgcheck', 'gpgkey', 'enabled', 'options', 'reposdir'].filter((k) => (args as Record<string, unknown>)[k] !== undefined);
+    const yum = ['name', 'description', 'baseurl', 'mirrorlist', 'gpgcheck', 'gpgkey', 'enabled', 'options', 'reposdir'].filter(
+      (k) => (args as Record<string, unknown>)[k] !== undefined,
+    );
     if (args.repo !== undefined && yum.length) return `give either repo (apt) or name (yum), not both (${yum.join(', ')} are yum arguments)`;
     if (args.repo === undefined && args.name === undefined) return 'give name (a yum repository) or repo (an apt source line)';
-    if (args.name !== undefined && args.state !== 'absent' && args.baseurl === undefined && args.mirrorlist === undefined) return 'a yum repository needs baseurl or mirrorlist';
+    if (args.name !== undefined && args.state !== 'absent' && args.baseurl === undefined && args.mirrorlist === undefined)
+      return 'a yum repository needs baseurl or mirrorlist';
     if (args.repo !== undefined && /[\n#]/.test(args.repo)) return 'repo must be one line without #';
     return undefined;
   },
@@ -234,17 +270,38 @@ export const repositoryType: TaskType<typeof RepositoryArgsSchema, RepoFileState
   plan: (args, state, ctx) => planRepository(args, state, ctx),
   steps(_args, plan) {
     const data = plan.data!;
-    const write = data.content === undefined ? `rm -f -- ${quote(data.path)}` : atomicWriteCommand(data.path, { content: data.content, mode: '0644' });
+    const write =
+      data.content === undefined ? `rm -f -- ${quote(data.path)}` : atomicWriteCommand(data.path, { content: data.content, mode: '0644' });
     const label = `${data.content === undefined ? 'remove' : 'write'} ${data.path}${data.refresh ? `, then ${data.refresh}` : ''}`;
     // Exit 4: written, but the cache refresh failed.
-    return [{ id: 'apply', kind: 'exec', label, command: `( ${write}\n) || exit $?${data.refresh ? `\n${data.refresh} >&2 || exit 4` : ''}`, ...(data.content === undefined ? {} : { stdin: data.content }) }];
+    return [
+      {
+        id: 'apply',
+        kind: 'exec',
+        label,
+        command: `( ${write}\n) || exit $?${data.refresh ? `\n${data.refresh} >&2 || exit 4` : ''}`,
+        ...(data.content === undefined ? {} : { stdin: data.content }),
+      },
+    ];
   },
   outcome(_args, plan, results, ctx) {
     const data = plan.data!;
     const r = results.get('apply')!;
     const where = `${ctx.host}: repository ${data.path}`;
-    if (r.code === 4) throw new TaskFailedError(`${where}: written, but refreshing the cache failed (${data.refresh}): ${tail(r.stderr)}`, { host: ctx.host, command: data.refresh, code: r.code, stderr: r.stderr });
-    if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: `write ${data.path}`, code: r.code, stderr: r.stderr });
+    if (r.code === 4)
+      throw new TaskFailedError(`${where}: written, but refreshing the cache failed (${data.refresh}): ${tail(r.stderr)}`, {
+        host: ctx.host,
+        command: data.refresh,
+        code: r.code,
+        stderr: r.stderr,
+      });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: `write ${data.path}`,
+        code: r.code,
+        stderr: r.stderr,
+      });
     return data.refresh ? { note: 'cache refreshed' } : undefined;
   },
 };

@@ -29,7 +29,12 @@ export const ScriptArgsSchema = Args({
   /** Run the script with this program (`/bin/bash`, `python3`) instead of its `#!` line. */
   executable: Type.Optional(Type.String({ minLength: 1 })),
   /** Environment variables for the script. */
-  env: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), { additionalProperties: false, description: 'variable names: letters, digits and _' })),
+  env: Type.Optional(
+    Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+      additionalProperties: false,
+      description: 'variable names: letters, digits and _',
+    }),
+  ),
 });
 /** Arguments of the `script` task. */
 export type ScriptArgs = Static<typeof ScriptArgsSchema>;
@@ -48,12 +53,15 @@ export function planScript(args: ScriptArgs, state: CommandGuardState | undefine
     return { status: 'change', summary: `run script ${shown}` };
   }
   if (!state.chdirExists) {
-    if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${args.chdir} does not exist yet (an earlier task may create it); would run script ${shown}` };
+    if (ctx.check && ctx.earlierChangePredicted)
+      return { status: 'may-change', reason: `${args.chdir} does not exist yet (an earlier task may create it); would run script ${shown}` };
     return { status: 'failed', reason: `chdir ${args.chdir} does not exist` };
   }
   if (args.creates !== undefined && state.creates) return { status: 'ok', reason: `${args.creates} exists` };
   if (args.removes !== undefined && state.removes === false) return { status: 'ok', reason: `${args.removes} does not exist` };
-  const why = [args.creates !== undefined && `${args.creates} does not exist`, args.removes !== undefined && `${args.removes} exists`].filter(Boolean);
+  const why = [args.creates !== undefined && `${args.creates} does not exist`, args.removes !== undefined && `${args.removes} exists`].filter(
+    Boolean,
+  );
   return { status: 'change', summary: `run script ${shown} (${why.join(', ')})` };
 }
 
@@ -107,13 +115,28 @@ export const scriptType: TaskType<typeof ScriptArgsSchema, CommandGuardState | u
       throw new ValidationError(`${ctx.host}: script ${path}: ${(error as Error).message}`, { source: path, path: 'cmd' });
     }
     // The script travels on stdin into a private temporary file, checked against its size and SHA-256 before it runs.
-    return [{ id: 'run', kind: 'exec', label: `run ${args.cmd}${args.chdir ? ` in ${args.chdir}` : ''}`, command: scriptRunCommand(args, contentDigest(body)), stdin: body }];
+    return [
+      {
+        id: 'run',
+        kind: 'exec',
+        label: `run ${args.cmd}${args.chdir ? ` in ${args.chdir}` : ''}`,
+        command: scriptRunCommand(args, contentDigest(body)),
+        stdin: body,
+      },
+    ];
   },
   outcome(args, _plan, results, ctx) {
     const r = results.get('run')!;
     const stdout = r.stdout.replace(/[\r\n]+$/, '');
     const stderr = r.stderr.replace(/[\r\n]+$/, '');
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: script ${args.cmd}: exit ${r.code}${tail(stderr || stdout) ? `: ${tail(stderr || stdout)}` : ''}`, { host: ctx.host, command: args.cmd, code: r.code, stderr, stdout });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: script ${args.cmd}: exit ${r.code}${tail(stderr || stdout) ? `: ${tail(stderr || stdout)}` : ''}`, {
+        host: ctx.host,
+        command: args.cmd,
+        code: r.code,
+        stderr,
+        stdout,
+      });
     return { rc: r.code, stdout, stderr };
   },
 };

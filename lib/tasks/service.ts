@@ -69,7 +69,8 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
   supportsDiff: true,
   check(args) {
     if (args.name.startsWith('-')) return `"${args.name}" is not a unit name`;
-    if (args.state === undefined && args.enabled === undefined && args.masked === undefined && !args.daemonReload) return 'give at least one of state, enabled, masked, daemonReload';
+    if (args.state === undefined && args.enabled === undefined && args.masked === undefined && !args.daemonReload)
+      return 'give at least one of state, enabled, masked, daemonReload';
     if (args.masked && args.enabled) return 'a masked unit cannot be enabled: masked and enabled are both true';
     if (args.masked && args.state && args.state !== 'stopped') return `a masked unit cannot be ${args.state}: use masked: false, or state "stopped"`;
     return undefined;
@@ -81,23 +82,38 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
     // Check mode: a unit an earlier predicted package install ships is planned as the install leaves it.
     const predicted = overlayOf(ctx);
     const plan = withUnknown(planService(args, overlayUnit(state, predicted, unitName(args.name)), ctx), predicted);
-    if (ctx.check && plan.status === 'change' && plan.data?.steps.some((s) => STARTS.has(s))) (ctx.memory.startPredictedUnits ??= new Set()).add(plan.data.unit);
+    if (ctx.check && plan.status === 'change' && plan.data?.steps.some((s) => STARTS.has(s)))
+      (ctx.memory.startPredictedUnits ??= new Set()).add(plan.data.unit);
     // A unit that an earlier task will install and this task will start: a later restart in the same run is skipped.
-    if (ctx.check && plan.status === 'may-change' && (args.state === 'started' || args.state === 'restarted')) (ctx.memory.startPredictedUnits ??= new Set()).add(unitName(args.name));
+    if (ctx.check && plan.status === 'may-change' && (args.state === 'started' || args.state === 'restarted'))
+      (ctx.memory.startPredictedUnits ??= new Set()).add(unitName(args.name));
     return plan;
   },
-  steps(args, plan) {
+  steps(_args, plan) {
     const { unit, steps } = plan.data!;
     const out: ApplyStep[] = [];
     for (const step of steps) {
       const command = systemctlCommand(step, unit);
-      out.push({ id: step, kind: 'exec', label: command, command: `export LANG=C LC_ALL=C; ${command}`, ...(STARTS.has(step) ? { onFailure: journalStep(unit) } : {}) });
+      out.push({
+        id: step,
+        kind: 'exec',
+        label: command,
+        command: `export LANG=C LC_ALL=C; ${command}`,
+        ...(STARTS.has(step) ? { onFailure: journalStep(unit) } : {}),
+      });
       // A start that systemctl accepted is checked: the unit must become active (or a oneshot succeed).
-      if (STARTS.has(step)) out.push({ id: `${step}:active`, kind: 'exec', label: `systemctl is-active ${unit}`, command: `export LANG=C LC_ALL=C; ${activeScript(unit)}`, onFailure: journalStep(unit) });
+      if (STARTS.has(step))
+        out.push({
+          id: `${step}:active`,
+          kind: 'exec',
+          label: `systemctl is-active ${unit}`,
+          command: `export LANG=C LC_ALL=C; ${activeScript(unit)}`,
+          onFailure: journalStep(unit),
+        });
     }
     return out;
   },
-  outcome(args, plan, results, ctx) {
+  outcome(_args, plan, results, ctx) {
     const { unit, steps } = plan.data!;
     let stdout = '';
     for (const step of steps) {
@@ -107,13 +123,19 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
       const command = systemctlCommand(step, unit);
       if (r.code !== 0) {
         const journal = STARTS.has(step) ? journalText(unit, r.diagnostics) : '';
-        throw new TaskFailedError(`${ctx.host}: service ${unit}: systemctl ${step} failed (exit ${r.code}): ${tail(r.stderr || r.stdout) || '(no output)'}${journal}`, { host: ctx.host, command, code: r.code, stderr: r.stderr });
+        throw new TaskFailedError(
+          `${ctx.host}: service ${unit}: systemctl ${step} failed (exit ${r.code}): ${tail(r.stderr || r.stdout) || '(no output)'}${journal}`,
+          { host: ctx.host, command, code: r.code, stderr: r.stderr },
+        );
       }
       if (STARTS.has(step)) {
         const v = results.get(`${step}:active`)!;
         if (v.code !== 0) {
           const state = v.stdout.trim() || 'unknown';
-          throw new TaskFailedError(`${ctx.host}: service ${unit}: systemctl ${step} returned but the unit is ${state}, not active${journalText(unit, v.diagnostics)}`, { host: ctx.host, command: `systemctl is-active ${unit}`, code: v.code });
+          throw new TaskFailedError(
+            `${ctx.host}: service ${unit}: systemctl ${step} returned but the unit is ${state}, not active${journalText(unit, v.diagnostics)}`,
+            { host: ctx.host, command: `systemctl is-active ${unit}`, code: v.code },
+          );
         }
         // Units started in this run: a later restart of the same unit (a handler) is not done twice.
         if (ctx.memory) (ctx.memory.startedUnits ??= new Set()).add(unit);
@@ -125,7 +147,8 @@ export const serviceType: TaskType<typeof ServiceArgsSchema, UnitState, ServiceP
 };
 
 /** The systemctl command of one step (as messages show it). */
-const systemctlCommand = (step: ServiceStep, unit: string) => (step === 'daemon-reload' ? 'systemctl daemon-reload' : `systemctl ${step} ${quote(unit)}`);
+const systemctlCommand = (step: ServiceStep, unit: string) =>
+  step === 'daemon-reload' ? 'systemctl daemon-reload' : `systemctl ${step} ${quote(unit)}`;
 
 /** Wait briefly for the unit to settle; exit 3 with its state when it is not active. */
 function activeScript(unit: string): string {
@@ -137,7 +160,10 @@ function activeScript(unit: string): string {
 /** The read-only command whose output is appended to a failed start: the unit's journal, else its status. */
 function journalStep(unit: string): { label: string; command: string } {
   const u = quote(unit);
-  return { label: `journalctl -u ${unit} -n 20`, command: `export LANG=C LC_ALL=C; j=$(journalctl -u ${u} -n 20 --no-pager -q 2>/dev/null); if [ -n "$j" ]; then printf '%s\\n' "$j"; else systemctl status --no-pager -n 20 ${u} 2>&1; fi` };
+  return {
+    label: `journalctl -u ${unit} -n 20`,
+    command: `export LANG=C LC_ALL=C; j=$(journalctl -u ${u} -n 20 --no-pager -q 2>/dev/null); if [ -n "$j" ]; then printf '%s\\n' "$j"; else systemctl status --no-pager -n 20 ${u} 2>&1; fi`,
+  };
 }
 
 /** The journal's tail as appended to a failure message ('' when there is none). */
@@ -147,19 +173,29 @@ function journalText(unit: string, diagnostics: string | undefined): string {
 }
 
 /** Pure plan of the `service` task (exported for fixture tests). */
-export function planService(args: ServiceArgs, state: UnitState, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'memory'>): Plan<ServicePlanData> {
+export function planService(
+  args: ServiceArgs,
+  state: UnitState,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'memory'>,
+): Plan<ServicePlanData> {
   const unit = unitName(args.name);
   if (!state.systemd) return { status: 'failed', reason: 'this host does not run systemd (no /run/systemd/system)' };
   const masked = state.loadState === 'masked' || state.unitFileState.startsWith('masked');
   if (state.loadState === 'not-found' && !masked) {
     if (args.masked && (args.state === undefined || args.state === 'stopped') && !args.enabled) {
-      return { status: 'change', summary: `${unit}: mask`, diff: [{ kind: 'state', key: 'masked', before: 'no', after: 'yes' }], data: { unit, steps: ['mask'] } };
+      return {
+        status: 'change',
+        summary: `${unit}: mask`,
+        diff: [{ kind: 'state', key: 'masked', before: 'no', after: 'yes' }],
+        data: { unit, steps: ['mask'] },
+      };
     }
     if (args.ifExists) return { status: 'ok', reason: `${unit} does not exist; nothing to do` };
     if (ctx.check && (args.state === 'restarted' || args.state === 'reloaded') && ctx.memory.startPredictedUnits?.has(unit)) {
       return { status: 'ok', reason: `${unit} would be started earlier in this run; no ${args.state === 'restarted' ? 'restart' : 'reload'} needed` };
     }
-    if (ctx.check && ctx.earlierChangePredicted) return { status: 'may-change', reason: `${unit} does not exist yet (an earlier task may install it)` };
+    if (ctx.check && ctx.earlierChangePredicted)
+      return { status: 'may-change', reason: `${unit} does not exist yet (an earlier task may install it)` };
     return { status: 'failed', reason: `unit ${unit} does not exist; install its package first (or set ifExists: true)` };
   }
   const steps: ServiceStep[] = [];

@@ -18,18 +18,31 @@ export const StatArgsSchema = Args({
   /** Compute the checksum of a regular file (default true). */
   checksum: Type.Optional(Type.Boolean()),
   /** Algorithm of the checksum (default `sha1`, as Ansible). */
-  checksumAlgorithm: Type.Optional(Type.Union([Type.Literal('md5'), Type.Literal('sha1'), Type.Literal('sha224'), Type.Literal('sha256'), Type.Literal('sha384'), Type.Literal('sha512')])),
+  checksumAlgorithm: Type.Optional(
+    Type.Union([
+      Type.Literal('md5'),
+      Type.Literal('sha1'),
+      Type.Literal('sha224'),
+      Type.Literal('sha256'),
+      Type.Literal('sha384'),
+      Type.Literal('sha512'),
+    ]),
+  ),
 });
 /** Arguments of the `stat` task. */
 export type StatArgs = Static<typeof StatArgsSchema>;
 
 /** Pure plan of the `stat` task: always ok, the state registered as `stat`. */
 export function planStat(args: StatArgs, state: PathStat): Plan<never> {
-  const what = !state.exists ? 'does not exist'
-    : state.isdir ? `is a directory (${state.mode} ${state.pw_name}:${state.gr_name})`
-    : state.islnk ? `is a link to ${state.lnk_target}`
-    : state.isreg ? `is a file of ${state.size} bytes (${state.mode} ${state.pw_name}:${state.gr_name})`
-    : 'exists (special file)';
+  const what = !state.exists
+    ? 'does not exist'
+    : state.isdir
+      ? `is a directory (${state.mode} ${state.pw_name}:${state.gr_name})`
+      : state.islnk
+        ? `is a link to ${state.lnk_target}`
+        : state.isreg
+          ? `is a file of ${state.size} bytes (${state.mode} ${state.pw_name}:${state.gr_name})`
+          : 'exists (special file)';
   return { status: 'ok', reason: `${args.path} ${what}`, extra: { stat: state } };
 }
 
@@ -43,7 +56,7 @@ export const statType: TaskType<typeof StatArgsSchema, PathStat, never> = {
     if (args.checksum === false && args.checksumAlgorithm !== undefined) return 'checksumAlgorithm is not allowed with checksum: false';
     return undefined;
   },
-  probe: (args) => pathStatProbe(args.path, { follow: args.follow, checksum: args.checksum === false ? false : args.checksumAlgorithm ?? 'sha1' }),
+  probe: (args) => pathStatProbe(args.path, { follow: args.follow, checksum: args.checksum === false ? false : (args.checksumAlgorithm ?? 'sha1') }),
   plan: (args, state) => planStat(args, state),
   // The plan is always ok: there is nothing to apply.
   steps: () => [],

@@ -8,7 +8,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TaskFailedError, tail } from '../core/errors.ts';
 import { defineTaskType } from '../core/define-task-type.ts';
-import { normalizeSysctlValue, removeSysctlLine, setSysctlLine, sysctlFileValues, sysctlProbe, SYSCTL_PATH, type SysctlState } from '../probes/sysctl-state.ts';
+import {
+  normalizeSysctlValue,
+  removeSysctlLine,
+  setSysctlLine,
+  sysctlFileValues,
+  sysctlProbe,
+  SYSCTL_PATH,
+  type SysctlState,
+} from '../probes/sysctl-state.ts';
 import { quote } from '../transport/quote.ts';
 import { atomicWriteCommand } from './atomic.ts';
 import type { Diff, Plan, TaskContext, TaskType } from '../core/task-contract.ts';
@@ -47,7 +55,8 @@ export interface SysctlPlanData {
 export function planSysctl(args: SysctlArgs, state: SysctlState, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<SysctlPlanData> {
   const file = args.file ?? SYSCTL_DEFAULT_FILE;
   const key = args.key;
-  const later = (reason: string): Plan<SysctlPlanData> | undefined => (ctx.check && ctx.earlierChangePredicted ? { status: 'may-change', reason: `${reason} (an earlier task may change that)` } : undefined);
+  const later = (reason: string): Plan<SysctlPlanData> | undefined =>
+    ctx.check && ctx.earlierChangePredicted ? { status: 'may-change', reason: `${reason} (an earlier task may change that)` } : undefined;
   if (state.fileType === 'other') return { status: 'failed', reason: `${file} exists but is not a regular file` };
   const values = state.fileType === 'file' ? sysctlFileValues(state.content, key) : [];
 
@@ -69,7 +78,9 @@ export function planSysctl(args: SysctlArgs, state: SysctlState, ctx: Pick<TaskC
   }
   if (state.fileType === 'absent' && !state.parentExists) {
     const parent = file.replace(/\/[^/]*$/, '') || '/';
-    return later(`${parent} does not exist`) ?? { status: 'failed', reason: `directory ${parent} does not exist; create it first or choose another file` };
+    return (
+      later(`${parent} does not exist`) ?? { status: 'failed', reason: `directory ${parent} does not exist; create it first or choose another file` }
+    );
   }
   const fileOk = values.length > 0 && values.every((v) => v === want);
   const liveOk = !reload || state.live === want;
@@ -87,7 +98,12 @@ export function planSysctl(args: SysctlArgs, state: SysctlState, ctx: Pick<TaskC
     parts.push(`${file} ${before} → ${want}`);
   }
   const content = fileOk ? undefined : setSysctlLine(state.content, key, want);
-  return { status: 'change', summary: `${key} = ${want}: ${parts.join(', ')}`, diff, data: { ...(content === undefined ? {} : { content, create: state.fileType === 'absent' }), reload, expect: want } };
+  return {
+    status: 'change',
+    summary: `${key} = ${want}: ${parts.join(', ')}`,
+    diff,
+    data: { ...(content === undefined ? {} : { content, create: state.fileType === 'absent' }), reload, expect: want },
+  };
 }
 
 // sysctl can exit 0 and still complain on stderr ("permission denied on key"): both count as a failure.
@@ -98,7 +114,11 @@ export function sysctlApplyCommand(args: SysctlArgs, data: SysctlPlanData): stri
   const file = args.file ?? SYSCTL_DEFAULT_FILE;
   const steps = ['export LANG=C LC_ALL=C', SYSCTL_PATH];
   if (data.content !== undefined) {
-    const write = atomicWriteCommand(file, { content: data.content, ...(data.create ? { mode: '0644' } : {}), ...(data.reload ? { validateScript: STRICT_LOAD.split('%s').join('"$t"') } : {}) });
+    const write = atomicWriteCommand(file, {
+      content: data.content,
+      ...(data.create ? { mode: '0644' } : {}),
+      ...(data.reload ? { validateScript: STRICT_LOAD.split('%s').join('"$t"') } : {}),
+    });
     steps.push(`( ${write}\n) || exit $?`);
   } else if (data.reload) {
     steps.push(`( ${STRICT_LOAD.replace('%s', quote(file))} ) >&2 || exit 4`);
@@ -116,8 +136,10 @@ export const sysctlType: TaskType<typeof SysctlArgsSchema, SysctlState, SysctlPl
   check(args) {
     if ((args.state ?? 'present') === 'present' && args.value === undefined) return 'value is required with state "present"';
     if (args.state === 'absent' && args.value !== undefined) return 'value is not allowed with state "absent"';
-    if (args.state === 'absent' && args.reload !== undefined) return 'reload is not allowed with state "absent" (removing a line does not change the live value)';
-    if (typeof args.value === 'string' && /[\n#;]/.test(args.value)) return 'value must be one line without # or ; (they start comments in sysctl.d files)';
+    if (args.state === 'absent' && args.reload !== undefined)
+      return 'reload is not allowed with state "absent" (removing a line does not change the live value)';
+    if (typeof args.value === 'string' && /[\n#;]/.test(args.value))
+      return 'value must be one line without # or ; (they start comments in sysctl.d files)';
     return undefined;
   },
   probe: (args) => sysctlProbe(args.key, args.file ?? SYSCTL_DEFAULT_FILE),
@@ -125,8 +147,21 @@ export const sysctlType: TaskType<typeof SysctlArgsSchema, SysctlState, SysctlPl
   steps(args, plan) {
     const data = plan.data ?? { reload: false };
     const file = args.file ?? SYSCTL_DEFAULT_FILE;
-    const what = data.content === undefined ? `sysctl -p ${file}` : data.reload ? `write ${file}, loaded with sysctl -p before it replaces the old one` : `write ${file}`;
-    return [{ id: 'apply', kind: 'exec', label: what, command: sysctlApplyCommand(args, data), ...(data.content !== undefined ? { stdin: data.content } : {}) }];
+    const what =
+      data.content === undefined
+        ? `sysctl -p ${file}`
+        : data.reload
+          ? `write ${file}, loaded with sysctl -p before it replaces the old one`
+          : `write ${file}`;
+    return [
+      {
+        id: 'apply',
+        kind: 'exec',
+        label: what,
+        command: sysctlApplyCommand(args, data),
+        ...(data.content !== undefined ? { stdin: data.content } : {}),
+      },
+    ];
   },
   outcome(args, plan, results, ctx) {
     const data = plan.data ?? { reload: false };
@@ -134,14 +169,39 @@ export const sysctlType: TaskType<typeof SysctlArgsSchema, SysctlState, SysctlPl
     const r = results.get('apply')!;
     const where = `${ctx.host}: sysctl ${args.key}`;
     // Drop atomicWriteCommand's own "validation failed: <command>" line: sysctl's words say it better.
-    const stderr = r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('validation failed:')).join('\n');
+    const stderr = r.stderr
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('validation failed:'))
+      .join('\n');
     const said = tail(stderr);
-    if (r.code === 3) throw new TaskFailedError(`${where}: sysctl -p refused the new ${file}, which was left unchanged: ${said}`, { host: ctx.host, command: `sysctl -p ${file}`, code: r.code, stderr });
-    if (r.code === 4) throw new TaskFailedError(`${where}: sysctl -p ${file} failed: ${said}`, { host: ctx.host, command: `sysctl -p ${file}`, code: r.code, stderr });
-    if (r.code !== 0) throw new TaskFailedError(`${where}: writing ${file} failed (exit ${r.code}): ${said}`, { host: ctx.host, command: `write ${file}`, code: r.code, stderr });
+    if (r.code === 3)
+      throw new TaskFailedError(`${where}: sysctl -p refused the new ${file}, which was left unchanged: ${said}`, {
+        host: ctx.host,
+        command: `sysctl -p ${file}`,
+        code: r.code,
+        stderr,
+      });
+    if (r.code === 4)
+      throw new TaskFailedError(`${where}: sysctl -p ${file} failed: ${said}`, {
+        host: ctx.host,
+        command: `sysctl -p ${file}`,
+        code: r.code,
+        stderr,
+      });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${where}: writing ${file} failed (exit ${r.code}): ${said}`, {
+        host: ctx.host,
+        command: `write ${file}`,
+        code: r.code,
+        stderr,
+      });
     if (data.reload && data.expect !== undefined) {
       const seen = normalizeSysctlValue(/^verify=(.*)$/m.exec(r.stdout)?.[1] ?? '');
-      if (seen !== data.expect) throw new TaskFailedError(`${where}: the kernel shows ${seen || '(nothing)'} after sysctl -p ${file}, not ${data.expect}`, { host: ctx.host, command: `sysctl -n ${args.key}` });
+      if (seen !== data.expect)
+        throw new TaskFailedError(`${where}: the kernel shows ${seen || '(nothing)'} after sysctl -p ${file}, not ${data.expect}`, {
+          host: ctx.host,
+          command: `sysctl -n ${args.key}`,
+        });
     }
     return undefined;
   },

@@ -47,15 +47,27 @@ export function timezoneProbe(name: string): Probe<TimezoneState> {
 export function parseTimezone(result: { code: number; stdout: string; stderr: string }): TimezoneState {
   if (result.code !== 0) throw new Error(`timezone probe failed (exit ${result.code}): ${result.stderr.trim()}`);
   const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(result.stdout)?.[1];
-  if (get('systemd') === undefined || get('known') === undefined) throw new Error(`timezone probe printed no result: ${JSON.stringify(result.stdout.slice(0, 200))}`);
-  return { systemd: get('systemd') === 'yes', current: (get('current') ?? '').trim(), known: get('known') === 'yes', etcTimezone: get('etc') === 'yes' };
+  if (get('systemd') === undefined || get('known') === undefined)
+    throw new Error(`timezone probe printed no result: ${JSON.stringify(result.stdout.slice(0, 200))}`);
+  return {
+    systemd: get('systemd') === 'yes',
+    current: (get('current') ?? '').trim(),
+    known: get('known') === 'yes',
+    etcTimezone: get('etc') === 'yes',
+  };
 }
 
 /** Pure plan of the `timezone` task. */
 export function planTimezone(args: TimezoneArgs, state: TimezoneState): Plan<{ systemd: boolean; etcTimezone: boolean }> {
   if (state.current === args.name) return { status: 'ok', reason: `time zone is ${args.name}` };
-  if (!state.known) return { status: 'failed', reason: `unknown time zone ${args.name}: no /usr/share/zoneinfo/${args.name} on the host (is tzdata installed?)` };
-  return { status: 'change', summary: `time zone ${state.current || '(none)'} → ${args.name}`, diff: [{ kind: 'state', key: 'timezone', before: state.current || '(none)', after: args.name }], data: { systemd: state.systemd, etcTimezone: state.etcTimezone } };
+  if (!state.known)
+    return { status: 'failed', reason: `unknown time zone ${args.name}: no /usr/share/zoneinfo/${args.name} on the host (is tzdata installed?)` };
+  return {
+    status: 'change',
+    summary: `time zone ${state.current || '(none)'} → ${args.name}`,
+    diff: [{ kind: 'state', key: 'timezone', before: state.current || '(none)', after: args.name }],
+    data: { systemd: state.systemd, etcTimezone: state.etcTimezone },
+  };
 }
 
 /** The shell text of the apply. */
@@ -66,25 +78,35 @@ export function timezoneApplyCommand(name: string, d: { systemd: boolean; etcTim
     'set -e',
     `ln -sfn /usr/share/zoneinfo/${n} /etc/localtime.hostwright && mv -Tf /etc/localtime.hostwright /etc/localtime`,
     d.etcTimezone ? `printf '%s\\n' ${n} > /etc/timezone` : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** The `timezone` task type. */
 export const timezoneType: TaskType<typeof TimezoneArgsSchema, TimezoneState, { systemd: boolean; etcTimezone: boolean }> = {
   name: 'timezone',
-  description: 'The host\'s time zone (timedatectl where systemd runs, else the /etc/localtime link).',
+  description: "The host's time zone (timedatectl where systemd runs, else the /etc/localtime link).",
   schema: TimezoneArgsSchema,
   supportsDiff: true,
   probe: (args) => timezoneProbe(args.name),
   plan: (args, state) => planTimezone(args, state),
   steps(args, plan) {
     const d = plan.data!;
-    const label = d.systemd ? `timedatectl set-timezone ${args.name}` : `link /etc/localtime to /usr/share/zoneinfo/${args.name}${d.etcTimezone ? ', write /etc/timezone' : ''}`;
+    const label = d.systemd
+      ? `timedatectl set-timezone ${args.name}`
+      : `link /etc/localtime to /usr/share/zoneinfo/${args.name}${d.etcTimezone ? ', write /etc/timezone' : ''}`;
     return [{ id: 'apply', kind: 'exec', label, command: timezoneApplyCommand(args.name, d) }];
   },
   outcome(args, _plan, results, ctx) {
     const r = results.get('apply')!;
-    if (r.code !== 0) throw new TaskFailedError(`${ctx.host}: timezone ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'timedatectl set-timezone', code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: timezone ${args.name}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: 'timedatectl set-timezone',
+        code: r.code,
+        stderr: r.stderr,
+      });
     return undefined;
   },
 };

@@ -52,8 +52,16 @@ export function localMembers(path: string): ArchiveMember[] {
 const localListings = new WeakMap<TaskContext, ArchiveMember[]>();
 
 /** Pure plan of the `unarchive` task (exported for fixture tests). `members`: the archive's listing (from the controller, or the state). */
-export function planUnarchive(args: UnarchiveArgs, state: UnarchiveState, members: ArchiveMember[] | undefined, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>): Plan<UnarchivePlanData> {
-  const later = (why: string): Plan<UnarchivePlanData> => (ctx.check && ctx.earlierChangePredicted ? { status: 'may-change', reason: `${why} (an earlier task may change that)` } : { status: 'failed', reason: why });
+export function planUnarchive(
+  args: UnarchiveArgs,
+  state: UnarchiveState,
+  members: ArchiveMember[] | undefined,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted'>,
+): Plan<UnarchivePlanData> {
+  const later = (why: string): Plan<UnarchivePlanData> =>
+    ctx.check && ctx.earlierChangePredicted
+      ? { status: 'may-change', reason: `${why} (an earlier task may change that)` }
+      : { status: 'failed', reason: why };
   if (state.creates) return { status: 'ok', reason: `${args.creates} exists` };
   if (!state.destExists) return later(`destination ${args.dest} is not a folder on the host`);
   if (args.remoteSrc) {
@@ -68,7 +76,8 @@ export function planUnarchive(args: UnarchiveArgs, state: UnarchiveState, member
     const have = state.dest[m.path];
     const typeOk = have && (m.type === 'h' ? have.type === 'f' : m.type === 'o' ? true : have.type === m.type);
     const sizeOk = have && (m.type !== 'f' || have.size === m.size);
-    const ownerOk = have && (!args.owner || have.owner === args.owner || have.type === 'l') && (!args.group || have.group === args.group || have.type === 'l');
+    const ownerOk =
+      have && (!args.owner || have.owner === args.owner || have.type === 'l') && (!args.group || have.group === args.group || have.type === 'l');
     if (!typeOk || !sizeOk || !ownerOk) differ.push(m.path);
   }
   if (!differ.length) return { status: 'ok', reason: `all ${list.length} members of ${args.src} are in ${args.dest}` };
@@ -86,7 +95,11 @@ export function unpackCommand(args: UnarchiveArgs, digest?: ContentDigest): stri
   const d = quote(args.dest);
   const steps = args.remoteSrc
     ? [`a=${quote(args.src)}`]
-    : ['a=$(mktemp "${TMPDIR:-/tmp}/.hostwright-archive.XXXXXX") || exit 1', 'trap \'rm -f -- "$a"\' EXIT', ...(digest ? checkedCatLines('a', digest, args.dest) : ['cat > "$a" || exit 1'])];
+    : [
+        'a=$(mktemp "${TMPDIR:-/tmp}/.hostwright-archive.XXXXXX") || exit 1',
+        'trap \'rm -f -- "$a"\' EXIT',
+        ...(digest ? checkedCatLines('a', digest, args.dest) : ['cat > "$a" || exit 1']),
+      ];
   steps.push(isZip(args.src) ? `unzip -o -q "$a" -d ${d}` : `tar -C ${d} -xf "$a"`);
   return steps.join('\n');
 }
@@ -99,7 +112,8 @@ export const unarchiveType: TaskType<typeof UnarchiveArgsSchema, UnarchiveState,
   supportsDiff: true,
   ownSrc: true,
   check(args) {
-    if (args.remoteSrc) return args.src.startsWith('/') ? undefined : `with remoteSrc, src must be an absolute path on the host (got ${JSON.stringify(args.src)})`;
+    if (args.remoteSrc)
+      return args.src.startsWith('/') ? undefined : `with remoteSrc, src must be an absolute path on the host (got ${JSON.stringify(args.src)})`;
     try {
       if (!statSync(args.src).isFile()) return `src ${args.src} is not a regular file`;
       accessSync(args.src, constants.R_OK);
@@ -124,20 +138,46 @@ export const unarchiveType: TaskType<typeof UnarchiveArgsSchema, UnarchiveState,
   steps(args, plan) {
     // A controller archive is read when the steps are made and sent on stdin, checked before it is unpacked.
     const bytes = args.remoteSrc ? undefined : readFileSync(args.src);
-    const steps: ApplyStep[] = [{ id: 'unpack', kind: 'exec', label: `unpack ${args.src} into ${args.dest}${args.remoteSrc ? ' (on the host)' : ''}`, command: unpackCommand(args, bytes && contentDigest(bytes)), ...(bytes ? { stdin: bytes } : {}) }];
+    const steps: ApplyStep[] = [
+      {
+        id: 'unpack',
+        kind: 'exec',
+        label: `unpack ${args.src} into ${args.dest}${args.remoteSrc ? ' (on the host)' : ''}`,
+        command: unpackCommand(args, bytes && contentDigest(bytes)),
+        ...(bytes ? { stdin: bytes } : {}),
+      },
+    ];
     if (args.owner || args.group) {
       const owner = `${args.owner ?? ''}${args.group ? ':' + args.group : ''}`;
       // Every member of the archive as listed, NUL-separated: chown -h does not follow a member that is a link.
-      steps.push({ id: 'chown', kind: 'exec', label: `chown ${owner} the ${plan.data!.members.length} members in ${args.dest}`, command: `cd -- ${quote(args.dest)} && xargs -0 chown -h ${quote(owner)} --`, stdin: plan.data!.members.map((m) => `${m}\0`).join('') });
+      steps.push({
+        id: 'chown',
+        kind: 'exec',
+        label: `chown ${owner} the ${plan.data!.members.length} members in ${args.dest}`,
+        command: `cd -- ${quote(args.dest)} && xargs -0 chown -h ${quote(owner)} --`,
+        stdin: plan.data!.members.map((m) => `${m}\0`).join(''),
+      });
     }
     return steps;
   },
   outcome(args, _plan, results, ctx) {
     const where = `${ctx.host}: unarchive ${args.src}`;
     const r = results.get('unpack')!;
-    if (r.code !== 0) throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, { host: ctx.host, command: 'unpack', code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${where}: ${tail(r.stderr || r.stdout) || `exit ${r.code}`}`, {
+        host: ctx.host,
+        command: 'unpack',
+        code: r.code,
+        stderr: r.stderr,
+      });
     const c = results.get('chown');
-    if (c && c.code !== 0) throw new TaskFailedError(`${where}: chown: ${tail(c.stderr) || `exit ${c.code}`}`, { host: ctx.host, command: 'chown', code: c.code, stderr: c.stderr });
+    if (c && c.code !== 0)
+      throw new TaskFailedError(`${where}: chown: ${tail(c.stderr) || `exit ${c.code}`}`, {
+        host: ctx.host,
+        command: 'chown',
+        code: c.code,
+        stderr: c.stderr,
+      });
     return undefined;
   },
 };

@@ -76,7 +76,11 @@ const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0,
 const lockFree = (h: string) => h.replace(/^!+/, '');
 
 /** Pure plan of the `user` task. */
-export function planUser(args: UserArgs, state: UserState, ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'sensitive'> = { check: false, earlierChangePredicted: false, sensitive: true }): Plan<UserPlanData> {
+export function planUser(
+  args: UserArgs,
+  state: UserState,
+  ctx: Pick<TaskContext, 'check' | 'earlierChangePredicted' | 'sensitive'> = { check: false, earlierChangePredicted: false, sensitive: true },
+): Plan<UserPlanData> {
   const { name } = args;
   const u = state.user;
   if (args.state === 'absent') {
@@ -88,11 +92,15 @@ export function planUser(args: UserArgs, state: UserState, ctx: Pick<TaskContext
       data: { argv: ['userdel', ...(args.force ? ['-f'] : []), ...(args.remove ? ['-r'] : []), name] },
     };
   }
-  const later = (why: string): Plan<UserPlanData> => (ctx.check && ctx.earlierChangePredicted ? { status: 'may-change', reason: `${why} (an earlier task may create it)` } : { status: 'failed', reason: why });
+  const later = (why: string): Plan<UserPlanData> =>
+    ctx.check && ctx.earlierChangePredicted
+      ? { status: 'may-change', reason: `${why} (an earlier task may create it)` }
+      : { status: 'failed', reason: why };
   const missing = [args.group, ...(args.groups ?? [])].filter((g): g is string => g !== undefined && !state.groups[g]);
   if (missing.length) return later(`group ${missing[0]} does not exist`);
   const needShadow = args.password !== undefined || args.expires !== undefined || args.passwordLock !== undefined;
-  if (u && needShadow && !state.shadowReadable) return { status: 'failed', reason: 'cannot read /etc/shadow to compare the password, expiry or lock: run the task with become' };
+  if (u && needShadow && !state.shadowReadable)
+    return { status: 'failed', reason: 'cannot read /etc/shadow to compare the password, expiry or lock: run the task with become' };
   const createHome = args.createHome ?? true;
   const wantedGroups = args.groups === undefined ? undefined : [...new Set(args.groups.map((g) => state.groups[g]!.name))];
 
@@ -111,12 +119,26 @@ export function planUser(args: UserArgs, state: UserState, ctx: Pick<TaskContext
     argv.push(createHome ? '-m' : '-M');
     if (args.system) argv.push('-r');
     argv.push(name);
-    const what = [args.uid !== undefined && `uid ${args.uid}`, args.group && `group ${args.group}`, wantedGroups?.length && `groups ${wantedGroups.join(',')}`, args.home && `home ${args.home}`, args.shell && `shell ${args.shell}`, args.system && 'system', password !== undefined && 'password set'].filter(Boolean).join(', ');
+    const what = [
+      args.uid !== undefined && `uid ${args.uid}`,
+      args.group && `group ${args.group}`,
+      wantedGroups?.length && `groups ${wantedGroups.join(',')}`,
+      args.home && `home ${args.home}`,
+      args.shell && `shell ${args.shell}`,
+      args.system && 'system',
+      password !== undefined && 'password set',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return {
       status: 'change',
       summary: `create user ${name}${what ? ` (${what})` : ''}`,
       diff: [{ kind: 'state', key: `user ${name}`, before: '(absent)', after: what || 'present' }],
-      data: { ...(args.home !== undefined && createHome && !state.homeParentExists ? { preHome: args.home } : {}), argv, ...(password !== undefined ? { password } : {}) },
+      data: {
+        ...(args.home !== undefined && createHome && !state.homeParentExists ? { preHome: args.home } : {}),
+        argv,
+        ...(password !== undefined ? { password } : {}),
+      },
     };
   }
 
@@ -139,7 +161,11 @@ export function planUser(args: UserArgs, state: UserState, ctx: Pick<TaskContext
     const removed = state.memberOf.filter((g) => !wanted.has(g));
     if (args.append ? added.length > 0 : added.length + removed.length > 0) {
       argv.push(...(args.append ? ['-a'] : []), '-G', wantedGroups.join(','));
-      changed('groups', state.memberOf.join(',') || '(none)', args.append ? [...state.memberOf, ...added].join(',') : wantedGroups.join(',') || '(none)');
+      changed(
+        'groups',
+        state.memberOf.join(',') || '(none)',
+        args.append ? [...state.memberOf, ...added].join(',') : wantedGroups.join(',') || '(none)',
+      );
     }
   }
   if (args.comment !== undefined && u.comment !== args.comment) {
@@ -187,7 +213,11 @@ export function planUser(args: UserArgs, state: UserState, ctx: Pick<TaskContext
     status: 'change',
     summary: `user ${name}: ${parts.join(', ')}`,
     diff,
-    data: { ...(argv.length ? { argv: ['usermod', ...argv, name] } : {}), ...(makeHome ? { createHome: makeHome } : {}), ...(password !== undefined ? { password } : {}) },
+    data: {
+      ...(argv.length ? { argv: ['usermod', ...argv, name] } : {}),
+      ...(makeHome ? { createHome: makeHome } : {}),
+      ...(password !== undefined ? { password } : {}),
+    },
   };
 }
 
@@ -218,7 +248,23 @@ export const userType: TaskType<typeof UserArgsSchema, UserState, UserPlanData> 
   secretArgs: ['password'],
   check(args) {
     const absent = args.state === 'absent';
-    const presentOnly = ['uid', 'group', 'groups', 'append', 'home', 'createHome', 'moveHome', 'shell', 'comment', 'system', 'password', 'updatePassword', 'expires', 'passwordLock', 'nonUnique'] as const;
+    const presentOnly = [
+      'uid',
+      'group',
+      'groups',
+      'append',
+      'home',
+      'createHome',
+      'moveHome',
+      'shell',
+      'comment',
+      'system',
+      'password',
+      'updatePassword',
+      'expires',
+      'passwordLock',
+      'nonUnique',
+    ] as const;
     if (absent) {
       const given = presentOnly.filter((k) => args[k] !== undefined);
       if (given.length) return `${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} not allowed with state "absent"`;
@@ -226,20 +272,40 @@ export const userType: TaskType<typeof UserArgsSchema, UserState, UserPlanData> 
     if (args.append && args.groups === undefined) return 'append needs groups';
     if (args.moveHome && args.home === undefined) return 'moveHome needs home';
     if (args.nonUnique && args.uid === undefined) return 'nonUnique needs uid';
-    if (args.password !== undefined && args.password !== '' && !/^(\$[0-9a-z]+\$|!|\*)/.test(args.password) && !/^[./0-9A-Za-z]{13}$/.test(args.password)) return 'password must be a crypt(3) hash such as $6$salt$... (not the clear text)';
+    if (
+      args.password !== undefined &&
+      args.password !== '' &&
+      !/^(\$[0-9a-z]+\$|!|\*)/.test(args.password) &&
+      !/^[./0-9A-Za-z]{13}$/.test(args.password)
+    )
+      return 'password must be a crypt(3) hash such as $6$salt$... (not the clear text)';
     return undefined;
   },
-  probe: (args) => userProbe(args.name, { groups: args.state === 'absent' ? [] : [...(args.group !== undefined ? [args.group] : []), ...(args.groups ?? [])], home: args.home }),
+  probe: (args) =>
+    userProbe(args.name, {
+      groups: args.state === 'absent' ? [] : [...(args.group !== undefined ? [args.group] : []), ...(args.groups ?? [])],
+      home: args.home,
+    }),
   plan: (args, state, ctx) => planUser(args, state, ctx),
   steps(args, plan) {
     const data = plan.data ?? {};
     // The label never holds the hash: it goes on stdin, and its word reads "(hash)".
     const label = [
       data.preHome && `home ${data.preHome} from /etc/skel`,
-      data.argv && data.argv.map((w) => (w === PW ? '(hash)' : quote(w))).join(' '),
+      data.argv?.map((w) => (w === PW ? '(hash)' : quote(w))).join(' '),
       data.createHome && `home ${data.createHome} from /etc/skel`,
-    ].filter(Boolean).join('; ');
-    return [{ id: 'apply', kind: 'exec', label, command: userApplyCommand(args.name, data), ...(data.password !== undefined ? { stdin: `${data.password}\n` } : {}) }];
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return [
+      {
+        id: 'apply',
+        kind: 'exec',
+        label,
+        command: userApplyCommand(args.name, data),
+        ...(data.password !== undefined ? { stdin: `${data.password}\n` } : {}),
+      },
+    ];
   },
   outcome(args, plan, results, ctx) {
     const data = plan.data ?? {};
@@ -247,7 +313,12 @@ export const userType: TaskType<typeof UserArgsSchema, UserState, UserPlanData> 
     if (r.code !== 0) {
       const tool = data.argv?.[0] ?? 'creating the home';
       const said = data.password !== undefined ? tail(r.stderr.split(data.password).join('(hash)')) : tail(r.stderr || r.stdout);
-      throw new TaskFailedError(`${ctx.host}: user ${args.name}: ${tool} failed (exit ${r.code}): ${said}`, { host: ctx.host, command: tool, code: r.code, stderr: said });
+      throw new TaskFailedError(`${ctx.host}: user ${args.name}: ${tool} failed (exit ${r.code}): ${said}`, {
+        host: ctx.host,
+        command: tool,
+        code: r.code,
+        stderr: said,
+      });
     }
     return undefined;
   },

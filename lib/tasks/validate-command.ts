@@ -60,5 +60,13 @@ export function validateProblem(validate: string | undefined): string | undefine
  * rewrite user text).
  */
 export function validateCommandText(validate: string, pathWord: string): string {
-  return shellWords(validate).map((w) => w.split('%s').map((part) => (part === '' ? '' : quote(part))).join(pathWord) || "''").join(' ');
+  return shellWords(validate)
+    .map(
+      (w) =>
+        w
+          .split('%s')
+          .map((part) => (part === '' ? '' : quote(part)))
+          .join(pathWord) || "''",
+    )
+    .join(' ');
 }

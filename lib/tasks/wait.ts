@@ -46,9 +46,12 @@ export function waitTarget(args: WaitArgs): WaitTarget {
 /** A short description of the target: `127.0.0.1:2379`, `http://... (2xx)`, `command "..."`. */
 export function describeTarget(t: WaitTarget): string {
   switch (t.kind) {
-    case 'port': return `port ${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
-    case 'url': return `${t.url} (2xx${t.expect === undefined ? '' : `, body containing ${JSON.stringify(t.expect)}`})`;
-    case 'command': return `command ${JSON.stringify(t.command.length > 80 ? `${t.command.slice(0, 77)}...` : t.command)}`;
+    case 'port':
+      return `port ${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+    case 'url':
+      return `${t.url} (2xx${t.expect === undefined ? '' : `, body containing ${JSON.stringify(t.expect)}`})`;
+    case 'command':
+      return `command ${JSON.stringify(t.command.length > 80 ? `${t.command.slice(0, 77)}...` : t.command)}`;
   }
 }
 
@@ -63,7 +66,11 @@ export function planWait(args: WaitArgs, state: WaitState, ctx: Pick<TaskContext
   const timeout = args.timeout ?? WAIT_DEFAULT_TIMEOUT;
   if (ctx.check) {
     // Waiting changes nothing, so the real run reports ok: predict ok, and say what it would wait for.
-    if (ctx.earlierChangePredicted) return { status: 'ok', reason: `would wait up to ${timeout} s for ${what} (not answering yet: ${state.last || 'no answer'}; an earlier task may bring it up)` };
+    if (ctx.earlierChangePredicted)
+      return {
+        status: 'ok',
+        reason: `would wait up to ${timeout} s for ${what} (not answering yet: ${state.last || 'no answer'}; an earlier task may bring it up)`,
+      };
     return { status: 'failed', reason: `${what} does not answer: ${state.last || 'no answer'} (check mode tries once and does not wait)` };
   }
   return { status: 'change', summary: `wait up to ${timeout} s for ${what}` };
@@ -90,7 +97,16 @@ export const waitType: TaskType<typeof WaitArgsSchema, WaitState> = {
     const script = waitScript(target, { timeout, interval: args.interval ?? WAIT_DEFAULT_INTERVAL });
     // The loop ends on the host; the transport timeout is only a safety net well past it. The script's
     // output says whether it answered, whatever its exit code.
-    return [{ id: 'wait', kind: 'exec', label: `wait up to ${timeout} s for ${describeTarget(target)}`, command: `export LANG=C LC_ALL=C\n${script}`, timeoutMs: (timeout + 60) * 1000, okCodes: 'any' }];
+    return [
+      {
+        id: 'wait',
+        kind: 'exec',
+        label: `wait up to ${timeout} s for ${describeTarget(target)}`,
+        command: `export LANG=C LC_ALL=C\n${script}`,
+        timeoutMs: (timeout + 60) * 1000,
+        okCodes: 'any',
+      },
+    ];
   },
   outcome(args, _plan, results, ctx) {
     const target = waitTarget(args);
@@ -98,7 +114,10 @@ export const waitType: TaskType<typeof WaitArgsSchema, WaitState> = {
     const state = parseWait(results.get('wait')!);
     const what = describeTarget(target);
     if (!state.answered) {
-      throw new TaskFailedError(`${ctx.host}: wait: ${what} did not answer within ${timeout} s (${state.tries} tries); last: ${state.last || 'no answer'}`, { host: ctx.host, command: `wait for ${what}` });
+      throw new TaskFailedError(
+        `${ctx.host}: wait: ${what} did not answer within ${timeout} s (${state.tries} tries); last: ${state.last || 'no answer'}`,
+        { host: ctx.host, command: `wait for ${what}` },
+      );
     }
     // Waiting changes nothing on the host: report ok.
     return { changed: false, extra: { elapsed: state.elapsed, tries: state.tries } };

@@ -41,10 +41,7 @@ export function wrapBecome(command: string, request: BecomeRequest): string {
   const user = quote(request.user);
   const inner = `-H -u ${user} -- sh -c ${quote(command)}`;
   if (request.password === undefined) return `sudo -n ${inner}`;
-  return (
-    `if sudo -n -u ${user} true 2>/dev/null; then IFS= read -r _ || :; exec sudo -n ${inner}; fi; ` +
-    `exec sudo -S -p '' ${inner}`
-  );
+  return `if sudo -n -u ${user} true 2>/dev/null; then IFS= read -r _ || :; exec sudo -n ${inner}; fi; ` + `exec sudo -S -p '' ${inner}`;
 }
 
 /** The stdin to send for a become request: the password line first, when there is a password. */
@@ -64,7 +61,9 @@ export function checkBecomeResult(host: string, result: ExecResult, request: Bec
     throw new TaskFailedError(`${host}: become (sudo -u ${request.user}) failed: ${what}`, { host, code: result.code, stderr });
   };
   if (result.code === 1 && /^sudo: (a password is required|a terminal is required)/m.test(stderr)) {
-    fail('sudo asks for a password and none was given; set the become password (ansible_become_password / becomePassword) or allow NOPASSWD in sudoers');
+    fail(
+      'sudo asks for a password and none was given; set the become password (ansible_become_password / becomePassword) or allow NOPASSWD in sudoers',
+    );
   }
   if (result.code === 1 && /(^Sorry, try again\.|^sudo: \d+ incorrect password attempts?)/m.test(stderr)) {
     fail('sudo rejected the become password; check ansible_become_password / becomePassword');

@@ -80,7 +80,7 @@ export function createTransport(name: string, connection: ConnectionSettings, op
     name,
     address: cfg.hostName ?? connection.address,
     // ansible_port defaults to 22 before it gets here: an SSH config Port applies to an unset (22) port.
-    port: connection.port !== undefined && connection.port !== 22 ? connection.port : cfg.port ?? connection.port,
+    port: connection.port !== undefined && connection.port !== 22 ? connection.port : (cfg.port ?? connection.port),
     user: connection.user ?? cfg.user,
     keyFile: connection.keyFile ?? cfg.identityFiles?.[0],
     password: connection.password,

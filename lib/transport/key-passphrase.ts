@@ -27,7 +27,10 @@ export async function keyPassphrase(host: string, keyFile: string): Promise<stri
   if (!pending) {
     const prompt = ttyPrompt();
     if (!prompt) {
-      throw new UnreachableError(host, `the SSH key file ${keyFile} is encrypted and there is no terminal to ask its passphrase: load it into ssh-agent (ssh-add ${keyFile}) or run from a terminal`);
+      throw new UnreachableError(
+        host,
+        `the SSH key file ${keyFile} is encrypted and there is no terminal to ask its passphrase: load it into ssh-agent (ssh-add ${keyFile}) or run from a terminal`,
+      );
     }
     // One prompt at a time: hosts sharing a key wait for the same answer.
     pending = prompt(`Enter passphrase for key '${keyFile}': `);

@@ -64,7 +64,10 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
 
 /** Match one OpenSSH host pattern (`*` and `?` wildcards) against a host token, case-insensitively. */
 function globMatch(pattern: string, token: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 'i').test(token);
 }
 

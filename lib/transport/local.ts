@@ -51,7 +51,9 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 // zx is loaded on first use: it costs ~160 ms of start-up that an SSH-only run should not pay.
 let shPromise: Promise<Shell> | undefined;
 const loadSh = () =>
-  (shPromise ??= import('zx').then(({ $ }) => $({ spawn: spawnSh, prefix: '', postfix: '', quote, quiet: true, verbose: false, nothrow: true, stdio: ['pipe', 'pipe', 'pipe'] })));
+  (shPromise ??= import('zx').then(({ $ }) =>
+    $({ spawn: spawnSh, prefix: '', postfix: '', quote, quiet: true, verbose: false, nothrow: true, stdio: ['pipe', 'pipe', 'pipe'] }),
+  ));
 
 /** Build the template-strings argument zx expects from a finished command line (no interpolation). */
 function raw(command: string): TemplateStringsArray {
@@ -86,7 +88,8 @@ export class LocalTransport implements Transport {
 
   /** Run a command line with `/bin/sh -c`. Never rejects for a non-zero exit code. */
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${command.split('\n')[0]}`, { host: this.name, command });
+    if (this.#interrupted)
+      throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${command.split('\n')[0]}`, { host: this.name, command });
     await this.connect();
     const requested = resolveBecome(options.become, this.#options);
     const become = requested && requested.user !== this.#user ? requested : undefined;
@@ -108,19 +111,20 @@ export class LocalTransport implements Transport {
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     let timedOut = false;
-    const timer = options.timeoutMs !== undefined && options.timeoutMs > 0
-      ? setTimeout(() => {
-        timedOut = true;
-        const pid = child.child?.pid;
-        if (pid !== undefined) {
-          try {
-            process.kill(-pid, 'SIGKILL');
-          } catch {
-            // Already gone.
-          }
-        }
-      }, options.timeoutMs)
-      : undefined;
+    const timer =
+      options.timeoutMs !== undefined && options.timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            const pid = child.child?.pid;
+            if (pid !== undefined) {
+              try {
+                process.kill(-pid, 'SIGKILL');
+              } catch {
+                // Already gone.
+              }
+            }
+          }, options.timeoutMs)
+        : undefined;
     const output = await child.finally(() => {
       clearTimeout(timer);
       if (pgid !== undefined) {

@@ -20,14 +20,21 @@ export function putCommand(path: string, content: string | Buffer, options: Pick
     "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM",
     't=$(mktemp "$(dirname -- "$p")/.hostwright.XXXXXX") || exit 1',
     ...checkedCatLines('t', contentDigest(content), path),
-    options.mode === undefined ? 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod 0644 "$t"; fi || exit 1' : `chmod ${quote(options.mode)} "$t" || exit 1`,
+    options.mode === undefined
+      ? 'if [ -e "$p" ]; then chmod --reference="$p" "$t"; else chmod 0644 "$t"; fi || exit 1'
+      : `chmod ${quote(options.mode)} "$t" || exit 1`,
     'mv -f -- "$t" "$p" || exit 1',
     'trap - EXIT HUP INT PIPE TERM',
   ].join('\n');
 }
 
 /** Write `content` to `path` through `transport.exec`; throws a {@link TaskFailedError} naming the path. */
-export async function putWithCat(transport: Pick<Transport, 'name' | 'exec'>, path: string, content: string | Buffer, options: PutOptions = {}): Promise<void> {
+export async function putWithCat(
+  transport: Pick<Transport, 'name' | 'exec'>,
+  path: string,
+  content: string | Buffer,
+  options: PutOptions = {},
+): Promise<void> {
   const command = putCommand(path, content, options);
   const result = await transport.exec(command, { stdin: content, become: options.become });
   if (result.code !== 0) {

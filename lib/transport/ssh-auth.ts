@@ -35,15 +35,17 @@ export function authMethods(ssh2: Ssh2, host: string, c: SshCredentials): { meth
     methods.push({ type: 'agent', username: c.user, agent: c.agent } as AuthMethod);
     tried.push(`agent ${c.agent}`);
   }
-  const keyFiles = c.keyFile
-    ? [c.keyFile]
-    : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n)).filter((f) => existsSync(f));
+  const keyFiles = c.keyFile ? [c.keyFile] : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n)).filter((f) => existsSync(f));
   for (const file of keyFiles) {
     let text: Buffer;
     try {
       text = readFileSync(file);
     } catch (error) {
-      throw new UnreachableError(host, `cannot read the SSH key file ${file}: ${(error as Error).message}; check the key path (ansible_ssh_private_key_file / keyFile)`, { cause: error });
+      throw new UnreachableError(
+        host,
+        `cannot read the SSH key file ${file}: ${(error as Error).message}; check the key path (ansible_ssh_private_key_file / keyFile)`,
+        { cause: error },
+      );
     }
     const parsed = ssh2.utils.parseKey(text, c.passphrase);
     if (parsed instanceof Error) {
@@ -62,7 +64,13 @@ export function authMethods(ssh2: Ssh2, host: string, c: SshCredentials): { meth
 }
 
 /** Explain an ssh2 connection error in words a user can act on. */
-export function describeConnectError(error: Error & { level?: string; code?: string }, where: string, user: string, tried: string[], timeoutMs: number): string {
+export function describeConnectError(
+  error: Error & { level?: string; code?: string },
+  where: string,
+  user: string,
+  tried: string[],
+  timeoutMs: number,
+): string {
   switch (error.code) {
     case 'ECONNREFUSED':
       return `connection refused at ${where}: is sshd running and listening on that port?`;

@@ -98,24 +98,29 @@ export function parseSshConfig(text: string, file: string, home: string = homedi
       if (get('User')) out.user = get('User');
       if (get('Port')) {
         const port = Number(get('Port'));
-        if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ValidationError(`${file}: Host ${host}: Port must be 1-65535, got "${get('Port')}"`, { source: file });
+        if (!Number.isInteger(port) || port < 1 || port > 65535)
+          throw new ValidationError(`${file}: Host ${host}: Port must be 1-65535, got "${get('Port')}"`, { source: file });
         out.port = port;
       }
-      const ids = c['identityfile'];
+      const ids = c.identityfile;
       if (ids) out.identityFiles = (Array.isArray(ids) ? ids : [ids]).map((p) => expandHome(p.replace(/%d/g, home), home));
       if (get('IdentitiesOnly')) out.identitiesOnly = get('IdentitiesOnly')!.toLowerCase() === 'yes';
       const jump = get('ProxyJump');
       if (jump && jump.toLowerCase() !== 'none') out.proxyJump = jump;
-      const proxyCommand = c['proxycommand'];
+      const proxyCommand = c.proxycommand;
       if (proxyCommand && !out.proxyJump) {
         const command = Array.isArray(proxyCommand) ? proxyCommand.join(' ') : proxyCommand;
         if (command.toLowerCase() !== 'none') {
           const asJump = proxyCommandAsJump(command);
-          if (!asJump) throw new ValidationError(`${file}: Host ${host}: ProxyCommand "${command}" is not supported (hostwright connects itself); use ProxyJump instead`, { source: file });
+          if (!asJump)
+            throw new ValidationError(
+              `${file}: Host ${host}: ProxyCommand "${command}" is not supported (hostwright connects itself); use ProxyJump instead`,
+              { source: file },
+            );
           out.proxyJump = asJump;
         }
       }
-      const known = first(c['userknownhostsfile']);
+      const known = first(c.userknownhostsfile);
       if (known) out.userKnownHostsFile = expandHome(known.split(/\s+/)[0], home);
       if (get('ConnectTimeout')) out.connectTimeoutMs = Number(get('ConnectTimeout')) * 1000;
       if (get('ServerAliveInterval')) out.serverAliveIntervalMs = Number(get('ServerAliveInterval')) * 1000;
@@ -161,7 +166,11 @@ export function jumpFromSshArgs(args: string, host: string, variable: string): s
     if (m[1].toLowerCase() === 'proxyjump') jump = m[2];
     else if (m[1].toLowerCase() === 'proxycommand') {
       const asJump = proxyCommandAsJump(m[2]);
-      if (!asJump) throw new ValidationError(`${host}: ${variable}: ProxyCommand "${m[2]}" is not supported (hostwright connects itself); use -o ProxyJump=[user@]bastion[:port] or -J`, { source: host, path: variable });
+      if (!asJump)
+        throw new ValidationError(
+          `${host}: ${variable}: ProxyCommand "${m[2]}" is not supported (hostwright connects itself); use -o ProxyJump=[user@]bastion[:port] or -J`,
+          { source: host, path: variable },
+        );
       jump = asJump;
     }
   }

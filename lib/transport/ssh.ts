@@ -101,7 +101,11 @@ export class SshTransport implements Transport {
     const client = await this.#ready();
     return new Promise((resolve, reject) => {
       client.forwardOut('127.0.0.1', 0, host, port, (error, stream) =>
-        error ? reject(new UnreachableError(this.name, `bastion ${this.#where} cannot open a tunnel to ${host}:${port}: ${error.message}`, { cause: error })) : resolve(stream),
+        error
+          ? reject(
+              new UnreachableError(this.name, `bastion ${this.#where} cannot open a tunnel to ${host}:${port}: ${error.message}`, { cause: error }),
+            )
+          : resolve(stream),
       );
     });
   }
@@ -133,7 +137,13 @@ export class SshTransport implements Transport {
     const ssh2 = await loadSsh2();
     // An encrypted key file: its passphrase is asked on the terminal (once per file), as ssh asks it.
     const passphrase = o.passphrase ?? (o.keyFile ? await keyPassphrase(this.name, o.keyFile) : undefined);
-    const { methods, tried } = authMethods(ssh2, this.name, { user: o.user, keyFile: o.keyFile, passphrase, password: o.password, agent: agent || false });
+    const { methods, tried } = authMethods(ssh2, this.name, {
+      user: o.user,
+      keyFile: o.keyFile,
+      passphrase,
+      password: o.password,
+      agent: agent || false,
+    });
     // Through a bastion: the tunnel replaces the TCP connection (its failure names the bastion).
     const sock = o.via ? await o.via.forward(o.address, o.port) : undefined;
     const client = new ssh2.Client();
@@ -181,8 +191,12 @@ export class SshTransport implements Transport {
         resolve(client);
       });
       client.on('error', (error) => (settled ? this.#drop(client, error.message) : fail(error)));
-      client.on('end', () => (settled ? this.#drop(client, 'the host closed the connection') : fail(new Error('the host closed the connection during the handshake'))));
-      client.on('close', () => (settled ? this.#drop(client, 'the connection closed') : fail(new Error('the connection closed during the handshake'))));
+      client.on('end', () =>
+        settled ? this.#drop(client, 'the host closed the connection') : fail(new Error('the host closed the connection during the handshake')),
+      );
+      client.on('close', () =>
+        settled ? this.#drop(client, 'the connection closed') : fail(new Error('the connection closed during the handshake')),
+      );
       client.connect({
         ...(sock ? { sock } : {}),
         host: o.address,
@@ -222,7 +236,8 @@ export class SshTransport implements Transport {
     const become = requested && requested.user !== this.#options.user ? requested : undefined;
     const line = become ? wrapBecome(command, become) : command;
     const stdin = becomeStdin(options.stdin, become);
-    if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${command.split('\n')[0]}`, { host: this.name, command });
+    if (this.#interrupted)
+      throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${command.split('\n')[0]}`, { host: this.name, command });
     const client = await this.#ready();
     const raw = await this.#limit(() => this.#run(client, withExitMarker(line), stdin, options.timeoutMs, command));
     const marked = takeExitMarker(raw.stderr);
@@ -239,7 +254,8 @@ export class SshTransport implements Transport {
 
   async #openChannel(client: Client, line: string): Promise<ClientChannel> {
     for (let attempt = 0; ; attempt++) {
-      if (this.#lost !== undefined || this.#closed) throw new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost ?? 'the transport is closed'}`);
+      if (this.#lost !== undefined || this.#closed)
+        throw new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost ?? 'the transport is closed'}`);
       try {
         return await new Promise<ClientChannel>((resolve, reject) => {
           client.exec(line, (error, channel) => (error ? reject(error) : resolve(channel)));
@@ -248,8 +264,13 @@ export class SshTransport implements Transport {
         const message = (error as Error).message;
         const refused = /Channel open failure/.test(message) && !/server closed channel unexpectedly/.test(message);
         if (!refused || attempt >= OPEN_RETRIES) {
-          if (this.#lost !== undefined || !refused) throw new UnreachableError(this.name, `cannot run a command on ${this.#where}: ${this.#lost ?? message}`, { cause: error });
-          throw new UnreachableError(this.name, `${this.#where} keeps refusing new SSH channels (${message}); lower maxChannels or raise MaxSessions in sshd_config`, { cause: error });
+          if (this.#lost !== undefined || !refused)
+            throw new UnreachableError(this.name, `cannot run a command on ${this.#where}: ${this.#lost ?? message}`, { cause: error });
+          throw new UnreachableError(
+            this.name,
+            `${this.#where} keeps refusing new SSH channels (${message}); lower maxChannels or raise MaxSessions in sshd_config`,
+            { cause: error },
+          );
         }
         // The server is at its session limit (OpenSSH MaxSessions): never ask for more than it holds.
         this.#limit.concurrency = Math.max(1, Math.min(this.#limit.concurrency, this.#openChannels));
@@ -259,7 +280,8 @@ export class SshTransport implements Transport {
   }
 
   async #run(client: Client, line: string, stdin: Buffer | undefined, timeoutMs: number | undefined, shown: string): Promise<ExecResult> {
-    if (this.#interrupted) throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${shown.split('\n')[0]}`, { host: this.name, command: shown });
+    if (this.#interrupted)
+      throw new TaskFailedError(`${this.name}: not run, the run was interrupted: ${shown.split('\n')[0]}`, { host: this.name, command: shown });
     const channel = await this.#openChannel(client, line);
     this.#openChannels++;
     this.#channels.set(channel, undefined);
@@ -300,15 +322,20 @@ export class SshTransport implements Transport {
       channel.stderr.on('data', watchPid);
       channel.on('exit', (exitCode: number | null, signal?: string) => (code = exitCode ?? signalExitCode(signal)));
       channel.on('close', () => {
-        if (code === undefined && this.#lost !== undefined) return onLost(new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost}`));
+        if (code === undefined && this.#lost !== undefined)
+          return onLost(new UnreachableError(this.name, `connection to ${this.#where} lost: ${this.#lost}`));
         // Decode once at the end so that a character split across packets stays whole.
         finish(() => resolve({ code: code ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
       });
       if (timeoutMs !== undefined && timeoutMs > 0) {
-        timer = setTimeout(() => finish(() => {
-          channel.close();
-          reject(new TaskFailedError(`${this.name}: command timed out after ${timeoutMs} ms: ${shown}`, { host: this.name, command: shown }));
-        }), timeoutMs);
+        timer = setTimeout(
+          () =>
+            finish(() => {
+              channel.close();
+              reject(new TaskFailedError(`${this.name}: command timed out after ${timeoutMs} ms: ${shown}`, { host: this.name, command: shown }));
+            }),
+          timeoutMs,
+        );
       }
       channel.end(stdin);
     });
@@ -352,7 +379,11 @@ export class SshTransport implements Transport {
         this.#pending.delete(onLost);
         if (settled) return;
         settled = true;
-        resolve({ line: '', exited: { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }, release });
+        resolve({
+          line: '',
+          exited: { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') },
+          release,
+        });
       });
     });
   }
@@ -383,7 +414,9 @@ export class SshTransport implements Transport {
       for (const channel of this.#channels.keys()) channel.close();
     }, 1000).unref();
     setTimeout(() => {
-      const error = new TaskFailedError(`${this.name}: the run was interrupted; the host did not confirm the end of the command`, { host: this.name });
+      const error = new TaskFailedError(`${this.name}: the run was interrupted; the host did not confirm the end of the command`, {
+        host: this.name,
+      });
       for (const reject of [...this.#pending]) reject(error);
     }, 2000).unref();
   }

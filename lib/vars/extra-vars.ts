@@ -62,7 +62,11 @@ function parseKeyValues(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [i, token] of tokens.entries()) {
     const eq = token.indexOf('=');
-    if (eq <= 0) throw new ValidationError(`-e ${shown}: expected key=value, got ${secret ? `a word without "=" (word ${i + 1})` : `"${token}"`}; quote a value with spaces: -e 'key="two words"'`, { source: '-e' });
+    if (eq <= 0)
+      throw new ValidationError(
+        `-e ${shown}: expected key=value, got ${secret ? `a word without "=" (word ${i + 1})` : `"${token}"`}; quote a value with spaces: -e 'key="two words"'`,
+        { source: '-e' },
+      );
     out[token.slice(0, eq)] = token.slice(eq + 1);
   }
   return out;

@@ -53,11 +53,5 @@ export function precedenceLayers(parts: {
   registered?: VarLayer[];
   extra?: VarLayer[];
 }): VarLayer[] {
-  return [
-    ...(parts.roleDefaults ?? []),
-    ...(parts.inventory ?? []),
-    ...(parts.play ?? []),
-    ...(parts.registered ?? []),
-    ...(parts.extra ?? []),
-  ];
+  return [...(parts.roleDefaults ?? []), ...(parts.inventory ?? []), ...(parts.play ?? []), ...(parts.registered ?? []), ...(parts.extra ?? [])];
 }

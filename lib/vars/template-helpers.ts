@@ -30,7 +30,7 @@ export class HelperFailure extends Error {
   }
 }
 
-const own = (obj: unknown, key: string): boolean => obj !== null && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, key);
+const own = (obj: unknown, key: string): boolean => obj !== null && typeof obj === 'object' && Object.hasOwn(obj, key);
 const missing = (v: unknown) => v === undefined || v === null || v === '';
 
 /** Split the trailing Handlebars options object from the positional arguments. */

@@ -24,7 +24,7 @@ function kindOf(value: unknown): string {
 /** `Expected integer to be greater or equal to 1` -> `must be integer, greater or equal to 1`. */
 function must(message: string, schema: TSchema): string {
   const options = (schema as { anyOf?: { const?: unknown }[] }).anyOf;
-  if (options && options.length && options.every((o) => o.const !== undefined)) {
+  if (options?.length && options.every((o) => o.const !== undefined)) {
     return `must be one of ${options.map((o) => JSON.stringify(o.const)).join(', ')}`;
   }
   return message.replace(/^Expected /, 'must be ').replace(/^must be (\w+) to be /, 'must be $1, ');
@@ -53,7 +53,8 @@ export function checkVarTypes(schema: TSchema, vars: Record<string, unknown>, or
   for (const [name, propSchema] of Object.entries(properties)) {
     const value = vars[name];
     if (value === undefined) {
-      if (required.has(name)) problems.push({ name, text: `${name}: is required but not set (give it a default, or set it in the inventory, the play or with -e)` });
+      if (required.has(name))
+        problems.push({ name, text: `${name}: is required but not set (give it a default, or set it in the inventory, the play or with -e)` });
       continue;
     }
     const converted = convert(propSchema, value);
@@ -63,7 +64,11 @@ export function checkVarTypes(schema: TSchema, vars: Record<string, unknown>, or
       continue;
     }
     // error.path is a JSON pointer inside the variable: /0/name -> [0].name
-    const inner = error.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('');
+    const inner = error.path
+      .split('/')
+      .slice(1)
+      .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
+      .join('');
     const bad = inner ? error.value : value;
     const from = origins[name] ? ` (from ${origins[name]})` : '';
     problems.push({ name, text: `${name}${inner}: ${must(error.message, error.schema)}${from}, got ${kindOf(bad)}` });

@@ -40,7 +40,15 @@ export function parseEnvelope(text: string): VaultEnvelope {
   const [, version, cipher, id] = header.map((h) => h.trim());
   if (version !== '1.1' && version !== '1.2') throw new VaultFormatError(`unsupported vault format ${version} (1.1 and 1.2 are read)`);
   if (cipher !== 'AES256') throw new VaultFormatError(`unsupported vault cipher ${cipher} (only AES256 is read, as by current Ansible)`);
-  return { version, cipher, id: id || undefined, body: lines.slice(1).map((l) => l.trim()).join('') };
+  return {
+    version,
+    cipher,
+    id: id || undefined,
+    body: lines
+      .slice(1)
+      .map((l) => l.trim())
+      .join(''),
+  };
 }
 
 const hexOrFail = (hex: string, what: string): Buffer => {

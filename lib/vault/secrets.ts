@@ -76,7 +76,10 @@ export function readPasswordSource(source: string, id: string, what: string): Bu
     } catch (error) {
       const e = error as { status?: number; stderr?: Buffer; message: string };
       const stderr = e.stderr?.toString().trim();
-      throw new ValidationError(`${what} ${source}: vault password script failed (${e.status !== undefined ? `exit ${e.status}` : e.message})${stderr ? `: ${stderr}` : ''}`, { source });
+      throw new ValidationError(
+        `${what} ${source}: vault password script failed (${e.status !== undefined ? `exit ${e.status}` : e.message})${stderr ? `: ${stderr}` : ''}`,
+        { source },
+      );
     }
     if (!password.length) throw new ValidationError(`${what} ${source}: vault password script printed an empty password`, { source });
   } else {
@@ -101,7 +104,8 @@ export async function loadVaultSecrets(sources: VaultSources, prompt?: PasswordP
   for (const { slug, what } of slugs) {
     const { id, source } = splitVaultId(slug);
     if (source === 'prompt' || source === 'prompt_ask_vault_pass') {
-      if (!prompt) throw new ValidationError(`${what}: a vault password prompt needs a terminal; use --vault-password-file FILE instead`, { source: what });
+      if (!prompt)
+        throw new ValidationError(`${what}: a vault password prompt needs a terminal; use --vault-password-file FILE instead`, { source: what });
       const answer = await prompt(what === '--ask-vault-pass' ? 'Vault password: ' : `Vault password (${id}): `);
       if (!answer) throw new ValidationError(`${what}: empty vault password`, { source: what });
       secrets.push({ id, password: Buffer.from(answer, 'utf8'), source: 'prompt' });

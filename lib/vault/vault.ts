@@ -38,7 +38,8 @@ export class Vault {
     } catch (error) {
       throw new ValidationError(`${where}: ${(error as Error).message}`, { source: where });
     }
-    if (this.secrets.length === 0) throw new ValidationError(`${where}: encrypted with ansible-vault, but no vault password was given: ${HOW}`, { source: where });
+    if (this.secrets.length === 0)
+      throw new ValidationError(`${where}: encrypted with ansible-vault, but no vault password was given: ${HOW}`, { source: where });
     const ordered = [...this.secrets.filter((s) => s.id === envelope.id), ...this.secrets.filter((s) => s.id !== envelope.id)];
     try {
       for (const secret of ordered) {
@@ -46,12 +47,19 @@ export class Vault {
         if (plaintext) return { plaintext, id: secret.id };
       }
     } catch (error) {
-      if (error instanceof VaultFormatError) throw new ValidationError(`${where}: ${error.message} (is the file cut or edited by hand?)`, { source: where });
+      if (error instanceof VaultFormatError)
+        throw new ValidationError(`${where}: ${error.message} (is the file cut or edited by hand?)`, { source: where });
       throw error;
     }
     const ids = [...new Set(this.secrets.map((s) => s.id))].join(', ');
-    const named = envelope.id && !this.secrets.some((s) => s.id === envelope.id) ? ` It is encrypted with vault id "${envelope.id}", which no --vault-id names.` : '';
-    throw new ValidationError(`${where}: wrong vault password: none of the given passwords (vault ids: ${ids}) decrypts it.${named} ${HOW.replace('pass ', 'Pass the right one with ')}`, { source: where });
+    const named =
+      envelope.id && !this.secrets.some((s) => s.id === envelope.id)
+        ? ` It is encrypted with vault id "${envelope.id}", which no --vault-id names.`
+        : '';
+    throw new ValidationError(
+      `${where}: wrong vault password: none of the given passwords (vault ids: ${ids}) decrypts it.${named} ${HOW.replace('pass ', 'Pass the right one with ')}`,
+      { source: where },
+    );
   }
 
   /** Decrypt a whole encrypted file's text (vars file, `-e @file`, inventory). */

@@ -13,10 +13,20 @@ export const common = defineRole({
   varsSchema: clusterVarsSchema,
   templates: new URL('./templates/', import.meta.url),
   tasks: [
-    line((h) => ({ path: '/etc/hosts', regexp: `^${escapeRegExp(itemOf(h).ip)}\\s`, line: `${itemOf(h).ip} ${itemOf(h).name}`, owner: 'root', group: 'root', mode: '0644' }), {
-      name: 'cluster hosts in /etc/hosts',
-      loop: (h) => h.vars.cluster_hosts as unknown[],
-    }),
+    line(
+      (h) => ({
+        path: '/etc/hosts',
+        regexp: `^${escapeRegExp(itemOf(h).ip)}\\s`,
+        line: `${itemOf(h).ip} ${itemOf(h).name}`,
+        owner: 'root',
+        group: 'root',
+        mode: '0644',
+      }),
+      {
+        name: 'cluster hosts in /etc/hosts',
+        loop: (h) => h.vars.cluster_hosts as unknown[],
+      },
+    ),
     pkg({ name: 'chrony' }, 'chrony installed'),
     service({ name: 'chronyd', state: 'started', enabled: true }, 'chronyd enabled and running'),
     service({ name: 'firewalld', state: 'stopped', enabled: false, ifExists: true }, 'firewalld stopped and disabled'),
@@ -24,11 +34,20 @@ export const common = defineRole({
     command({ cmd: 'setenforce 0', unless: '[ "$(getenforce 2>/dev/null)" != Enforcing ]' }, 'SELinux not enforcing now'),
     line((h) => ({ path: '/etc/selinux/config', regexp: '^SELINUX=', line: `SELINUX=${h.vars.selinux_state}`, create: true }), 'SELinux config'),
     modprobe({ name: 'br_netfilter' }, 'bridge netfilter available'),
-    file({ path: '/etc/sysctl.d/k8s.conf', content: template('k8s.conf.hbs'), owner: 'root', group: 'root', mode: '0644' }, { name: '/etc/sysctl.d/k8s.conf', notify: 'sysctl reload' }),
-    shell({ cmd: 'swapoff -a && sed -i.hostwright~ -E "s/^([^#].*[[:space:]]swap[[:space:]].*)$/#\\1/" /etc/fstab', unless: '[ -z "$(swapon --noheadings --show 2>/dev/null)" ] && ! grep -Eq "^[^#].*[[:space:]]swap[[:space:]]" /etc/fstab' }, {
-      name: 'swap off',
-      when: (h) => h.vars.disable_swap === true,
-    }),
+    file(
+      { path: '/etc/sysctl.d/k8s.conf', content: template('k8s.conf.hbs'), owner: 'root', group: 'root', mode: '0644' },
+      { name: '/etc/sysctl.d/k8s.conf', notify: 'sysctl reload' },
+    ),
+    shell(
+      {
+        cmd: 'swapoff -a && sed -i.hostwright~ -E "s/^([^#].*[[:space:]]swap[[:space:]].*)$/#\\1/" /etc/fstab',
+        unless: '[ -z "$(swapon --noheadings --show 2>/dev/null)" ] && ! grep -Eq "^[^#].*[[:space:]]swap[[:space:]]" /etc/fstab',
+      },
+      {
+        name: 'swap off',
+        when: (h) => h.vars.disable_swap === true,
+      },
+    ),
   ],
   handlers: [handler('sysctl reload', command({ cmd: 'sysctl -p /etc/sysctl.d/k8s.conf' }, 'sysctl reload'))],
 });

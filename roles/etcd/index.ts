@@ -13,7 +13,10 @@ export const etcd = defineRole({
   templates: new URL('./templates/', import.meta.url),
   tasks: [
     pkg({ name: 'etcd' }, 'etcd installed'),
-    file({ path: '/etc/etcd/etcd.conf', content: template('etcd.conf.hbs'), owner: 'root', group: 'root', mode: '0644' }, { name: '/etc/etcd/etcd.conf', notify: 'restart etcd' }),
+    file(
+      { path: '/etc/etcd/etcd.conf', content: template('etcd.conf.hbs'), owner: 'root', group: 'root', mode: '0644' },
+      { name: '/etc/etcd/etcd.conf', notify: 'restart etcd' },
+    ),
     service({ name: 'etcd', state: 'started', enabled: true }, 'etcd enabled and running'),
     wait((h) => ({ url: `http://127.0.0.1:${h.vars.etcd_client_port}/health`, expect: 'true', timeout: 60 }), 'etcd answers'),
   ],

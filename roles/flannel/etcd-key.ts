@@ -30,7 +30,12 @@ const sameValue = (a: string, b: string): boolean => {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
@@ -59,9 +64,20 @@ const etcdKeyType: TaskType<typeof EtcdKeyArgs, EtcdKeyState, { create: boolean 
     parse: (r) => parseEtcdGet(r.stdout, r.code, r.stderr),
   }),
   plan(args, state) {
-    if (state.value === undefined) return { status: 'change', summary: `create ${args.key} = ${args.value}`, diff: [{ kind: 'state', key: args.key, before: '(absent)', after: args.value }], data: { create: true } };
+    if (state.value === undefined)
+      return {
+        status: 'change',
+        summary: `create ${args.key} = ${args.value}`,
+        diff: [{ kind: 'state', key: args.key, before: '(absent)', after: args.value }],
+        data: { create: true },
+      };
     if (sameValue(state.value, args.value)) return { status: 'ok', reason: `${args.key} already holds ${state.value}` };
-    return { status: 'change', summary: `update ${args.key}`, diff: [{ kind: 'state', key: args.key, before: state.value, after: args.value }], data: { create: false } };
+    return {
+      status: 'change',
+      summary: `update ${args.key}`,
+      diff: [{ kind: 'state', key: args.key, before: state.value, after: args.value }],
+      data: { create: false },
+    };
   },
   async apply(args, plan, host) {
     const url = `${args.endpoint.replace(/\/$/, '')}/v2/keys${args.key}${plan.data?.create ? '?prevExist=false' : ''}`;
@@ -74,7 +90,10 @@ const etcdKeyType: TaskType<typeof EtcdKeyArgs, EtcdKeyState, { create: boolean 
       /* reported below */
     }
     if (r.code !== 0 || body.errorCode !== undefined || !body.node) {
-      throw new TaskFailedError(`${host.name}: etcdKey ${args.key}: ${body.message ?? (r.stderr.trim() || r.stdout.trim() || `curl exit ${r.code}`)}`, { host: host.name, command, code: r.code, stderr: r.stderr });
+      throw new TaskFailedError(
+        `${host.name}: etcdKey ${args.key}: ${body.message ?? (r.stderr.trim() || r.stdout.trim() || `curl exit ${r.code}`)}`,
+        { host: host.name, command, code: r.code, stderr: r.stderr },
+      );
     }
   },
 };

@@ -25,13 +25,23 @@ export const flannel = defineRole({
   tasks: [
     // Written once, from the first flannel host, through the same etcd endpoint flanneld uses: so it proves the
     // network path flanneld needs, and `--limit` on one host connects to that host only.
-    etcdKey((h) => ({ endpoint: String(h.vars.etcd_endpoints).split(',')[0], key: `${h.vars.flannel_etcd_prefix}/config`, value: String(h.vars.flannel_config_json) }), {
-      name: 'flannel network config in etcd',
-      runOnce: true,
-      notify: 'restart flanneld',
-    }),
+    etcdKey(
+      (h) => ({
+        endpoint: String(h.vars.etcd_endpoints).split(',')[0],
+        key: `${h.vars.flannel_etcd_prefix}/config`,
+        value: String(h.vars.flannel_config_json),
+      }),
+      {
+        name: 'flannel network config in etcd',
+        runOnce: true,
+        notify: 'restart flanneld',
+      },
+    ),
     pkg({ name: 'flannel' }, 'flannel installed'),
-    file({ path: '/etc/sysconfig/flanneld', content: template('flanneld.hbs'), owner: 'root', group: 'root', mode: '0644' }, { name: '/etc/sysconfig/flanneld', notify: 'restart flanneld' }),
+    file(
+      { path: '/etc/sysconfig/flanneld', content: template('flanneld.hbs'), owner: 'root', group: 'root', mode: '0644' },
+      { name: '/etc/sysconfig/flanneld', notify: 'restart flanneld' },
+    ),
     service({ name: 'flanneld', state: 'started', enabled: true }, 'flanneld enabled and running'),
   ],
   handlers: [

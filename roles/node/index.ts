@@ -13,7 +13,10 @@ export const node = defineRole({
   templates: new URL('./templates/', import.meta.url),
   tasks: [
     pkg({ name: 'kubernetes-node' }, 'kubernetes-node installed'),
-    pkg({ name: 'python-rhsm-certificates' }, { name: 'Red Hat registry CA (pod infra image)', when: (h) => h.vars.install_rhsm_certificates === true }),
+    pkg(
+      { name: 'python-rhsm-certificates' },
+      { name: 'Red Hat registry CA (pod infra image)', when: (h) => h.vars.install_rhsm_certificates === true },
+    ),
     conf('config', sharedTemplate('kube-config.hbs'), ['restart kubelet', 'restart kube-proxy']),
     conf('kubelet', 'kubelet.hbs', ['restart kubelet']),
     conf('proxy', 'proxy.hbs', ['restart kube-proxy']),

@@ -115,4 +115,7 @@ export const sharedTemplate = (name: string): string => decodeURIComponent(new U
 
 /** A file under /etc/kubernetes from a template (root:root 0644, as the RPMs ship them), notifying handlers. */
 export const kubeConfigFile = (name: string, templateName: string, notify: string[]) =>
-  file({ path: `/etc/kubernetes/${name}`, content: template(templateName), owner: 'root', group: 'root', mode: '0644' }, { name: `/etc/kubernetes/${name}`, notify });
+  file(
+    { path: `/etc/kubernetes/${name}`, content: template(templateName), owner: 'root', group: 'root', mode: '0644' },
+    { name: `/etc/kubernetes/${name}`, notify },
+  );

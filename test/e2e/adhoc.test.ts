@@ -93,7 +93,10 @@ test('-m package: --check predicts and installs nothing, then changed, then ok',
 test('--json: one event per line, the result carries stdout', async () => {
   const r = await adhoc('web', '-m', 'command', '-a', 'echo from-json', '--json');
   assert.is(r.code, 0, r.out + r.err);
-  const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const events = r.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const result = events.find((e) => e.event === 'host-result');
   assert.equal([result.host, result.status, result.rc, result.stdout], [HOST, 'changed', 0, 'from-json']);
   assert.equal(events.at(-1).hosts[HOST], { ok: 1, changed: 1, unreachable: 0, failed: 0, skipped: 0, ignored: 0 });
@@ -129,7 +132,12 @@ test('inventory --list / --graph / --host', async () => {
   const graph = await hw('inventory', '-i', inventory, '--graph', 'web');
   assert.is(graph.out, `@web:\n  |--${HOST}\n`);
   const host = await hw('inventory', '-i', inventory, '--host', `${HOST}-deploy`);
-  assert.equal(JSON.parse(host.out), { ansible_become_password: 'deploy-sudo', ansible_host: hosts.hosts[0].address, ansible_ssh_private_key_file: hosts.keyPath, ansible_user: 'deploy' });
+  assert.equal(JSON.parse(host.out), {
+    ansible_become_password: 'deploy-sudo',
+    ansible_host: hosts.hosts[0].address,
+    ansible_ssh_private_key_file: hosts.keyPath,
+    ansible_user: 'deploy',
+  });
 });
 
 test.run();

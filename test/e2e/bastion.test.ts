@@ -50,14 +50,20 @@ test.after(async () => {
 
 test('without the bastion the host is unreachable (exit 4)', async () => {
   const inv = join(dir, 'direct.yml');
-  writeFileSync(inv, `all:\n  hosts:\n    ${BEHIND}:\n      ansible_host: ${behindAddress}\n      ansible_user: root\n      ansible_ssh_private_key_file: ${hosts.keyPath}\n`);
+  writeFileSync(
+    inv,
+    `all:\n  hosts:\n    ${BEHIND}:\n      ansible_host: ${behindAddress}\n      ansible_user: root\n      ansible_ssh_private_key_file: ${hosts.keyPath}\n`,
+  );
   const r = await hw(BEHIND, '-i', inv, '-m', 'ping', '--known-hosts', hosts.knownHostsPath, '--connect-timeout', '3');
   assert.is(r.code, 4, r.out + r.err);
 });
 
 test('ProxyJump from an SSH config (-F): converged through the bastion, which the target sees as the client', async () => {
   const cfg = join(dir, 'ssh_config');
-  writeFileSync(cfg, `Host inner\n  HostName ${behindAddress}\n  User root\n  IdentityFile ${hosts.keyPath}\n  ProxyJump gw\n\nHost gw\n  HostName ${jumpAddress}\n  User root\n  IdentityFile ${hosts.keyPath}\n\nHost *\n  UserKnownHostsFile ${hosts.knownHostsPath}\n`);
+  writeFileSync(
+    cfg,
+    `Host inner\n  HostName ${behindAddress}\n  User root\n  IdentityFile ${hosts.keyPath}\n  ProxyJump gw\n\nHost gw\n  HostName ${jumpAddress}\n  User root\n  IdentityFile ${hosts.keyPath}\n\nHost *\n  UserKnownHostsFile ${hosts.knownHostsPath}\n`,
+  );
   const inv = join(dir, 'config.yml');
   writeFileSync(inv, `all:\n  hosts:\n    ${BEHIND}:\n      ansible_host: inner\n`);
   let r = await hw(BEHIND, '-i', inv, '-F', cfg, '-m', 'file', '-a', 'path=/tmp/hw-bastion content=through-the-bastion');
@@ -71,13 +77,22 @@ test('ProxyJump from an SSH config (-F): converged through the bastion, which th
 
 test('ProxyJump from ansible_ssh_common_args; the bastion host key is checked', async () => {
   const inv = join(dir, 'args.yml');
-  writeFileSync(inv, `all:\n  vars:\n    ansible_user: root\n    ansible_ssh_private_key_file: ${hosts.keyPath}\n    ansible_ssh_common_args: '-o ProxyJump=root@${jumpAddress}'\n  hosts:\n    ${BEHIND}:\n      ansible_host: ${behindAddress}\n`);
+  writeFileSync(
+    inv,
+    `all:\n  vars:\n    ansible_user: root\n    ansible_ssh_private_key_file: ${hosts.keyPath}\n    ansible_ssh_common_args: '-o ProxyJump=root@${jumpAddress}'\n  hosts:\n    ${BEHIND}:\n      ansible_host: ${behindAddress}\n`,
+  );
   let r = await hw(BEHIND, '-i', inv, '--known-hosts', hosts.knownHostsPath, '-m', 'shell', '-a', 'echo "$SSH_CONNECTION"');
   assert.is(r.code, 0, r.out + r.err);
   assert.match(r.out, new RegExp(`\\s${jumpAddress.replace(/\./g, '\\.')} \\d+ `));
   // A known_hosts with the target's key but not the bastion's: refused, naming the bastion.
   const partial = join(dir, 'known_hosts');
-  writeFileSync(partial, readFileSync(hosts.knownHostsPath, 'utf8').split('\n').filter((l) => !l.includes(jumpAddress) && !l.startsWith(JUMP)).join('\n') + '\n');
+  writeFileSync(
+    partial,
+    readFileSync(hosts.knownHostsPath, 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes(jumpAddress) && !l.startsWith(JUMP))
+      .join('\n') + '\n',
+  );
   r = await hw(BEHIND, '-i', inv, '--known-hosts', partial, '-m', 'ping');
   assert.is(r.code, 4, r.out + r.err);
   assert.match(r.out + r.err, /bastion root@.*unknown host key for/);

@@ -25,7 +25,11 @@ let results: BenchResults;
 /** Run the bench; its error (exit code and the ends of its output) fails the calling test. */
 function bench(args: string[], timeout: number): string {
   const r = spawnSync(process.execPath, ['bench/run.ts', ...args], { cwd: root, encoding: 'utf8', timeout });
-  assert.is(r.status, 0, `bench ${args.join(' ')} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  assert.is(
+    r.status,
+    0,
+    `bench ${args.join(' ')} failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`,
+  );
   return r.stdout;
 }
 
@@ -45,10 +49,24 @@ test('results file has the documented shape', () => {
   assert.equal(results.settings.clusterHosts, ['bs-master', 'bs-node1']);
   assert.ok(results.machine.cpus >= 1 && typeof results.machine.node === 'string');
   const ids = results.scenarios.map((s) => s.id);
-  for (const id of ['cluster-check-fresh', 'cluster-cold', 'cluster-noop', 'cluster-check-converged', 'scale-first', 'scale-changing-2', 'scale-noop-2']) assert.ok(ids.includes(id), `scenario ${id} missing from ${ids.join(', ')}`);
+  for (const id of [
+    'cluster-check-fresh',
+    'cluster-cold',
+    'cluster-noop',
+    'cluster-check-converged',
+    'scale-first',
+    'scale-changing-2',
+    'scale-noop-2',
+  ])
+    assert.ok(ids.includes(id), `scenario ${id} missing from ${ids.join(', ')}`);
   for (const s of results.scenarios) {
     assert.is(s.hostwright.timing.runsMs.length, 1, `${s.id}: one repetition`);
-    assert.ok(s.hostwright.timing.medianMs > 0 && s.hostwright.timing.minMs <= s.hostwright.timing.medianMs && s.hostwright.timing.medianMs <= s.hostwright.timing.maxMs, `${s.id}: median within min–max`);
+    assert.ok(
+      s.hostwright.timing.medianMs > 0 &&
+        s.hostwright.timing.minMs <= s.hostwright.timing.medianMs &&
+        s.hostwright.timing.medianMs <= s.hostwright.timing.maxMs,
+      `${s.id}: median within min–max`,
+    );
   }
   assert.ok(results.startup.importLibMs > 0 && results.startup.nodeBareMs > 0);
   assert.ok(results.startup.importDistLibMs! > 0, 'the installed package (dist/) is built and timed');
@@ -92,8 +110,14 @@ test("hostwright's counters: one connection per host, no-op within the round-tri
 });
 
 test('axes, chart and printed summary', () => {
-  assert.equal(results.hostsAxis.map((p) => p.hosts), [1, 2]);
-  assert.equal(results.tasksAxis.map((p) => p.tasksPerHost), [4, 20]);
+  assert.equal(
+    results.hostsAxis.map((p) => p.hosts),
+    [1, 2],
+  );
+  assert.equal(
+    results.tasksAxis.map((p) => p.tasksPerHost),
+    [4, 20],
+  );
   for (const p of [...results.hostsAxis, ...results.tasksAxis]) assert.ok(p.hostwrightMs > 0 && p.peakRssMiB > 0 && p.roundTripsPerTask > 0);
   const svg = readFileSync(join(out, 'hosts.svg'), 'utf8');
   assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -103,7 +127,7 @@ test('axes, chart and printed summary', () => {
   assert.match(stdout, /hostwright's own counters/);
 });
 
-test('Ansible leg: Debian\'s ansible converges the same workload to the same state digests', () => {
+test("Ansible leg: Debian's ansible converges the same workload to the same state digests", () => {
   const text = bench(['--smoke', '--ansible', '--only', 'scale', '--out', outAnsible], 600_000);
   assert.ok(existsSync(join(outAnsible, 'smoke.json')), text.slice(-2000));
   const r = JSON.parse(readFileSync(join(outAnsible, 'smoke.json'), 'utf8')) as BenchResults;
@@ -120,7 +144,10 @@ test('Ansible leg: Debian\'s ansible converges the same workload to the same sta
   const noop = r.scenarios.find((s) => s.id === 'scale-noop-2')!;
   assert.equal(noop.ansible?.changed, [0], 'Ansible no-op changed nothing');
   assert.ok(noop.ansible!.cpuMs! > noop.hostwright.cpuMs!, "Ansible's controller CPU (its process tree, ssh masters included) is measured");
-  assert.ok(r.hostsAxis.every((p) => p.ansibleMs! > 0 && p.ansibleChangingMs! > 0 && p.ansibleCpuMs! > 0), 'Ansible on the hosts axis: no-op and changing, with CPU');
+  assert.ok(
+    r.hostsAxis.every((p) => p.ansibleMs! > 0 && p.ansibleChangingMs! > 0 && p.ansibleCpuMs! > 0),
+    'Ansible on the hosts axis: no-op and changing, with CPU',
+  );
 });
 
 test.run();

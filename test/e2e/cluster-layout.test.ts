@@ -24,7 +24,15 @@ test.after(async () => {
 
 test('converges, with every address taken from the inventory groups', async () => {
   const r = await run(cluster, { inventory: c.clusterInventory, knownHostsFile: c.knownHostsPath, collectEvents: true });
-  assert.is(r.exitCode, 0, JSON.stringify(hostResults(r).filter((e) => e.status === 'failed'), null, 1));
+  assert.is(
+    r.exitCode,
+    0,
+    JSON.stringify(
+      hostResults(r).filter((e) => e.status === 'failed'),
+      null,
+      1,
+    ),
+  );
   // etcd runs on the etcd host only; flannel and kubernetes never on it.
   assert.is((await sh(c, 'kv-store', 'systemctl is-active etcd')).trim(), 'active');
   assert.is((await c.exec('kv-store', 'systemctl is-active flanneld')).stdout.trim() === 'active', false);

@@ -15,10 +15,20 @@ const layout = { etcd: ['yum-master'], masters: ['yum-master'], nodes: ['yum-nod
 const all = ['yum-master', 'yum-node1'];
 let c: ClusterHosts;
 
-const runCluster = (options: { check?: boolean } = {}) => run(cluster, { inventory: c.clusterInventory, knownHostsFile: c.knownHostsPath, collectEvents: true, ...options });
-const failures = (r: RunPlaybookResult) => JSON.stringify(hostResults(r).filter((e) => e.status === 'failed'), null, 1);
+const runCluster = (options: { check?: boolean } = {}) =>
+  run(cluster, { inventory: c.clusterInventory, knownHostsFile: c.knownHostsPath, collectEvents: true, ...options });
+const failures = (r: RunPlaybookResult) =>
+  JSON.stringify(
+    hostResults(r).filter((e) => e.status === 'failed'),
+    null,
+    1,
+  );
 const keys = (r: RunPlaybookResult, statuses: string[]) =>
-  new Set(hostResults(r).filter((e) => statuses.includes(e.status)).map((e) => `${e.host}|${e.role ?? ''}|${e.task}|${e.handler}`));
+  new Set(
+    hostResults(r)
+      .filter((e) => statuses.includes(e.status))
+      .map((e) => `${e.host}|${e.role ?? ''}|${e.task}|${e.handler}`),
+  );
 
 test.before(async () => {
   c = await clusterHosts(layout);
@@ -51,8 +61,10 @@ test('converge: exit 0, every package task went through yum, exactly what check 
   for (const e of installs) assert.match(e.message ?? '', /\(yum\)$/);
   const rhsm = hostResults(r, 'yum-node1').find((e) => e.task === 'Red Hat registry CA (pod infra image)');
   assert.equal([rhsm?.status, rhsm?.message], ['changed', 'install python-rhsm-certificates (yum)']);
-  assert.is((await sh(c, 'yum-node1', "rpm -q --qf '%{NAME}-%{VERSION}\\n' subscription-manager-rhsm-certificates docker kubernetes-node")),
-    'subscription-manager-rhsm-certificates-1.24.51\ndocker-1.13.1\nkubernetes-node-1.5.2\n');
+  assert.is(
+    await sh(c, 'yum-node1', "rpm -q --qf '%{NAME}-%{VERSION}\\n' subscription-manager-rhsm-certificates docker kubernetes-node"),
+    'subscription-manager-rhsm-certificates-1.24.51\ndocker-1.13.1\nkubernetes-node-1.5.2\n',
+  );
   assert.is((await sh(c, 'yum-node1', 'systemctl is-active kubelet docker')).trim(), 'active\nactive');
   assert.is((await sh(c, 'yum-node1', 'curl -s http://yum-master:8080/healthz')).trim(), 'ok');
 });

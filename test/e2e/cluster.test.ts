@@ -23,7 +23,12 @@ const runCluster = (options: { check?: boolean; diff?: boolean; extraVars?: Reco
 /** `host|role|task|handler` of a result. */
 const key = (e: { host: string; role?: string; task: string; handler: boolean }) => `${e.host}|${e.role ?? ''}|${e.task}|${e.handler}`;
 /** The keys of every result with one of the statuses. */
-const keys = (r: RunPlaybookResult, statuses: string[]) => new Set(hostResults(r).filter((e) => statuses.includes(e.status)).map(key));
+const keys = (r: RunPlaybookResult, statuses: string[]) =>
+  new Set(
+    hostResults(r)
+      .filter((e) => statuses.includes(e.status))
+      .map(key),
+  );
 
 test.before(async () => {
   c = await clusterHosts(layout);
@@ -47,13 +52,25 @@ test('--check --diff on fresh hosts does not fail and changes nothing; "may chan
   const after = await Promise.all(all.map((h) => hostDigest(c, h)));
   assert.equal(after, before, 'check mode changed a host');
   const may = hostResults(check).filter((e) => e.status === 'may-change');
-  assert.equal(may.filter((e) => !UNKNOWABLE.some((re) => re.test(key(e)))).map((e) => `${key(e)}: ${e.message}`), [], 'only the documented tasks may say "may change"');
+  assert.equal(
+    may.filter((e) => !UNKNOWABLE.some((re) => re.test(key(e)))).map((e) => `${key(e)}: ${e.message}`),
+    [],
+    'only the documented tasks may say "may change"',
+  );
   assert.ok(keys(check, ['changed']).size > 40);
 });
 
 test('converge of fresh hosts: exit 0; exactly the tasks check mode called changed changed, with the same diffs', async () => {
   const r = await runCluster({ diff: true });
-  assert.is(r.exitCode, 0, JSON.stringify(hostResults(r).filter((e) => e.status === 'failed'), null, 1));
+  assert.is(
+    r.exitCode,
+    0,
+    JSON.stringify(
+      hostResults(r).filter((e) => e.status === 'failed'),
+      null,
+      1,
+    ),
+  );
   const changed = keys(r, ['changed']);
   const definite = keys(check, ['changed']);
   const missing = [...changed].filter((k) => !definite.has(k) && !UNKNOWABLE.some((re) => re.test(k)));
@@ -64,7 +81,9 @@ test('converge of fresh hosts: exit 0; exactly the tasks check mode called chang
   const predicted = new Map(hostResults(check).map((e) => [key(e), e.diff ?? []]));
   for (const e of hostResults(r).filter((x) => x.status === 'changed' && definite.has(key(x)))) {
     const want = predicted.get(key(e))!;
-    const got = (e.diff ?? []).map((d, i) => (d.kind === 'state' && want[i]?.kind === 'state' && want[i].before === UNKNOWN_BEFORE ? { ...d, before: UNKNOWN_BEFORE } : d));
+    const got = (e.diff ?? []).map((d, i) =>
+      d.kind === 'state' && want[i]?.kind === 'state' && want[i].before === UNKNOWN_BEFORE ? { ...d, before: UNKNOWN_BEFORE } : d,
+    );
     assert.equal(want, got, `${key(e)}: the diff check mode showed differs from the real run's`);
   }
 });
@@ -110,7 +129,8 @@ test('validation: etcd key, services, apiserver from a node, flannel subnets, da
 test('the second run reports changed=0 on every host', async () => {
   const r = await runCluster();
   assert.is(r.exitCode, 0);
-  for (const h of all) assert.is(r.recap[h].changed, 0, `${h}: ${JSON.stringify(hostResults(r, h).filter((e) => e.status !== 'ok' && e.status !== 'skipped'))}`);
+  for (const h of all)
+    assert.is(r.recap[h].changed, 0, `${h}: ${JSON.stringify(hostResults(r, h).filter((e) => e.status !== 'ok' && e.status !== 'skipped'))}`);
   assert.ok(r.stats.roundTripsPerTask <= 1.05, `round trips per task ${r.stats.roundTripsPerTask}`);
 });
 
@@ -124,16 +144,26 @@ test('--check --diff -e on a converged cluster shows diffs and handlers, changes
   assert.ok(d.kind === 'file' && d.before.includes('--v=0') && d.after.includes('--v=2'));
   const predicted = keys(check, ['changed', 'may-change']);
   const predictedHandlers = [...predicted].filter((k) => k.endsWith('|true')).sort();
-  assert.equal(predictedHandlers, [
-    ...layout.masters.flatMap((m) => ['restart kube-apiserver', 'restart kube-controller-manager', 'restart kube-scheduler'].map((t) => `${m}|master|${t}|true`)),
-    ...layout.nodes.flatMap((n) => ['restart kube-proxy', 'restart kubelet'].map((t) => `${n}|node|${t}|true`)),
-  ].sort());
+  assert.equal(
+    predictedHandlers,
+    [
+      ...layout.masters.flatMap((m) =>
+        ['restart kube-apiserver', 'restart kube-controller-manager', 'restart kube-scheduler'].map((t) => `${m}|master|${t}|true`),
+      ),
+      ...layout.nodes.flatMap((n) => ['restart kube-proxy', 'restart kubelet'].map((t) => `${n}|node|${t}|true`)),
+    ].sort(),
+  );
   assert.equal(await Promise.all(all.map((h) => hostDigest(c, h))), before, 'check mode changed a host');
 
   // The same through the command line prints the diff.
   let text = '';
   const out = { write: (s: string) => ((text += s), true) } as any;
-  const code = await runCli(cluster, ['-i', c.clusterInventory, '--known-hosts', c.knownHostsPath, '--check', '--diff', '-e', 'kube_log_level=2', '--limit', M], out, out);
+  const code = await runCli(
+    cluster,
+    ['-i', c.clusterInventory, '--known-hosts', c.knownHostsPath, '--check', '--diff', '-e', 'kube_log_level=2', '--limit', M],
+    out,
+    out,
+  );
   assert.is(code, 0, text);
   assert.match(text, /--- before: \/etc\/kubernetes\/config\n\+\+\+ after: \/etc\/kubernetes\/config/);
   assert.match(text, /-KUBE_LOG_LEVEL="--v=0"\n\+KUBE_LOG_LEVEL="--v=2"/);
@@ -145,8 +175,13 @@ test('--check --diff -e on a converged cluster shows diffs and handlers, changes
   const pid = (digest: string, unit: string) => new RegExp(`^${unit} pid=(\\d+)$`, 'm').exec(digest)?.[1];
   const after = await Promise.all(all.map((h) => hostDigest(c, h)));
   all.forEach((h, i) => {
-    const restarted = ['etcd', 'flanneld', 'docker', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kubelet'].filter((u) => pid(before[i], u) !== '0' && pid(before[i], u) !== pid(after[i], u));
-    const expected = [...(layout.masters.includes(h) ? ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] : []), ...(layout.nodes.includes(h) ? ['kube-proxy', 'kubelet'] : [])];
+    const restarted = ['etcd', 'flanneld', 'docker', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kubelet'].filter(
+      (u) => pid(before[i], u) !== '0' && pid(before[i], u) !== pid(after[i], u),
+    );
+    const expected = [
+      ...(layout.masters.includes(h) ? ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] : []),
+      ...(layout.nodes.includes(h) ? ['kube-proxy', 'kubelet'] : []),
+    ];
     assert.equal(restarted, expected, `${h} restarted ${restarted}`);
   });
 });

@@ -49,7 +49,10 @@ test('deploy with ansible_become and its sudo password writes root-owned files i
   assert.is(first.exitCode, 0, JSON.stringify(hostResults(first).filter((e) => e.error)));
   for (const n of names) {
     assert.equal(statuses(first, n), ['changed', 'changed', 'changed']);
-    assert.is(await hosts.sh(n, `stat -c '%U:%G %a' ${TARGET} ${TARGET}/x && cat ${TARGET}/x`), 'root:root 700\nroot:root 600\nwritten through sudo\n');
+    assert.is(
+      await hosts.sh(n, `stat -c '%U:%G %a' ${TARGET} ${TARGET}/x && cat ${TARGET}/x`),
+      'root:root 700\nroot:root 600\nwritten through sudo\n',
+    );
     assert.ok((await hosts.sh(n, `cat ${TARGET}/big`)) === big, `${n}: the big file arrived intact, without the password line`);
   }
   // deploy cannot even look into /root: an ok second run proves the probe went through sudo too.
@@ -95,7 +98,13 @@ test('a wrong become password fails clearly on every host and appears nowhere', 
   assert.not.ok(everything.includes(WRONG), 'the wrong password leaked');
   assert.not.ok(everything.includes(DEPLOY_SUDO_PASSWORD), 'the real password leaked');
   assert.match(sink.text(), /fatal: \[eng1\]: FAILED! => eng1: become \(sudo -u root\) failed: sudo rejected the become password/);
-  assert.ok(json.trim().split('\n').every((l) => JSON.parse(l)), 'JSON lines only');
+  assert.ok(
+    json
+      .trim()
+      .split('\n')
+      .every((l) => JSON.parse(l)),
+    'JSON lines only',
+  );
 });
 
 test('become without a password fails with what to do', async () => {
@@ -110,7 +119,9 @@ test('become without a password fails with what to do', async () => {
 // sudo 1.9 (Debian 12, like current RHEL) prints these refusals without a "sudo: " prefix:
 //   "Sorry, user deploy is not allowed to execute '...' as nobody on eng1."  /  "hwnosudo is not in the sudoers file."
 test('sudo refusing the target user, or refusing the connecting user, is a become failure naming the host', async () => {
-  const other = await run([file({ path: '/tmp/hw-engine-nobody', content: 'x\n' })], asDeploy({ ...sudoers, ansible_become_user: 'nobody' }), { hosts: 'eng1' });
+  const other = await run([file({ path: '/tmp/hw-engine-nobody', content: 'x\n' })], asDeploy({ ...sudoers, ansible_become_user: 'nobody' }), {
+    hosts: 'eng1',
+  });
   assert.is(other.exitCode, 2);
   const e = hostResults(other, 'eng1')[0];
   assert.is(e.error?.kind, 'TaskFailedError', e.message);
@@ -119,10 +130,15 @@ test('sudo refusing the target user, or refusing the connecting user, is a becom
   assert.is((await hosts.exec('eng1', 'test -e /tmp/hw-engine-nobody')).code, 1);
 
   // A user with SSH access who is not in sudoers at all.
-  await hosts.sh('eng1', 'id hwnosudo >/dev/null 2>&1 || useradd -m hwnosudo; echo hwnosudo:pw-nosudo | chpasswd; ' +
-    'install -d -o hwnosudo -m 700 /home/hwnosudo/.ssh && install -o hwnosudo -m 600 /root/.ssh/authorized_keys /home/hwnosudo/.ssh/');
+  await hosts.sh(
+    'eng1',
+    'id hwnosudo >/dev/null 2>&1 || useradd -m hwnosudo; echo hwnosudo:pw-nosudo | chpasswd; ' +
+      'install -d -o hwnosudo -m 700 /home/hwnosudo/.ssh && install -o hwnosudo -m 600 /root/.ssh/authorized_keys /home/hwnosudo/.ssh/',
+  );
   try {
-    const inventory = hosts.inventory(['eng1'], { extras: { eng1: { ansible_user: 'hwnosudo', ansible_become: true, ansible_become_password: 'pw-nosudo' } } });
+    const inventory = hosts.inventory(['eng1'], {
+      extras: { eng1: { ansible_user: 'hwnosudo', ansible_become: true, ansible_become_password: 'pw-nosudo' } },
+    });
     const r = await run([file({ path: `${TARGET}-nosudo`, content: 'x\n' })], inventory);
     assert.is(r.exitCode, 2);
     const n = hostResults(r, 'eng1')[0];

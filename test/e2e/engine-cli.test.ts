@@ -39,16 +39,19 @@ function playbook(args: string[]): Promise<{ code: number | null; stdout: string
 /** Parses JSON Lines strictly: every line must be one JSON object with an `event`. */
 function jsonLines(stdout: string): Record<string, any>[] {
   assert.ok(stdout.endsWith('\n'), 'stdout ends with a newline');
-  return stdout.slice(0, -1).split('\n').map((line, i) => {
-    let value: any;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      assert.unreachable(`stdout line ${i + 1} is not JSON: ${line.slice(0, 200)}`);
-    }
-    assert.type(value?.event, 'string', `line ${i + 1} has an event`);
-    return value;
-  });
+  return stdout
+    .slice(0, -1)
+    .split('\n')
+    .map((line, i) => {
+      let value: any;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        assert.unreachable(`stdout line ${i + 1} is not JSON: ${line.slice(0, 200)}`);
+      }
+      assert.type(value?.event, 'string', `line ${i + 1} has an event`);
+      return value;
+    });
 }
 
 test.before(async () => {
@@ -102,7 +105,10 @@ test('--json with a failing task: still only JSON lines, failed counts in the re
   const failure = events.find((e) => e.event === 'host-result' && e.status === 'failed');
   assert.is(failure?.host, 'eng3');
   assert.match(failure?.error?.message, /^eng3: /);
-  assert.ok(events.some((e) => e.event === 'no-hosts' && e.play === 'web servers'), 'the web play matched nothing within --limit');
+  assert.ok(
+    events.some((e) => e.event === 'no-hosts' && e.play === 'web servers'),
+    'the web play matched nothing within --limit',
+  );
 });
 
 test('--list-hosts and --list-tasks print at once without connecting to any host', async () => {
@@ -136,7 +142,12 @@ test('--list-hosts and --list-tasks print at once without connecting to any host
   // Proof that the addresses are dead: a real run waits for the connect timeout and reports unreachable.
   const realOut = textSink();
   const realStarted = Date.now();
-  const realCode = await runCli(enginePlaybook, ['-i', nowhere, '--limit', 'ghost3', '--connect-timeout', '1', '--known-hosts', hosts.knownHostsPath], realOut, textSink());
+  const realCode = await runCli(
+    enginePlaybook,
+    ['-i', nowhere, '--limit', 'ghost3', '--connect-timeout', '1', '--known-hosts', hosts.knownHostsPath],
+    realOut,
+    textSink(),
+  );
   assert.is(realCode, 4);
   assert.ok(Date.now() - realStarted >= 1000, 'the real run had to wait for the connection');
   assert.match(realOut.text(), /fatal: \[ghost3\]: UNREACHABLE! =>/);

@@ -26,11 +26,16 @@ let inventory: Record<string, unknown>;
 
 const run = (tasks: Task[], options: Omit<Parameters<typeof runTasks>[1], 'inventory'> = {}) =>
   runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, connectTimeoutMs: 2000, ...options });
-const twoFiles = () => [file({ path: `${DIR}/one`, content: 'one\n' }, { name: 'one' }), file({ path: `${DIR}/two`, content: 'two\n' }, { name: 'two' })];
+const twoFiles = () => [
+  file({ path: `${DIR}/one`, content: 'one\n' }, { name: 'one' }),
+  file({ path: `${DIR}/two`, content: 'two\n' }, { name: 'two' }),
+];
 
 /** The harness's known_hosts line of a host: `name,address ssh-ed25519 BASE64`. */
 function knownHostsLine(name: string): string {
-  const line = readFileSync(hosts.knownHostsPath, 'utf8').split('\n').find((l) => l.startsWith(`${name},`));
+  const line = readFileSync(hosts.knownHostsPath, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${name},`));
   if (!line) throw new Error(`no known_hosts line for ${name} in ${hosts.knownHostsPath}`);
   return line;
 }
@@ -131,7 +136,11 @@ test('an unknown host key is refused unless new keys are accepted; an accepted k
   assert.equal(statuses(accepted, 'eng3'), ['changed', 'changed']);
   const recorded = readFileSync(knownHosts, 'utf8').split('\n').filter(Boolean);
   assert.is(recorded.length, 3);
-  assert.is(recorded[2], `${hosts.address('eng3')} ${knownHostsLine('eng3').split(' ').slice(1).join(' ')}`, 'the real key is recorded under the address');
+  assert.is(
+    recorded[2],
+    `${hosts.address('eng3')} ${knownHostsLine('eng3').split(' ').slice(1).join(' ')}`,
+    'the real key is recorded under the address',
+  );
   const strict = await run(twoFiles(), { knownHostsFile: knownHosts });
   assert.is(strict.exitCode, 0, 'the recorded key is trusted strictly afterwards');
   assert.equal(statuses(strict, 'eng3'), ['ok', 'ok']);
@@ -174,7 +183,10 @@ test('a host killed during a file write: clear error, the others finish, the old
   assert.not.ok(existsSync(join(upper, 'later')), 'no later task ran on eng3');
   // Only the complete, never renamed temporary file (hidden, .hostwright.*) can stay beside it: the kill
   // gave its EXIT trap no chance to remove it.
-  assert.equal(readdirSync(upper).filter((f) => !f.startsWith('.hostwright.')), ['big']);
+  assert.equal(
+    readdirSync(upper).filter((f) => !f.startsWith('.hostwright.')),
+    ['big'],
+  );
   await hosts.start(['eng3']);
   await hosts.sh('eng3', `mkdir -p ${DIR} && printf 'old content\\n' > ${path}`);
   const again = await run(tasks);

@@ -28,7 +28,8 @@ const cli = (script: string, args: string[], env: Record<string, string> = {}): 
   children.push(child);
   return child;
 };
-const upload = (writer = 'file') => cli('test/support/interrupt-playbook.ts', [], { HW_MODE: 'big', HW_PATH: TARGET, HW_SIZE: String(SIZE), HW_WRITER: writer });
+const upload = (writer = 'file') =>
+  cli('test/support/interrupt-playbook.ts', [], { HW_MODE: 'big', HW_PATH: TARGET, HW_SIZE: String(SIZE), HW_WRITER: writer });
 
 /** Sizes of the temporary files of writes in DIR on the host. */
 async function temps(): Promise<number[]> {
@@ -37,10 +38,16 @@ async function temps(): Promise<number[]> {
 }
 
 /** Wait until bytes are flowing: a temporary file holds some, but not all, of them. */
-const uploading = () => waitFor('the upload to start on the host', async () => {
-  const t = await temps();
-  return t.length === 1 && t[0] > 0 && t[0] < SIZE ? t[0] : undefined;
-}, 60_000, 10);
+const uploading = () =>
+  waitFor(
+    'the upload to start on the host',
+    async () => {
+      const t = await temps();
+      return t.length === 1 && t[0] > 0 && t[0] < SIZE ? t[0] : undefined;
+    },
+    60_000,
+    10,
+  );
 
 /** The target is the old file and, once the host side noticed, no temporary file is left. */
 async function unharmed(how: string): Promise<void> {
@@ -122,11 +129,19 @@ test('ad-hoc over SSH: SIGTERM ends the remote command and its children (sleep 7
 });
 
 test('playbook --json over SSH: SIGINT exits 130, the next task never starts, interrupted comes before stats and recap', async () => {
-  const child = cli('test/support/interrupt-playbook.ts', ['--json'], { HW_MODE: 'sleep', HW_CMD: 'touch /tmp/hw-STARTED; sleep 78; touch /tmp/hw-AFTER', HW_PATH: `${DIR}/after` });
+  const child = cli('test/support/interrupt-playbook.ts', ['--json'], {
+    HW_MODE: 'sleep',
+    HW_CMD: 'touch /tmp/hw-STARTED; sleep 78; touch /tmp/hw-AFTER',
+    HW_PATH: `${DIR}/after`,
+  });
   await waitFor('the remote command to start', async () => (await hosts.exec(HOST, 'test -e /tmp/hw-STARTED')).code === 0, 30_000, 50);
   child.proc.kill('SIGINT');
   assert.is(await child.exited, 130, child.stderr());
-  const kinds = child.stdout().trim().split('\n').map((l) => JSON.parse(l).event);
+  const kinds = child
+    .stdout()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).event);
   assert.equal(kinds.slice(-3), ['interrupted', 'stats', 'recap']);
   assert.is(kinds.filter((k) => k === 'task-start').length, 1);
   await waitFor('the remote sleep to end', async () => (await hosts.exec(HOST, "ps -eo args= | grep -qx 'sleep 78'")).code !== 0, 5000, 100);

@@ -27,7 +27,8 @@ const run = (tasks: Task[], options: Omit<Parameters<typeof runTasks>[1], 'inven
   runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, connectTimeoutMs: 2000, ...options });
 
 /** Kill, by process id, the sshd session processes of a host (every open connection to it). */
-const killSessions = (name: string) => hosts.sh(name, `for p in $(ps -eo pid=,args= | awk '$2 == "sshd:" && $3 ~ /@notty$/ {print $1}'); do kill -9 "$p"; done`);
+const killSessions = (name: string) =>
+  hosts.sh(name, `for p in $(ps -eo pid=,args= | awk '$2 == "sshd:" && $3 ~ /@notty$/ {print $1}'); do kill -9 "$p"; done`);
 
 /** A step that runs no command on its host: it kills the host's sshd sessions from the test's side. */
 const cut = defineTaskType({
@@ -59,20 +60,34 @@ test.after(async () => {
 });
 
 test('two concurrent runs: the second waits its bounded time, then fails the host naming the holder; a longer wait gets the lock', async () => {
-  const long = [shell({ cmd: `echo first-start $(date +%s%N) >> ${DIR}/log; sleep 4; echo first-end $(date +%s%N) >> ${DIR}/log` }, { name: 'long' })];
+  const long = [
+    shell({ cmd: `echo first-start $(date +%s%N) >> ${DIR}/log; sleep 4; echo first-end $(date +%s%N) >> ${DIR}/log` }, { name: 'long' }),
+  ];
   const first = run(long, { hosts: 'eng1' });
   await sleep(1500);
   const refused = await run([shell({ cmd: `echo refused >> ${DIR}/log` }, { name: 'second' })], { hosts: 'eng1', hostLockWaitMs: 1000 });
   assert.is(refused.exitCode, 2);
   assert.equal(statuses(refused, 'eng1'), ['failed']);
   const message = hostResults(refused, 'eng1')[0].message;
-  assert.match(message, new RegExp(`^eng1: another hostwright run holds this host's run lock: pid ${process.pid} on controller ${hostname()} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(lock /run/hostwright/run\\.lock\\); waited 1 s`));
+  assert.match(
+    message,
+    new RegExp(
+      `^eng1: another hostwright run holds this host's run lock: pid ${process.pid} on controller ${hostname()} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z \\(lock /run/hostwright/run\\.lock\\); waited 1 s`,
+    ),
+  );
   assert.match(message, /--no-host-lock/);
   const waiting = run([shell({ cmd: `echo third $(date +%s%N) >> ${DIR}/log` }, { name: 'third' })], { hosts: 'eng1', hostLockWaitMs: 15_000 });
   assert.is((await first).exitCode, 0);
   assert.is((await waiting).exitCode, 0, 'the waiting run got the lock once the first ended');
-  const log = (await hosts.sh('eng1', `cat ${DIR}/log`)).trim().split('\n').map((l) => l.split(' '));
-  assert.equal(log.map((l) => l[0]), ['first-start', 'first-end', 'third'], 'nothing interleaved; the refused run ran nothing');
+  const log = (await hosts.sh('eng1', `cat ${DIR}/log`))
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' '));
+  assert.equal(
+    log.map((l) => l[0]),
+    ['first-start', 'first-end', 'third'],
+    'nothing interleaved; the refused run ran nothing',
+  );
   assert.ok(Number(log[2][1]) >= Number(log[1][1]));
   // Without the lock the runs overlap as before.
   const unlocked = run(long, { hosts: 'eng1' });

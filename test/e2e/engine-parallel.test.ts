@@ -36,7 +36,7 @@ test.after(async () => {
   await everywhere(`rm -rf ${DIR}`);
 });
 
-test('a task runs on all hosts at once: every host\'s window overlaps the others (event timestamps)', async () => {
+test("a task runs on all hosts at once: every host's window overlaps the others (event timestamps)", async () => {
   const seconds = 1.5;
   const r = await run([shell({ cmd: `sleep ${seconds}` }, { name: 'sleep' })]);
   assert.is(r.exitCode, 0);
@@ -56,7 +56,10 @@ test('a task failing on one host: the others go on converging; recap failed=1, e
   const r = await run(
     [
       file({ path: `${DIR}/before`, content: 'before\n' }, { name: 'before' }),
-      shell({ cmd: `if [ "$(hostname)" = eng2 ]; then echo "line one" >&2; echo "disk full on $(hostname)" >&2; exit 7; fi` }, { name: 'fail on eng2' }),
+      shell(
+        { cmd: `if [ "$(hostname)" = eng2 ]; then echo "line one" >&2; echo "disk full on $(hostname)" >&2; exit 7; fi` },
+        { name: 'fail on eng2' },
+      ),
       file({ path: `${DIR}/after`, content: 'after\n' }, { name: 'after' }),
       shell({ cmd: `echo done > ${DIR}/last` }, { name: 'last' }),
     ],
@@ -109,7 +112,13 @@ test('handlers run once per notified host, at the end of their role, before the 
   assert.is(r.exitCode, 0);
   const handlerStarts = r.events.filter((e): e is Extract<RunEvent, { event: 'task-start' }> => e.event === 'task-start' && e.handler);
   // Definition order (reload before restart), each once, only on the hosts where something changed.
-  assert.equal(handlerStarts.map((e) => [e.task, e.hosts]), [['reload alpha', ['eng1', 'eng3']], ['restart alpha', ['eng1', 'eng3']]]);
+  assert.equal(
+    handlerStarts.map((e) => [e.task, e.hosts]),
+    [
+      ['reload alpha', ['eng1', 'eng3']],
+      ['restart alpha', ['eng1', 'eng3']],
+    ],
+  );
   // What really ran on each host, in order: the handlers after alpha's last task and before beta's.
   for (const n of ['eng1', 'eng3']) assert.is(await hosts.sh(n, `cat ${log}`), 'alpha-task\nreload\nrestart\nbeta-task\n', n);
   assert.is(await hosts.sh('eng2', `cat ${log}`), 'alpha-task\nbeta-task\n');
@@ -127,7 +136,8 @@ test('check mode changes nothing on any host, and predicts exactly what the real
     file({ path: `${DIR}/sub`, state: 'directory' }, { name: 'sub dir' }),
     file({ path: `${DIR}/sub/inner`, content: 'inner\n' }, { name: 'inner file' }),
   ];
-  const snapshot = () => Promise.all(names.map((n) => hosts.sh(n, `cd ${DIR} && find . -printf '%p %m %s\\n' | sort && cat motd 2>/dev/null || true`)));
+  const snapshot = () =>
+    Promise.all(names.map((n) => hosts.sh(n, `cd ${DIR} && find . -printf '%p %m %s\\n' | sort && cat motd 2>/dev/null || true`)));
   const before = await snapshot();
   const check = await run(tasks(), { check: true, diff: true });
   assert.is(check.exitCode, 0);
@@ -137,11 +147,20 @@ test('check mode changes nothing on any host, and predicts exactly what the real
   assert.equal(statuses(check, 'eng2'), ['changed', 'changed', 'changed']);
   assert.equal(statuses(check, 'eng3'), ['ok', 'changed', 'changed']);
   const motdDiff = hostResults(check, 'eng2')[0].diff ?? [];
-  assert.ok(motdDiff.some((d) => d.kind === 'file' && d.before === 'old\n' && d.after === 'hello\n'), 'content diff of eng2');
-  assert.ok(motdDiff.some((d) => d.kind === 'state' && d.key === 'mode' && d.before === '0600' && d.after === '0644'), 'mode diff of eng2');
+  assert.ok(
+    motdDiff.some((d) => d.kind === 'file' && d.before === 'old\n' && d.after === 'hello\n'),
+    'content diff of eng2',
+  );
+  assert.ok(
+    motdDiff.some((d) => d.kind === 'state' && d.key === 'mode' && d.before === '0600' && d.after === '0644'),
+    'mode diff of eng2',
+  );
 
   const changedSet = (r: { events: RunEvent[] }) =>
-    hostResults(r).filter((e) => e.status === 'changed' || e.status === 'may-change').map((e) => `${e.host} ${e.task}`).sort();
+    hostResults(r)
+      .filter((e) => e.status === 'changed' || e.status === 'may-change')
+      .map((e) => `${e.host} ${e.task}`)
+      .sort();
   const real = await run(tasks());
   assert.is(real.exitCode, 0);
   assert.equal(changedSet(real), changedSet(check), 'the real run changed what check mode predicted');

@@ -16,9 +16,23 @@ const address = (name: string) => hosts.hosts.find((h) => h.name === name)!.addr
 
 /** Runs a command over the real ssh client with strict host-key checking against the harness files. */
 function ssh(user: string, name: string, command: string, input?: string, alias?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const args = ['-o', `UserKnownHostsFile=${hosts.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes',
-    '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=5', '-i', hosts.keyPath,
-    ...(alias ? ['-o', `HostKeyAlias=${alias}`] : []), `${user}@${address(name)}`, command];
+  const args = [
+    '-o',
+    `UserKnownHostsFile=${hosts.knownHostsPath}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'ConnectTimeout=5',
+    '-i',
+    hosts.keyPath,
+    ...(alias ? ['-o', `HostKeyAlias=${alias}`] : []),
+    `${user}@${address(name)}`,
+    command,
+  ];
   return new Promise((resolve) => {
     const child = execFile('ssh', args, { timeout: 120_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
@@ -45,8 +59,14 @@ test.after(async () => {
 });
 
 test('default hosts, inventory and known_hosts', () => {
-  assert.equal(hosts.hosts.map((h) => h.name), ['master', 'node1', 'node2']);
-  assert.equal(hosts.hosts.map((h) => h.address), ['10.77.0.11', '10.77.0.12', '10.77.0.13']);
+  assert.equal(
+    hosts.hosts.map((h) => h.name),
+    ['master', 'node1', 'node2'],
+  );
+  assert.equal(
+    hosts.hosts.map((h) => h.address),
+    ['10.77.0.11', '10.77.0.12', '10.77.0.13'],
+  );
   const inventory = parse(readFileSync(hosts.inventoryPath, 'utf8'));
   assert.equal(Object.keys(inventory.all.hosts), ['master', 'node1', 'node2']);
   assert.equal(inventory.all.hosts.node1, { ansible_host: '10.77.0.12', ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath });
@@ -70,15 +90,36 @@ test('ssh as root with the key and strict known_hosts, by address and by name', 
 });
 
 test('a fresh host looks like CentOS 7 minimal', async () => {
-  const out = await root('node1', [
-    'systemctl is-active firewalld chronyd', 'systemctl is-enabled firewalld chronyd',
-    'rpm -q firewalld chrony centos-release >/dev/null && echo rpms-ok', 'cat /etc/centos-release',
-    'systemctl list-unit-files iptables.service | grep -c iptables.service || true',
-    'grep -c 10.77.0.1[123] /etc/hosts || true', 'cat /etc/yum.repos.d/*.repo | grep -c ^baseurl',
-    'dnf -q repolist 2>/dev/null | tail -n +2', 'systemctl is-system-running',
-  ].join('; '));
-  assert.equal(out.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()), ['active', 'active', 'enabled', 'enabled', 'rpms-ok',
-    'CentOS Linux release 7.3.1611 (Core)', '0', '0', '1', 'hostwright-local hostwright local test repo', 'running']);
+  const out = await root(
+    'node1',
+    [
+      'systemctl is-active firewalld chronyd',
+      'systemctl is-enabled firewalld chronyd',
+      'rpm -q firewalld chrony centos-release >/dev/null && echo rpms-ok',
+      'cat /etc/centos-release',
+      'systemctl list-unit-files iptables.service | grep -c iptables.service || true',
+      'grep -c 10.77.0.1[123] /etc/hosts || true',
+      'cat /etc/yum.repos.d/*.repo | grep -c ^baseurl',
+      'dnf -q repolist 2>/dev/null | tail -n +2',
+      'systemctl is-system-running',
+    ].join('; '),
+  );
+  assert.equal(
+    out.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()),
+    [
+      'active',
+      'active',
+      'enabled',
+      'enabled',
+      'rpms-ok',
+      'CentOS Linux release 7.3.1611 (Core)',
+      '0',
+      '0',
+      '1',
+      'hostwright-local hostwright local test repo',
+      'running',
+    ],
+  );
 });
 
 test('yum installs etcd from the local repo and etcd serves the v2 API', async () => {
@@ -87,15 +128,18 @@ test('yum installs etcd from the local repo and etcd serves the v2 API', async (
   assert.is(await root('master', 'stat -c "%U %a" /var/lib/etcd /etc/etcd/etcd.conf | tr "\\n" " "'), 'etcd 755 root 644');
   await root('master', 'systemctl start etcd');
   assert.is(await root('master', 'systemctl is-active etcd'), 'active');
-  const set = JSON.parse(await root('master', "curl -sf -X PUT http://127.0.0.1:2379/v2/keys/hw/probe -d value=42"));
+  const set = JSON.parse(await root('master', 'curl -sf -X PUT http://127.0.0.1:2379/v2/keys/hw/probe -d value=42'));
   assert.is(set.node.value, '42');
   assert.is(await root('master', 'etcdctl get /hw/probe'), '42');
   assert.match(await root('master', 'etcdctl cluster-health'), /cluster is healthy/);
 });
 
 test('stand-ins: kube-apiserver answers /healthz, flanneld leases distinct subnets from etcd', async () => {
-  await root('master', "sed -i 's|^ETCD_LISTEN_CLIENT_URLS=.*|ETCD_LISTEN_CLIENT_URLS=\"http://0.0.0.0:2379\"|' /etc/etcd/etcd.conf" +
-    " && systemctl restart etcd && etcdctl mk /atomic.io/network/config '{\"Network\":\"172.17.0.0/16\"}' >/dev/null");
+  await root(
+    'master',
+    'sed -i \'s|^ETCD_LISTEN_CLIENT_URLS=.*|ETCD_LISTEN_CLIENT_URLS="http://0.0.0.0:2379"|\' /etc/etcd/etcd.conf' +
+      ' && systemctl restart etcd && etcdctl mk /atomic.io/network/config \'{"Network":"172.17.0.0/16"}\' >/dev/null',
+  );
   await root('master', 'yum -y install kubernetes-master >/dev/null && systemctl start kube-apiserver');
   assert.is(await root('master', 'curl -sf http://127.0.0.1:8080/healthz'), 'ok');
   const recorded = JSON.parse(await root('master', 'cat /var/lib/hostwright-standin/kube-apiserver.json'));
@@ -103,8 +147,11 @@ test('stand-ins: kube-apiserver answers /healthz, flanneld leases distinct subne
   assert.is(recorded.env.KUBE_API_ADDRESS, '--insecure-bind-address=127.0.0.1');
   const subnets: string[] = [];
   for (const node of ['node1', 'node2']) {
-    await root(node, "yum -y install flannel >/dev/null && sed -i 's|^FLANNEL_ETCD_ENDPOINTS=.*|FLANNEL_ETCD_ENDPOINTS=\"http://10.77.0.11:2379\"|' /etc/sysconfig/flanneld" +
-      ' && systemctl start flanneld');
+    await root(
+      node,
+      'yum -y install flannel >/dev/null && sed -i \'s|^FLANNEL_ETCD_ENDPOINTS=.*|FLANNEL_ETCD_ENDPOINTS="http://10.77.0.11:2379"|\' /etc/sysconfig/flanneld' +
+        ' && systemctl start flanneld',
+    );
     const env = await root(node, 'cat /run/flannel/subnet.env');
     assert.match(env, /^FLANNEL_NETWORK=172\.17\.0\.0\/16$/m);
     assert.match(env, /^FLANNEL_MTU=1472$/m);
@@ -130,7 +177,10 @@ test('kubernetes-node pulls docker, kubernetes-client, socat, conntrack-tools; d
 test('local apt repo: apt-get installs hw-extra with its dependency', async () => {
   await root('node2', 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q hw-extra >/dev/null 2>&1');
   assert.is(await root('node2', 'hw-extra'), 'hello from hw-hello 1.0\nand hw-extra 1.0');
-  assert.is(await root('node2', "grep -h ^deb /etc/apt/sources.list.d/*.list; ls /etc/apt/sources.list 2>/dev/null | wc -l"), 'deb [trusted=yes] file:/srv/apt ./\n0');
+  assert.is(
+    await root('node2', 'grep -h ^deb /etc/apt/sources.list.d/*.list; ls /etc/apt/sources.list 2>/dev/null | wc -l'),
+    'deb [trusted=yes] file:/srv/apt ./\n0',
+  );
 });
 
 test('deploy logs in with the key; sudo needs the password deploy-sudo', async () => {
@@ -158,7 +208,10 @@ test('reset returns a host to the fresh state, same address and host key', async
   await hosts.reset(['master']);
   const took = Date.now() - started;
   assert.ok(took < 20_000, `reset took ${took} ms`);
-  const out = await root('master', 'ls /root/dirty 2>/dev/null | wc -l; rpm -q etcd >/dev/null 2>&1 && echo has-etcd || echo no-etcd; systemctl is-active firewalld chronyd');
+  const out = await root(
+    'master',
+    'ls /root/dirty 2>/dev/null | wc -l; rpm -q etcd >/dev/null 2>&1 && echo has-etcd || echo no-etcd; systemctl is-active firewalld chronyd',
+  );
   assert.equal(out.split('\n'), ['0', 'no-etcd', 'active', 'active']);
 });
 

@@ -54,7 +54,10 @@ test.before(async () => {
   const [h] = await Promise.all([testHosts({ names: [HOST] }), packAndInstall()]);
   hosts = h;
   await hosts.reset([HOST]);
-  writeFileSync(join(work, 'local.yml'), `all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      motd_path: ${out}/motd\n      banner_path: ${out}/issue.net\n`);
+  writeFileSync(
+    join(work, 'local.yml'),
+    `all:\n  hosts:\n    localhost:\n      ansible_connection: local\n      motd_path: ${out}/motd\n      banner_path: ${out}/issue.net\n`,
+  );
   writeFileSync(
     join(work, 'ssh.yml'),
     `all:\n  children:\n    web:\n      hosts:\n        ${HOST}:\n          ansible_host: ${hosts.hosts[0].address}\n          ansible_user: root\n          ansible_ssh_private_key_file: ${hosts.keyPath}\n      vars:\n        welcome_message: Web server.\n`,
@@ -66,11 +69,25 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 test('the tarball: compiled dist/ with .d.ts, role templates, an executable bin; no sources, tests or maps', async () => {
   const list = await sh('tar', ['-tzvf', tarball], work);
   ok(list, 'tar');
-  const files = list.out.trim().split('\n').map((l) => l.split(/\s+/).at(-1)!);
-  for (const f of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/bin.js', 'dist/roles/index.js', 'dist/roles/index.d.ts', 'dist/roles/etcd/templates/etcd.conf.hbs', 'dist/roles/shared/templates/kube-config.hbs', 'package.json']) {
+  const files = list.out
+    .trim()
+    .split('\n')
+    .map((l) => l.split(/\s+/).at(-1)!);
+  for (const f of [
+    'dist/lib/index.js',
+    'dist/lib/index.d.ts',
+    'dist/lib/bin.js',
+    'dist/roles/index.js',
+    'dist/roles/index.d.ts',
+    'dist/roles/etcd/templates/etcd.conf.hbs',
+    'dist/roles/shared/templates/kube-config.hbs',
+    'package.json',
+  ]) {
     assert.ok(files.includes(`package/${f}`), `${f} is packed`);
   }
-  const stray = files.filter((f) => /\.map$/.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) || /^package\/(lib|roles|test|bench|examples|scripts|playbooks)\//.test(f));
+  const stray = files.filter(
+    (f) => /\.map$/.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) || /^package\/(lib|roles|test|bench|examples|scripts|playbooks)\//.test(f),
+  );
   assert.equal(stray, [], 'no sources, tests, benchmarks or source maps');
   assert.match(list.out.split('\n').find((l) => l.endsWith('package/dist/lib/bin.js'))!, /^-rwxr-xr-x/);
   const installed = join(project, 'node_modules/hostwright');

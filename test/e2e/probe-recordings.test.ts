@@ -45,7 +45,20 @@ for (const [kind, spec] of Object.entries(PROBE_KINDS).filter(([k]) => !only || 
         if (record) {
           const { state, ...rest } = fx;
           // A new fixture without a hand-written state gets the parser's answer: review it before committing.
-          writeFileSync(join(dir, f), JSON.stringify({ ...rest, recorded: `test host ${HOST} (Debian 12 rootfs), ${new Date().toISOString().slice(0, 10)}`, command, result, state: state ?? spec.parse(result) }, null, 2) + '\n');
+          writeFileSync(
+            join(dir, f),
+            JSON.stringify(
+              {
+                ...rest,
+                recorded: `test host ${HOST} (Debian 12 rootfs), ${new Date().toISOString().slice(0, 10)}`,
+                command,
+                result,
+                state: state ?? spec.parse(result),
+              },
+              null,
+              2,
+            ) + '\n',
+          );
           console.log(`recorded ${kind}/${f}: exit ${result.code}`);
           continue;
         }

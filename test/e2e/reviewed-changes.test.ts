@@ -31,7 +31,12 @@ async function hw(args: string[]) {
 }
 const cluster = (...args: string[]) => hw(['run', playbook, '-i', c.clusterInventory, '--known-hosts', c.knownHostsPath, ...args]);
 const digests = () => Promise.all(all.map((h) => hostDigest(c, h)));
-const results = (jsonOut: string) => jsonOut.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'host-result');
+const results = (jsonOut: string) =>
+  jsonOut
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.event === 'host-result');
 const key = (e: { host: string; role?: string; task: string; handler: boolean }) => `${e.host}|${e.role ?? ''}|${e.task}|${e.handler}`;
 
 test.before(async () => {
@@ -53,15 +58,44 @@ test('fresh cluster: --check --detailed-exitcode exits 3, saves the plan and a r
 
 let converge: any[];
 test('hostwright apply of the cold plan: exactly the planned tasks change, each reported planned / applied', async () => {
-  const r = await hw(['apply', join(dir, 'cold.json'), '--known-hosts', c.knownHostsPath, '--json', '--diff', '--report', join(dir, 'converge.html')]);
+  const r = await hw([
+    'apply',
+    join(dir, 'cold.json'),
+    '--known-hosts',
+    c.knownHostsPath,
+    '--json',
+    '--diff',
+    '--report',
+    join(dir, 'converge.html'),
+  ]);
   assert.is(r.code, 0, r.err.slice(-3000));
   converge = results(r.out);
   const plan: PlanFile = JSON.parse(readFileSync(join(dir, 'cold.json'), 'utf8'));
-  const planned = new Set(plan.tasks.flatMap((t) => Object.entries(t.results).filter(([, x]) => x.status === 'changed' || x.status === 'may-change').map(([h]) => key({ host: h, ...t }))));
-  const definite = new Set(plan.tasks.flatMap((t) => Object.entries(t.results).filter(([, x]) => x.status === 'changed').map(([h]) => key({ host: h, ...t }))));
+  const planned = new Set(
+    plan.tasks.flatMap((t) =>
+      Object.entries(t.results)
+        .filter(([, x]) => x.status === 'changed' || x.status === 'may-change')
+        .map(([h]) => key({ host: h, ...t })),
+    ),
+  );
+  const definite = new Set(
+    plan.tasks.flatMap((t) =>
+      Object.entries(t.results)
+        .filter(([, x]) => x.status === 'changed')
+        .map(([h]) => key({ host: h, ...t })),
+    ),
+  );
   const changed = new Set(converge.filter((e) => e.status === 'changed').map(key));
-  assert.equal([...changed].filter((k) => !planned.has(k)), [], 'changed without being planned');
-  assert.equal([...definite].filter((k) => !changed.has(k)), [], 'planned "changed" but not applied');
+  assert.equal(
+    [...changed].filter((k) => !planned.has(k)),
+    [],
+    'changed without being planned',
+  );
+  assert.equal(
+    [...definite].filter((k) => !changed.has(k)),
+    [],
+    'planned "changed" but not applied',
+  );
   assert.ok(converge.filter((e) => e.status === 'changed').every((e) => e.planned === 'changed' || e.planned === 'may-change'));
   assert.match(r.err, /PLAN APPLY .*: \d+ of \d+ planned change\(s\) applied/);
   assert.match(r.err, new RegExp(`${N1}: .*planned changed, applied`));
@@ -92,7 +126,10 @@ test('the report of the cold converge in headless chromium: recap, timeline, eve
     for (const row of rows) {
       await row.click();
       const text = await page.$$eval('#changes .details .d2h-file-wrapper', (w) => w.map((x) => x.textContent ?? '').join('\n'));
-      if (text.includes(withDiff.diff.find((d: any) => d.kind === 'file').path)) { shown = true; break; }
+      if (text.includes(withDiff.diff.find((d: any) => d.kind === 'file').path)) {
+        shown = true;
+        break;
+      }
     }
     assert.ok(shown, 'clicking a changed task shows its diff');
     await page.type('#search', 'kubelet');

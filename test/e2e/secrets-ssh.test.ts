@@ -20,8 +20,18 @@ const inv = join(scratch.dir, 'inv.json');
 async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
-  const code = await hostwrightMain([...argv, '-i', inv, '--known-hosts', hosts.knownHostsPath], sink((s) => (out += s)), sink((s) => (err += s)));
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        add(String(chunk));
+        done();
+      },
+    });
+  const code = await hostwrightMain(
+    [...argv, '-i', inv, '--known-hosts', hosts.knownHostsPath],
+    sink((s) => (out += s)),
+    sink((s) => (err += s)),
+  );
   return { code, out, err };
 }
 

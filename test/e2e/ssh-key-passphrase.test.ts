@@ -43,9 +43,16 @@ test('the passphrase is asked once on the terminal and used for every host', () 
 });
 
 test('without a terminal the encrypted key is refused, naming it and what to do', () => {
-  const r = spawnSync('setsid', ['-w', process.execPath, bin, 'one', '-i', inv, '--known-hosts', known, '-m', 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 });
+  const r = spawnSync('setsid', ['-w', process.execPath, bin, 'one', '-i', inv, '--known-hosts', known, '-m', 'ping'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60000,
+  });
   assert.is(r.status, 4, r.stdout + r.stderr);
-  assert.match(r.stdout + r.stderr, /the SSH key file .*id_encrypted is encrypted and there is no terminal to ask its passphrase: load it into ssh-agent \(ssh-add /);
+  assert.match(
+    r.stdout + r.stderr,
+    /the SSH key file .*id_encrypted is encrypted and there is no terminal to ask its passphrase: load it into ssh-agent \(ssh-add /,
+  );
 });
 
 test.run();

@@ -34,7 +34,6 @@ const sh = async (cmd: string) => {
 /** Every path under a folder on the host with type, mode, owner and checksum: the whole state in one string. */
 const tree = (path: string) => sh(`cd ${path} && find . -printf '%y %m %u:%g %p\\n' | sort && find . -type f -exec sha256sum {} + | sort`);
 
-
 test.before(async () => {
   mkdirSync(join(src, 'conf.d/deep'), { recursive: true });
   writeFileSync(join(src, 'index.html'), '<h1>hi</h1>\n');
@@ -43,7 +42,9 @@ test.before(async () => {
   chmodSync(join(src, 'conf.d/deep/key'), 0o600);
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
   writeFileSync(inventoryPath, JSON.stringify(inventory));
 });
 
@@ -56,7 +57,11 @@ test('a tree: --check --diff predicts every path and changes nothing', async () 
   assert.equal(statuses(result, HOST), ['changed']);
   const event = hostResults(result, HOST)[0];
   assert.is(event.message, '/srv/site: send 3 files, create 3 directories');
-  assert.equal(renderDiff(event.diff ?? []).slice(0, 3), ['/srv/site: (absent) → (directory)', '/srv/site/conf.d: (absent) → (directory)', '/srv/site/conf.d/a b.conf: (absent) → sha256 cb78bd8a17f7 (6 bytes)']);
+  assert.equal(renderDiff(event.diff ?? []).slice(0, 3), [
+    '/srv/site: (absent) → (directory)',
+    '/srv/site/conf.d: (absent) → (directory)',
+    '/srv/site/conf.d/a b.conf: (absent) → sha256 cb78bd8a17f7 (6 bytes)',
+  ]);
   assert.is(await sh('test -e /srv/site && echo yes || echo no'), 'no');
 });
 
@@ -80,7 +85,9 @@ test('only the changed file is sent; an extra file stays without delete and goes
   writeFileSync(join(src, 'conf.d/deep/key'), 'rotated');
   await sh('echo stray > /srv/site/conf.d/stray && mkdir -p /srv/site/old/x && touch /srv/site/old/x/y');
   const check = await run([treeTask()], { check: true, diff: true });
-  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), ['/srv/site/conf.d/deep/key: sha256 2bb80d537b1d (6 bytes) → sha256 f42546d5ecdd (7 bytes)']);
+  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), [
+    '/srv/site/conf.d/deep/key: sha256 2bb80d537b1d (6 bytes) → sha256 f42546d5ecdd (7 bytes)',
+  ]);
   const result = await run([treeTask()]);
   assert.is(hostResults(result, HOST)[0].message, '/srv/site: send 1 file');
   assert.is(await sh('cat /srv/site/conf.d/deep/key'), 'rotated');
@@ -90,7 +97,10 @@ test('only the changed file is sent; an extra file stays without delete and goes
   const del = copy({ src, dest: '/srv', owner: 'nobody', group: 'nogroup', mode: '0640', directoryMode: '0750', delete: true });
   const deleted = await run([del], { diff: true });
   assert.is(hostResults(deleted, HOST)[0].message, '/srv/site: delete 2 extra paths');
-  assert.equal(renderDiff(hostResults(deleted, HOST)[0].diff ?? []), ['/srv/site/conf.d/stray: sha256 43bab6c26bc0 (6 bytes) → (deleted)', '/srv/site/old: (directory) → (deleted)']);
+  assert.equal(renderDiff(hostResults(deleted, HOST)[0].diff ?? []), [
+    '/srv/site/conf.d/stray: sha256 43bab6c26bc0 (6 bytes) → (deleted)',
+    '/srv/site/old: (directory) → (deleted)',
+  ]);
   assert.is(await sh('test -e /srv/site/old || test -e /srv/site/conf.d/stray || echo gone'), 'gone');
   assert.equal(statuses(await run([del]), HOST), ['ok']);
 });
@@ -128,7 +138,10 @@ test('remoteSrc: a tree and a file copied on the host', async () => {
   assert.equal(statuses(await run([task], { check: true }), HOST), ['changed']);
   assert.is(await sh('test -e /backup && echo yes || echo no'), 'no');
   assert.equal(statuses(await run([task]), HOST), ['changed']);
-  assert.is(await sh('cd /backup/site && find . -type f -exec sha256sum {} + | sort'), await sh('cd /srv/site && find . -type f -exec sha256sum {} + | sort'));
+  assert.is(
+    await sh('cd /backup/site && find . -type f -exec sha256sum {} + | sort'),
+    await sh('cd /srv/site && find . -type f -exec sha256sum {} + | sort'),
+  );
   assert.equal(statuses(await run([task]), HOST), ['ok']);
   await sh('echo new > /srv/site/index.html');
   const update = await run([task]);
@@ -144,7 +157,17 @@ test('remoteSrc: a tree and a file copied on the host', async () => {
 });
 
 test('ad-hoc: -m copy with Ansible argument names', async () => {
-  const args = ['all', '-i', inventoryPath, '--known-hosts', hosts.knownHostsPath, '-m', 'copy', '-a', `src=/srv/site/ dest=/adhoc remote_src=yes directory_mode=0700`];
+  const args = [
+    'all',
+    '-i',
+    inventoryPath,
+    '--known-hosts',
+    hosts.knownHostsPath,
+    '-m',
+    'copy',
+    '-a',
+    `src=/srv/site/ dest=/adhoc remote_src=yes directory_mode=0700`,
+  ];
   const check = await hw(...args, '--check');
   assert.is(check.code, 0, check.err);
   assert.match(check.out, /changed/);
@@ -161,7 +184,17 @@ test('bad arguments are refused before any host', async () => {
   assert.throws(() => copy({ src: join(dir, 'missing'), dest: '/srv' }), /does not exist on this machine/);
   assert.throws(() => copy({ src: join(src, 'index.html'), dest: '/srv', delete: true }), /delete and directoryMode are for folders/);
   assert.throws(() => copy({ src: 'relative', dest: '/srv', remoteSrc: true }), /must be an absolute path on the host/);
-  const cli = await hw('all', '-i', inventoryPath, '--known-hosts', hosts.knownHostsPath, '-m', 'copy', '-a', `src=${join(dir, 'missing')} dest=/srv`);
+  const cli = await hw(
+    'all',
+    '-i',
+    inventoryPath,
+    '--known-hosts',
+    hosts.knownHostsPath,
+    '-m',
+    'copy',
+    '-a',
+    `src=${join(dir, 'missing')} dest=/srv`,
+  );
   assert.is(cli.code, 5, cli.err);
   assert.match(cli.err, /does not exist on this machine/);
   assert.is(await tree('/srv/site'), before);

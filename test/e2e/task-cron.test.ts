@@ -16,13 +16,16 @@ import { differential } from '../support/ansible-differential.ts';
 const HOST = 'acct1';
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
 });
 
 test('the recorded probe fixtures replay to the same state', async () => {
@@ -42,10 +45,16 @@ test('check predicts and changes nothing; first run writes the crontab; second o
   assert.equal(statuses(check, HOST), ['changed', 'changed', 'changed']);
   assert.is(await sh('crontab -u svc1 -l 2>&1 || true'), 'no crontab for svc1');
   assert.equal(statuses(await run(tasks), HOST), ['changed', 'changed', 'changed']);
-  assert.is(await sh('crontab -u svc1 -l'), 'PATH="/usr/bin:/bin"\n#Ansible: backup\n0 3 * * * /usr/local/bin/backup\n#Ansible: at boot\n@reboot touch /tmp/booted');
+  assert.is(
+    await sh('crontab -u svc1 -l'),
+    'PATH="/usr/bin:/bin"\n#Ansible: backup\n0 3 * * * /usr/local/bin/backup\n#Ansible: at boot\n@reboot touch /tmp/booted',
+  );
   assert.equal(statuses(await run(tasks), HOST), ['ok', 'ok', 'ok']);
   assert.equal(statuses(await run(tasks, { check: true }), HOST), ['ok', 'ok', 'ok']);
-  const change = await run([cron({ name: 'backup', user: 'svc1', minute: '30', hour: '3', job: '/usr/local/bin/backup' })], { check: true, diff: true });
+  const change = await run([cron({ name: 'backup', user: 'svc1', minute: '30', hour: '3', job: '/usr/local/bin/backup' })], {
+    check: true,
+    diff: true,
+  });
   const d = hostResults(change, HOST)[0].diff![0] as { before: string; after: string };
   assert.match(d.after, /#Ansible: backup\n30 3 \* \* \* \/usr\/local\/bin\/backup\n/);
   assert.match(await sh('crontab -u svc1 -l'), /^0 3 /m, 'check changed nothing');
@@ -54,7 +63,10 @@ test('check predicts and changes nothing; first run writes the crontab; second o
 test('an /etc/cron.d file: created 0644, then the last entry removed removes the file', async () => {
   const task = cron({ name: 'cleanup', cronFile: 'hw-cleanup', user: 'root', minute: '15', job: 'find /tmp -mtime +7 -delete' });
   assert.equal(statuses(await run([task]), HOST), ['changed']);
-  assert.is(await sh('stat -c %a /etc/cron.d/hw-cleanup; cat /etc/cron.d/hw-cleanup'), '644\n#Ansible: cleanup\n15 * * * * root find /tmp -mtime +7 -delete');
+  assert.is(
+    await sh('stat -c %a /etc/cron.d/hw-cleanup; cat /etc/cron.d/hw-cleanup'),
+    '644\n#Ansible: cleanup\n15 * * * * root find /tmp -mtime +7 -delete',
+  );
   assert.equal(statuses(await run([task]), HOST), ['ok']);
   const gone = cron({ name: 'cleanup', cronFile: 'hw-cleanup', state: 'absent' });
   assert.equal(statuses(await run([gone], { check: true }), HOST), ['changed']);
@@ -64,14 +76,17 @@ test('an /etc/cron.d file: created 0644, then the last entry removed removes the
 });
 
 test('bad arguments are refused before any host', async () => {
-  assert.throws(() => run([cron({ name: 'a', user: 'svc1', job: 'x' }), cron({ name: 'b', specialTime: 'reboot', minute: '5', job: 'x' })]), /either specialTime or the time fields/);
+  assert.throws(
+    () => run([cron({ name: 'a', user: 'svc1', job: 'x' }), cron({ name: 'b', specialTime: 'reboot', minute: '5', job: 'x' })]),
+    /either specialTime or the time fields/,
+  );
   assert.throws(() => cron({ name: 'a', cronFile: 'x', job: 'y' }), /cronFile needs user/);
   assert.throws(() => cron({ name: 'a' }), /job is required/);
   assert.throws(() => cron({ name: 'a', job: 'x', insertAfter: 'B' }), /only allowed with env/);
   assert.is(await sh('crontab -u svc1 -l | grep -c "#Ansible: a$" || true'), '0');
 });
 
-test('differential: the same arguments give Ansible\'s cron module\'s bytes and verdicts', async () => {
+test("differential: the same arguments give Ansible's cron module's bytes and verdicts", async () => {
   const { cases, problems } = await differential('cron', hosts, HOST, cron);
   assert.ok(cases >= 10, `${cases} cases`);
   assert.equal(problems, []);

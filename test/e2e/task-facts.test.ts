@@ -14,7 +14,10 @@ test('test host over SSH: the CentOS 7 identity, systemd, its hostname and addre
   const inventory = { all: { hosts: { [name]: { ansible_host: address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
   const result = await runTasks([facts({})], { inventory, knownHostsFile: hosts.knownHostsPath, check: true });
   assert.equal(statuses(result, name), ['ok']);
-  assert.match(hostResults(result, name)[0].message, new RegExp(`^CentOS 7\\.\\d+\\.\\d+ \\(RedHat family, (yum|dnf), systemd\\), hostname ${name}, .*${address.replace(/\./g, '\\.')}`));
+  assert.match(
+    hostResults(result, name)[0].message,
+    new RegExp(`^CentOS 7\\.\\d+\\.\\d+ \\(RedHat family, (yum|dnf), systemd\\), hostname ${name}, .*${address.replace(/\./g, '\\.')}`),
+  );
 });
 
 test.run();

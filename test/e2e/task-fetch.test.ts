@@ -33,7 +33,9 @@ const sh = async (cmd: string) => {
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
   writeFileSync(inventoryPath, JSON.stringify(inventory));
   await sh('mkdir -p /etc/kubernetes && printf "apiVersion: v1\\n" > /etc/kubernetes/admin.conf && head -c 300000 /dev/urandom > /var/tmp/blob');
 });
@@ -57,7 +59,13 @@ test('check mode predicts and writes nothing; first run fetches to dest/HOST/PAT
 test('a binary file of 300 kB arrives byte for byte; flat puts it at dest', async () => {
   const task = fetch({ src: '/var/tmp/blob', dest: join(dir, 'blob.bin'), flat: true });
   assert.equal(statuses(await run([task]), HOST), ['changed']);
-  assert.is(await sh('sha256sum < /var/tmp/blob | cut -d" " -f1'), (await import('node:crypto')).createHash('sha256').update(readFileSync(join(dir, 'blob.bin'))).digest('hex'));
+  assert.is(
+    await sh('sha256sum < /var/tmp/blob | cut -d" " -f1'),
+    (await import('node:crypto'))
+      .createHash('sha256')
+      .update(readFileSync(join(dir, 'blob.bin')))
+      .digest('hex'),
+  );
   assert.equal(statuses(await run([task]), HOST), ['ok']);
 });
 

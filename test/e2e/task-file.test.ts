@@ -66,7 +66,17 @@ test('numeric owner/group: owner 0 group 0 and a uid without a name converge (co
 });
 
 test('owner beginning with "-" is refused before any host is touched (exit 5)', async () => {
-  const r = await hw('all', '-i', inventoryPath, '--known-hosts', hosts.knownHostsPath, '-m', 'file', '-a', 'path=/srv/opt content=x owner=--reference=/etc/hostname');
+  const r = await hw(
+    'all',
+    '-i',
+    inventoryPath,
+    '--known-hosts',
+    hosts.knownHostsPath,
+    '-m',
+    'file',
+    '-a',
+    'path=/srv/opt content=x owner=--reference=/etc/hostname',
+  );
   assert.is(r.code, 5, r.out + r.err);
   assert.match(r.out + r.err, /owner/);
   assert.match(r.out + r.err, /not beginning with "-"/);
@@ -101,7 +111,18 @@ test('backup: the backup path is shown in the result message (console and JSON) 
   const path = /\(backup: (\/srv\/v\.\d{14}~)\)$/.exec(message)?.[1];
   assert.ok(path, message);
   assert.is(await sh(`cat ${path}`), 'quoted');
-  const cli = await hw('all', '-i', inventoryPath, '--known-hosts', hosts.knownHostsPath, '-m', 'file', '-a', 'path=/srv/v content=again backup=true', '--json');
+  const cli = await hw(
+    'all',
+    '-i',
+    inventoryPath,
+    '--known-hosts',
+    hosts.knownHostsPath,
+    '-m',
+    'file',
+    '-a',
+    'path=/srv/v content=again backup=true',
+    '--json',
+  );
   assert.is(cli.code, 0, cli.err);
   assert.match(cli.out, /"message":"[^"]*\(backup: \/srv\/v\.\d{14}~\)"/);
 });

@@ -31,7 +31,8 @@ let body = 'release 1\n';
 const seen: string[] = [];
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => {
   const r = await hosts.exec(HOST, cmd);
   assert.is(r.code, 0, `${HOST}: \`${cmd}\` exited ${r.code}: ${r.stderr.trim()}`);
@@ -41,14 +42,27 @@ const sh = async (cmd: string) => {
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
   writeFileSync(inventoryPath, JSON.stringify(inventory));
   server = createServer((req, res) => {
     seen.push(`${req.url} ${req.headers['user-agent']?.split('/')[0]} ${req.headers['x-token'] ?? '-'}`);
-    if (req.url === '/release.txt') { res.end(body); return; }
-    if (req.url === '/private') { res.writeHead(req.headers['x-token'] === 's3cret' ? 200 : 403); res.end('private\n'); return; }
-    if (req.url === '/slow') { setTimeout(() => res.end('late\n'), 4000); return; }
-    res.writeHead(404); res.end('no');
+    if (req.url === '/release.txt') {
+      res.end(body);
+      return;
+    }
+    if (req.url === '/private') {
+      res.writeHead(req.headers['x-token'] === 's3cret' ? 200 : 403);
+      res.end('private\n');
+      return;
+    }
+    if (req.url === '/slow') {
+      setTimeout(() => res.end('late\n'), 4000);
+      return;
+    }
+    res.writeHead(404);
+    res.end('no');
   });
   // Only the bridge address the test hosts share with the controller.
   await new Promise<void>((resolve) => server.listen(0, BRIDGE_ADDRESS, resolve));

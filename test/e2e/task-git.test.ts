@@ -22,7 +22,8 @@ const ENV = 'export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t 
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
 
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => {
   const r = await hosts.exec(HOST, cmd);
   assert.is(r.code, 0, `${HOST}: \`${cmd}\` exited ${r.code}: ${r.stderr.trim()}`);
@@ -32,7 +33,9 @@ const sh = async (cmd: string) => {
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
   writeFileSync(inventoryPath, JSON.stringify(inventory));
   await sh(`${ENV}; git init -q -b main /srv/src.git && cd /srv/src.git && echo 1 > f && git add f && git commit -qm one && git tag v1`);
 });

@@ -17,17 +17,24 @@ import { differential } from '../support/ansible-differential.ts';
 const HOST = 'acct1';
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
 });
 
 test('the recorded probe fixtures replay to the same state', async () => {
-  const problems = await replayProbeFixtures('hostname', { name: HOST, exec: (c) => hosts.exec(HOST, c) }, () => hostnameType.probe({ name: 'x' }, {} as never)!);
+  const problems = await replayProbeFixtures(
+    'hostname',
+    { name: HOST, exec: (c) => hosts.exec(HOST, c) },
+    () => hostnameType.probe({ name: 'x' }, {} as never)!,
+  );
   assert.equal(problems, []);
 });
 
@@ -50,7 +57,7 @@ test('bad arguments are refused before any host', async () => {
   assert.is(await sh('hostname'), 'node1.example.com');
 });
 
-test('differential: the same name gives Ansible\'s hostname module\'s names and verdicts', async () => {
+test("differential: the same name gives Ansible's hostname module's names and verdicts", async () => {
   const { cases, problems } = await differential('hostname', hosts, HOST, hostname);
   assert.ok(cases >= 10, `${cases} cases`);
   assert.equal(problems, []);

@@ -59,7 +59,15 @@ test('Latin-1 bytes: an edit and a mode-only change keep every byte they do not 
   assert.equal(statuses(await run([line({ path: '/srv/latin.conf', regexp: '^port=', line: 'port=8080' })]), HOST), ['changed']);
   assert.is(await hex('/srv/latin.conf'), toHex(Buffer.from('caf\xe9=1\nname=Jos\xe9\nport=8080\n', 'latin1')));
   assert.equal(statuses(await run([block({ path: '/srv/latin.conf', block: 'thé' })]), HOST), ['changed']);
-  assert.is(await hex('/srv/latin.conf'), toHex(Buffer.concat([Buffer.from('caf\xe9=1\nname=Jos\xe9\nport=8080\n', 'latin1'), Buffer.from('# BEGIN HOSTWRIGHT MANAGED BLOCK\nthé\n# END HOSTWRIGHT MANAGED BLOCK\n')])));
+  assert.is(
+    await hex('/srv/latin.conf'),
+    toHex(
+      Buffer.concat([
+        Buffer.from('caf\xe9=1\nname=Jos\xe9\nport=8080\n', 'latin1'),
+        Buffer.from('# BEGIN HOSTWRIGHT MANAGED BLOCK\nthé\n# END HOSTWRIGHT MANAGED BLOCK\n'),
+      ]),
+    ),
+  );
 });
 
 test('setuid survives a line edit without mode; owner 0 converges', async () => {

@@ -17,17 +17,24 @@ import { replayProbeFixtures } from '../support/probe-fixtures.ts';
 const HOST = 'acct1';
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
 });
 
 test('the recorded probe fixtures replay to the same state', async () => {
-  const problems = await replayProbeFixtures('modprobe', { name: HOST, exec: (c) => hosts.exec(HOST, c) }, (args) => modprobeType.probe(args, {} as never)!);
+  const problems = await replayProbeFixtures(
+    'modprobe',
+    { name: HOST, exec: (c) => hosts.exec(HOST, c) },
+    (args) => modprobeType.probe(args, {} as never)!,
+  );
   assert.equal(problems, []);
 });
 

@@ -23,7 +23,8 @@ const inventoryPath = join(dir, 'inventory.json');
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
 
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => {
   const r = await hosts.exec(HOST, cmd);
   assert.is(r.code, 0, `${HOST}: \`${cmd}\` exited ${r.code}: ${r.stderr.trim()}`);
@@ -34,7 +35,9 @@ const mounted = (path: string) => sh(`awk -v p=${path} '$2 == p { print $1, $3 }
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
   writeFileSync(inventoryPath, JSON.stringify(inventory));
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,7 +62,7 @@ test('mounted: check predicts and changes nothing; first run writes the line and
 test('new options: the line is updated and the file system remounted with them', async () => {
   const result = await run([data('size=2m,mode=0750')]);
   assert.is(hostResults(result, HOST)[0].message, 'update the line in /etc/fstab, remount /mnt/data');
-  assert.match(await sh("awk '$2 == \"/mnt/data\" { print $4 }' /proc/self/mounts"), /size=2048k/);
+  assert.match(await sh('awk \'$2 == "/mnt/data" { print $4 }\' /proc/self/mounts'), /size=2048k/);
   assert.equal(statuses(await run([data('size=2m,mode=0750')]), HOST), ['ok']);
 });
 
@@ -94,7 +97,7 @@ test('ad-hoc: -m mount with Ansible names; bad arguments exit 5 before any host'
   assert.is(await sh('cat /etc/fstab'), fstab);
 });
 
-test('differential: the same arguments give ansible.posix.mount\'s fstab bytes, mounts and verdicts', async () => {
+test("differential: the same arguments give ansible.posix.mount's fstab bytes, mounts and verdicts", async () => {
   const { cases, problems } = await differential('mount', hosts, HOST, mount);
   assert.ok(cases >= 10, `${cases} cases`);
   assert.equal(problems, []);

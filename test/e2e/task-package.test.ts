@@ -42,7 +42,10 @@ test.before(async () => {
   const entry = (h: { address: string }) => ({ ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath });
   inventory = { all: { hosts: Object.fromEntries(hosts.hosts.map((h) => [h.name, entry(h)])) } };
   const missing = missingTools();
-  if (missing.length) throw new Error(`the package e2e tests build two small repos and need ${missing.join(', ')} on this machine (apt-get install rpm createrepo-c dpkg-dev)`);
+  if (missing.length)
+    throw new Error(
+      `the package e2e tests build two small repos and need ${missing.join(', ')} on this machine (apt-get install rpm createrepo-c dpkg-dev)`,
+    );
   const tar = buildExtraRepos();
   for (const h of [HOST, YUM_HOST]) {
     const r = await hosts.exec(h, installExtraReposCommand(tar));
@@ -134,7 +137,10 @@ test("a package that does not exist fails with dnf's own message and installs no
   const result = await run([pkg({ name: ['socat', 'hw-nosuch'] })]);
   assert.equal(statuses(result, HOST), ['failed']);
   assert.is(result.exitCode, 2);
-  assert.match(message(result), /pkgsvc1: package socat, hw-nosuch: dnf failed \(exit 1\): No match for argument: hw-nosuch\nError: Unable to find a match: hw-nosuch/);
+  assert.match(
+    message(result),
+    /pkgsvc1: package socat, hw-nosuch: dnf failed \(exit 1\): No match for argument: hw-nosuch\nError: Unable to find a match: hw-nosuch/,
+  );
   assert.match(await sh('rpm -q socat', 1), /not installed/);
 });
 
@@ -143,7 +149,10 @@ test('a yum that exits 0 without installing fails the task (verified with rpm -q
   try {
     const result = await run([pkg({ name: 'socat', manager: 'yum' })]);
     assert.equal(statuses(result, HOST), ['failed']);
-    assert.match(message(result), /yum exited 0 but the packages are not as wanted \(still to do: install socat \(yum\)\); manager output: Nothing to do/);
+    assert.match(
+      message(result),
+      /yum exited 0 but the packages are not as wanted \(still to do: install socat \(yum\)\); manager output: Nothing to do/,
+    );
   } finally {
     await sh('rm -f /usr/local/bin/yum');
   }
@@ -207,7 +216,10 @@ test('apt: a virtual package provided by an installed package counts as installe
 });
 
 // The same cases on the dnf path (pkgsvc1) and on the yum path (yumpkg1: no dnf command, `auto` picks yum).
-for (const [host, manager] of [[HOST, 'dnf'], [YUM_HOST, 'yum']] as const) {
+for (const [host, manager] of [
+  [HOST, 'dnf'],
+  [YUM_HOST, 'yum'],
+] as const) {
   const on = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => run(tasks, { ...options, hosts: host });
   const msg = (r: Awaited<ReturnType<typeof run>>) => message(r, 0, host);
   const diffOf = (r: Awaited<ReturnType<typeof run>>) => renderDiff(hostResults(r, host)[0].diff ?? []);
@@ -246,9 +258,15 @@ for (const [host, manager] of [[HOST, 'dnf'], [YUM_HOST, 'yum']] as const) {
     const check = await on([absent], { check: true, diff: true });
     assert.equal(statuses(check, host), ['changed'], msg(check));
     assert.is(msg(check), `remove subscription-manager-rhsm-certificates-1.24.51-1.el7.centos.noarch, hw-virtprov-1.0-1.el7.noarch (${manager})`);
-    assert.equal(diffOf(check), ['python-rhsm-certificates: provided by subscription-manager-rhsm-certificates-1.24.51-1.el7.centos → absent', 'hw-virtual: provided by hw-virtprov-1.0-1.el7 → absent']);
+    assert.equal(diffOf(check), [
+      'python-rhsm-certificates: provided by subscription-manager-rhsm-certificates-1.24.51-1.el7.centos → absent',
+      'hw-virtual: provided by hw-virtprov-1.0-1.el7 → absent',
+    ]);
     assert.equal(statuses(await on([absent]), host), ['changed']);
-    assert.match(await rpmQ('subscription-manager-rhsm-certificates hw-virtprov hw-filetool', 2), /subscription-manager-rhsm-certificates is not installed\npackage hw-virtprov is not installed\nhw-filetool-1\.0-1\.el7\.noarch/);
+    assert.match(
+      await rpmQ('subscription-manager-rhsm-certificates hw-virtprov hw-filetool', 2),
+      /subscription-manager-rhsm-certificates is not installed\npackage hw-virtprov is not installed\nhw-filetool-1\.0-1\.el7\.noarch/,
+    );
     const again = await on([absent]);
     assert.equal(statuses(again, host), ['ok']);
     assert.is(msg(again), 'python-rhsm-certificates, hw-virtual are absent');

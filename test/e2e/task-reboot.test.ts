@@ -22,7 +22,13 @@ const bootId = async (h: string) => (await hosts.exec(h, 'cat /proc/sys/kernel/r
 test.before(async () => {
   hosts = await testHosts({ names: HOSTS });
   await hosts.reset(HOSTS);
-  inventory = { all: { hosts: Object.fromEntries(hosts.hosts.map((h) => [h.name, { ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath }])) } };
+  inventory = {
+    all: {
+      hosts: Object.fromEntries(
+        hosts.hosts.map((h) => [h.name, { ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath }]),
+      ),
+    },
+  };
 });
 
 test('check mode: "would reboot", nothing happens', async () => {

@@ -13,13 +13,16 @@ import { hostResults, runTasks, statuses } from '../support/run.ts';
 const HOST = 'acct1';
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
 });
 
 test('check predicts and changes nothing; first run replaces; second ok', async () => {
@@ -27,7 +30,14 @@ test('check predicts and changes nothing; first run replaces; second ok', async 
   const task = replace({ path: '/srv/sshd', regexp: '^#?(PermitRootLogin|PasswordAuthentication) yes$', replace: '\\1 no' });
   const check = await run([task], { check: true, diff: true });
   assert.equal(statuses(check, HOST), ['changed']);
-  assert.equal(hostResults(check, HOST)[0].diff, [{ kind: 'file', path: '/srv/sshd', before: '#PermitRootLogin yes\nPasswordAuthentication yes\n', after: 'PermitRootLogin no\nPasswordAuthentication no\n' }]);
+  assert.equal(hostResults(check, HOST)[0].diff, [
+    {
+      kind: 'file',
+      path: '/srv/sshd',
+      before: '#PermitRootLogin yes\nPasswordAuthentication yes\n',
+      after: 'PermitRootLogin no\nPasswordAuthentication no\n',
+    },
+  ]);
   assert.is(await sh('head -1 /srv/sshd'), '#PermitRootLogin yes');
   assert.equal(statuses(await run([task]), HOST), ['changed']);
   assert.is(await sh('cat /srv/sshd; stat -c "%a %U" /srv/sshd'), 'PermitRootLogin no\nPasswordAuthentication no\n600 nobody');
@@ -42,7 +52,10 @@ test('a missing file fails', async () => {
 });
 
 test('bad arguments are refused before any host', async () => {
-  assert.throws(() => run([replace({ path: '/srv/sshd', regexp: 'no', replace: 'yes' }), replace({ path: '/srv/sshd', regexp: '(?<x>a)' })]), /regexp: invalid regular expression/);
+  assert.throws(
+    () => run([replace({ path: '/srv/sshd', regexp: 'no', replace: 'yes' }), replace({ path: '/srv/sshd', regexp: '(?<x>a)' })]),
+    /regexp: invalid regular expression/,
+  );
   assert.is(await sh('grep -c yes /srv/sshd || true'), '0');
 });
 

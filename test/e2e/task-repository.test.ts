@@ -25,7 +25,8 @@ const inventoryPath = join(dir, 'inventory.json');
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
 
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => {
   const r = await hosts.exec(HOST, cmd);
   assert.is(r.code, 0, `${HOST}: \`${cmd}\` exited ${r.code}: ${r.stderr.trim()}`);
@@ -35,7 +36,9 @@ const sh = async (cmd: string) => {
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
   writeFileSync(inventoryPath, JSON.stringify(inventory));
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,7 +93,7 @@ test('ad-hoc: -m yum_repository and -m apt_repository with Ansible names; bad ar
   assert.is(await sh('test -e /etc/yum.repos.d/broken.repo && echo yes || echo no'), 'no');
 });
 
-test('differential: the same arguments give yum_repository\'s .repo bytes and verdicts', async () => {
+test("differential: the same arguments give yum_repository's .repo bytes and verdicts", async () => {
   const { cases, problems } = await differential('repository', hosts, HOST, repository);
   assert.ok(cases >= 10, `${cases} cases`);
   assert.equal(problems, []);

@@ -29,7 +29,9 @@ test.before(async () => {
   writeFileSync(setup, '#!/bin/sh\nset -e\n{ echo "args:$#:$1:$2"; echo "cwd:$(pwd)"; echo "env:$ROLE"; id -un; } > /var/tmp/done\n');
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
   writeFileSync(inventoryPath, JSON.stringify(inventory));
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));

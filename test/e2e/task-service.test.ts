@@ -37,11 +37,18 @@ test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
   // Our own inventory object: the harness's inventory.yml is rewritten by whoever starts hosts last.
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
 });
 
 test('bad arguments are refused before anything runs', async () => {
-  for (const bad of [{ name: 'firewalld', state: 'running' }, { name: 'firewalld', enable: false }, { name: 'firewalld' }, { name: 'firewalld', masked: true, enabled: true }]) {
+  for (const bad of [
+    { name: 'firewalld', state: 'running' },
+    { name: 'firewalld', enable: false },
+    { name: 'firewalld' },
+    { name: 'firewalld', masked: true, enabled: true },
+  ]) {
     try {
       await run([service(bad as never)]);
       assert.unreachable(`accepted ${JSON.stringify(bad)}`);
@@ -62,7 +69,10 @@ test('fresh host, --check --diff: firewalld stopped + disabled is predicted, not
 });
 
 test('firewalld stopped + disabled: first run changed, second ok; iptables ifExists ok', async () => {
-  const tasks = [service({ name: 'firewalld', state: 'stopped', enabled: false }), service({ name: 'iptables', state: 'stopped', enabled: false, ifExists: true })];
+  const tasks = [
+    service({ name: 'firewalld', state: 'stopped', enabled: false }),
+    service({ name: 'iptables', state: 'stopped', enabled: false, ifExists: true }),
+  ];
   const first = await run(tasks, { diff: true });
   assert.equal(statuses(first, HOST), ['changed', 'ok'], messages(first).join('\n'));
   assert.equal(renderDiff(hostResults(first, HOST)[0].diff ?? []), ['enabled: enabled → disabled', 'active: active → inactive']);
@@ -145,10 +155,15 @@ test('a oneshot unit that ran successfully counts as started', async () => {
 });
 
 test('a unit that does not stay up fails with the tail of its journal', async () => {
-  await sh("printf '[Service]\\nExecStart=/bin/sh -c \"echo hw-fail is giving up >&2; exit 3\"\\n' > /etc/systemd/system/hw-fail.service && systemctl daemon-reload");
+  await sh(
+    'printf \'[Service]\\nExecStart=/bin/sh -c "echo hw-fail is giving up >&2; exit 3"\\n\' > /etc/systemd/system/hw-fail.service && systemctl daemon-reload',
+  );
   const result = await run([service({ name: 'hw-fail', state: 'started' })]);
   assert.equal(statuses(result, HOST), ['failed']);
-  assert.match(messages(result)[0], /service hw-fail\.service: systemctl start returned but the unit is (failed|inactive), not active\n--- last log lines of hw-fail\.service:\n[^]*hw-fail is giving up/);
+  assert.match(
+    messages(result)[0],
+    /service hw-fail\.service: systemctl start returned but the unit is (failed|inactive), not active\n--- last log lines of hw-fail\.service:\n[^]*hw-fail is giving up/,
+  );
 });
 
 test.run();

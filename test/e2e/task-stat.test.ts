@@ -20,12 +20,18 @@ const run = (tasks: Task[], options: { check?: boolean } = {}) => runTasks(tasks
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
 });
 
 test('the recorded probe fixtures replay to the same state (mtime and inode aside)', async () => {
-  const problems = await replayProbeFixtures('stat', { name: HOST, exec: (c) => hosts.exec(HOST, c) }, (args) => statType.probe(args, {} as never)!,
-    (s) => (s && typeof s === 'object' ? { ...s, mtime: undefined, inode: undefined } : s));
+  const problems = await replayProbeFixtures(
+    'stat',
+    { name: HOST, exec: (c) => hosts.exec(HOST, c) },
+    (args) => statType.probe(args, {} as never)!,
+    (s) => (s && typeof s === 'object' ? { ...s, mtime: undefined, inode: undefined } : s),
+  );
   assert.equal(problems, []);
 });
 
@@ -34,10 +40,24 @@ test('a registered stat drives when; ok in check mode and in a real run', async 
   const tasks = [
     stat({ path: '/srv/st/a', checksumAlgorithm: 'sha256' }, { register: 'a' }),
     stat({ path: '/srv/st/none' }, { register: 'none' }),
-    file({ path: '/srv/st/flag', content: 'x' }, { when: (v) => (v.vars as any).a.stat.exists && (v.vars as any).a.stat.checksum === 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' && !(v.vars as any).none.stat.exists }),
+    file(
+      { path: '/srv/st/flag', content: 'x' },
+      {
+        when: (v) =>
+          (v.vars as any).a.stat.exists &&
+          (v.vars as any).a.stat.checksum === 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' &&
+          !(v.vars as any).none.stat.exists,
+      },
+    ),
   ];
   const check = await run(tasks, { check: true });
-  assert.equal(statuses(check, HOST), ['ok', 'ok', 'changed'], hostResults(check, HOST).map((e) => e.message).join('; '));
+  assert.equal(
+    statuses(check, HOST),
+    ['ok', 'ok', 'changed'],
+    hostResults(check, HOST)
+      .map((e) => e.message)
+      .join('; '),
+  );
   assert.is((await hosts.exec(HOST, 'test -e /srv/st/flag && echo yes || echo no')).stdout.trim(), 'no');
   const real = await run(tasks);
   assert.equal(statuses(real, HOST), ['ok', 'ok', 'changed']);

@@ -50,7 +50,10 @@ test('first run changes the live value and writes the file (0644); second run is
   const task = sysctl({ key: 'net.ipv4.ip_forward', value: 1, file: FILE });
   const first = await run([task], { diff: true });
   assert.equal(statuses(first, HOST), ['changed']);
-  assert.equal(renderDiff(hostResults(first, HOST)[0].diff ?? []), [`net.ipv4.ip_forward (live): 0 → 1`, `net.ipv4.ip_forward in ${FILE}: (no file) → 1`]);
+  assert.equal(renderDiff(hostResults(first, HOST)[0].diff ?? []), [
+    `net.ipv4.ip_forward (live): 0 → 1`,
+    `net.ipv4.ip_forward in ${FILE}: (no file) → 1`,
+  ]);
   assert.is(await sh('sysctl -n net.ipv4.ip_forward'), '1');
   assert.is(await sh(`cat ${FILE}`), 'net.ipv4.ip_forward = 1');
   assert.is(await sh(`stat -c %a ${FILE}`), '644');
@@ -84,30 +87,40 @@ test('several keys in one file, multi-value keys, the default file', async () =>
   assert.equal(statuses(await run(tasks), HOST), ['ok', 'ok']);
 });
 
-test('a value the kernel refuses fails with sysctl\'s words and is not persisted', async () => {
+test("a value the kernel refuses fails with sysctl's words and is not persisted", async () => {
   const before = await sh(`cat ${FILE}`);
   const result = await run([sysctl({ key: 'net.ipv4.ip_forward', value: 'yes', file: FILE })]);
   assert.equal(statuses(result, HOST), ['failed']);
-  assert.match(hostResults(result, HOST)[0].message, new RegExp(`^${HOST}: sysctl net.ipv4.ip_forward: sysctl -p refused the new ${FILE}, which was left unchanged: .*net.ipv4.ip_forward.*Invalid argument`));
+  assert.match(
+    hostResults(result, HOST)[0].message,
+    new RegExp(
+      `^${HOST}: sysctl net.ipv4.ip_forward: sysctl -p refused the new ${FILE}, which was left unchanged: .*net.ipv4.ip_forward.*Invalid argument`,
+    ),
+  );
   assert.is(await sh(`cat ${FILE}`), before);
   assert.is(await sh(`ls -a /etc/sysctl.d | grep -c '^\\.hostwright\\.' || true`), '0', 'no temporary file left');
 });
 
-test('a key outside the container\'s writable net.* fails, even where sysctl exits 0', async () => {
-  const key = (await sh('for k in vm.swappiness kernel.pid_max fs.file-max; do sysctl -n $k >/dev/null 2>&1 && { echo $k; break; }; done'));
+test("a key outside the container's writable net.* fails, even where sysctl exits 0", async () => {
+  const key = await sh('for k in vm.swappiness kernel.pid_max fs.file-max; do sysctl -n $k >/dev/null 2>&1 && { echo $k; break; }; done');
   assert.ok(key, 'a readable non-net key');
   const result = await run([sysctl({ key, value: 12345, file: '/etc/sysctl.d/ro.conf' })]);
   assert.equal(statuses(result, HOST), ['failed']);
   assert.match(hostResults(result, HOST)[0].message, /sysctl -p refused .*(Read-only file system|permission denied|Permission denied)/);
-  assert.not.match(hostResults(result, HOST)[0].error?.stderr ?? '', /validation failed/, 'only sysctl\'s own words');
+  assert.not.match(hostResults(result, HOST)[0].error?.stderr ?? '', /validation failed/, "only sysctl's own words");
   assert.is(await sh('test -e /etc/sysctl.d/ro.conf && echo yes || echo no'), 'no');
 });
 
 test('unknown key: fails in a real run; may change in check mode after a predicted change', async () => {
   const real = await run([sysctl({ key: 'net.bridge.no-such-key', value: 1, file: FILE })]);
   assert.equal(statuses(real, HOST), ['failed']);
-  assert.match(hostResults(real, HOST)[0].message, /sysctl cannot read net\.bridge\.no-such-key: sysctl: cannot stat \/proc\/sys\/net\/bridge\/no-such-key: No such file or directory/);
-  const check = await run([command({ cmd: ['modprobe', 'br_netfilter'] }), sysctl({ key: 'net.bridge.no-such-key', value: 1, file: FILE })], { check: true });
+  assert.match(
+    hostResults(real, HOST)[0].message,
+    /sysctl cannot read net\.bridge\.no-such-key: sysctl: cannot stat \/proc\/sys\/net\/bridge\/no-such-key: No such file or directory/,
+  );
+  const check = await run([command({ cmd: ['modprobe', 'br_netfilter'] }), sysctl({ key: 'net.bridge.no-such-key', value: 1, file: FILE })], {
+    check: true,
+  });
   assert.equal(statuses(check, HOST), ['may-change', 'may-change']);
 });
 
@@ -122,7 +135,10 @@ test('state absent removes the line, then is ok', async () => {
 
 test('bad arguments are refused before anything runs', async () => {
   const before = await sh(`cat ${FILE}`);
-  assert.throws(() => run([sysctl({ key: 'net.ipv4.ip_forward', value: 0, file: FILE }), sysctl({ key: 'net.ipv4.ip_forward', file: FILE })]), /value is required with state "present"/);
+  assert.throws(
+    () => run([sysctl({ key: 'net.ipv4.ip_forward', value: 0, file: FILE }), sysctl({ key: 'net.ipv4.ip_forward', file: FILE })]),
+    /value is required with state "present"/,
+  );
   assert.is(await sh(`cat ${FILE}`), before);
 });
 

@@ -23,7 +23,8 @@ const inventoryPath = join(dir, 'inventory.json');
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
 
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => {
   const r = await hosts.exec(HOST, cmd);
   assert.is(r.code, 0, `${HOST}: \`${cmd}\` exited ${r.code}: ${r.stderr.trim()}`);
@@ -37,9 +38,13 @@ test.before(async () => {
   execFileSync('tar', ['-C', join(dir, 'b'), '-czf', tgz, 'etcd-v3']);
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
   writeFileSync(inventoryPath, JSON.stringify(inventory));
-  await sh('mkdir -p /opt/ctl /opt/remote /var/tmp/src/app && printf "1" > /var/tmp/src/app/one && cd /var/tmp/src && tar -cJf /var/tmp/app.tar.xz app && python3 -c \'import zipfile; z = zipfile.ZipFile("/var/tmp/app.zip", "w"); z.write("app/one"); z.close()\'');
+  await sh(
+    'mkdir -p /opt/ctl /opt/remote /var/tmp/src/app && printf "1" > /var/tmp/src/app/one && cd /var/tmp/src && tar -cJf /var/tmp/app.tar.xz app && python3 -c \'import zipfile; z = zipfile.ZipFile("/var/tmp/app.zip", "w"); z.write("app/one"); z.close()\'',
+  );
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 

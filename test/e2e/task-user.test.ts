@@ -19,13 +19,16 @@ const HOST = 'acct1';
 const HASH = '$6$hwsalt1$YFH9.bokvJHiGlBl0GV2GlsEhbILewQfCynDJLzOWm/f0Yr3SXVclLOsUE6ywGmycQ.tGgDm3/DpIXWVv6lHu/';
 let hosts: TestHosts;
 let inventory: Record<string, unknown>;
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) => runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
+const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
+  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
 const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
 
 test.before(async () => {
   hosts = await testHosts({ names: [HOST] });
   await hosts.reset([HOST]);
-  inventory = { all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
+  inventory = {
+    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
+  };
 });
 
 test('the recorded probe fixtures replay to the same state', async () => {
@@ -41,7 +44,9 @@ test('check predicts and changes nothing; first run creates; second is ok; the h
   assert.equal(statuses(check, HOST), ['changed']);
   const shown = JSON.stringify(check.events);
   assert.not.ok(shown.includes('hwsalt1'), 'no hash in events');
-  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), ['user svc1: (absent) → uid 2100, groups hwg1,adm, shell /bin/bash, password set']);
+  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), [
+    'user svc1: (absent) → uid 2100, groups hwg1,adm, shell /bin/bash, password set',
+  ]);
   assert.is(await sh('getent passwd svc1 || echo none'), 'none');
   const first = await run([task], { diff: true });
   assert.equal(statuses(first, HOST), ['changed']);
@@ -60,7 +65,10 @@ test('a changed hash, lock and groups: check predicts, the run does it, then ok'
   const other = '$6$hwsalt2$uFpK9zP7PQvoq8PLUQBf0esa.jXaPIoWv5WkxMpwQ2Sg/fjt0DgI1AKznVJboqITMnD5kpjWucjdf2e7rwFLW1';
   const task = user({ name: 'svc1', password: other, passwordLock: true, groups: ['hwg1'] });
   const check = await run([task], { check: true, diff: true });
-  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), ['user svc1 groups: adm,hwg1 → hwg1', 'user svc1: password hash changes (not shown)']);
+  assert.equal(renderDiff(hostResults(check, HOST)[0].diff ?? []), [
+    'user svc1 groups: adm,hwg1 → hwg1',
+    'user svc1: password hash changes (not shown)',
+  ]);
   assert.not.ok(JSON.stringify(check.events).includes('hwsalt2'));
   assert.is(await sh('getent shadow svc1 | cut -d: -f2'), HASH);
   assert.equal(statuses(await run([task]), HOST), ['changed']);
@@ -89,7 +97,7 @@ test('bad arguments are refused before any host', async () => {
   assert.is(await sh('getent passwd x1 || echo none'), 'none');
 });
 
-test('differential: the same arguments give Ansible\'s user module\'s state and verdicts', async () => {
+test("differential: the same arguments give Ansible's user module's state and verdicts", async () => {
   const { cases, problems } = await differential('user', hosts, HOST, user);
   assert.ok(cases >= 10, `${cases} cases`);
   assert.equal(problems, []);

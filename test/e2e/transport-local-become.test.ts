@@ -52,7 +52,10 @@ test('sudo refusals are clear errors: no password given, wrong password (run as 
   const node = process.execPath;
   const output = execFileSync('sudo', ['-u', 'nobody', node, '--input-type=module', '-e', script], { cwd: '/tmp' }).toString();
   const [noPassword, wrongPassword] = JSON.parse(output) as string[];
-  assert.match(noPassword, /^TaskFailedError: box: become \(sudo -u root\) failed: sudo asks for a password and none was given; set the become password/);
+  assert.match(
+    noPassword,
+    /^TaskFailedError: box: become \(sudo -u root\) failed: sudo asks for a password and none was given; set the become password/,
+  );
   assert.match(wrongPassword, /^TaskFailedError: box: become \(sudo -u root\) failed: sudo rejected the become password/);
 });
 

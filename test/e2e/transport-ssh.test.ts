@@ -6,7 +6,7 @@
 import { ensureSudo } from '../support/sudo.ts';
 import { withExitMarker } from '../../lib/transport/exit-marker.ts';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -25,7 +25,15 @@ let main: SshTransport;
 
 /** A transport to the test sshd with a known_hosts file that trusts it, unless told otherwise. */
 function transport(extra: Partial<SshTransportOptions> = {}, server: TestSshd = sshd): SshTransport {
-  return new SshTransport({ name: 'node1', address: '127.0.0.1', port: server.port, keyFile: server.clientKeyFile, knownHostsFile: knownHosts, agent: false, ...extra });
+  return new SshTransport({
+    name: 'node1',
+    address: '127.0.0.1',
+    port: server.port,
+    keyFile: server.clientKeyFile,
+    knownHostsFile: knownHosts,
+    agent: false,
+    ...extra,
+  });
 }
 
 /** What `ssh-keygen -l` prints as the fingerprint of a public key file. */
@@ -82,7 +90,7 @@ test('multibyte output split across many packets decodes intact', async () => {
   assert.is(err.stderr, 'grüße\n');
 });
 
-const HOSTILE = ['', "it's", '"q"', '$(id)', '`id`', '${HOME}', 'a;b|c&d', 'l1\nl2\n', '*', '~', '\\', 'grüße 日本 🚀', "x'\"$(`y`)\"'z"];
+const HOSTILE = ['', "it's", '"q"', '$(id)', '`id`', '${HOME}', 'a;b|c&d', 'l1\nl2\n', '*', '~', '\\', 'grüße 日本 🚀', 'x\'"$(`y`)"\'z'];
 
 test('hostile strings survive quote() over SSH, once and nested in sh -c', async () => {
   for (const value of HOSTILE) {
@@ -155,7 +163,9 @@ test('acceptNewHostKeys records an unknown key, and the next strict connection t
 test('a changed host key is refused, even with acceptNewHostKeys, and names the known_hosts line', async () => {
   const other = join(work, 'other_key');
   keygen(other);
-  const otherBlob = readFileSync(other + '.pub', 'utf8').trim().split(/\s+/)[1];
+  const otherBlob = readFileSync(other + '.pub', 'utf8')
+    .trim()
+    .split(/\s+/)[1];
   const file = join(work, 'known_hosts_changed');
   const original = `# comment\n[127.0.0.1]:${sshd.port} ssh-ed25519 ${otherBlob}\n`;
   writeFileSync(file, original);
@@ -252,7 +262,10 @@ test('stats count round trips and bytes; one exec of `true` takes milliseconds',
   assert.is(t.stats.bytesSent - before.bytesSent, withExitMarker('printf 12345').length + 3);
   // stdout, the exit marker, and the wrapper's first stderr line naming its process id (1 to 7 digits).
   const pidLine = t.stats.bytesReceived - before.bytesReceived - 5 - '\x1ehostwright-exit:0\n'.length;
-  assert.ok(pidLine >= '\x1ehostwright-pid:1\n'.length && pidLine <= '\x1ehostwright-pid:1234567\n'.length, `unexpected bytes received: ${pidLine} beyond stdout and the exit marker`);
+  assert.ok(
+    pidLine >= '\x1ehostwright-pid:1\n'.length && pidLine <= '\x1ehostwright-pid:1234567\n'.length,
+    `unexpected bytes received: ${pidLine} beyond stdout and the exit marker`,
+  );
   const times: number[] = [];
   const trips = t.stats.roundTrips;
   for (let i = 0; i < 40; i++) {

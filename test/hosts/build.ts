@@ -10,7 +10,12 @@ import { CACHE_DIR, HOSTS_DIR, KEY_PATH, SCRIPTS_DIR } from './paths.ts';
 import { run, runOk } from './proc.ts';
 
 /** Paths of a complete build and an id that changes whenever any part of it does. */
-export interface Build { id: string; rootfs: string; repo: string; apt: string }
+export interface Build {
+  id: string;
+  rootfs: string;
+  repo: string;
+  apt: string;
+}
 
 function hashFiles(files: readonly string[], extra: readonly string[] = []): string {
   const h = createHash('sha256');
@@ -20,7 +25,10 @@ function hashFiles(files: readonly string[], extra: readonly string[] = []): str
 }
 
 const inDir = (dir: string, filter: (f: string) => boolean = () => true) =>
-  readdirSync(join(HOSTS_DIR, dir)).filter(filter).sort().map((f) => join(HOSTS_DIR, dir, f));
+  readdirSync(join(HOSTS_DIR, dir))
+    .filter(filter)
+    .sort()
+    .map((f) => join(HOSTS_DIR, dir, f));
 
 /** Log line for the (rare, slow) build steps. */
 export function log(message: string): void {
@@ -28,7 +36,11 @@ export function log(message: string): void {
 }
 
 function stamp(dir: string): string | undefined {
-  try { return readFileSync(`${dir}.hash`, 'utf8').trim(); } catch { return undefined; }
+  try {
+    return readFileSync(`${dir}.hash`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Creates the ed25519 key pair the hosts accept, once. */
@@ -48,8 +60,13 @@ export async function ensureBuilt(beforeRebuild: () => Promise<void>): Promise<B
   const baseSpecs = ['hw-base-provides', 'centos-release', 'chrony', 'firewalld'].map((n) => join(HOSTS_DIR, 'rpm', `${n}.spec`));
   const rootfsHash = hashFiles(
     // Only what the rootfs installs from the repo (chrony, firewalld use these two stand-ins).
-    [join(SCRIPTS_DIR, 'build-rootfs.sh'), join(SCRIPTS_DIR, 'customize-rootfs.sh'), ...baseSpecs,
-      join(HOSTS_DIR, 'standin/standin.py'), join(HOSTS_DIR, 'standin/cli-stub.sh')],
+    [
+      join(SCRIPTS_DIR, 'build-rootfs.sh'),
+      join(SCRIPTS_DIR, 'customize-rootfs.sh'),
+      ...baseSpecs,
+      join(HOSTS_DIR, 'standin/standin.py'),
+      join(HOSTS_DIR, 'standin/cli-stub.sh'),
+    ],
     [aptHash, release()],
   );
   const build: Build = {
@@ -61,7 +78,13 @@ export async function ensureBuilt(beforeRebuild: () => Promise<void>): Promise<B
   const steps: { dir: string; hash: string; what: string; script: string; args: string[] }[] = [
     { dir: build.apt, hash: aptHash, what: 'apt repo', script: 'build-apt.sh', args: [build.apt] },
     { dir: build.repo, hash: repoHash, what: 'yum repo of test RPMs', script: 'build-rpms.sh', args: [build.repo] },
-    { dir: build.rootfs, hash: rootfsHash, what: 'Debian 12 rootfs (mmdebstrap, about 30 s)', script: 'build-rootfs.sh', args: [build.rootfs, build.repo, build.apt] },
+    {
+      dir: build.rootfs,
+      hash: rootfsHash,
+      what: 'Debian 12 rootfs (mmdebstrap, about 30 s)',
+      script: 'build-rootfs.sh',
+      args: [build.rootfs, build.repo, build.apt],
+    },
   ];
   const stale = steps.filter((s) => stamp(s.dir) !== s.hash || !existsSync(s.dir));
   if (stale.length === 0) return build;

@@ -30,10 +30,11 @@ async function main(): Promise<number> {
     }
     case 'down': {
       await ensurePrerequisites();
-      if (names) await (await import('./lock.ts')).withLock(async () => {
-        const { kill } = await import('./machine.ts');
-        await Promise.all(names.map((n) => kill(n)));
-      });
+      if (names)
+        await (await import('./lock.ts')).withLock(async () => {
+          const { kill } = await import('./machine.ts');
+          await Promise.all(names.map((n) => kill(n)));
+        });
       else await stopAll();
       console.log(`stopped ${(names ?? ['all']).join(', ')} in ${took()}`);
       return 0;
@@ -58,4 +59,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => { process.exitCode = code; }, (err: Error) => { console.error(err.message); process.exitCode = 1; });
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    console.error(err.message);
+    process.exitCode = 1;
+  },
+);

@@ -17,11 +17,14 @@ export function livePid(name: string, which: 'supervisor' | 'nspawn'): number | 
     if (!alive(pid)) return undefined;
     // Guard against a recycled pid: the process must still be the supervisor / nspawn of this host.
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const ours = which === 'supervisor'
-      ? cmdline.includes(`supervise.sh\0${name}\0`)
-      : cmdline.includes('systemd-nspawn') && cmdline.includes(`--machine=${name}\0`);
+    const ours =
+      which === 'supervisor'
+        ? cmdline.includes(`supervise.sh\0${name}\0`)
+        : cmdline.includes('systemd-nspawn') && cmdline.includes(`--machine=${name}\0`);
     return ours ? pid : undefined;
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 function childrenOf(pid: number): number[] {
@@ -31,7 +34,9 @@ function childrenOf(pid: number): number[] {
       const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
       if (text) out.push(...text.split(/\s+/).map(Number));
     }
-  } catch { /* gone */ }
+  } catch {
+    /* gone */
+  }
   return out;
 }
 
@@ -40,7 +45,9 @@ function isNamespaceInit(pid: number): boolean {
     const line = /^NSpid:\s+(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     const ids = line ? line[1].trim().split(/\s+/) : [];
     return ids.length >= 2 && ids[ids.length - 1] === '1';
-  } catch { return false; }
+  } catch {
+    return false;
+  }
 }
 
 /** The host's PID 1 (systemd) as seen from the machine, searched a few levels below nspawn. */
@@ -66,9 +73,31 @@ const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export async function execIn(name: string, command: string, timeoutMs = 120_000): Promise<RunResult> {
   const init = containerInit(name);
   if (!init) throw new Error(`test hosts: host ${name} is not running (no container PID 1 found); start it first`);
-  return run('nsenter', [
-    `--target=${init}`, '--mount', '--uts', '--ipc', '--net', '--pid', '--cgroup', '--root', '--wd',
-    '--', '/usr/bin/env', '-i', `PATH=${PATH}`, 'HOME=/root', 'LANG=C.UTF-8', 'TERM=dumb', 'USER=root', 'LOGNAME=root',
-    '/bin/sh', '-c', command,
-  ], { timeoutMs });
+  return run(
+    'nsenter',
+    [
+      `--target=${init}`,
+      '--mount',
+      '--uts',
+      '--ipc',
+      '--net',
+      '--pid',
+      '--cgroup',
+      '--root',
+      '--wd',
+      '--',
+      '/usr/bin/env',
+      '-i',
+      `PATH=${PATH}`,
+      'HOME=/root',
+      'LANG=C.UTF-8',
+      'TERM=dumb',
+      'USER=root',
+      'LOGNAME=root',
+      '/bin/sh',
+      '-c',
+      command,
+    ],
+    { timeoutMs },
+  );
 }

@@ -43,7 +43,11 @@ export interface TestHosts {
 
 /** Names of hosts this harness has a directory for (started at some point). */
 export function knownHostNames(): string[] {
-  try { return readdirSync(HOSTS_CACHE_DIR).sort(); } catch { return []; }
+  try {
+    return readdirSync(HOSTS_CACHE_DIR).sort();
+  } catch {
+    return [];
+  }
 }
 
 /** Names of hosts that are running now. */

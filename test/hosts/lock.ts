@@ -14,7 +14,11 @@ let depth = 0;
 export async function withLock<T>(fn: () => Promise<T>, timeoutMs = 15 * 60_000): Promise<T> {
   if (depth > 0) {
     depth++;
-    try { return await fn(); } finally { depth--; }
+    try {
+      return await fn();
+    } finally {
+      depth--;
+    }
   }
   mkdirSync(CACHE_DIR, { recursive: true });
   const deadline = Date.now() + timeoutMs;
@@ -26,12 +30,24 @@ export async function withLock<T>(fn: () => Promise<T>, timeoutMs = 15 * 60_000)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       let owner = 0;
-      try { owner = Number(readFileSync(join(LOCK_DIR, 'pid'), 'utf8')); } catch { /* being written */ }
-      if (owner && !alive(owner)) { rmSync(LOCK_DIR, { recursive: true, force: true }); continue; }
+      try {
+        owner = Number(readFileSync(join(LOCK_DIR, 'pid'), 'utf8'));
+      } catch {
+        /* being written */
+      }
+      if (owner && !alive(owner)) {
+        rmSync(LOCK_DIR, { recursive: true, force: true });
+        continue;
+      }
       if (Date.now() > deadline) throw new Error(`test hosts: ${LOCK_DIR} is held by pid ${owner || '?'} for too long`);
       await sleep(200);
     }
   }
   depth = 1;
-  try { return await fn(); } finally { depth = 0; rmSync(LOCK_DIR, { recursive: true, force: true }); }
+  try {
+    return await fn();
+  } finally {
+    depth = 0;
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
 }

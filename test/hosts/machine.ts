@@ -5,9 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  chmodSync as chmod, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync,
-} from 'node:fs';
+import { chmodSync as chmod, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Build } from './build.ts';
@@ -19,7 +17,11 @@ import { alive, run, runOk, sleep } from './proc.ts';
 export function hostState(name: string): { running: boolean; buildId?: string } {
   const running = livePid(name, 'supervisor') !== undefined && livePid(name, 'nspawn') !== undefined;
   let buildId: string | undefined;
-  try { buildId = readFileSync(join(hostDir(name), 'build-id'), 'utf8').trim(); } catch { /* never started */ }
+  try {
+    buildId = readFileSync(join(hostDir(name), 'build-id'), 'utf8').trim();
+  } catch {
+    /* never started */
+  }
   return { running, buildId };
 }
 
@@ -57,7 +59,9 @@ function put(build: Build, upper: string, rel: string, content: string, mode = 0
 }
 
 function userIds(rootfs: string, user: string): { uid: number; gid: number } {
-  const line = readFileSync(join(rootfs, 'etc/passwd'), 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
+  const line = readFileSync(join(rootfs, 'etc/passwd'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${user}:`));
   if (!line) throw new Error(`test hosts: user ${user} missing from ${rootfs}/etc/passwd (rebuild: rm -rf test/hosts/.cache/rootfs*)`);
   const f = line.split(':');
   return { uid: Number(f[2]), gid: Number(f[3]) };
@@ -66,7 +70,10 @@ function userIds(rootfs: string, user: string): { uid: number; gid: number } {
 async function unmount(path: string): Promise<void> {
   while ((await run('mountpoint', ['-q', path])).code === 0) {
     const r = await run('umount', [path]);
-    if (r.code !== 0) { await runOk(`unmounting ${path}`, 'umount', ['-l', path]); break; }
+    if (r.code !== 0) {
+      await runOk(`unmounting ${path}`, 'umount', ['-l', path]);
+      break;
+    }
   }
 }
 
@@ -95,11 +102,20 @@ async function prepareRoot(name: string, address: string, build: Build): Promise
   put(build, upper, '/etc/hostname', `${name}\n`);
   put(build, upper, '/etc/machine-id', createHash('sha256').update(`hostwright/${name}`).digest('hex').slice(0, 32) + '\n', 0o444);
   // Only the machine's side: the roles under test write the cluster's names themselves.
-  put(build, upper, '/etc/hosts', '127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4\n' +
-    '::1         localhost localhost.localdomain localhost6 localhost6.localdomain6\n' +
-    `${BRIDGE_ADDRESS}   hostwright-machine\n`);
-  put(build, upper, '/etc/systemd/network/10-host0.network',
-    `[Match]\nName=host0\n\n[Network]\nAddress=${address}/24\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n`);
+  put(
+    build,
+    upper,
+    '/etc/hosts',
+    '127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4\n' +
+      '::1         localhost localhost.localdomain localhost6 localhost6.localdomain6\n' +
+      `${BRIDGE_ADDRESS}   hostwright-machine\n`,
+  );
+  put(
+    build,
+    upper,
+    '/etc/systemd/network/10-host0.network',
+    `[Match]\nName=host0\n\n[Network]\nAddress=${address}/24\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n`,
+  );
   put(build, upper, '/etc/ssh/ssh_host_ed25519_key', key, 0o600);
   put(build, upper, '/etc/ssh/ssh_host_ed25519_key.pub', pub, 0o644);
   put(build, upper, '/root/.ssh/authorized_keys', authorized, 0o600);
@@ -108,8 +124,14 @@ async function prepareRoot(name: string, address: string, build: Build): Promise
   chmod(join(upper, 'home/deploy/.ssh'), 0o700);
   chmod(join(upper, 'root/.ssh'), 0o700);
   if (isYumOnly(name)) await yumOnly(build, upper);
-  await runOk(`mounting the overlay of ${name}`, 'mount', ['-t', 'overlay', `hostwright-${name}`, '-o',
-    `lowerdir=${build.rootfs},upperdir=${upper},workdir=${join(dir, 'work')}`, root]);
+  await runOk(`mounting the overlay of ${name}`, 'mount', [
+    '-t',
+    'overlay',
+    `hostwright-${name}`,
+    '-o',
+    `lowerdir=${build.rootfs},upperdir=${upper},workdir=${join(dir, 'work')}`,
+    root,
+  ]);
   return root;
 }
 
@@ -122,7 +144,8 @@ export async function bootFresh(name: string, address: string, build: Build): Pr
   writeFileSync(join(dir, 'build-id'), build.id + '\n');
   const log = openSync(join(dir, 'console.log'), 'w');
   const child = spawn('setsid', [join(SCRIPTS_DIR, 'supervise.sh'), name, dir, root, build.repo, build.apt, BRIDGE], {
-    detached: true, stdio: ['ignore', log, log],
+    detached: true,
+    stdio: ['ignore', log, log],
   });
   child.unref();
   closeSync(log);
@@ -131,7 +154,10 @@ export async function bootFresh(name: string, address: string, build: Build): Pr
 function sshBanner(address: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: address, port: 22, timeout: timeoutMs });
-    const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.once('data', (d) => done(d.toString().startsWith('SSH-')));
     socket.once('timeout', () => done(false));
     socket.once('error', () => done(false));
@@ -139,14 +165,22 @@ function sshBanner(address: string, timeoutMs = 1000): Promise<boolean> {
 }
 
 function consoleTail(name: string): string {
-  try { return readFileSync(join(hostDir(name), 'console.log'), 'utf8').trim().split('\n').slice(-15).join('\n'); } catch { return ''; }
+  try {
+    return readFileSync(join(hostDir(name), 'console.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(-15)
+      .join('\n');
+  } catch {
+    return '';
+  }
 }
 
 /** Waits until sshd answers on the host's address and `systemctl is-system-running` says running/degraded. */
 export async function waitReady(name: string, address: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const fail = (why: string) => new Error(`test hosts: host ${name} (${address}) not ready: ${why}\n` +
-    `console (${join(hostDir(name), 'console.log')}):\n${consoleTail(name)}`);
+  const fail = (why: string) =>
+    new Error(`test hosts: host ${name} (${address}) not ready: ${why}\n` + `console (${join(hostDir(name), 'console.log')}):\n${consoleTail(name)}`);
   while (!(await sshBanner(address))) {
     if (livePid(name, 'supervisor') === undefined) throw fail('systemd-nspawn exited');
     if (Date.now() > deadline) throw fail(`sshd does not answer on ${address}:22 after ${timeoutMs} ms`);
@@ -167,11 +201,22 @@ export async function kill(name: string): Promise<void> {
   if (!existsSync(dir)) return;
   writeFileSync(join(dir, 'stopping'), '');
   const init = containerInit(name);
-  if (init) try { process.kill(init, 'SIGKILL'); } catch { /* already gone */ }
+  if (init)
+    try {
+      process.kill(init, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   const deadline = Date.now() + 10_000;
   for (const which of ['nspawn', 'supervisor'] as const) {
     for (let pid = livePid(name, which); pid && alive(pid); await sleep(50)) {
-      if (Date.now() > deadline) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+      if (Date.now() > deadline) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
       if (Date.now() > deadline + 5000) throw new Error(`test hosts: cannot stop ${name}: pid ${pid} (${which}) does not exit`);
     }
   }
@@ -192,7 +237,16 @@ async function removeCgroups(name: string): Promise<void> {
 export function killSync(name: string): void {
   const dir = hostDir(name);
   if (!existsSync(dir)) return;
-  try { writeFileSync(join(dir, 'stopping'), ''); } catch { /* ignore */ }
+  try {
+    writeFileSync(join(dir, 'stopping'), '');
+  } catch {
+    /* ignore */
+  }
   const init = containerInit(name);
-  if (init) try { process.kill(init, 'SIGKILL'); } catch { /* gone */ }
+  if (init)
+    try {
+      process.kill(init, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
 }

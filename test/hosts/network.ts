@@ -39,9 +39,15 @@ export async function ensureInotifyLimits(): Promise<void> {
   for (const [key, min] of Object.entries(wanted)) {
     const path = `/proc/sys/fs/inotify/${key}`;
     let current = 0;
-    try { current = Number(readFileSync(path, 'utf8')); } catch { continue; }
+    try {
+      current = Number(readFileSync(path, 'utf8'));
+    } catch {
+      continue;
+    }
     if (current < min) {
-      try { writeFileSync(path, String(min)); } catch (err) {
+      try {
+        writeFileSync(path, String(min));
+      } catch (err) {
         throw new Error(`test hosts: cannot raise fs.inotify.${key} to ${min} (many hosts need it): ${(err as Error).message}`);
       }
     }

@@ -6,14 +6,16 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import {
-  DEFAULT_NAMES, FIRST_HOST_OCTET, INVENTORY_PATH, KEY_PATH, KNOWN_HOSTS_PATH, LAST_HOST_OCTET, NETWORK_PREFIX, STATE_DIR,
-} from './paths.ts';
+import { DEFAULT_NAMES, FIRST_HOST_OCTET, INVENTORY_PATH, KEY_PATH, KNOWN_HOSTS_PATH, LAST_HOST_OCTET, NETWORK_PREFIX, STATE_DIR } from './paths.ts';
 
 const ADDRESSES = join(STATE_DIR, 'addresses.json');
 
 function readAddresses(): Record<string, string> {
-  try { return JSON.parse(readFileSync(ADDRESSES, 'utf8')) as Record<string, string>; } catch { return {}; }
+  try {
+    return JSON.parse(readFileSync(ADDRESSES, 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -22,7 +24,9 @@ function readAddresses(): Record<string, string> {
  */
 export function allocateAddresses(names: readonly string[]): Map<string, string> {
   const map = readAddresses();
-  DEFAULT_NAMES.forEach((n, i) => { map[n] ??= NETWORK_PREFIX + (FIRST_HOST_OCTET + i); });
+  DEFAULT_NAMES.forEach((n, i) => {
+    map[n] ??= NETWORK_PREFIX + (FIRST_HOST_OCTET + i);
+  });
   const used = new Set(Object.values(map));
   for (const name of names) {
     if (map[name]) continue;
@@ -54,9 +58,16 @@ export function inventoryPathFor(names: readonly string[]): string {
  */
 export function writeInventory(hosts: readonly { name: string; address: string }[]): string {
   const all: Record<string, unknown> = {
-    hosts: Object.fromEntries(hosts.map((h) => [h.name, {
-      ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: KEY_PATH,
-    }])),
+    hosts: Object.fromEntries(
+      hosts.map((h) => [
+        h.name,
+        {
+          ansible_host: h.address,
+          ansible_user: 'root',
+          ansible_ssh_private_key_file: KEY_PATH,
+        },
+      ]),
+    ),
   };
   const names = hosts.map((h) => h.name);
   const nodes = names.filter((n) => /^node\d+$/.test(n));
@@ -66,17 +77,26 @@ export function writeInventory(hosts: readonly { name: string; address: string }
   }
   mkdirSync(STATE_DIR, { recursive: true });
   const path = inventoryPathFor(names);
-  writeFileSync(path, '# Written by test/hosts (hostwright test hosts); regenerated on every start.\n' +
-    stringify({ all }, { nullStr: '' }));
+  writeFileSync(path, '# Written by test/hosts (hostwright test hosts); regenerated on every start.\n' + stringify({ all }, { nullStr: '' }));
   return path;
 }
 
 /** Writes hosts.json (default set) or hosts-<names>.json: hosts and the three paths, for tools not written in TypeScript. */
 export function writeHostsJson(hosts: readonly { name: string; address: string }[], inventoryPath: string): void {
   const file = inventoryPath.replace(/inventory(-[^/]*)?\.yml$/, (_m, id: string | undefined) => `hosts${id ?? ''}.json`);
-  writeFileSync(file, JSON.stringify({
-    hosts, inventoryPath, knownHostsPath: KNOWN_HOSTS_PATH, keyPath: KEY_PATH,
-  }, null, 1) + '\n');
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        hosts,
+        inventoryPath,
+        knownHostsPath: KNOWN_HOSTS_PATH,
+        keyPath: KEY_PATH,
+      },
+      null,
+      1,
+    ) + '\n',
+  );
 }
 
 /** Writes known_hosts: `name,address ssh-ed25519 KEY` for every host whose key is known. */

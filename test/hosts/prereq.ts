@@ -37,7 +37,13 @@ export async function ensurePrerequisites(): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new Error('test hosts: need root (they mount overlayfs, create a bridge and run systemd-nspawn); run the e2e tests as root');
   }
-  const missing = [...new Set(Object.entries(COMMANDS).filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg))];
+  const missing = [
+    ...new Set(
+      Object.entries(COMMANDS)
+        .filter(([cmd]) => !onPath(cmd))
+        .map(([, pkg]) => pkg),
+    ),
+  ];
   if (missing.length) {
     const args = ['install', '-y', '--no-install-recommends', ...missing];
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -48,8 +54,10 @@ export async function ensurePrerequisites(): Promise<void> {
     }
     const still = Object.keys(COMMANDS).filter((cmd) => !onPath(cmd));
     if (still.length) {
-      throw new Error(`test hosts: cannot run here: ${still.join(', ')} missing after ` +
-        `'apt-get ${args.join(' ')}' (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
+      throw new Error(
+        `test hosts: cannot run here: ${still.join(', ')} missing after ` +
+          `'apt-get ${args.join(' ')}' (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`,
+      );
     }
   }
   if (!readFileSync('/proc/filesystems', 'utf8').includes('overlay')) {

@@ -2,10 +2,19 @@
 import { spawn } from 'node:child_process';
 
 /** Result of one finished command. */
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Options of {@link run}. */
-export interface RunOptions { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string }
+export interface RunOptions {
+  input?: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
 
 /** Runs a command to completion and collects its output; never throws for a non-zero exit. */
 export function run(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
@@ -19,11 +28,16 @@ export function run(cmd: string, args: readonly string[], options: RunOptions = 
     let stderr = '';
     let timer: NodeJS.Timeout | undefined;
     if (options.timeoutMs) {
-      timer = setTimeout(() => { stderr += `\n(timed out after ${options.timeoutMs} ms)`; child.kill('SIGKILL'); }, options.timeoutMs);
+      timer = setTimeout(() => {
+        stderr += `\n(timed out after ${options.timeoutMs} ms)`;
+        child.kill('SIGKILL');
+      }, options.timeoutMs);
     }
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', (err) => { stderr += String(err); });
+    child.on('error', (err) => {
+      stderr += String(err);
+    });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
@@ -48,5 +62,10 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** True when a process with this pid exists. */
 export function alive(pid: number | undefined): boolean {
   if (!pid) return false;
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -53,7 +53,21 @@ export function runAnsible(address: string, keyPath: string, module: string, arg
     ANSIBLE_STDOUT_CALLBACK: 'json',
     ANSIBLE_NOCOLOR: '1',
   };
-  const argv = ['all', '-i', `${address},`, '-u', 'root', '--private-key', keyPath, '-e', 'ansible_python_interpreter=/usr/bin/python3', '-m', module, '-a', JSON.stringify(args)];
+  const argv = [
+    'all',
+    '-i',
+    `${address},`,
+    '-u',
+    'root',
+    '--private-key',
+    keyPath,
+    '-e',
+    'ansible_python_interpreter=/usr/bin/python3',
+    '-m',
+    module,
+    '-a',
+    JSON.stringify(args),
+  ];
   return new Promise((resolve, reject) => {
     execFile('ansible', argv, { env, maxBuffer: 16 << 20, timeout: 120_000 }, (_error, stdout, stderr) => {
       try {
@@ -71,7 +85,12 @@ export function runAnsible(address: string, keyPath: string, module: string, arg
  * Record (when asked) and replay every case of `kind` on `host`, resetting the host before each side.
  * Returns one line per difference between Ansible's recorded answer and hostwright's.
  */
-export async function differential(kind: string, hosts: TestHosts, host: string, factory: TaskFactory<any>): Promise<{ cases: number; problems: string[] }> {
+export async function differential(
+  kind: string,
+  hosts: TestHosts,
+  host: string,
+  factory: TaskFactory<any>,
+): Promise<{ cases: number; problems: string[] }> {
   const { dir, files } = fixtures(`${kind}/ansible`);
   const address = hosts.hosts.find((h) => h.name === host)!.address;
   const inventory = { all: { hosts: { [host]: { ansible_host: address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } } };
@@ -94,7 +113,12 @@ export async function differential(kind: string, hosts: TestHosts, host: string,
         runs.push({ changed: r.changed, failed: r.failed });
         if (r.failed && !msg) msg = r.msg;
       }
-      fx.ansible = { runs, state: await sh(fx.state), recorded: `ansible ${(await ansibleVersion())} against ${host}, ${new Date().toISOString().slice(0, 10)}`, ...(msg ? { msg } : {}) };
+      fx.ansible = {
+        runs,
+        state: await sh(fx.state),
+        recorded: `ansible ${await ansibleVersion()} against ${host}, ${new Date().toISOString().slice(0, 10)}`,
+        ...(msg ? { msg } : {}),
+      };
       writeFileSync(path, JSON.stringify(fx, null, 2) + '\n');
     }
     if (!fx.ansible) {
@@ -114,12 +138,16 @@ export async function differential(kind: string, hosts: TestHosts, host: string,
     const wantRuns = d?.runs ?? fx.ansible.runs;
     const wantState = d?.state ?? fx.ansible.state;
     const whose = (own: unknown) => (own === undefined ? 'ansible' : 'deliberately');
-    if (JSON.stringify(runs) !== JSON.stringify(wantRuns)) problems.push(`${file} (${fx.description}): runs: ${whose(d?.runs)} ${JSON.stringify(wantRuns)}, hostwright ${JSON.stringify(runs)}`);
-    if (state !== wantState) problems.push(`${file} (${fx.description}): state: ${whose(d?.state)} ${JSON.stringify(wantState)}, hostwright ${JSON.stringify(state)}`);
+    if (JSON.stringify(runs) !== JSON.stringify(wantRuns))
+      problems.push(`${file} (${fx.description}): runs: ${whose(d?.runs)} ${JSON.stringify(wantRuns)}, hostwright ${JSON.stringify(runs)}`);
+    if (state !== wantState)
+      problems.push(`${file} (${fx.description}): state: ${whose(d?.state)} ${JSON.stringify(wantState)}, hostwright ${JSON.stringify(state)}`);
     // A stored difference that Ansible no longer shows is stale: the case should compare with Ansible again.
     if (d && !d.runs && !d.state) problems.push(`${file}: "deliberate" gives neither runs nor state`);
-    if (d?.runs && JSON.stringify(d.runs) === JSON.stringify(fx.ansible.runs)) problems.push(`${file}: deliberate runs equal Ansible's; remove them from "deliberate"`);
-    if (d?.state !== undefined && d.state === fx.ansible.state) problems.push(`${file}: deliberate state equals Ansible's; remove it from "deliberate"`);
+    if (d?.runs && JSON.stringify(d.runs) === JSON.stringify(fx.ansible.runs))
+      problems.push(`${file}: deliberate runs equal Ansible's; remove them from "deliberate"`);
+    if (d?.state !== undefined && d.state === fx.ansible.state)
+      problems.push(`${file}: deliberate state equals Ansible's; remove it from "deliberate"`);
   }
   return { cases: files.length, problems };
 }

@@ -54,7 +54,10 @@ function revive(value: unknown): unknown {
 export function applyFixtures(typeName: string): { file: string; fx: ApplyFixture }[] {
   const dir = dirOf(typeName);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((file) => ({ file, fx: JSON.parse(readFileSync(join(dir, file), 'utf8')) as ApplyFixture }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, fx: JSON.parse(readFileSync(join(dir, file), 'utf8')) as ApplyFixture }));
 }
 
 const contextOf = (fx: ApplyFixture): StepContext => ({ host: 'h1', check: false, diff: false, sensitive: false, memory: {}, ...(fx.ctx ?? {}) });

@@ -14,17 +14,22 @@ export function hasCommand(cmd: string): boolean {
 export function ensureCommand(cmd: string, pkg: string): void {
   if (hasCommand(cmd)) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`"${cmd}" is missing and this test installs it only as root: run 'apt-get install -y --no-install-recommends ${pkg}' or the tests as root`);
+    throw new Error(
+      `"${cmd}" is missing and this test installs it only as root: run 'apt-get install -y --no-install-recommends ${pkg}' or the tests as root`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   // Another apt run (a second test, a bench) may hold the lock: wait for it rather than fail.
-  const install = () => spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', pkg], { encoding: 'utf8', env });
+  const install = () =>
+    spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', pkg], { encoding: 'utf8', env });
   let r = install();
   if (r.status !== 0) {
     spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update'], { encoding: 'utf8', env });
     r = install();
   }
   if (!hasCommand(cmd)) {
-    throw new Error(`"${cmd}" is still missing after 'apt-get install -y --no-install-recommends ${pkg}' (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`);
+    throw new Error(
+      `"${cmd}" is still missing after 'apt-get install -y --no-install-recommends ${pkg}' (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`,
+    );
   }
 }

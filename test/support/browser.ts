@@ -20,7 +20,8 @@ export function ensureChromium(): string {
     spawnSync('apt-get', ['update'], { env });
     r = install();
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`chromium missing after apt-get install chromium (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`chromium missing after apt-get install chromium (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' ')}`);
   return CHROMIUM;
 }
 
@@ -40,10 +41,14 @@ export async function openReport(file: string, viewport = { width: 1400, height:
   const page = await browser.newPage();
   await page.setViewport(viewport);
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message ?? e}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
-  page.on('request', (r) => { if (!/^(file|data|about):/.test(r.url())) problems.push(`network request: ${r.url()}`); });
+  page.on('request', (r) => {
+    if (!/^(file|data|about):/.test(r.url())) problems.push(`network request: ${r.url()}`);
+  });
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
   return { browser, page, problems };
 }

@@ -21,7 +21,11 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGT
 
 /** Start `node SCRIPT ARGS` from the repository root with extra environment. */
 export function startChild(script: string, args: string[], env: Record<string, string> = {}): Child {
-  const proc = spawn(join(root, 'node_modules/.bin/node'), [join(root, script), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(join(root, 'node_modules/.bin/node'), [join(root, script), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d) => (out += d));
@@ -31,7 +35,12 @@ export function startChild(script: string, args: string[], env: Record<string, s
 }
 
 /** Poll `check` every `everyMs` until it returns a value other than undefined/false; throws `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000, everyMs = 5): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+  everyMs = 5,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -43,19 +52,24 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
 
 /** Temporary files of hostwright's writes (`.hostwright.XXXXXX`) in a local directory, with their sizes. */
 export function localTemps(dir: string): { name: string; size: number }[] {
-  return readdirSync(dir).filter((f) => f.startsWith('.hostwright.')).flatMap((name) => {
-    try {
-      return [{ name, size: statSync(join(dir, name)).size }];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('.hostwright.'))
+    .flatMap((name) => {
+      try {
+        return [{ name, size: statSync(join(dir, name)).size }];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Run the `hostwright` command (lib/bin.ts) to its end, without colour; its exit code and output. */
 export function hw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'lib/bin.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [join(root, 'lib/bin.ts'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

@@ -25,7 +25,9 @@ export interface ClusterHosts extends TestHosts {
 export async function clusterHosts(layout: ClusterLayout): Promise<ClusterHosts> {
   const names = [...new Set([...layout.etcd, ...layout.masters, ...layout.nodes])];
   const hosts = await testHosts({ names });
-  const hostVars = Object.fromEntries(hosts.hosts.map((h) => [h.name, { ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath }]));
+  const hostVars = Object.fromEntries(
+    hosts.hosts.map((h) => [h.name, { ansible_host: h.address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath }]),
+  );
   const group = (members: string[]) => ({ hosts: Object.fromEntries(members.map((m) => [m, null])) });
   const inventory = { all: { hosts: hostVars, children: { etcd: group(layout.etcd), masters: group(layout.masters), nodes: group(layout.nodes) } } };
   const dir = mkdtempSync(join(tmpdir(), 'hw-cluster-'));
@@ -49,7 +51,8 @@ export async function sh(hosts: TestHosts, name: string, command: string): Promi
 
 /** A fingerprint of everything the roles manage on a host (files, packages, units), to prove "nothing changed". */
 export async function hostDigest(hosts: TestHosts, name: string): Promise<string> {
-  const files = '/etc/hosts /etc/selinux/config /etc/sysctl.d/k8s.conf /etc/etcd/etcd.conf /etc/sysconfig/flanneld /etc/kubernetes/config /etc/kubernetes/apiserver /etc/kubernetes/controller-manager /etc/kubernetes/scheduler /etc/kubernetes/kubelet /etc/kubernetes/proxy /etc/kubernetes/serviceaccount.key';
+  const files =
+    '/etc/hosts /etc/selinux/config /etc/sysctl.d/k8s.conf /etc/etcd/etcd.conf /etc/sysconfig/flanneld /etc/kubernetes/config /etc/kubernetes/apiserver /etc/kubernetes/controller-manager /etc/kubernetes/scheduler /etc/kubernetes/kubelet /etc/kubernetes/proxy /etc/kubernetes/serviceaccount.key';
   const units = 'chronyd firewalld etcd flanneld docker kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet';
   const command = [
     `for f in ${files}; do if [ -e "$f" ]; then echo "$f $(sha256sum < "$f" | cut -c1-16) $(stat -c '%a %U %G' "$f")"; else echo "$f absent"; fi; done`,

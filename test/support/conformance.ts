@@ -24,9 +24,16 @@ export function sharedCorpusLine(kind: keyof typeof SHARED_CASES, ran: number | 
     : `shared conformance corpus: ${passed}/${ran} (${kind})`;
 }
 
-interface InventoryCase { name: string; inventory: string; expect: 'ok' | 'error' }
+interface InventoryCase {
+  name: string;
+  inventory: string;
+  expect: 'ok' | 'error';
+}
 type Listing = Record<string, unknown>;
-interface Model { groups: Map<string, { hosts: string[]; children: string[] }>; hostvars: Record<string, unknown> }
+interface Model {
+  groups: Map<string, { hosts: string[]; children: string[] }>;
+  hostvars: Record<string, unknown>;
+}
 
 function model(inv: Listing): Model {
   const groups = new Map<string, { hosts: string[]; children: string[] }>();
@@ -39,7 +46,7 @@ function model(inv: Listing): Model {
     g.children = b.children ?? [];
     for (const c of g.children) group(c);
   }
-  return { groups, hostvars: ((inv._meta as { hostvars?: Record<string, unknown> })?.hostvars ?? {}) };
+  return { groups, hostvars: (inv._meta as { hostvars?: Record<string, unknown> })?.hostvars ?? {} };
 }
 
 function kind(v: unknown): string {

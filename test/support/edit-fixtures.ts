@@ -35,7 +35,10 @@ export function fixtureBytes(fx: EditFixture<unknown>, text: string | null): Buf
 }
 
 /** Run a pure edit the way the task does: bytes in, bytes out (`content` null: no file). */
-export function editBytes(edit: (current: string | null) => LineEditResult, bytes: Buffer | null): { result: LineEditResult; content: Buffer | null } {
+export function editBytes(
+  edit: (current: string | null) => LineEditResult,
+  bytes: Buffer | null,
+): { result: LineEditResult; content: Buffer | null } {
   const result = edit(bytes === null ? null : decodeBytes(bytes));
   return { result, content: result.content === null ? null : encodeText(result.content) };
 }

@@ -26,7 +26,10 @@ export interface EngineHosts extends TestHosts {
    * An Ansible-shaped inventory object: each named host with its address, `root` and the harness key,
    * `extras` merged per host (or for every host under `*`), and optional groups.
    */
-  inventory(names: readonly string[], options?: { extras?: HostExtras; groups?: Record<string, string[]>; vars?: Record<string, unknown> }): Record<string, unknown>;
+  inventory(
+    names: readonly string[],
+    options?: { extras?: HostExtras; groups?: Record<string, string[]>; vars?: Record<string, unknown> },
+  ): Record<string, unknown>;
   /** `sh -c` as root on a host; throws with the output when the command exits non-zero. */
   sh(name: string, command: string): Promise<string>;
 }
@@ -44,9 +47,16 @@ export async function engineHosts(names: readonly string[] = ENGINE_HOSTS): Prom
     address,
     inventory(list, options = {}) {
       const extras = options.extras ?? {};
-      const entries = list.map((n) => [n, { ansible_host: address(n), ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath, ...(extras['*'] ?? {}), ...(extras[n] ?? {}) }]);
-      const children = Object.fromEntries(Object.entries(options.groups ?? {}).map(([g, members]) => [g, { hosts: Object.fromEntries(members.map((m) => [m, null])) }]));
-      return { all: { hosts: Object.fromEntries(entries), ...(options.vars ? { vars: options.vars } : {}), ...(options.groups ? { children } : {}) } };
+      const entries = list.map((n) => [
+        n,
+        { ansible_host: address(n), ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath, ...(extras['*'] ?? {}), ...(extras[n] ?? {}) },
+      ]);
+      const children = Object.fromEntries(
+        Object.entries(options.groups ?? {}).map(([g, members]) => [g, { hosts: Object.fromEntries(members.map((m) => [m, null])) }]),
+      );
+      return {
+        all: { hosts: Object.fromEntries(entries), ...(options.vars ? { vars: options.vars } : {}), ...(options.groups ? { children } : {}) },
+      };
     },
     async sh(name, command) {
       const r = await hosts.exec(name, command);
@@ -59,7 +69,11 @@ export async function engineHosts(names: readonly string[] = ENGINE_HOSTS): Prom
 /** A writable stream that keeps what is written, for reporters (`isTTY` false: no colour, no progress). */
 export function textSink(): NodeJS.WritableStream & { text: () => string; isTTY: false } {
   let text = '';
-  return { write: (chunk: string | Uint8Array) => ((text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()), true), isTTY: false, text: () => text } as never;
+  return {
+    write: (chunk: string | Uint8Array) => ((text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()), true),
+    isTTY: false,
+    text: () => text,
+  } as never;
 }
 
 /** A temporary directory on the controller, removed by the returned cleanup function. */

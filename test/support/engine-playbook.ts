@@ -13,9 +13,18 @@ const site = defineRole({
   name: 'site',
   tasks: [
     file((h) => ({ path: String(h.vars.dir), state: 'directory' }), { name: 'site dir' }),
-    file((h) => ({ path: `${h.vars.dir}/site.conf`, content: `served by ${h.host}\n` }), { name: 'site config', notify: 'reload site', tags: ['config'] }),
+    file((h) => ({ path: `${h.vars.dir}/site.conf`, content: `served by ${h.host}\n` }), {
+      name: 'site config',
+      notify: 'reload site',
+      tags: ['config'],
+    }),
   ],
-  handlers: [handler('reload site', shell((h) => ({ cmd: `date +%s%N > ${h.vars.dir}/reloaded` }), { name: 'reload site' }))],
+  handlers: [
+    handler(
+      'reload site',
+      shell((h) => ({ cmd: `date +%s%N > ${h.vars.dir}/reloaded` }), { name: 'reload site' }),
+    ),
+  ],
 });
 
 /** The playbook (exported for tests that run it from code). */

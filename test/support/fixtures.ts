@@ -11,7 +11,9 @@ import { isValidationError } from '../../lib/core/errors.ts';
 /** The fixtures of one kind: the folder, its JSON files (sorted), and a loader. */
 export function fixtures(kind: string): { dir: string; files: string[]; load: (file: string) => any } {
   const dir = fileURLToPath(new URL(`../fixtures/${kind}/`, import.meta.url));
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   return { dir, files, load: (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) };
 }
 

@@ -24,9 +24,13 @@ function bigWrite(): Task {
   return file({ path, content: text }, { name: 'big file' });
 }
 
-const tasks: Task[] = mode === 'big'
-  ? [bigWrite()]
-  : [shell({ cmd: process.env.HW_CMD ?? 'sleep 78' }, { name: 'long command' }), file({ path, content: 'must not be written\n' }, { name: 'after' })];
+const tasks: Task[] =
+  mode === 'big'
+    ? [bigWrite()]
+    : [
+        shell({ cmd: process.env.HW_CMD ?? 'sleep 78' }, { name: 'long command' }),
+        file({ path, content: 'must not be written\n' }, { name: 'after' }),
+      ];
 
 /** The playbook (one play on every host). */
 const playbook = definePlaybook({ name: 'interrupt', plays: [{ name: 'interrupt', hosts: 'all', tasks }] });

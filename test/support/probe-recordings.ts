@@ -41,7 +41,10 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 `;
 
 /** The kinds with recorded probes. */
-export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository' | 'git' | 'mount', ProbeKind> = {
+export const PROBE_KINDS: Record<
+  'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository' | 'git' | 'mount',
+  ProbeKind
+> = {
   sysctl: {
     command: (p: { key: string; file: string }) => sysctlProbe(p.key, p.file).command,
     parse: parseSysctl,
@@ -102,4 +105,5 @@ export const PROBE_KINDS: Record<'sysctl' | 'wait' | 'command' | 'copy' | 'fetch
 };
 
 /** How to re-record, for failure messages. */
-export const RERECORD = 'the probe command changed: re-record with `HOSTWRIGHT_RECORD=1 node test/run.ts --e2e probe-recordings` (root) and review the fixtures';
+export const RERECORD =
+  'the probe command changed: re-record with `HOSTWRIGHT_RECORD=1 node test/run.ts --e2e probe-recordings` (root) and review the fixtures';

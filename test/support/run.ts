@@ -18,13 +18,18 @@ export interface RunTasksOptions extends Omit<RunPlaybookOptions, 'collectEvents
 
 /** Run tasks as one play and return the result with all events. */
 export async function runTasks(tasks: Task[], options: RunTasksOptions): Promise<RunPlaybookResult> {
-  const playbook = definePlaybook({ name: 'test', plays: [{ name: 'test play', hosts: options.hosts ?? 'all', tasks, roles: options.roles, vars: options.vars, become: options.become }] });
+  const playbook = definePlaybook({
+    name: 'test',
+    plays: [{ name: 'test play', hosts: options.hosts ?? 'all', tasks, roles: options.roles, vars: options.vars, become: options.become }],
+  });
   return run(playbook, { ...options, collectEvents: true });
 }
 
 /** The `host-result` events, optionally of one host. */
 export function hostResults(result: { events: RunEvent[] }, host?: string): Extract<RunEvent, { event: 'host-result' }>[] {
-  return result.events.filter((e): e is Extract<RunEvent, { event: 'host-result' }> => e.event === 'host-result' && (host === undefined || e.host === host));
+  return result.events.filter(
+    (e): e is Extract<RunEvent, { event: 'host-result' }> => e.event === 'host-result' && (host === undefined || e.host === host),
+  );
 }
 
 /** Statuses per task label for one host, in order: `['changed', 'ok', ...]`. */

@@ -146,23 +146,26 @@ export async function startSshd(options: { maxSessions?: number; maskBashrc?: bo
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(clientKeyFile + '.pub'));
   const port = await freePort();
   const config = join(dir, 'sshd_config');
-  writeFileSync(config, [
-    `ListenAddress 127.0.0.1`,
-    `Port ${port}`,
-    `HostKey ${hostKeyFile}`,
-    ...(options.ecdsa ? [`HostKey ${ecdsaKeyFile}`] : []),
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-    `PermitRootLogin prohibit-password`,
-    `PasswordAuthentication no`,
-    `KbdInteractiveAuthentication no`,
-    `UsePAM no`,
-    `StrictModes no`,
-    `MaxSessions ${options.maxSessions ?? 10}`,
-    `PrintMotd no`,
-    `LogLevel ERROR`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `ListenAddress 127.0.0.1`,
+      `Port ${port}`,
+      `HostKey ${hostKeyFile}`,
+      ...(options.ecdsa ? [`HostKey ${ecdsaKeyFile}`] : []),
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `PermitRootLogin prohibit-password`,
+      `PasswordAuthentication no`,
+      `KbdInteractiveAuthentication no`,
+      `UsePAM no`,
+      `StrictModes no`,
+      `MaxSessions ${options.maxSessions ?? 10}`,
+      `PrintMotd no`,
+      `LogLevel ERROR`,
+      '',
+    ].join('\n'),
+  );
   const child = spawnSshd(config, options.maskBashrc ?? true);
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));

@@ -30,8 +30,14 @@ const throwsValidation = (fn: () => unknown, pattern: RegExp) => {
 test('words: blanks, single and double quotes, backslashes, and each word keeps its place', () => {
   const text = `a 'b c' "d \\"e\\" $f" g\\ h  x='1 2'`;
   const words = splitWords(text);
-  assert.equal(words.map((w) => w.value), ['a', 'b c', 'd "e" $f', 'g h', 'x=1 2']);
-  assert.equal(words.map((w) => text.slice(w.start, w.end)), ['a', `'b c'`, `"d \\"e\\" $f"`, 'g\\ h', `x='1 2'`]);
+  assert.equal(
+    words.map((w) => w.value),
+    ['a', 'b c', 'd "e" $f', 'g h', 'x=1 2'],
+  );
+  assert.equal(
+    words.map((w) => text.slice(w.start, w.end)),
+    ['a', `'b c'`, `"d \\"e\\" $f"`, 'g\\ h', `x='1 2'`],
+  );
   assert.is(words[4].eq, 1);
   assert.is(splitWords(`'a=b'`)[0].eq, -1, 'a quoted = is not a key separator');
   assert.throws(() => splitWords(`a 'b`), /unterminated single quote/);
@@ -49,11 +55,20 @@ test('key=value: strings, literals and quoting', () => {
 });
 
 test('key=value: values typed by the schema', () => {
-  assert.equal(parse('service', 'name=etcd enabled=yes masked=false daemon_reload=on'), { name: 'etcd', enabled: true, masked: false, daemonReload: true });
+  assert.equal(parse('service', 'name=etcd enabled=yes masked=false daemon_reload=on'), {
+    name: 'etcd',
+    enabled: true,
+    masked: false,
+    daemonReload: true,
+  });
   assert.equal(parse('wait', 'port=2379 timeout=1.5'), { port: 2379, timeout: 1.5 });
   assert.equal(parse('package', 'name=etcd,flannel'), { name: ['etcd', 'flannel'] }, 'comma list where a list is accepted');
   assert.equal(parse('package', 'name=etcd'), { name: 'etcd' }, 'one name stays a string');
-  assert.equal(parse('sysctl', 'key=net.ipv4.ip_forward value=1'), { key: 'net.ipv4.ip_forward', value: '1' }, 'string preferred where string | number');
+  assert.equal(
+    parse('sysctl', 'key=net.ipv4.ip_forward value=1'),
+    { key: 'net.ipv4.ip_forward', value: '1' },
+    'string preferred where string | number',
+  );
   assert.equal(parse('command', `cmd=true env='{"A":"1"}'`), { cmd: 'true', env: { A: '1' } }, 'JSON where an object is expected');
   assert.equal(parse('service', 'name=x enabled=maybe'), { name: 'x', enabled: 'maybe' }, 'left as is for validation to explain');
   assert.equal(coerceValue('1,2', Type.Array(Type.Integer())), [1, 2]);
@@ -78,7 +93,11 @@ test('JSON arguments are taken as given (keys mapped)', () => {
 
 test('command and shell: free form, with known key=value words taken out', () => {
   assert.equal(parse('shell', 'uptime'), { cmd: 'uptime' });
-  assert.equal(parse('shell', `echo "a  b" | tr a-z A-Z > /tmp/x`), { cmd: `echo "a  b" | tr a-z A-Z > /tmp/x` }, 'original quoting and spacing kept');
+  assert.equal(
+    parse('shell', `echo "a  b" | tr a-z A-Z > /tmp/x`),
+    { cmd: `echo "a  b" | tr a-z A-Z > /tmp/x` },
+    'original quoting and spacing kept',
+  );
   assert.equal(parse('shell', 'chdir=/tmp creates=/tmp/done ls -l  | wc -l'), { chdir: '/tmp', creates: '/tmp/done', cmd: 'ls -l  | wc -l' });
   assert.equal(parse('shell', 'ls chdir=/tmp -l'), { chdir: '/tmp', cmd: 'ls -l' });
   assert.equal(parse('shell', 'FOO=bar env'), { cmd: 'FOO=bar env' }, 'unknown keys stay part of the command');
@@ -100,7 +119,10 @@ test('modules: built-ins, aliases, and an unknown module refused with the list',
   assert.is(findModule('package').type.name, 'package');
   assert.is(findModule('lineinfile').type.name, 'line');
   assert.is(findModule('setup').type.name, 'facts');
-  throwsValidation(() => findModule('yumm'), /-m "yumm": no such module; valid modules: command, shell, ping, facts, file, line, block, package, service, sysctl, wait/);
+  throwsValidation(
+    () => findModule('yumm'),
+    /-m "yumm": no such module; valid modules: command, shell, ping, facts, file, line, block, package, service, sysctl, wait/,
+  );
   throwsValidation(() => findModule('constructor'), /no such module/);
 });
 
@@ -112,7 +134,10 @@ test('the ad-hoc playbook: one task, the engine validation names the allowed arg
   assert.is(playbook.plays[0].tasks?.[0].type.name, 'package');
   assert.equal(playbook.plays[0].tasks?.[0].args, { name: 'etcd' });
   assert.is(adhocPlaybook({ pattern: 'all', args: 'uptime' }).playbook.plays[0].tasks?.[0].type.name, 'command', 'default module: command');
-  throwsValidation(() => adhocPlaybook({ pattern: 'all', module: 'package', args: 'name=etcd foo=bar' }), /unknown argument "foo"; allowed: name, state, manager/);
+  throwsValidation(
+    () => adhocPlaybook({ pattern: 'all', module: 'package', args: 'name=etcd foo=bar' }),
+    /unknown argument "foo"; allowed: name, state, manager/,
+  );
   throwsValidation(() => adhocPlaybook({ pattern: 'all', module: 'package', args: 'name=etcd state=gone' }), /argument "state"/);
   throwsValidation(() => adhocPlaybook({ pattern: 'all', module: 'command' }), /missing required argument "cmd"/);
 });

@@ -15,14 +15,27 @@ import { hostwrightMain } from '../../lib/cli/main.ts';
 const root = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hw-adhoc-cli-'));
 const inv = join(dir, 'inventory.yml');
-writeFileSync(inv, `all:\n  vars:\n    color: blue\n  hosts:\n    here:\n      ansible_connection: local\n  children:\n    web:\n      hosts:\n        here:\n      vars:\n        port: 8080\n`);
+writeFileSync(
+  inv,
+  `all:\n  vars:\n    color: blue\n  hosts:\n    here:\n      ansible_connection: local\n  children:\n    web:\n      hosts:\n        here:\n      vars:\n        port: 8080\n`,
+);
 
 /** Run the command in-process; collect stdout and stderr. */
 async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
-  const code = await hostwrightMain(argv, sink((s) => (out += s)), sink((s) => (err += s)));
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        add(String(chunk));
+        done();
+      },
+    });
+  const code = await hostwrightMain(
+    argv,
+    sink((s) => (out += s)),
+    sink((s) => (err += s)),
+  );
   return { code, out, err };
 }
 
@@ -89,7 +102,10 @@ test('file: changed with a diff, then ok; --check --diff predicts without writin
 test('--json: one event per line; the host result carries rc and stdout', async () => {
   const r = await hw('all', '-i', inv, '-m', 'command', '-a', 'echo json', '--json');
   assert.is(r.code, 0, r.err);
-  const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+  const events = r.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const result = events.find((e) => e.event === 'host-result');
   assert.is(result.status, 'changed');
   assert.is(result.rc, 0);
@@ -106,7 +122,10 @@ test('--list-hosts and --limit select without connecting', async () => {
 test('bad input exits 5 with what is valid: module, argument, option, pattern, inventory', async () => {
   const module = await hw('all', '-i', inv, '-m', 'yumm');
   assert.is(module.code, 5);
-  assert.match(module.err, /ERROR: -m "yumm": no such module; valid modules: command, shell, ping, facts, file, line, block, package, service, sysctl, wait/);
+  assert.match(
+    module.err,
+    /ERROR: -m "yumm": no such module; valid modules: command, shell, ping, facts, file, line, block, package, service, sysctl, wait/,
+  );
   const arg = await hw('all', '-i', inv, '-m', 'package', '-a', 'name=etcd colour=red');
   assert.is(arg.code, 5);
   assert.match(arg.err, /unknown argument "colour"; allowed: name, state, manager/);
@@ -143,7 +162,10 @@ test('inventory --list / --graph / --host like ansible-inventory', async () => {
 test('run PLAYBOOK.ts: the default export runs with the playbook options', async () => {
   const target = join(dir, 'from-playbook');
   const playbook = join(dir, 'site.ts');
-  writeFileSync(playbook, `import { definePlaybook, file } from ${JSON.stringify(join(root, 'lib/index.ts'))};\nexport default definePlaybook({ name: 'site', plays: [{ name: 'files', hosts: 'all', tasks: [file({ path: ${JSON.stringify(target)}, content: 'x\\n' })] }] });\n`);
+  writeFileSync(
+    playbook,
+    `import { definePlaybook, file } from ${JSON.stringify(join(root, 'lib/index.ts'))};\nexport default definePlaybook({ name: 'site', plays: [{ name: 'files', hosts: 'all', tasks: [file({ path: ${JSON.stringify(target)}, content: 'x\\n' })] }] });\n`,
+  );
   const tasks = await hw('run', playbook, '-i', inv, '--list-tasks');
   assert.is(tasks.code, 0, tasks.err);
   assert.match(tasks.out, /file: .*from-playbook/);
@@ -151,7 +173,10 @@ test('run PLAYBOOK.ts: the default export runs with the playbook options', async
   assert.is(r.code, 0, r.err);
   assert.is(readFileSync(target, 'utf8'), 'x\n');
   const named = join(dir, 'named.ts');
-  writeFileSync(named, `import { definePlaybook } from ${JSON.stringify(join(root, 'lib/index.ts'))};\nexport const site = definePlaybook({ name: 's', plays: [] });\n`);
+  writeFileSync(
+    named,
+    `import { definePlaybook } from ${JSON.stringify(join(root, 'lib/index.ts'))};\nexport const site = definePlaybook({ name: 's', plays: [] });\n`,
+  );
   const noDefault = await hw('run', named, '-i', inv);
   assert.is(noDefault.code, 5);
   assert.match(noDefault.err, /no playbook as its default export \(it has a playbook exported as site\)/);

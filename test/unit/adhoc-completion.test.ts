@@ -48,12 +48,26 @@ test('the spec comes from the option table: options with help, every command, ev
   const module = spec.adhoc.find((o) => o.long === 'module')!;
   assert.equal({ short: module.short, value: module.value, complete: module.complete }, { short: 'm', value: true, complete: 'module' });
   assert.is(spec.adhoc.find((o) => o.long === 'check')!.help, OPTIONS.check.help);
-  assert.ok(spec.adhoc.some((o) => o.long === 'version'), "the program's own --version");
+  assert.ok(
+    spec.adhoc.some((o) => o.long === 'version'),
+    "the program's own --version",
+  );
   const playbook = spec.subcommands.find((s) => s.word === 'run')!.options;
-  assert.equal(playbook.map((o) => o.long), [...COMMANDS.playbook.options], 'run completes exactly the playbook options');
+  assert.equal(
+    playbook.map((o) => o.long),
+    [...COMMANDS.playbook.options],
+    'run completes exactly the playbook options',
+  );
   assert.ok(playbook.find((o) => o.long === 'inventory')!.multiple);
-  assert.equal(spec.subcommands.map((s) => s.word), ['run', 'inventory', 'report', 'plan', 'apply', 'vault', 'completion']);
-  for (const name of MODULES.keys()) assert.ok(spec.modules.some((m) => m.name === name), name);
+  assert.equal(
+    spec.subcommands.map((s) => s.word),
+    ['run', 'inventory', 'report', 'plan', 'apply', 'vault', 'completion'],
+  );
+  for (const name of MODULES.keys())
+    assert.ok(
+      spec.modules.some((m) => m.name === name),
+      name,
+    );
   assert.equal(spec.modules.find((m) => m.name === 'package')!.args, ['name', 'state', 'manager']);
   assert.not.ok(spec.modules.find((m) => m.name === 'shell')!.args.includes('changedWhen'), 'function arguments cannot be typed on a command line');
 });
@@ -70,7 +84,17 @@ test('bash: syntax, subcommands, options, modules, module arguments, files', () 
   assert.equal(bashComplete('all', '-i', 'ho'), ['hosts.yml']);
   assert.equal(bashComplete('run', 's'), ['site.ts']);
   assert.equal(bashComplete('run', 'site.ts', '--list-'), ['--list-hosts', '--list-tasks']);
-  assert.equal(bashComplete('inventory', '--'), ['--ask-vault-pass', '--graph', '--help', '--host', '--inventory', '--list', '--vault-id', '--vault-pass-file', '--vault-password-file']);
+  assert.equal(bashComplete('inventory', '--'), [
+    '--ask-vault-pass',
+    '--graph',
+    '--help',
+    '--host',
+    '--inventory',
+    '--list',
+    '--vault-id',
+    '--vault-pass-file',
+    '--vault-password-file',
+  ]);
   assert.equal(bashComplete('completion', ''), ['bash', 'zsh']);
   assert.equal(bashComplete('vault', 'en'), ['encrypt', 'encrypt-string']);
   assert.equal(bashComplete('vault', 'view', '--vault-pa'), ['--vault-pass-file', '--vault-password-file']);
@@ -87,18 +111,29 @@ test('zsh: the script names every module and registers _hostwright', () => {
   assert.match(text, /compdef _hostwright hostwright/);
   ensureCommand('zsh', 'zsh');
   assert.is(spawnSync('zsh', ['-n', zshScript]).status, 0, 'zsh -n');
-  const registered = spawnSync('zsh', ['-fc', `autoload -U compinit; compinit -u -d ${dir}/zcompdump; source ${zshScript}; print -r -- $_comps[hostwright]`], { encoding: 'utf8' });
+  const registered = spawnSync(
+    'zsh',
+    ['-fc', `autoload -U compinit; compinit -u -d ${dir}/zcompdump; source ${zshScript}; print -r -- $_comps[hostwright]`],
+    { encoding: 'utf8' },
+  );
   assert.is(registered.stdout.trim(), '_hostwright', registered.stderr);
 });
 
-test('zsh: the helpers offer module names and the chosen module\'s key= words', () => {
+test("zsh: the helpers offer module names and the chosen module's key= words", () => {
   ensureCommand('zsh', 'zsh');
   // compadd / _describe are builtins of the completion system; stand-ins print what they are given.
   const stubs = `compdef() { }; compadd() { print -rl -- "$@" }; _describe() { print -rl -- \${(P)4} }`;
-  const args = spawnSync('zsh', ['-fc', `${stubs}; source ${zshScript}; words=(hostwright all -m sysctl -a ''); CURRENT=6; _hostwright_module_args`], { encoding: 'utf8' });
+  const args = spawnSync(
+    'zsh',
+    ['-fc', `${stubs}; source ${zshScript}; words=(hostwright all -m sysctl -a ''); CURRENT=6; _hostwright_module_args`],
+    { encoding: 'utf8' },
+  );
   assert.equal(args.stdout.trim().split('\n'), ['-S', '', '--', 'key=', 'value=', 'file=', 'state=', 'reload=']);
   const modules = spawnSync('zsh', ['-fc', `${stubs}; source ${zshScript}; _hostwright_modules`], { encoding: 'utf8' });
-  assert.ok(modules.stdout.split('\n').some((l) => l.startsWith('package:Install, remove or upgrade packages')), modules.stdout);
+  assert.ok(
+    modules.stdout.split('\n').some((l) => l.startsWith('package:Install, remove or upgrade packages')),
+    modules.stdout,
+  );
 });
 
 test.run();

@@ -32,17 +32,34 @@ function readDump(file: string): Map<string, { origin: string; value: string }> 
 }
 
 const ANSIBLE_NAMES: Record<keyof AnsibleSettings, string> = {
-  inventory: 'DEFAULT_HOST_LIST', remoteUser: 'DEFAULT_REMOTE_USER', privateKeyFile: 'DEFAULT_PRIVATE_KEY_FILE', forks: 'DEFAULT_FORKS',
-  timeout: 'DEFAULT_TIMEOUT', hostKeyChecking: 'HOST_KEY_CHECKING', vaultPasswordFile: 'DEFAULT_VAULT_PASSWORD_FILE',
-  vaultIdentityList: 'DEFAULT_VAULT_IDENTITY_LIST', become: 'DEFAULT_BECOME', becomeUser: 'DEFAULT_BECOME_USER',
-  becomeMethod: 'DEFAULT_BECOME_METHOD', becomeAskPass: 'DEFAULT_BECOME_ASK_PASS',
+  inventory: 'DEFAULT_HOST_LIST',
+  remoteUser: 'DEFAULT_REMOTE_USER',
+  privateKeyFile: 'DEFAULT_PRIVATE_KEY_FILE',
+  forks: 'DEFAULT_FORKS',
+  timeout: 'DEFAULT_TIMEOUT',
+  hostKeyChecking: 'HOST_KEY_CHECKING',
+  vaultPasswordFile: 'DEFAULT_VAULT_PASSWORD_FILE',
+  vaultIdentityList: 'DEFAULT_VAULT_IDENTITY_LIST',
+  become: 'DEFAULT_BECOME',
+  becomeUser: 'DEFAULT_BECOME_USER',
+  becomeMethod: 'DEFAULT_BECOME_METHOD',
+  becomeAskPass: 'DEFAULT_BECOME_ASK_PASS',
 };
-const pythonRepr = (v: unknown) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : Array.isArray(v) ? `[${v.map((x) => `'${x}'`).join(', ')}]` : String(v));
+const pythonRepr = (v: unknown) =>
+  typeof v === 'boolean' ? (v ? 'True' : 'False') : Array.isArray(v) ? `[${v.map((x) => `'${x}'`).join(', ')}]` : String(v);
 
-for (const [dump, env] of [['dump.txt', {}], ['dump-env.txt', { ANSIBLE_FORKS: '9', ANSIBLE_REMOTE_USER: 'envuser', ANSIBLE_BECOME: 'false', ANSIBLE_INVENTORY: 'a.yml,b.yml' }]] as const) {
+for (const [dump, env] of [
+  ['dump.txt', {}],
+  ['dump-env.txt', { ANSIBLE_FORKS: '9', ANSIBLE_REMOTE_USER: 'envuser', ANSIBLE_BECOME: 'false', ANSIBLE_INVENTORY: 'a.yml,b.yml' }],
+] as const) {
   test(`settings, values and origins equal ansible-config dump (${dump})`, () => {
     const expected = readDump(dump);
-    const config = loadAnsibleConfig({ env: { ANSIBLE_CONFIG: join(cfgDir, 'ansible.cfg'), ...env }, cwd: cfgDir, home: tmp, systemFile: join(tmp, 'none') });
+    const config = loadAnsibleConfig({
+      env: { ANSIBLE_CONFIG: join(cfgDir, 'ansible.cfg'), ...env },
+      cwd: cfgDir,
+      home: tmp,
+      systemFile: join(tmp, 'none'),
+    });
     assert.is(config.file, expected.get('CONFIG_FILE')!.value);
     for (const [key, name] of Object.entries(ANSIBLE_NAMES) as [keyof AnsibleSettings, string][]) {
       const want = expected.get(name);
@@ -50,7 +67,13 @@ for (const [dump, env] of [['dump.txt', {}], ['dump-env.txt', { ANSIBLE_FORKS: '
       assert.is(pythonRepr(config.settings[key]), want!.value, name);
       assert.is(config.origins[key], want!.origin.replace(/^env: /, ''), `${name} origin`);
     }
-    assert.equal(config.ignored, ['defaults.gathering', 'defaults.retry_files_enabled', 'defaults.stdout_callback', 'ssh_connection.pipelining', 'ssh_connection.ssh_args']);
+    assert.equal(config.ignored, [
+      'defaults.gathering',
+      'defaults.retry_files_enabled',
+      'defaults.stdout_callback',
+      'ssh_connection.pipelining',
+      'ssh_connection.ssh_args',
+    ]);
   });
 }
 
@@ -80,21 +103,46 @@ test('the first config found: ANSIBLE_CONFIG (file or folder), ./ansible.cfg unl
 test('on a command line: inventory, vault passwords from the config; the file named; ignored settings listed once; -i wins', async () => {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _e, done) { add(String(chunk)); done(); } });
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk, _e, done) {
+        add(String(chunk));
+        done();
+      },
+    });
   process.env.ANSIBLE_CONFIG = join(cfgDir, 'ansible.cfg');
   // vault_identity_list sources are relative to the working directory, as in Ansible.
   process.chdir(cfgDir);
   try {
-    const code = await hostwrightMain(['all', '-m', 'ping', '--list-hosts'], sink((s) => (out += s)), sink((s) => (err += s)));
+    const code = await hostwrightMain(
+      ['all', '-m', 'ping', '--list-hosts'],
+      sink((s) => (out += s)),
+      sink((s) => (err += s)),
+    );
     assert.is(code, 0, err);
     assert.match(out, /hosts \(4\):\n {4}web1\n {4}db1\n {4}z1\n {4}extra1/);
     assert.ok(err.startsWith(`Using ${join(cfgDir, 'ansible.cfg')} as config file\n`));
     assert.is(err.match(/ignoring 5 ansible\.cfg setting\(s\) it does not use: defaults\.gathering, defaults\.retry_files_enabled/g)?.length, 1);
     out = '';
-    assert.is(await hostwrightMain(['extra1', '-i', join(cfgDir, 'extra-hosts.yml'), '-m', 'ping', '--list-hosts'], sink((s) => (out += s)), sink(() => {})), 0);
+    assert.is(
+      await hostwrightMain(
+        ['extra1', '-i', join(cfgDir, 'extra-hosts.yml'), '-m', 'ping', '--list-hosts'],
+        sink((s) => (out += s)),
+        sink(() => {}),
+      ),
+      0,
+    );
     assert.match(out, /hosts \(1\)/, '-i replaces the configured inventory');
     out = '';
-    assert.is(await hostwrightMain(['inventory', '--list', '-i', join(fixtures, 'inventories/vaulted/hosts.yml')], sink((s) => (out += s)), sink(() => {})), 0, 'vault passwords from vault_password_file and vault_identity_list');
+    assert.is(
+      await hostwrightMain(
+        ['inventory', '--list', '-i', join(fixtures, 'inventories/vaulted/hosts.yml')],
+        sink((s) => (out += s)),
+        sink(() => {}),
+      ),
+      0,
+      'vault passwords from vault_password_file and vault_identity_list',
+    );
     assert.is(JSON.parse(out)._meta.hostvars.web2.ansible_become_password, 'dev-become-pw');
   } finally {
     delete process.env.ANSIBLE_CONFIG;
@@ -104,11 +152,28 @@ test('on a command line: inventory, vault passwords from the config; the file na
 test('connection settings: remote_user, key, become as defaults under inventory variables; unsupported become_method refused', async () => {
   const cfg = join(tmp, 'conn.cfg');
   writeFileSync(cfg, '[defaults]\nremote_user = deploy\nprivate_key_file = ~/k\n[privilege_escalation]\nbecome = true\nbecome_user = app\n');
-  const sink = new Writable({ write(_c, _e, done) { done(); } });
+  const sink = new Writable({
+    write(_c, _e, done) {
+      done();
+    },
+  });
   const applied = await applyAnsibleConfig({}, sink, { lookup: { env: { ANSIBLE_CONFIG: cfg }, home: '/home/me' } });
   assert.equal(applied.connectionDefaults, { user: 'deploy', keyFile: '/home/me/k', become: true, becomeUser: 'app' });
-  const view = inventoryView(inventoryFromObject({ all: { hosts: { a: null, b: { ansible_user: "root", ansible_become: false } } } }), {}, applied.connectionDefaults);
-  assert.equal(view.connectionOf('a'), { address: 'a', port: 22, connection: 'ssh', local: false, user: 'deploy', keyFile: '/home/me/k', become: true, becomeUser: 'app' });
+  const view = inventoryView(
+    inventoryFromObject({ all: { hosts: { a: null, b: { ansible_user: 'root', ansible_become: false } } } }),
+    {},
+    applied.connectionDefaults,
+  );
+  assert.equal(view.connectionOf('a'), {
+    address: 'a',
+    port: 22,
+    connection: 'ssh',
+    local: false,
+    user: 'deploy',
+    keyFile: '/home/me/k',
+    become: true,
+    becomeUser: 'app',
+  });
   assert.is(view.connectionOf('b').user, 'root', 'an inventory variable beats remote_user');
   assert.is(view.connectionOf('b').become, false);
   const values: Record<string, unknown> = { forks: '2' };
@@ -123,7 +188,10 @@ test('connection settings: remote_user, key, become as defaults under inventory 
     assert.match((e as Error).message, /become_method "su" \(.*conn\.cfg\): hostwright becomes another user with sudo only/);
   }
   writeFileSync(cfg, '[privilege_escalation]\nbecome_ask_pass = true\n');
-  const asked = await applyAnsibleConfig({}, sink, { lookup: { env: { ANSIBLE_CONFIG: cfg } }, prompt: async (q) => (q === 'BECOME password: ' ? 'sudo-pw' : '') });
+  const asked = await applyAnsibleConfig({}, sink, {
+    lookup: { env: { ANSIBLE_CONFIG: cfg } },
+    prompt: async (q) => (q === 'BECOME password: ' ? 'sudo-pw' : ''),
+  });
   assert.is(asked.connectionDefaults.becomePassword, 'sudo-pw');
 });
 

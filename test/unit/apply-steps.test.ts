@@ -33,14 +33,31 @@ for (const type of BUILTIN_TASK_TYPES) {
 }
 
 test('a task type gives steps or apply, not both and not neither', () => {
-  const base = { name: 'x', description: 'x', schema: {} as never, supportsDiff: false, probe: () => undefined, plan: () => ({ status: 'ok', reason: 'x' }) } as unknown as TaskType;
+  const base = {
+    name: 'x',
+    description: 'x',
+    schema: {} as never,
+    supportsDiff: false,
+    probe: () => undefined,
+    plan: () => ({ status: 'ok', reason: 'x' }),
+  } as unknown as TaskType;
   assert.throws(() => defineTaskType(base), /neither/);
   assert.throws(() => defineTaskType({ ...base, steps: () => [], apply: async () => undefined }), /both/);
 });
 
 const local = new LocalTransport({ name: 'local' });
 const host: HostHandle = { name: 'local', exec: (c, o) => local.exec(c, o), put: (p, c, o) => local.put(p, c, o) };
-const typeWith = (steps: ApplyStep[], outcome?: TaskType['outcome']): TaskType => ({ name: 't', description: 't', schema: {} as never, supportsDiff: false, probe: () => undefined, plan: () => ({ status: 'ok', reason: '' }), steps: () => steps, ...(outcome ? { outcome } : {}) }) as TaskType;
+const typeWith = (steps: ApplyStep[], outcome?: TaskType['outcome']): TaskType =>
+  ({
+    name: 't',
+    description: 't',
+    schema: {} as never,
+    supportsDiff: false,
+    probe: () => undefined,
+    plan: () => ({ status: 'ok', reason: '' }),
+    steps: () => steps,
+    ...(outcome ? { outcome } : {}),
+  }) as TaskType;
 const plan = { status: 'change' as const, summary: 's' };
 const ctx = { host: 'local', check: false, diff: false, sensitive: false };
 
@@ -48,15 +65,30 @@ test('steps run in order; the first step outside okCodes ends the apply; outcome
   const dir = mkdtempSync(join(tmpdir(), 'hw-steps-'));
   try {
     let seen: StepResult[] = [];
-    const type = typeWith([
-      { id: 'write', kind: 'upload', label: 'write a', path: join(dir, 'a'), content: 'one\n' },
-      { id: 'read', kind: 'exec', label: 'cat a', command: `cat ${join(dir, 'a')}` },
-      { id: 'fail', kind: 'exec', label: 'exit 3', command: 'echo bad >&2; exit 3', onFailure: { label: 'why', command: 'echo because' } },
-      { id: 'never', kind: 'exec', label: 'touch b', command: `touch ${join(dir, 'b')}` },
-    ], (_a, _p, results) => { seen = [...results.values()]; });
-    const error = await applySteps(type, {}, plan, host, ctx).then(() => undefined, (e: Error) => e);
+    const type = typeWith(
+      [
+        { id: 'write', kind: 'upload', label: 'write a', path: join(dir, 'a'), content: 'one\n' },
+        { id: 'read', kind: 'exec', label: 'cat a', command: `cat ${join(dir, 'a')}` },
+        { id: 'fail', kind: 'exec', label: 'exit 3', command: 'echo bad >&2; exit 3', onFailure: { label: 'why', command: 'echo because' } },
+        { id: 'never', kind: 'exec', label: 'touch b', command: `touch ${join(dir, 'b')}` },
+      ],
+      (_a, _p, results) => {
+        seen = [...results.values()];
+      },
+    );
+    const error = await applySteps(type, {}, plan, host, ctx).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.match(error?.message ?? '', /^local: exit 3 failed \(exit 3\): bad$/);
-    assert.equal(seen.map((r) => [r.id, r.code]), [['write', 0], ['read', 0], ['fail', 3]]);
+    assert.equal(
+      seen.map((r) => [r.id, r.code]),
+      [
+        ['write', 0],
+        ['read', 0],
+        ['fail', 3],
+      ],
+    );
     assert.equal(seen[1].stdout, 'one\n');
     assert.equal(seen[2].diagnostics, 'because');
     assert.throws(() => readFileSync(join(dir, 'b')));
@@ -66,11 +98,14 @@ test('steps run in order; the first step outside okCodes ends the apply; outcome
 });
 
 test('okCodes and when: a step runs only after the codes it names', async () => {
-  const type = typeWith([
-    { id: 'probe', kind: 'exec', label: 'exit 1', command: 'exit 1', okCodes: [0, 1] },
-    { id: 'on0', kind: 'exec', label: 'echo 0', command: 'echo zero', when: { step: 'probe', codes: [0] } },
-    { id: 'on1', kind: 'exec', label: 'echo 1', command: 'echo one', when: { step: 'probe', codes: [1] } },
-  ], (_a, _p, results) => ({ stdout: [...results.values()].map((r) => `${r.id}:${r.stdout.trim()}`).join(',') }));
+  const type = typeWith(
+    [
+      { id: 'probe', kind: 'exec', label: 'exit 1', command: 'exit 1', okCodes: [0, 1] },
+      { id: 'on0', kind: 'exec', label: 'echo 0', command: 'echo zero', when: { step: 'probe', codes: [0] } },
+      { id: 'on1', kind: 'exec', label: 'echo 1', command: 'echo one', when: { step: 'probe', codes: [1] } },
+    ],
+    (_a, _p, results) => ({ stdout: [...results.values()].map((r) => `${r.id}:${r.stdout.trim()}`).join(',') }),
+  );
   assert.equal(await applySteps(type, {}, plan, host, ctx), { stdout: 'probe:,on1:one' });
 });
 
@@ -78,7 +113,10 @@ test('an outcome that throws gives the task its own words', async () => {
   const type = typeWith([{ id: 'a', kind: 'exec', label: 'exit 4', command: 'exit 4' }], (_a, _p, r) => {
     if (r.get('a')!.code === 4) throw new Error('four means the key is unknown');
   });
-  await applySteps(type, {}, plan, host, ctx).then(() => assert.unreachable('accepted'), (e: Error) => assert.is(e.message, 'four means the key is unknown'));
+  await applySteps(type, {}, plan, host, ctx).then(
+    () => assert.unreachable('accepted'),
+    (e: Error) => assert.is(e.message, 'four means the key is unknown'),
+  );
 });
 
 test('a download writes only bytes with the expected SHA-256', async () => {
@@ -86,8 +124,20 @@ test('a download writes only bytes with the expected SHA-256', async () => {
   try {
     const src = join(dir, 'src');
     await local.put(src, 'payload\n');
-    const good = typeWith([{ id: 'd', kind: 'download', label: 'fetch', from: src, to: join(dir, 'out', 'copy'), sha256: 'c2b3e2d7e1bca0c3a2e64b9e0e3b08a2c4c5bfb2c2b3e2d7e1bca0c3a2e64b9e' }]);
-    const error = await applySteps(good, {}, plan, host, ctx).then(() => undefined, (e: Error) => e);
+    const good = typeWith([
+      {
+        id: 'd',
+        kind: 'download',
+        label: 'fetch',
+        from: src,
+        to: join(dir, 'out', 'copy'),
+        sha256: 'c2b3e2d7e1bca0c3a2e64b9e0e3b08a2c4c5bfb2c2b3e2d7e1bca0c3a2e64b9e',
+      },
+    ]);
+    const error = await applySteps(good, {}, plan, host, ctx).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.match(error?.message ?? '', /not c2b3e2d7.* as probed/);
     assert.throws(() => readFileSync(join(dir, 'out', 'copy')));
     const ok = typeWith([{ id: 'd', kind: 'download', label: 'fetch', from: src, to: join(dir, 'out', 'copy') }]);

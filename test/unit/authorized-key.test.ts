@@ -36,19 +36,33 @@ test('recorded states', () => {
 });
 
 test('options parse as Ansible parses them, and compare as dicts', () => {
-  assert.equal(parseKeyOptions('from="10.0.0.0/8,192.168.0.1",no-pty,command="echo a"'), [['from', '"10.0.0.0/8,192.168.0.1"'], ['no-pty', null], ['command', '"echo a"']]);
+  assert.equal(parseKeyOptions('from="10.0.0.0/8,192.168.0.1",no-pty,command="echo a"'), [
+    ['from', '"10.0.0.0/8,192.168.0.1"'],
+    ['no-pty', null],
+    ['command', '"echo a"'],
+  ]);
   assert.ok(sameOptions(parseKeyOptions('no-pty,from="a"'), parseKeyOptions('from="a",no-pty')));
   assert.not.ok(sameOptions(parseKeyOptions('permitopen="a",permitopen="b"'), parseKeyOptions('permitopen="b",permitopen="a"')));
   assert.equal(parseKeyLine('# ssh-ed25519 AAAA c\n', 0)!.type, 'skipped');
   assert.is(parseKeyLine('garbage\n', 0), undefined);
-  assert.equal(parseKeyLine('no-pty  ssh-ed25519 AAAA a  b\n', 3), { id: 'AAAA', type: 'ssh-ed25519', options: [['no-pty', null]], comment: 'a b', rank: 3 });
+  assert.equal(parseKeyLine('no-pty  ssh-ed25519 AAAA a  b\n', 3), {
+    id: 'AAAA',
+    type: 'ssh-ed25519',
+    options: [['no-pty', null]],
+    comment: 'a b',
+    rank: 3,
+  });
 });
 
-test('Ansible\'s rewrite rules', () => {
+test("Ansible's rewrite rules", () => {
   assert.equal(edit(`${K1}\n`, [K1]), { write: false, content: `${K1}\n` });
   assert.equal(edit('', [K1]), { write: true, content: `${K1}\n` });
   const noComment = K2.replace(' k2@test', '').replace(' ', '  ');
-  assert.is(edit(`${noComment}\n`, [K1]).content, `${K2.replace(' k2@test', '')} \n${K1}\n`, 'a rewrite normalises other key lines (trailing space kept from the empty comment)');
+  assert.is(
+    edit(`${noComment}\n`, [K1]).content,
+    `${K2.replace(' k2@test', '')} \n${K1}\n`,
+    'a rewrite normalises other key lines (trailing space kept from the empty comment)',
+  );
   assert.is(edit(`${K1.replace('k1@test', 'old')}\n${K2}\n`, [K1]).content, `${K2}\n${K1}\n`, 'a replaced key moves to the end');
   assert.is(edit(`# hand\n${K1}\n\n${K2}\n`, [K2], { exclusive: true }).content, `${K2}\n`, 'exclusive drops comments and blank lines too');
   assert.is(edit(`${K1}\n# last`, [K2]).content, `${K1}\n# last${K2}\n`, 'a last line without newline is kept as is');
@@ -56,20 +70,33 @@ test('Ansible\'s rewrite rules', () => {
   assert.equal(edit(`${K1}\n`, [K3], { state: 'absent' }), { write: false, content: `${K1}\n` });
   assert.is(edit(`${K1}\n`, [K1], { keyOptions: 'no-pty' }).content, `no-pty ${K1}\n`);
   assert.is(edit(`${K1}\n`, [K1], { comment: 'deploy key' }).content, `${K1.replace('k1@test', 'deploy key')}\n`);
-  assert.is(edit(`${K1}\n\n${K2}\n\n${K1} dup\n`, [K3]).content, `${K2}\n\n${K3}\n${K1} dup\n`, 'duplicates collapse to the last one, as in a Python dict');
+  assert.is(
+    edit(`${K1}\n\n${K2}\n\n${K1} dup\n`, [K3]).content,
+    `${K2}\n\n${K3}\n${K1} dup\n`,
+    'duplicates collapse to the last one, as in a Python dict',
+  );
   assert.equal(parseKeyFile(`${K1}\n${K1}\n`).size, 1);
   assert.equal(editAuthorizedKeys('', ['nonsense'], {}), { error: 'invalid key: nonsense' });
 });
 
 test('plan: diff of the file, idempotence, missing user', () => {
-  const st = { user: { uid: 1000, gid: 1000, home: '/home/u' }, path: '/home/u/.ssh/authorized_keys', fileExists: false, content: '', dirExists: false };
+  const st = {
+    user: { uid: 1000, gid: 1000, home: '/home/u' },
+    path: '/home/u/.ssh/authorized_keys',
+    fileExists: false,
+    content: '',
+    dirExists: false,
+  };
   const p = planAuthorizedKey({ user: 'u', key: K1 }, [K1], st) as any;
   assert.equal(p.data, { path: st.path, content: `${K1}\n`, uid: 1000, gid: 1000, dir: '/home/u/.ssh' });
   assert.equal(p.diff, [{ kind: 'file', path: st.path, before: '', after: `${K1}\n` }]);
   assert.is(planAuthorizedKey({ user: 'u', key: K1 }, [K1], { ...st, content: p.data.content, fileExists: true }).status, 'ok');
   assert.is((planAuthorizedKey({ user: 'u', key: K1, manageDir: false }, [K1], st) as any).data.dir, undefined);
   assert.equal(planAuthorizedKey({ user: 'u', key: K1 }, [K1], { ...st, user: undefined }), { status: 'failed', reason: 'user u does not exist' });
-  assert.is(planAuthorizedKey({ user: 'u', key: K1 }, [K1], { ...st, user: undefined }, { check: true, earlierChangePredicted: true }).status, 'may-change');
+  assert.is(
+    planAuthorizedKey({ user: 'u', key: K1 }, [K1], { ...st, user: undefined }, { check: true, earlierChangePredicted: true }).status,
+    'may-change',
+  );
 });
 
 test('bad arguments are refused', () => {
@@ -80,10 +107,16 @@ test('bad arguments are refused', () => {
   refuses(() => authorizedKey({ user: 'u', key: K1, path: 'rel' }), /argument "path"/);
 });
 
-test('ad-hoc: -m authorized_key with Ansible\'s argument names', () => {
+test("ad-hoc: -m authorized_key with Ansible's argument names", () => {
   const m = findModule('authorized_key');
   assert.is(m.type.name, 'authorizedKey');
-  assert.equal(parseModuleArgs(`user=deploy key="${K1}" key_options=no-pty manage_dir=no exclusive=yes`, m.type, m.args), { user: 'deploy', key: K1, keyOptions: 'no-pty', manageDir: false, exclusive: true });
+  assert.equal(parseModuleArgs(`user=deploy key="${K1}" key_options=no-pty manage_dir=no exclusive=yes`, m.type, m.args), {
+    user: 'deploy',
+    key: K1,
+    keyOptions: 'no-pty',
+    manageDir: false,
+    exclusive: true,
+  });
 });
 
 test.run();

@@ -38,37 +38,112 @@ const folder = join(dir, 'a-folder');
 mkdirSync(folder);
 const badTemplate = put('bad.hbs', 'line one\n{{#if port}}\nport={{port}}\n');
 const playbook = (name: string, task: string) =>
-  put(name, `import { definePlaybook, file, template } from ${JSON.stringify(join(root, 'lib/index.ts'))};\nexport default definePlaybook({ name: '${name}', plays: [{ name: 'p', hosts: 'all', tasks: [${task}] }] });\n`);
+  put(
+    name,
+    `import { definePlaybook, file, template } from ${JSON.stringify(join(root, 'lib/index.ts'))};\nexport default definePlaybook({ name: '${name}', plays: [{ name: 'p', hosts: 'all', tasks: [${task}] }] });\n`,
+  );
 
 // The YAML "billion laughs": each alias doubles the size; read naively it never ends.
-const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n') + '\n';
+const bomb =
+  [
+    'a: &a ["x","x","x","x","x","x","x","x","x"]',
+    ...Array.from(
+      { length: 9 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(',')}]`,
+    ),
+  ].join('\n') + '\n';
 
 /** Every row: the command line, and a fragment of the message on stderr. Each must exit 5 and connect nowhere. */
 const rows: { name: string; argv: string[]; fragment: RegExp }[] = [
-  { name: 'template with a syntax error (playbook)', argv: ['run', playbook('tpl-syntax.ts', `file({ path: '/tmp/hw-x', content: template(${JSON.stringify(badTemplate)}) })`), '-i', inv], fragment: /bad\.hbs:\d+: syntax error/ },
-  { name: 'missing template file (playbook)', argv: ['run', playbook('tpl-missing.ts', `file({ path: '/tmp/hw-x', content: template(${JSON.stringify(join(dir, 'nope.hbs'))}) })`), '-i', inv], fragment: /content: template .*nope\.hbs cannot be read: does not exist/ },
-  { name: 'src missing (playbook)', argv: ['run', playbook('src-missing.ts', `file({ path: '/tmp/hw-x', src: ${JSON.stringify(join(dir, 'missing.txt'))} })`), '-i', inv], fragment: /src .*missing\.txt does not exist/ },
-  { name: 'src is a directory (playbook)', argv: ['run', playbook('src-dir.ts', `file({ path: '/tmp/hw-x', src: ${JSON.stringify(folder)} })`), '-i', inv], fragment: /src .*a-folder is a folder, not a file/ },
-  { name: 'src is a directory (ad-hoc)', argv: ['all', '-i', inv, '-m', 'file', '-a', `path=/tmp/hw-x src=${folder}`], fragment: /src .*a-folder is a folder/ },
-  { name: 'JSON inventory [1,2,3]', argv: ['all', '-i', put('list.json', '[1,2,3]\n'), '-m', 'ping'], fragment: /list\.json: must be a JSON object of groups .*got an array/ },
+  {
+    name: 'template with a syntax error (playbook)',
+    argv: ['run', playbook('tpl-syntax.ts', `file({ path: '/tmp/hw-x', content: template(${JSON.stringify(badTemplate)}) })`), '-i', inv],
+    fragment: /bad\.hbs:\d+: syntax error/,
+  },
+  {
+    name: 'missing template file (playbook)',
+    argv: ['run', playbook('tpl-missing.ts', `file({ path: '/tmp/hw-x', content: template(${JSON.stringify(join(dir, 'nope.hbs'))}) })`), '-i', inv],
+    fragment: /content: template .*nope\.hbs cannot be read: does not exist/,
+  },
+  {
+    name: 'src missing (playbook)',
+    argv: ['run', playbook('src-missing.ts', `file({ path: '/tmp/hw-x', src: ${JSON.stringify(join(dir, 'missing.txt'))} })`), '-i', inv],
+    fragment: /src .*missing\.txt does not exist/,
+  },
+  {
+    name: 'src is a directory (playbook)',
+    argv: ['run', playbook('src-dir.ts', `file({ path: '/tmp/hw-x', src: ${JSON.stringify(folder)} })`), '-i', inv],
+    fragment: /src .*a-folder is a folder, not a file/,
+  },
+  {
+    name: 'src is a directory (ad-hoc)',
+    argv: ['all', '-i', inv, '-m', 'file', '-a', `path=/tmp/hw-x src=${folder}`],
+    fragment: /src .*a-folder is a folder/,
+  },
+  {
+    name: 'JSON inventory [1,2,3]',
+    argv: ['all', '-i', put('list.json', '[1,2,3]\n'), '-m', 'ping'],
+    fragment: /list\.json: must be a JSON object of groups .*got an array/,
+  },
   { name: 'empty inventory file', argv: ['all', '-i', put('empty.yml', ''), '-m', 'ping'], fragment: /empty\.yml: the inventory file is empty/ },
-  { name: 'binary inventory file', argv: ['all', '-i', put('binary', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0x0a, 0x61, 0x0a])), '-m', 'ping'], fragment: /binary: is a binary file/ },
-  { name: 'ansible_connection: telnet', argv: ['all', '-i', put('telnet.yml', `all:\n  hosts:\n    a:\n      ${hostVars}\n      ansible_connection: telnet\n`), '-m', 'ping'], fragment: /a: ansible_connection "telnet" is not a connection hostwright has/ },
+  {
+    name: 'binary inventory file',
+    argv: ['all', '-i', put('binary', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0x0a, 0x61, 0x0a])), '-m', 'ping'],
+    fragment: /binary: is a binary file/,
+  },
+  {
+    name: 'ansible_connection: telnet',
+    argv: ['all', '-i', put('telnet.yml', `all:\n  hosts:\n    a:\n      ${hostVars}\n      ansible_connection: telnet\n`), '-m', 'ping'],
+    fragment: /a: ansible_connection "telnet" is not a connection hostwright has/,
+  },
   { name: 'YAML alias bomb', argv: ['all', '-i', put('bomb.yml', bomb), '-m', 'ping'], fragment: /bomb\.yml: YAML aliases expand too much/ },
-  { name: 'JSON syntax error reported as JSON', argv: ['all', '-i', put('broken.json', '{"all": {"hosts": {"a": {}},}}\n'), '-m', 'ping'], fragment: /broken\.json: JSON syntax error: .* \(line 1\)/ },
-  { name: "--limit 'a:&'", argv: ['all', '-i', inv, '-m', 'ping', '--limit', 'a:&'], fragment: /host pattern "a:&": "&" must be followed by a group or host name/ },
+  {
+    name: 'JSON syntax error reported as JSON',
+    argv: ['all', '-i', put('broken.json', '{"all": {"hosts": {"a": {}},}}\n'), '-m', 'ping'],
+    fragment: /broken\.json: JSON syntax error: .* \(line 1\)/,
+  },
+  {
+    name: "--limit 'a:&'",
+    argv: ['all', '-i', inv, '-m', 'ping', '--limit', 'a:&'],
+    fragment: /host pattern "a:&": "&" must be followed by a group or host name/,
+  },
   { name: 'pattern all[a:b]', argv: ['all[a:b]', '-i', inv, '-m', 'ping'], fragment: /host pattern "all\[a:b\]": .*a subscript must be/ },
   { name: "--limit '!'", argv: ['all', '-i', inv, '-m', 'ping', '--limit', '!'], fragment: /host pattern "!": "!" must be followed/ },
-  { name: "--list-hosts --limit '!' (playbook)", argv: ['run', playbook('list.ts', `file({ path: '/tmp/hw-x', state: 'touch' })`), '-i', inv, '--list-hosts', '--limit', '!'], fragment: /host pattern "!": "!" must be followed/ },
-  { name: 'NUL in a path', argv: ['all', '-i', inv, '-m', 'file', '-a', '{"path": "/tmp/a\\u0000b", "content": "x"}'], fragment: /argument "path" contains a NUL byte/ },
+  {
+    name: "--list-hosts --limit '!' (playbook)",
+    argv: ['run', playbook('list.ts', `file({ path: '/tmp/hw-x', state: 'touch' })`), '-i', inv, '--list-hosts', '--limit', '!'],
+    fragment: /host pattern "!": "!" must be followed/,
+  },
+  {
+    name: 'NUL in a path',
+    argv: ['all', '-i', inv, '-m', 'file', '-a', '{"path": "/tmp/a\\u0000b", "content": "x"}'],
+    fragment: /argument "path" contains a NUL byte/,
+  },
   { name: 'NUL in argv', argv: ['all', '-i', inv, '-m', 'ping', '-e', 'x=a\0b'], fragment: /argument 7 .* contains a NUL byte/ },
-  { name: 'bad regexp (ad-hoc line)', argv: ['all', '-i', inv, '-m', 'line', '-a', 'path=/tmp/hw-x regexp=( line=y'], fragment: /regexp: invalid regular expression "\(": / },
-  { name: 'bad regexp (insertAfter)', argv: ['all', '-i', inv, '-m', 'block', '-a', 'path=/tmp/hw-x block=y insertafter=[a-'], fragment: /insertAfter: invalid regular expression/ },
+  {
+    name: 'bad regexp (ad-hoc line)',
+    argv: ['all', '-i', inv, '-m', 'line', '-a', 'path=/tmp/hw-x regexp=( line=y'],
+    fragment: /regexp: invalid regular expression "\(": /,
+  },
+  {
+    name: 'bad regexp (insertAfter)',
+    argv: ['all', '-i', inv, '-m', 'block', '-a', 'path=/tmp/hw-x block=y insertafter=[a-'],
+    fragment: /insertAfter: invalid regular expression/,
+  },
 ];
 
 let out = '';
 let err = '';
-const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
+const sink = (add: (s: string) => void) =>
+  new Writable({
+    write(chunk, _enc, done) {
+      add(String(chunk));
+      done();
+    },
+  });
 
 test.after(async () => {
   for (const s of sockets) s.destroy();
@@ -79,7 +154,11 @@ test.after(async () => {
 test('control: an input that is accepted does connect to the counting listener', async () => {
   out = err = '';
   const before = accepted;
-  const code = await hostwrightMain(['all', '-i', inv, '-m', 'ping', '--json', '--connect-timeout', '1'], sink((s) => (out += s)), sink((s) => (err += s)));
+  const code = await hostwrightMain(
+    ['all', '-i', inv, '-m', 'ping', '--json', '--connect-timeout', '1'],
+    sink((s) => (out += s)),
+    sink((s) => (err += s)),
+  );
   assert.is(code, 4, err);
   assert.ok(accepted - before >= 1, 'the listener saw the connection attempts');
   assert.match(out, /"event":"host-result"/);
@@ -89,7 +168,11 @@ for (const row of rows) {
   test(`exit 5, named, nothing opened: ${row.name}`, async () => {
     out = err = '';
     const before = accepted;
-    const code = await hostwrightMain([...row.argv, '--json', '--connect-timeout', '1'], sink((s) => (out += s)), sink((s) => (err += s)));
+    const code = await hostwrightMain(
+      [...row.argv, '--json', '--connect-timeout', '1'],
+      sink((s) => (out += s)),
+      sink((s) => (err += s)),
+    );
     assert.is(code, 5, `exit code (stderr: ${err}; stdout: ${out.slice(0, 500)})`);
     assert.match(err, row.fragment);
     assert.not.match(err, /internal error|\n\s+at /, 'a message, not a stack trace');
@@ -114,7 +197,11 @@ test('--diff of a 10 MB new content is bounded like old content (a note, not 10 
   const target = join(dir, 'big-target.txt');
   for (const json of [[], ['--json']]) {
     out = err = '';
-    const code = await hostwrightMain(['all', '-i', localInv, '-m', 'file', '-a', `path=${target} src=${big}`, '--check', '--diff', ...json], sink((s) => (out += s)), sink((s) => (err += s)));
+    const code = await hostwrightMain(
+      ['all', '-i', localInv, '-m', 'file', '-a', `path=${target} src=${big}`, '--check', '--diff', ...json],
+      sink((s) => (out += s)),
+      sink((s) => (err += s)),
+    );
     assert.is(code, 0, err);
     assert.match(out, /big-target\.txt: content differs \(0 → 10440000 bytes\); new content too large for a diff/);
     assert.ok(out.length < 20_000, `output is ${out.length} bytes`);

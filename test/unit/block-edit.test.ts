@@ -14,7 +14,9 @@ import { editBytes, fixtureBytes, type EditFixture } from '../support/edit-fixtu
 
 const dir = fileURLToPath(new URL('../fixtures/line/block/', import.meta.url));
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 test('there are block fixtures', () => assert.ok(files.length >= 25, `only ${files.length} fixtures in ${dir}`));
 
 for (const file of files) {
@@ -23,7 +25,10 @@ for (const file of files) {
     const initial = fixtureBytes(fx, fx.initial);
     const after = fixtureBytes(fx, fx.after);
     const { result: r, content } = editBytes((text) => editBlock(text, fx.args), initial);
-    assert.ok(content === after || (content !== null && after !== null && content.equals(after)), `content: ${JSON.stringify(content?.subarray(-200).toString('latin1'))} (last 200 bytes)`);
+    assert.ok(
+      content === after || (content !== null && after !== null && content.equals(after)),
+      `content: ${JSON.stringify(content?.subarray(-200).toString('latin1'))} (last 200 bytes)`,
+    );
     assert.is(r.changed, fx.changed, 'changed');
     assert.is(r.message, fx.message, 'message');
     assert.is(Boolean(r.failed), Boolean(fx.failed), `failed: ${r.failed}`);
@@ -34,7 +39,7 @@ for (const file of files) {
   });
 }
 
-test('the default marker is hostwright\'s', () => {
+test("the default marker is hostwright's", () => {
   assert.is(DEFAULT_BLOCK_MARKER, '# {mark} HOSTWRIGHT MANAGED BLOCK');
   assert.is(editBlock('', { block: 'x' }).content, '# BEGIN HOSTWRIGHT MANAGED BLOCK\nx\n# END HOSTWRIGHT MANAGED BLOCK\n');
 });

@@ -40,7 +40,7 @@ test('--check -vv shows the exact command and stdin as size and SHA-256; without
   assert.is(r.code, 0, r.out + r.err);
   const block = r.out.slice(r.out.indexOf('TASK [write greeting]'), r.out.indexOf('TASK [write secret]'));
   assert.match(block, /changed: \[h1\] => run cat > .*\/greeting/);
-  assert.match(block, /  steps it would run:\n  1\. \[run\] shell cat > \S+\/greeting\n/);
+  assert.match(block, / {2}steps it would run:\n {2}1\. \[run\] shell cat > \S+\/greeting\n/);
   assert.ok(block.includes(`       $ exec /bin/sh -c 'cat > ${dir}/greeting'\n`), block);
   assert.ok(block.includes(`       stdin: 17 bytes, sha256 ${stdinSum}\n`), block);
   assert.ok(block.includes('goes on after exit any code'), block);
@@ -63,7 +63,16 @@ test('a saved plan records the steps of each changing task (described, no raw co
   assert.is(planProblems(p), undefined);
   const greeting = p.tasks.find((t) => t.task === 'write greeting')!.results.h1;
   assert.is(greeting.status, 'changed');
-  assert.equal(greeting.steps, [{ id: 'run', kind: 'exec', label: `shell cat > ${dir}/greeting`, command: `exec /bin/sh -c 'cat > ${dir}/greeting'`, okCodes: 'any', stdin: { bytes: 17, sha256: stdinSum } }]);
+  assert.equal(greeting.steps, [
+    {
+      id: 'run',
+      kind: 'exec',
+      label: `shell cat > ${dir}/greeting`,
+      command: `exec /bin/sh -c 'cat > ${dir}/greeting'`,
+      okCodes: 'any',
+      stdin: { bytes: 17, sha256: stdinSum },
+    },
+  ]);
   assert.is(p.tasks.find((t) => t.task === 'write secret')!.results.h1.steps, undefined, 'a sensitive task records no steps');
   assert.not.ok(text.includes('hello from stdin') || text.includes('not for the console'), 'no raw content in the plan');
   const applied = await hw(['apply', plan]);
@@ -72,15 +81,22 @@ test('a saved plan records the steps of each changing task (described, no raw co
   assert.is(readFileSync(join(dir, 'secret'), 'utf8'), 'not for the console\n');
 });
 
-test('every kind of step reads in words: a reboot\'s request that may drop the connection, and its waits', () => {
+test("every kind of step reads in words: a reboot's request that may drop the connection, and its waits", () => {
   const fx = applyFixtures('reboot').find((f) => f.file === 'custom.json')!.fx;
   const lines = renderSteps(describedSteps(rebootType, fx) as DescribedStep[]);
   assert.is(lines[0], '  steps it would run:');
   assert.ok(lines.includes('  1. [schedule] schedule the reboot'), lines.join('\n'));
   assert.ok(lines.includes('       the connection may drop (not a failure)'), lines.join('\n'));
-  assert.ok(lines.includes('       wait up to 300 s until `cat /proc/sys/kernel/random/boot_id` succeeds with another output than 1d5f0a5c-7a53-4c83-9f1f-1b0b1e8f2a10'), lines.join('\n'));
+  assert.ok(
+    lines.includes(
+      '       wait up to 300 s until `cat /proc/sys/kernel/random/boot_id` succeeds with another output than 1d5f0a5c-7a53-4c83-9f1f-1b0b1e8f2a10',
+    ),
+    lines.join('\n'),
+  );
   assert.ok(lines.includes('       wait up to 300 s (first after 10 s) until `systemctl is-system-running` succeeds'), lines.join('\n'));
-  const upload = renderSteps([{ id: 'w', kind: 'upload', label: 'write /etc/x', path: '/etc/x', mode: '0644', content: { bytes: 3, sha256: 'abc' } }]);
+  const upload = renderSteps([
+    { id: 'w', kind: 'upload', label: 'write /etc/x', path: '/etc/x', mode: '0644', content: { bytes: 3, sha256: 'abc' } },
+  ]);
   assert.equal(upload.slice(1), ['  1. [w] write /etc/x', '       upload to /etc/x (mode 0644): 3 bytes, sha256 abc']);
 });
 
@@ -88,8 +104,17 @@ const text0 = (e: unknown[]) => JSON.stringify(e).slice(0, 2000);
 test('header values of getUrl (credentials) are masked in the steps of every event', async () => {
   const events: unknown[] = [];
   const token = 'Bearer s3cr3t-token-4711';
-  const pb = definePlaybook({ name: 'dl', plays: [{ name: 'dl', hosts: 'all', tasks: [getUrl({ url: 'http://127.0.0.1:9/file', dest: join(dir, 'dl'), headers: { Authorization: token } })] }] });
-  const r = await run(pb, { inventory: { all: { hosts: { h1: { ansible_connection: 'local' } } } }, check: true, listeners: [(e) => events.push(e)] });
+  const pb = definePlaybook({
+    name: 'dl',
+    plays: [
+      { name: 'dl', hosts: 'all', tasks: [getUrl({ url: 'http://127.0.0.1:9/file', dest: join(dir, 'dl'), headers: { Authorization: token } })] },
+    ],
+  });
+  const r = await run(pb, {
+    inventory: { all: { hosts: { h1: { ansible_connection: 'local' } } } },
+    check: true,
+    listeners: [(e) => events.push(e)],
+  });
   assert.is(r.exitCode, 0, text0(events));
   const text = JSON.stringify(events);
   assert.match(text, /"steps":\[/, 'check mode described the steps');

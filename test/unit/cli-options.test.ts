@@ -25,13 +25,23 @@ writeFileSync(bashScript, completionScript('bash')!);
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 const commands = Object.keys(COMMANDS) as CommandName[];
-const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
+const sink = (add: (s: string) => void) =>
+  new Writable({
+    write(chunk, _enc, done) {
+      add(String(chunk));
+      done();
+    },
+  });
 
 /** Run `hostwright ARGV` in-process. */
 async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await hostwrightMain(argv, sink((s) => (out += s)), sink((s) => (err += s)));
+  const code = await hostwrightMain(
+    argv,
+    sink((s) => (out += s)),
+    sink((s) => (err += s)),
+  );
   return { code, out, err };
 }
 
@@ -45,7 +55,11 @@ test('the table is consistent: no alias twice in a command, every listed option 
       used.add(o);
     }
   }
-  assert.equal(Object.keys(OPTIONS).filter((o) => !used.has(o)), [], 'options no command takes');
+  assert.equal(
+    Object.keys(OPTIONS).filter((o) => !used.has(o)),
+    [],
+    'options no command takes',
+  );
 });
 
 test('every option of a command parses by its long name and its alias, with its value kind and repeatability', () => {
@@ -76,7 +90,14 @@ test('an option a command does not take is refused with the valid ones and how t
 });
 
 test('each subcommand refuses a foreign option with exit 5 and ERROR naming it', async () => {
-  for (const argv of [['inventory', '--module', 'x'], ['report', '--list'], ['plan', 'show', '--check'], ['vault', 'view', '--forks', '2'], ['all', '--tags', 'x'], ['run', 'nothere.ts', '--list']]) {
+  for (const argv of [
+    ['inventory', '--module', 'x'],
+    ['report', '--list'],
+    ['plan', 'show', '--check'],
+    ['vault', 'view', '--forks', '2'],
+    ['all', '--tags', 'x'],
+    ['run', 'nothere.ts', '--list'],
+  ]) {
     const r = await hw(...argv);
     assert.is(r.code, 5, argv.join(' '));
     assert.match(r.err, /^ERROR: /, argv.join(' '));
@@ -85,13 +106,25 @@ test('each subcommand refuses a foreign option with exit 5 and ERROR naming it',
   assert.match(r.err, /Unknown option '--module'[^]*Valid options: -i\/--inventory, --list, --graph, --host/);
 });
 
-test('help shows every visible option of the command with the table\'s words, and hides the hidden ones', () => {
-  const helps: [CommandName, string][] = [['playbook', usage('x.ts')], ['adhoc', adhocUsage()], ['inventory', inventoryUsage()], ['report', reportUsage()], ['apply', planUsage()], ['vault', vaultUsage()]];
+test("help shows every visible option of the command with the table's words, and hides the hidden ones", () => {
+  const helps: [CommandName, string][] = [
+    ['playbook', usage('x.ts')],
+    ['adhoc', adhocUsage()],
+    ['inventory', inventoryUsage()],
+    ['report', reportUsage()],
+    ['apply', planUsage()],
+    ['vault', vaultUsage()],
+  ];
   for (const [c, text] of helps) {
     assert.ok(text.includes(optionLines(c)), c);
     for (const o of commandOptions(c)) {
       if (o.hidden) assert.not.ok(text.includes(`--${o.long} `), `${c}: ${o.long} hidden`);
-      else assert.match(text, new RegExp(`${o.short ? `-${o.short}, ` : ' {4}'}--${o.long}\\b.* ${o.help.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), `${c}: ${o.long}`);
+      else
+        assert.match(
+          text,
+          new RegExp(`${o.short ? `-${o.short}, ` : ' {4}'}--${o.long}\\b.* ${o.help.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+          `${c}: ${o.long}`,
+        );
     }
   }
 });
@@ -99,11 +132,24 @@ test('help shows every visible option of the command with the table\'s words, an
 test('bash completion offers exactly the options of each subcommand', () => {
   const complete = (...words: string[]) => {
     const array = words.map((w) => `'${w}'`).join(' ');
-    const r = spawnSync('bash', ['-c', `source ${bashScript}; COMP_WORDS=(hostwright ${array}); COMP_CWORD=${words.length}; _hostwright; printf '%s\\n' "\${COMPREPLY[@]}"`], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', `source ${bashScript}; COMP_WORDS=(hostwright ${array}); COMP_CWORD=${words.length}; _hostwright; printf '%s\\n' "\${COMPREPLY[@]}"`],
+      { cwd: dir, encoding: 'utf8' },
+    );
     return r.stdout.split('\n').filter(Boolean).sort();
   };
-  const longs = (c: CommandName) => commandOptions(c).map((o) => `--${o.long}`).sort();
-  for (const [word, c] of [['run', 'playbook'], ['inventory', 'inventory'], ['report', 'report'], ['apply', 'apply'], ['vault', 'vault']] as const) {
+  const longs = (c: CommandName) =>
+    commandOptions(c)
+      .map((o) => `--${o.long}`)
+      .sort();
+  for (const [word, c] of [
+    ['run', 'playbook'],
+    ['inventory', 'inventory'],
+    ['report', 'report'],
+    ['apply', 'apply'],
+    ['vault', 'vault'],
+  ] as const) {
     assert.equal(complete(word, 'x', '--'), longs(c), word);
   }
   assert.equal(complete('all', '--'), [...longs('adhoc'), '--version'].sort());
@@ -112,15 +158,28 @@ test('bash completion offers exactly the options of each subcommand', () => {
 test('node PLAYBOOK.ts and hostwright run PLAYBOOK.ts are one command: same options, same refusal', async () => {
   const playbook = definePlaybook({ name: 'empty', plays: [] });
   let err = '';
-  const code = await runCli(playbook, ['--bogus'], sink(() => {}), sink((s) => (err += s)));
+  const code = await runCli(
+    playbook,
+    ['--bogus'],
+    sink(() => {}),
+    sink((s) => (err += s)),
+  );
   const file = join(dir, 'site.ts');
-  writeFileSync(file, `import { definePlaybook } from ${JSON.stringify(new URL('../../lib/index.ts', import.meta.url).pathname)};\nexport default definePlaybook({ name: 'empty', plays: [] });\n`);
+  writeFileSync(
+    file,
+    `import { definePlaybook } from ${JSON.stringify(new URL('../../lib/index.ts', import.meta.url).pathname)};\nexport default definePlaybook({ name: 'empty', plays: [] });\n`,
+  );
   const viaRun = await hw('run', file, '--bogus');
   assert.is(code, 5);
   assert.is(viaRun.code, 5);
   assert.is(viaRun.err, err);
   let help = '';
-  await runCli(playbook, ['--help'], sink((s) => (help += s)), sink(() => {}));
+  await runCli(
+    playbook,
+    ['--help'],
+    sink((s) => (help += s)),
+    sink(() => {}),
+  );
   const runHelp = await hw('run', '--help');
   assert.ok(runHelp.out.includes(optionLines('playbook')) && help.includes(optionLines('playbook')));
 });

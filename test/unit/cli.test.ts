@@ -17,7 +17,10 @@ import { consoleReporter } from '../../lib/report/console.ts';
 const dir = mkdtempSync(join(tmpdir(), 'hw-cli-'));
 // Addresses on the test bridge that no host owns: nothing here may connect anyway.
 const inv = join(dir, 'inv.yml');
-writeFileSync(inv, 'all:\n  children:\n    etcd: {hosts: {m: {ansible_host: 10.77.0.250}}}\n    masters: {hosts: {m: }}\n    nodes: {hosts: {n1: {ansible_host: 10.77.0.251}, n2: {ansible_host: 10.77.0.252}}}\n');
+writeFileSync(
+  inv,
+  'all:\n  children:\n    etcd: {hosts: {m: {ansible_host: 10.77.0.250}}}\n    masters: {hosts: {m: }}\n    nodes: {hosts: {n1: {ansible_host: 10.77.0.251}, n2: {ansible_host: 10.77.0.252}}}\n',
+);
 
 async function cli(args: string[], playbook = cluster) {
   let out = '';
@@ -53,13 +56,19 @@ test('--list-hosts shows the effect of --limit, without connecting', async () =>
   const started = Date.now();
   const r = await cli(['-i', inv, '--list-hosts', '--limit', 'nodes:!n1']);
   assert.is(r.code, 0);
-  assert.match(r.out, /play #1 \(etcd:masters:nodes\): prerequisites on every cluster host\s+TAGS: \[\]\n    pattern: \['etcd:masters:nodes'\]\n    hosts \(1\):\n      n2\n/);
-  assert.match(r.out, /play #2 \(etcd\): etcd\s+TAGS: \[\]\n    pattern: \['etcd'\]\n    hosts \(0\):/);
+  assert.match(
+    r.out,
+    /play #1 \(etcd:masters:nodes\): prerequisites on every cluster host\s+TAGS: \[\]\n {4}pattern: \['etcd:masters:nodes'\]\n {4}hosts \(1\):\n {6}n2\n/,
+  );
+  assert.match(r.out, /play #2 \(etcd\): etcd\s+TAGS: \[\]\n {4}pattern: \['etcd'\]\n {4}hosts \(0\):/);
   assert.ok(Date.now() - started < 3000);
 });
 
 test('--list-tasks lists role tasks and marks unguarded commands as not idempotent', async () => {
-  const pb = definePlaybook({ name: 'l', plays: [{ name: 'p', hosts: 'all', tasks: [shell({ cmd: 'date' }, 'stamp'), shell({ cmd: 'x', creates: '/x' }, 'guarded')] }] });
+  const pb = definePlaybook({
+    name: 'l',
+    plays: [{ name: 'p', hosts: 'all', tasks: [shell({ cmd: 'date' }, 'stamp'), shell({ cmd: 'x', creates: '/x' }, 'guarded')] }],
+  });
   const r = await cli(['-i', inv, '--list-tasks'], pb);
   assert.match(r.out, /stamp\tTAGS: \[\]\t\(not idempotent: always reports changed\)/);
   assert.match(r.out, /guarded\tTAGS: \[\]\n/);
@@ -70,7 +79,10 @@ test('--list-tasks lists role tasks and marks unguarded commands as not idempote
 test('a wrong variable type is refused before any host is touched, naming the variable and its file', async () => {
   const d = join(dir, 'typed');
   mkdirSync(join(d, 'group_vars'), { recursive: true });
-  writeFileSync(join(d, 'inv.yml'), 'all:\n  children:\n    etcd: {hosts: {m: {ansible_host: 10.77.0.250}}}\n    masters: {hosts: {m: }}\n    nodes: {hosts: {n: {ansible_host: 10.77.0.251}}}\n');
+  writeFileSync(
+    join(d, 'inv.yml'),
+    'all:\n  children:\n    etcd: {hosts: {m: {ansible_host: 10.77.0.250}}}\n    masters: {hosts: {m: }}\n    nodes: {hosts: {n: {ansible_host: 10.77.0.251}}}\n',
+  );
   writeFileSync(join(d, 'group_vars', 'nodes.yml'), 'kube_allow_privileged: maybe\n');
   const r = await cli(['-i', join(d, 'inv.yml'), '--check']);
   assert.is(r.code, 5);
@@ -82,7 +94,17 @@ test('a wrong variable type is refused before any host is touched, naming the va
 });
 
 test('a notified handler that does not exist is refused before the run', async () => {
-  const pb = definePlaybook({ name: 'h', plays: [{ name: 'p', hosts: 'all', tasks: [file({ path: '/tmp/x', content: '' }, { notify: 'restart nginx' })], handlers: [handler('reload nginx', file({ path: '/tmp/y', content: '' }))] }] });
+  const pb = definePlaybook({
+    name: 'h',
+    plays: [
+      {
+        name: 'p',
+        hosts: 'all',
+        tasks: [file({ path: '/tmp/x', content: '' }, { notify: 'restart nginx' })],
+        handlers: [handler('reload nginx', file({ path: '/tmp/y', content: '' }))],
+      },
+    ],
+  });
   const r = await cli(['-i', inv, '--check'], pb);
   assert.is(r.code, 5);
   assert.match(r.err, /notifies handler "restart nginx", which the play does not define; defined: reload nginx/);
@@ -93,7 +115,7 @@ test('the console draws a live progress line only on a TTY', () => {
   const report = consoleReporter({ stream: { write: (s: string) => ((tty += s), true), isTTY: true, columns: 80 } as any, color: false });
   report({ event: 'task-start', play: 'p', task: 'slow task', handler: false, hosts: ['a', 'b'] });
   report({ event: 'host-result', host: 'a', task: 'slow task', handler: false, status: 'ok', message: 'fine', startedAt: 0, durationMs: 1 });
-  assert.match(tty, /\r\x1b\[2K  … slow task: 1\/2 hosts/);
+  assert.match(tty, /\r\x1b\[2K {2}… slow task: 1\/2 hosts/);
   let plain = '';
   const quiet = consoleReporter({ stream: { write: (s: string) => ((plain += s), true), isTTY: false } as any });
   quiet({ event: 'task-start', play: 'p', task: 'slow task', handler: false, hosts: ['a', 'b'] });

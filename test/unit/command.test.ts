@@ -7,14 +7,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixtures } from '../support/fixtures.ts';
 import { PROBE_KINDS, RERECORD } from '../support/probe-recordings.ts';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { commandGuardProbe, parseCommandGuard, type CommandGuardState } from '../../lib/probes/command-guard.ts';
 import { command, commandScript, commandType, planCommand, shell, shellType, splitCommandLine, type CommandArgs } from '../../lib/tasks/command.ts';
 import { isValidationError } from '../../lib/core/errors.ts';
 
-const { dir, files, load } = fixtures('command');
+const { files, load } = fixtures('command');
 const real = { check: false, earlierChangePredicted: false };
 
 test('there are command fixtures', () => {
@@ -34,7 +31,8 @@ for (const f of files.filter((f) => f.startsWith('probe-'))) {
 for (const f of files.filter((f) => f.startsWith('plan-'))) {
   const fx = load(f);
   test(`plan ${f}: ${fx.description}`, () => {
-    const state: CommandGuardState | undefined = fx.stateFrom || fx.state ? { ...(fx.stateFrom ? load(fx.stateFrom).state : {}), ...(fx.state ?? {}) } : undefined;
+    const state: CommandGuardState | undefined =
+      fx.stateFrom || fx.state ? { ...(fx.stateFrom ? load(fx.stateFrom).state : {}), ...(fx.state ?? {}) } : undefined;
     assert.equal(planCommand(fx.args, state, fx.ctx ?? real), fx.plan);
   });
 }
@@ -65,7 +63,8 @@ test('splitCommandLine: quotes and backslashes like a shell, no expansion', () =
     ['echo "open', /unterminated double quote/],
     ['echo \\', /trailing backslash/],
     ['   ', /empty/],
-  ] as const) assert.throws(() => splitCommandLine(line), why, line);
+  ] as const)
+    assert.throws(() => splitCommandLine(line), why, line);
 });
 
 test('scripts: argv quoted, shell text handed to sh -c whole, chdir and env first', () => {
@@ -75,7 +74,10 @@ test('scripts: argv quoted, shell text handed to sh -c whole, chdir and env firs
     commandScript('shell', { cmd: 'echo $X | tr a b', chdir: '/srv/my app', env: { X: "a'b" } }),
     `cd -- '/srv/my app' || exit 127\nexport X='a'\\''b'\nexec /bin/sh -c 'echo $X | tr a b'`,
   );
-  assert.is(commandScript('shell', { cmd: 'set -o pipefail; false | true', executable: '/bin/bash' } as never), `exec /bin/bash -c 'set -o pipefail; false | true'`);
+  assert.is(
+    commandScript('shell', { cmd: 'set -o pipefail; false | true', executable: '/bin/bash' } as never),
+    `exec /bin/bash -c 'set -o pipefail; false | true'`,
+  );
 });
 
 test('idempotent(): false without a guard or changedWhen (--list-tasks marks it)', () => {

@@ -61,12 +61,22 @@ test('probe: a file into a directory lands inside it; a trailing slash names the
 /** The host's tree after a plan is applied (what apply does, on the model). */
 function applied(args: any, state: CopyState, wanted: WantedTree, data: CopyPlanData): CopyState {
   const entries: Record<string, TreeEntry> = structuredClone(state.target.entries);
-  const base = { owner: args.owner ?? 'root', group: args.group ?? 'root', uid: args.owner === 'nobody' ? '65534' : '0', gid: args.group === 'nogroup' ? '65534' : '0' };
+  const base = {
+    owner: args.owner ?? 'root',
+    group: args.group ?? 'root',
+    uid: args.owner === 'nobody' ? '65534' : '0',
+    gid: args.group === 'nogroup' ? '65534' : '0',
+  };
   for (const d of data.mkdir) entries[d.path] = { type: 'd', mode: d.mode, size: 0, ...base };
   for (const f of data.send) entries[f] = { type: 'f', mode: data.fileModes[f], size: wanted[f].size, sha256: wanted[f].sha256, ...base };
   for (const a of data.attrs) {
     const e = entries[a.path];
-    Object.assign(e, a.attrs.mode ? { mode: a.attrs.mode } : {}, a.attrs.owner ? { owner: a.attrs.owner, uid: a.attrs.owner === 'nobody' ? '65534' : e.uid } : {}, a.attrs.group ? { group: a.attrs.group } : {});
+    Object.assign(
+      e,
+      a.attrs.mode ? { mode: a.attrs.mode } : {},
+      a.attrs.owner ? { owner: a.attrs.owner, uid: a.attrs.owner === 'nobody' ? '65534' : e.uid } : {},
+      a.attrs.group ? { group: a.attrs.group } : {},
+    );
   }
   for (const r of data.remove) for (const k of Object.keys(entries)) if (k === r || k.startsWith(`${r}/`)) delete entries[k];
   return { ...state, target: { ...state.target, entries } };
@@ -97,11 +107,24 @@ test('probe inputs follow Ansible: dir → dest/dir, dir/ → dest, a file → d
   assert.equal(copyProbeInputs({ src: '/c/site/', dest: '/srv' }, true), { dest: '/srv', nameMode: 'never' });
   assert.equal(copyProbeInputs({ src: '/c/motd', dest: '/etc/' }, false), { dest: '/etc/', name: 'motd', nameMode: 'ifDir' });
   assert.equal(copyProbeInputs({ content: 'x', dest: '/etc/motd' }, false), { dest: '/etc/motd', nameMode: 'never' });
-  assert.equal(copyProbeInputs({ src: '/h/app', dest: '/srv', remoteSrc: true }, false), { dest: '/srv', name: 'app', nameMode: 'srcDir', remoteSrc: '/h/app' });
+  assert.equal(copyProbeInputs({ src: '/h/app', dest: '/srv', remoteSrc: true }, false), {
+    dest: '/srv',
+    name: 'app',
+    nameMode: 'srcDir',
+    remoteSrc: '/h/app',
+  });
 });
 
 test('apply text: tar unpacked beside with --no-same-owner, modes before the rename, every path quoted', () => {
-  const data: CopyPlanData = { target: "/srv/it's", single: false, send: ['a b', 'sub/$x'], mkdir: [{ path: 'sub', mode: '0750' }], attrs: [{ path: 'c', attrs: { mode: '0600' } }], remove: ['old dir'], fileModes: { 'a b': '0644', 'sub/$x': '0600' } };
+  const data: CopyPlanData = {
+    target: "/srv/it's",
+    single: false,
+    send: ['a b', 'sub/$x'],
+    mkdir: [{ path: 'sub', mode: '0750' }],
+    attrs: [{ path: 'c', attrs: { mode: '0600' } }],
+    remove: ['old dir'],
+    fileModes: { 'a b': '0644', 'sub/$x': '0600' },
+  };
   const text = copyTreeCommand({ src: '/c', dest: '/srv', owner: 'nobody' }, data);
   assert.match(text, /^t='\/srv\/it'\\''s'$/m);
   assert.match(text, /tar -C "\$x" --no-same-owner -xf "\$a" \|\| exit 1/);
@@ -171,7 +194,12 @@ test('bad arguments are refused when the task is defined', () => {
 
 test('ad-hoc: Ansible argument names map onto copy', () => {
   const m = findModule('copy');
-  assert.equal(parseModuleArgs('src=/a/ dest=/b remote_src=yes directory_mode=0700', m.type, m.args), { src: '/a/', dest: '/b', remoteSrc: true, directoryMode: '0700' });
+  assert.equal(parseModuleArgs('src=/a/ dest=/b remote_src=yes directory_mode=0700', m.type, m.args), {
+    src: '/a/',
+    dest: '/b',
+    remoteSrc: true,
+    directoryMode: '0700',
+  });
 });
 
 test.run();

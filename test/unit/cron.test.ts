@@ -14,7 +14,8 @@ import { parseModuleArgs } from '../../lib/adhoc/args.ts';
 import { findModule } from '../../lib/adhoc/modules.ts';
 
 const { files, load } = fixtures('cron');
-const ed = (text: string, args: object, file = false) => editCron(text, { name: 'x', ...args } as never, file) as { changed: boolean; content: string; removeFile?: boolean };
+const ed = (text: string, args: object, file = false) =>
+  editCron(text, { name: 'x', ...args } as never, file) as { changed: boolean; content: string; removeFile?: boolean };
 
 for (const f of files) {
   const fx = load(f);
@@ -39,12 +40,24 @@ test('entry lines as Ansible writes them', () => {
   assert.is(cronJobLine({ name: 'a', job: 'x', specialTime: 'reboot', disabled: true }, false), '#@reboot x');
 });
 
-test('Ansible\'s editing rules', () => {
+test("Ansible's editing rules", () => {
   assert.equal(ed('', { job: '/bin/x', minute: '5' }), { changed: true, content: '#Ansible: x\n5 * * * * /bin/x\n' });
   assert.equal(ed('#Ansible: x\n5 * * * * /bin/x\n', { job: '/bin/x', minute: '5' }), { changed: false, content: '#Ansible: x\n5 * * * * /bin/x\n' });
-  assert.is(ed('a=1\n#Ansible: x\n5 * * * * /bin/x\nb\n', { job: '/bin/x', minute: '6' }).content, 'a=1\n#Ansible: x\n6 * * * * /bin/x\nb\n', 'updated in place');
-  assert.is(ed('5 * * * * /bin/x\n', { job: '/bin/x', minute: '5' }).content, '#Ansible: x\n5 * * * * /bin/x\n', 'an identical unmarked line is adopted');
-  assert.equal(ed('#Ansible: x\n5 * * * * /bin/x', { job: '/bin/x', minute: '5' }), { changed: true, content: '#Ansible: x\n5 * * * * /bin/x\n' }, 'no final newline: rewritten');
+  assert.is(
+    ed('a=1\n#Ansible: x\n5 * * * * /bin/x\nb\n', { job: '/bin/x', minute: '6' }).content,
+    'a=1\n#Ansible: x\n6 * * * * /bin/x\nb\n',
+    'updated in place',
+  );
+  assert.is(
+    ed('5 * * * * /bin/x\n', { job: '/bin/x', minute: '5' }).content,
+    '#Ansible: x\n5 * * * * /bin/x\n',
+    'an identical unmarked line is adopted',
+  );
+  assert.equal(
+    ed('#Ansible: x\n5 * * * * /bin/x', { job: '/bin/x', minute: '5' }),
+    { changed: true, content: '#Ansible: x\n5 * * * * /bin/x\n' },
+    'no final newline: rewritten',
+  );
   assert.is(ed('#Ansible: a\n* * * * * t\n', { name: 'PATH', env: true, job: '/bin' }).content, 'PATH="/bin"\n#Ansible: a\n* * * * * t\n');
   assert.is(ed('A=1\nB=2\n', { name: 'C', env: true, job: '3', insertAfter: 'A' }).content, 'A=1\nC="3"\nB=2\n');
   assert.equal(editCron('A=1\n', { name: 'C', env: true, job: '3', insertBefore: 'Z' }, false), { error: "variable named 'Z' not found" });
@@ -59,7 +72,10 @@ test('plan: diff, idempotence, a crontab that cannot be read', () => {
   assert.equal(p.data, { content: '#Ansible: b\n* 1 * * * j\n' });
   assert.equal(p.diff, [{ kind: 'file', path: 'crontab of u', before: '', after: '#Ansible: b\n* 1 * * * j\n' }]);
   assert.is(planCron({ name: 'b', user: 'u', job: 'j', hour: '1' }, { ...st, existing: p.data.content, exists: true }).status, 'ok');
-  assert.equal(planCron({ name: 'b', user: 'u', job: 'j' }, { ...st, error: 'user nobody2 unknown' }), { status: 'failed', reason: 'cannot read the crontab of u: user nobody2 unknown' });
+  assert.equal(planCron({ name: 'b', user: 'u', job: 'j' }, { ...st, error: 'user nobody2 unknown' }), {
+    status: 'failed',
+    reason: 'cannot read the crontab of u: user nobody2 unknown',
+  });
 });
 
 test('bad arguments are refused', () => {
@@ -72,9 +88,17 @@ test('bad arguments are refused', () => {
   refuses(() => cron({ name: 'a', job: 'x\ny' }), /argument "job"/);
 });
 
-test('ad-hoc: -m cron with Ansible\'s argument names', () => {
+test("ad-hoc: -m cron with Ansible's argument names", () => {
   const m = findModule('cron');
-  assert.equal(parseModuleArgs('name=a job=/bin/true special_time=reboot cron_file=x user=root insertafter=PATH env=no', m.type, m.args), { name: 'a', job: '/bin/true', specialTime: 'reboot', cronFile: 'x', user: 'root', insertAfter: 'PATH', env: false });
+  assert.equal(parseModuleArgs('name=a job=/bin/true special_time=reboot cron_file=x user=root insertafter=PATH env=no', m.type, m.args), {
+    name: 'a',
+    job: '/bin/true',
+    specialTime: 'reboot',
+    cronFile: 'x',
+    user: 'root',
+    insertAfter: 'PATH',
+    env: false,
+  });
 });
 
 test.run();

@@ -43,7 +43,8 @@ const sleepy = defineTaskType({
   plan: (args) => ({ status: 'change', summary: `slept ${args.seconds}s` }),
   async apply(args, _plan, host) {
     const r = await host.exec(`sleep ${args.seconds}; [ ${JSON.stringify(host.name)} != ${JSON.stringify(args.failOn ?? '')} ]`);
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: asked to fail`, { host: host.name, command: 'sleep', code: r.code, stderr: 'it failed\n' });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${host.name}: asked to fail`, { host: host.name, command: 'sleep', code: r.code, stderr: 'it failed\n' });
   },
 });
 
@@ -86,7 +87,11 @@ test('an unreachable host is its own outcome (exit 4) while the others finish', 
 test('second run reports zero changes; check mode changes nothing and predicts the run', async () => {
   const inv = inventory(['idem']);
   rmSync(join(dirs.idem, 'motd'), { force: true });
-  const tasks = () => [motd('hello\n', { name: 'motd' }), file((h) => ({ path: `${h.vars.dir}/sub`, state: 'directory' as const })), file((h) => ({ path: `${h.vars.dir}/sub/inner`, content: 'in\n' }))];
+  const tasks = () => [
+    motd('hello\n', { name: 'motd' }),
+    file((h) => ({ path: `${h.vars.dir}/sub`, state: 'directory' as const })),
+    file((h) => ({ path: `${h.vars.dir}/sub/inner`, content: 'in\n' })),
+  ];
   const check = await runTasks(tasks(), { inventory: inv, check: true, diff: true });
   // The file in the directory an earlier task of the check creates is a definite create (the predicted host).
   assert.equal(statuses(check, 'idem'), ['changed', 'changed', 'changed']);
@@ -118,7 +123,13 @@ test('handlers run once per host at the end of the role, in definition order, on
   writeFileSync(join(dirs.h2, 'conf2'), 'v1\n');
   const r = await runTasks([], { inventory: inv, roles: [role] });
   const handlerEvents = r.events.filter((e) => e.event === 'task-start' && e.handler) as Extract<RunEvent, { event: 'task-start' }>[];
-  assert.equal(handlerEvents.map((e) => [e.task, e.hosts]), [['first', ['h1']], ['second', ['h1']]]);
+  assert.equal(
+    handlerEvents.map((e) => [e.task, e.hosts]),
+    [
+      ['first', ['h1']],
+      ['second', ['h1']],
+    ],
+  );
   assert.ok(existsSync(join(dirs.h1, 'handler-first')));
   assert.not.ok(existsSync(join(dirs.h2, 'handler-first')), 'h2 changed nothing, so no handler ran there');
   const again = await runTasks([], { inventory: inv, roles: [role] });
@@ -130,7 +141,10 @@ test('console output: headers, per-host lines, unified diff, recap', async () =>
   writeFileSync(join(dirs.con, 'motd'), 'line1\nold\nline3\n');
   let text = '';
   const stream = { write: (s: string) => ((text += s), true), isTTY: false } as any;
-  const playbook = definePlaybook({ name: 'console', plays: [{ name: 'show', hosts: 'all', tasks: [motd('line1\nnew\nline3\n', { name: 'write motd' })] }] });
+  const playbook = definePlaybook({
+    name: 'console',
+    plays: [{ name: 'show', hosts: 'all', tasks: [motd('line1\nnew\nline3\n', { name: 'write motd' })] }],
+  });
   await run(playbook, { inventory: inv, check: true, diff: true, listeners: [consoleReporter({ stream })] });
   assert.match(text, /PLAY \[show\] \*+/);
   assert.match(text, /TASK \[write motd\] \*+/);
@@ -148,7 +162,10 @@ test('--json: one JSON event per line, the last is the recap', async () => {
   const stream = { write: (s: string) => ((text += s), true) } as any;
   const playbook = definePlaybook({ name: 'json', plays: [{ name: 'p', hosts: 'all', tasks: [motd('j\n')] }] });
   await run(playbook, { inventory: inv, listeners: [jsonReporter(stream)] });
-  const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.is(lines[0].event, 'run-start');
   assert.equal(Object.keys(lines.at(-1)), ['event', 'hosts']);
   // A fresh directory: the one task changed it (ok counts changed tasks too, as in Ansible).
@@ -195,10 +212,16 @@ test('when, tags, register and until with retries', async () => {
 
 test('serial batches and maxFailPercentage stop a rolling change', async () => {
   const inv = inventory(['s1', 's2', 's3', 's4']);
-  const playbook = definePlaybook({ name: 'rolling', plays: [{ name: 'roll', hosts: 'all', serial: 2, maxFailPercentage: 0, tasks: [sleepy({ seconds: 0, failOn: 's2' })] }] });
+  const playbook = definePlaybook({
+    name: 'rolling',
+    plays: [{ name: 'roll', hosts: 'all', serial: 2, maxFailPercentage: 0, tasks: [sleepy({ seconds: 0, failOn: 's2' })] }],
+  });
   const r = await run(playbook, { inventory: inv, collectEvents: true });
   const starts = r.events.filter((e) => e.event === 'task-start') as Extract<RunEvent, { event: 'task-start' }>[];
-  assert.equal(starts.map((s) => s.hosts), [['s1', 's2']]);
+  assert.equal(
+    starts.map((s) => s.hosts),
+    [['s1', 's2']],
+  );
   assert.ok(r.events.some((e) => e.event === 'play-aborted'));
   assert.is(r.exitCode, 2);
 });
@@ -208,24 +231,43 @@ test('gatherFacts: facts gathered once per host at the play start, in scope for 
   rmSync(join(dirs.f1, 'os'), { force: true });
   const playbook = definePlaybook({
     name: 'facts',
-    plays: [{
-      name: 'uses facts',
-      hosts: 'all',
-      gatherFacts: true,
-      tasks: [
-        file((h) => ({ path: `${h.vars.dir}/os`, content: `${(h.vars.facts as { osFamily: string }).osFamily} ${(h.vars.ansible_facts as { hostname: string }).hostname}\n` }), { name: 'write facts' }),
-        motd('never\n', { name: 'not on this family', when: (h) => (h.vars.facts as { osFamily: string }).osFamily === 'no-such-family' }),
-      ],
-    }],
+    plays: [
+      {
+        name: 'uses facts',
+        hosts: 'all',
+        gatherFacts: true,
+        tasks: [
+          file(
+            (h) => ({
+              path: `${h.vars.dir}/os`,
+              content: `${(h.vars.facts as { osFamily: string }).osFamily} ${(h.vars.ansible_facts as { hostname: string }).hostname}\n`,
+            }),
+            { name: 'write facts' },
+          ),
+          motd('never\n', { name: 'not on this family', when: (h) => (h.vars.facts as { osFamily: string }).osFamily === 'no-such-family' }),
+        ],
+      },
+    ],
   });
   const r = await run(playbook, { inventory: inv, collectEvents: true });
   assert.is(r.exitCode, 0);
   const starts = r.events.filter((e) => e.event === 'task-start') as Extract<RunEvent, { event: 'task-start' }>[];
-  assert.equal(starts.map((e) => e.task), ['Gathering Facts', 'write facts', 'not on this family']);
+  assert.equal(
+    starts.map((e) => e.task),
+    ['Gathering Facts', 'write facts', 'not on this family'],
+  );
   assert.equal(statuses(r, 'f1'), ['ok', 'changed', 'skipped']);
   // Independent answer: this machine's os-release ID mapped as Ansible's OS_FAMILY does, and Node's hostname.
   const id = /^ID="?([^"\n]+)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
-  const family: Record<string, string> = { debian: 'Debian', ubuntu: 'Debian', centos: 'RedHat', rhel: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat' };
+  const family: Record<string, string> = {
+    debian: 'Debian',
+    ubuntu: 'Debian',
+    centos: 'RedHat',
+    rhel: 'RedHat',
+    fedora: 'RedHat',
+    rocky: 'RedHat',
+    almalinux: 'RedHat',
+  };
   assert.ok(id && family[id], `this test knows the os family of os-release ID "${id}"; add it to the table`);
   assert.is(readFileSync(join(dirs.f1, 'os'), 'utf8'), `${family[id!]} ${hostname()}\n`);
 });

@@ -30,18 +30,26 @@ const local = (names: string[]) => Object.fromEntries(names.map((n) => [n, { ans
 const closed = (name: string) => ({ ansible_connection: 'ssh', ansible_host: '127.0.0.1', ansible_port: 1, dir: dirOf(name) });
 const read = (path: string) => readFileSync(path, 'utf8');
 const items = (r: { events: RunEvent[] }, host: string) =>
-  r.events.filter((e): e is Extract<RunEvent, { event: 'item-result' }> => e.event === 'item-result' && e.host === host).map((e) => [e.item, e.status]);
-const taskStarts = (r: { events: RunEvent[] }) => r.events.filter((e): e is Extract<RunEvent, { event: 'task-start' }> => e.event === 'task-start').map((e) => e.task);
+  r.events
+    .filter((e): e is Extract<RunEvent, { event: 'item-result' }> => e.event === 'item-result' && e.host === host)
+    .map((e) => [e.item, e.status]);
+const taskStarts = (r: { events: RunEvent[] }) =>
+  r.events.filter((e): e is Extract<RunEvent, { event: 'task-start' }> => e.event === 'task-start').map((e) => e.task);
 const recapEvent = (r: { events: RunEvent[] }) => (r.events.at(-1) as Extract<RunEvent, { event: 'recap' }>).hosts;
 
 // ---------------------------------------------------------------- delegateTo
 
-test('delegateTo: runs on the delegate, with the delegating host\'s variables, reported and counted under the delegating host', async () => {
-  const inventory = { all: { hosts: { d: { ansible_connection: 'local', dir: dirOf('d') } }, children: { web: { hosts: { w1: closed('w1'), w2: closed('w2') } } } } };
+test("delegateTo: runs on the delegate, with the delegating host's variables, reported and counted under the delegating host", async () => {
+  const inventory = {
+    all: { hosts: { d: { ansible_connection: 'local', dir: dirOf('d') } }, children: { web: { hosts: { w1: closed('w1'), w2: closed('w2') } } } },
+  };
   const r = await runTasks(
     [
       shell((h) => ({ cmd: `echo "${h.host} ${h.vars.dir}"` }), { name: 'who', delegateTo: 'd', register: 'who' }),
-      file((h) => ({ path: `${h.vars.dir}/seen`, content: `${(h.vars.who as TaskOutcome).stdout}\n` }), { name: 'write', delegateTo: (h) => (h.vars.delegate_host as string) }),
+      file((h) => ({ path: `${h.vars.dir}/seen`, content: `${(h.vars.who as TaskOutcome).stdout}\n` }), {
+        name: 'write',
+        delegateTo: (h) => h.vars.delegate_host as string,
+      }),
     ],
     { inventory, hosts: 'web', vars: { delegate_host: 'd' }, connectTimeoutMs: 3000 },
   );
@@ -49,7 +57,10 @@ test('delegateTo: runs on the delegate, with the delegating host\'s variables, r
   assert.is(r.exitCode, 0);
   for (const h of ['w1', 'w2']) {
     assert.equal(statuses(r, h), ['changed', 'changed']);
-    assert.ok(hostResults(r, h).every((e) => e.delegatedTo === 'd'), 'every result names the delegate');
+    assert.ok(
+      hostResults(r, h).every((e) => e.delegatedTo === 'd'),
+      'every result names the delegate',
+    );
     // The delegating host's variables: its own name and its own dir, written by d.
     const dir = (inventory.all.children.web.hosts as Record<string, { dir: string }>)[h].dir;
     assert.is(read(join(dir, 'seen')), `${h} ${dir}\n`);
@@ -73,7 +84,11 @@ test('delegateTo: the console names the delegate as Ansible does ([host -> deleg
   const inventory = { all: { hosts: { ...local(['c1', 'del']) } } };
   let text = '';
   const stream = { write: (s: string) => ((text += s), true), isTTY: false } as any;
-  await runTasks([shell({ cmd: 'true' }, { name: 'delegated', delegateTo: 'del' })], { inventory, hosts: 'c1', listeners: [consoleReporter({ stream })] });
+  await runTasks([shell({ cmd: 'true' }, { name: 'delegated', delegateTo: 'del' })], {
+    inventory,
+    hosts: 'c1',
+    listeners: [consoleReporter({ stream })],
+  });
   assert.match(text, /changed: \[c1 -> del\]/);
 });
 
@@ -81,19 +96,37 @@ test('delegateTo: the console names the delegate as Ansible does ([host -> deleg
 
 test('loop: once per item with `item` in scope, one line per item, changed when any item changed', async () => {
   const inventory = { all: { hosts: local(['l1', 'l2']) } };
-  const tasks = () => [file((h) => ({ path: `${h.vars.dir}/${h.vars.item}`, content: `${h.vars.item} #${h.vars.loop_index} on ${h.host}\n` }), { name: 'files', loop: ['x', 'y', 'z'], register: 'made' })];
+  const tasks = () => [
+    file((h) => ({ path: `${h.vars.dir}/${h.vars.item}`, content: `${h.vars.item} #${h.vars.loop_index} on ${h.host}\n` }), {
+      name: 'files',
+      loop: ['x', 'y', 'z'],
+      register: 'made',
+    }),
+  ];
   const r = await runTasks(tasks(), { inventory });
   for (const h of ['l1', 'l2']) {
-    assert.equal(items(r, h), [['x', 'changed'], ['y', 'changed'], ['z', 'changed']]);
+    assert.equal(items(r, h), [
+      ['x', 'changed'],
+      ['y', 'changed'],
+      ['z', 'changed'],
+    ]);
     assert.equal(statuses(r, h), ['changed'], 'one host result for the task');
     for (const [i, item] of ['x', 'y', 'z'].entries()) assert.is(read(join(inventory.all.hosts[h].dir, item)), `${item} #${i} on ${h}\n`);
   }
   assert.is(r.recap.l1.changed, 1, 'the task counts once in the recap, not once per item');
   writeFileSync(join(inventory.all.hosts.l1.dir, 'y'), 'edited\n');
   const again = await runTasks(tasks(), { inventory });
-  assert.equal(items(again, 'l1'), [['x', 'ok'], ['y', 'changed'], ['z', 'ok']]);
+  assert.equal(items(again, 'l1'), [
+    ['x', 'ok'],
+    ['y', 'changed'],
+    ['z', 'ok'],
+  ]);
   assert.equal(statuses(again, 'l1'), ['changed']);
-  assert.equal(items(again, 'l2'), [['x', 'ok'], ['y', 'ok'], ['z', 'ok']]);
+  assert.equal(items(again, 'l2'), [
+    ['x', 'ok'],
+    ['y', 'ok'],
+    ['z', 'ok'],
+  ]);
   assert.equal(statuses(again, 'l2'), ['ok']);
 });
 
@@ -107,7 +140,11 @@ test('loop: a failing item fails the task after every item ran; the host leaves 
     ],
     { inventory },
   );
-  assert.equal(items(r, 'lf'), [['a', 'changed'], ['bad', 'failed'], ['c', 'changed']]);
+  assert.equal(items(r, 'lf'), [
+    ['a', 'changed'],
+    ['bad', 'failed'],
+    ['c', 'changed'],
+  ]);
   assert.ok(existsSync(join(dir, 'c')), 'the item after the failed one ran (Ansible runs every item)');
   assert.equal(statuses(r, 'lf'), ['failed']);
   assert.match(hostResults(r, 'lf')[0].message, /item 1/);
@@ -123,20 +160,37 @@ test('loop: `when` is evaluated per item with the item in scope; an empty loop s
     [
       shell((h) => ({ cmd: `echo ${h.vars.item}` }), { name: 'per item', loop: [1, 2, 3], when: (h) => h.vars.item !== 2, register: 'echoed' }),
       shell({ cmd: 'echo never' }, { name: 'empty', loop: [] }),
-      file((h) => ({ path: `${h.vars.dir}/results`, content: JSON.stringify((h.vars.echoed as { results: TaskOutcome[] }).results.map((x) => [x.item, x.skipped, x.stdout ?? null])) }), { name: 'write' }),
+      file(
+        (h) => ({
+          path: `${h.vars.dir}/results`,
+          content: JSON.stringify((h.vars.echoed as { results: TaskOutcome[] }).results.map((x) => [x.item, x.skipped, x.stdout ?? null])),
+        }),
+        { name: 'write' },
+      ),
     ],
     { inventory },
   );
-  assert.equal(items(r, 'lw'), [['1', 'changed'], ['2', 'skipped'], ['3', 'changed']]);
+  assert.equal(items(r, 'lw'), [
+    ['1', 'changed'],
+    ['2', 'skipped'],
+    ['3', 'changed'],
+  ]);
   assert.equal(statuses(r, 'lw'), ['changed', 'skipped', 'changed']);
-  assert.equal(JSON.parse(read(join(dir, 'results'))), [[1, false, '1'], [2, true, null], [3, false, '3']]);
+  assert.equal(JSON.parse(read(join(dir, 'results'))), [
+    [1, false, '1'],
+    [2, true, null],
+    [3, false, '3'],
+  ]);
 });
 
 test('loop: console shows one line per item as (item=...)', async () => {
   const inventory = { all: { hosts: local(['lc']) } };
   let text = '';
   const stream = { write: (s: string) => ((text += s), true), isTTY: false } as any;
-  await runTasks([shell((h) => ({ cmd: `test ${h.vars.item} != b` }), { name: 'each', loop: ['a', 'b'] })], { inventory, listeners: [consoleReporter({ stream })] });
+  await runTasks([shell((h) => ({ cmd: `test ${h.vars.item} != b` }), { name: 'each', loop: ['a', 'b'] })], {
+    inventory,
+    listeners: [consoleReporter({ stream })],
+  });
   assert.match(text, /changed: \[lc\] => \(item=a\)/);
   assert.match(text, /failed: \[lc\] => \(item=b\)/);
 });
@@ -151,7 +205,13 @@ test('ignoreErrors: the failure is reported, the host goes on, the recap counts 
   const r = await runTasks(
     [
       shell({ cmd: 'echo partial; exit 3' }, { name: 'fails', ignoreErrors: true, register: 'failing' }),
-      file((h) => ({ path: `${h.vars.dir}/after`, content: `rc=${(h.vars.failing as TaskOutcome).rc} failed=${(h.vars.failing as TaskOutcome).failed}\n` }), { name: 'after' }),
+      file(
+        (h) => ({
+          path: `${h.vars.dir}/after`,
+          content: `rc=${(h.vars.failing as TaskOutcome).rc} failed=${(h.vars.failing as TaskOutcome).failed}\n`,
+        }),
+        { name: 'after' },
+      ),
       shell({ cmd: 'exit 4' }, { name: 'not ignored' }),
       file((h) => ({ path: `${h.vars.dir}/never`, content: 'x\n' }), { name: 'never' }),
     ],
@@ -219,7 +279,12 @@ test('runOnce with register: runs on the first host only, every host of the batc
     ],
     { inventory },
   );
-  assert.equal(hostResults(r).filter((e) => e.task === 'once').map((e) => e.host), ['o1']);
+  assert.equal(
+    hostResults(r)
+      .filter((e) => e.task === 'once')
+      .map((e) => e.host),
+    ['o1'],
+  );
   for (const h of ['o1', 'o2', 'o3']) assert.is(read(join(inventory.all.hosts[h].dir, 'once')), 'ran-on-o1');
 });
 

@@ -13,7 +13,7 @@ test('the wrapper keeps the exit status, stdout and stderr, and adds a marked st
   assert.is(r.status, 7);
   assert.is(r.stdout, 'out\n');
   assert.equal(takeExitMarker(r.stderr), { stderr: 'err\n', code: 7 });
-  assert.is(markedPid(r.stderr), r.pid, 'the first stderr line names the shell (the session\'s process group)');
+  assert.is(markedPid(r.stderr), r.pid, "the first stderr line names the shell (the session's process group)");
 });
 
 test('exec inside the command replaces only the subshell', () => {

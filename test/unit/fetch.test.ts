@@ -48,10 +48,16 @@ test('plan: absent local copy → fetch; same checksum → ok; other checksum �
 
 test('plan: missing on the host fails, unless failOnMissing is false; check mode after a change may change', () => {
   const s = state('probe-missing.json');
-  assert.equal(planFetch(args, s, { path: 'p' }, real), { status: 'failed', reason: '/tmp/rec/admin.conf does not exist on the host (failOnMissing: false to allow that)' });
+  assert.equal(planFetch(args, s, { path: 'p' }, real), {
+    status: 'failed',
+    reason: '/tmp/rec/admin.conf does not exist on the host (failOnMissing: false to allow that)',
+  });
   assert.is(planFetch({ ...args, failOnMissing: false }, s, { path: 'p' }, real).status, 'ok');
   assert.is(planFetch(args, s, { path: 'p' }, { check: true, earlierChangePredicted: true }).status, 'may-change');
-  assert.equal(planFetch(args, state('probe-directory.json'), { path: 'p' }, real), { status: 'failed', reason: '/tmp/rec/admin.conf is a directory on the host, not a file' });
+  assert.equal(planFetch(args, state('probe-directory.json'), { path: 'p' }, real), {
+    status: 'failed',
+    reason: '/tmp/rec/admin.conf is a directory on the host, not a file',
+  });
   assert.is(planFetch(args, state('probe-file.json'), { path: 'p', notFile: true }, real).status, 'failed');
 });
 
@@ -86,7 +92,12 @@ test('bad arguments are refused; Ansible argument names map', () => {
   assert.throws(() => fetch({ src: 'relative', dest: 'x' }), /src/);
   assert.throws(() => fetch({ src: '/a' } as any), /dest/);
   const m = findModule('fetch');
-  assert.equal(parseModuleArgs('src=/a dest=out flat=yes fail_on_missing=no', m.type, m.args), { src: '/a', dest: 'out', flat: true, failOnMissing: false });
+  assert.equal(parseModuleArgs('src=/a dest=out flat=yes fail_on_missing=no', m.type, m.args), {
+    src: '/a',
+    dest: 'out',
+    flat: true,
+    failOnMissing: false,
+  });
 });
 
 test.run();

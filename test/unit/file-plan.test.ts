@@ -7,7 +7,17 @@ import { ValidationError } from '../../lib/core/errors.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const ctx = { check: false, earlierChangePredicted: false, diff: true };
-const existing = (content: string, extra: Partial<FileState> = {}): FileState => ({ type: 'file', mode: '0644', owner: 'root', group: 'root', size: content.length, sha256: sha(content), content: Buffer.from(content), parentExists: true, ...extra });
+const existing = (content: string, extra: Partial<FileState> = {}): FileState => ({
+  type: 'file',
+  mode: '0644',
+  owner: 'root',
+  group: 'root',
+  size: content.length,
+  sha256: sha(content),
+  content: Buffer.from(content),
+  parentExists: true,
+  ...extra,
+});
 
 test('probe parser: regular file with attributes, checksum and fetched content', () => {
   const out = `type=file\nattrs=644 root root 6\nparent=yes\nsha256=${sha('hello\n')}\n---content---\n${Buffer.from('hello\n').toString('base64')}\n`;
@@ -61,7 +71,10 @@ test('plan: only the mode differs → chmod, state diff', () => {
 test('plan: new file, missing parent: failure in a real run, may-change in check mode after a predicted change', () => {
   const absent: FileState = { type: 'absent', parentExists: false };
   assert.is(planFile({ path: '/opt/x/y', content: 'a' }, absent, Buffer.from('a'), ctx).status, 'failed');
-  assert.is(planFile({ path: '/opt/x/y', content: 'a' }, absent, Buffer.from('a'), { ...ctx, check: true, earlierChangePredicted: true }).status, 'may-change');
+  assert.is(
+    planFile({ path: '/opt/x/y', content: 'a' }, absent, Buffer.from('a'), { ...ctx, check: true, earlierChangePredicted: true }).status,
+    'may-change',
+  );
 });
 
 test('plan: binary content gets a note, not a diff', () => {
@@ -76,7 +89,10 @@ test('plan: absent, directory, link, touch', () => {
   assert.is(planFile({ path: '/d', state: 'directory' }, { type: 'directory', mode: '0755', parentExists: true }, undefined, ctx).status, 'ok');
   assert.is(planFile({ path: '/d', state: 'directory' }, existing('a'), undefined, ctx).status, 'failed');
   assert.is(planFile({ path: '/l', state: 'link', target: '/t' }, { type: 'link', target: '/t', parentExists: true }, undefined, ctx).status, 'ok');
-  assert.is(planFile({ path: '/l', state: 'link', target: '/u' }, { type: 'link', target: '/t', parentExists: true }, undefined, ctx).status, 'change');
+  assert.is(
+    planFile({ path: '/l', state: 'link', target: '/u' }, { type: 'link', target: '/t', parentExists: true }, undefined, ctx).status,
+    'change',
+  );
   assert.is(planFile({ path: '/t', state: 'touch' }, { type: 'absent', parentExists: true }, undefined, ctx).status, 'change');
   assert.is(planFile({ path: '/t', state: 'touch' }, existing(''), undefined, ctx).status, 'ok');
 });
@@ -93,7 +109,10 @@ test('arguments: unknown, ill-typed and inconsistent arguments are refused namin
   assert.throws(() => file({ path: '/etc/x', mode: '0999' as any }), /mode/);
   assert.throws(() => file({ path: 'relative', content: '' }), /absolute path/);
   assert.throws(() => file({ path: '/x', state: 'absent', content: 'a' }), /content is only allowed with state "file"/);
-  assert.throws(() => file({ path: '/x', content: 'a' }, { name: 'my task' }) && file({ path: '/x', state: 'link' }, 'link it'), /task "link it".*needs target/);
+  assert.throws(
+    () => file({ path: '/x', content: 'a' }, { name: 'my task' }) && file({ path: '/x', state: 'link' }, 'link it'),
+    /task "link it".*needs target/,
+  );
 });
 
 test.run();

@@ -17,10 +17,26 @@ import { parseFileStat, fileStatProbe, type FileState } from '../../lib/probes/f
 import { fixtures, refuses } from '../support/fixtures.ts';
 
 const ctx = { check: false, earlierChangePredicted: false, diff: true };
-const fileState = (content: Buffer, extra: Partial<FileState> = {}): FileState => ({ type: 'file', mode: '0644', owner: 'root', group: 'root', uid: '0', gid: '0', size: content.length, content, parentExists: true, ...extra });
+const fileState = (content: Buffer, extra: Partial<FileState> = {}): FileState => ({
+  type: 'file',
+  mode: '0644',
+  owner: 'root',
+  group: 'root',
+  uid: '0',
+  gid: '0',
+  size: content.length,
+  content,
+  parentExists: true,
+  ...extra,
+});
 
 test('bytes: every byte sequence survives decode → encode, valid UTF-8 decodes as text', () => {
-  const samples = [Buffer.from('café\n', 'latin1'), Buffer.from('grüße 日本 🚀\n'), Buffer.from([0, 0xff, 0xfe, 0xc3, 0x0a, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0xe2, 0x82]), Buffer.concat([Buffer.from('🚀'), Buffer.from([0x80, 0xdc])])];
+  const samples = [
+    Buffer.from('café\n', 'latin1'),
+    Buffer.from('grüße 日本 🚀\n'),
+    Buffer.from([0, 0xff, 0xfe, 0xc3, 0x0a, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0xe2, 0x82]),
+    Buffer.concat([Buffer.from('🚀'), Buffer.from([0x80, 0xdc])]),
+  ];
   for (const b of samples) assert.ok(encodeText(decodeBytes(b)).equals(b), b.toString('hex'));
   assert.is(decodeBytes(Buffer.from('grüße')), 'grüße');
   assert.is(displayText(decodeBytes(Buffer.from('caf\xe9', 'latin1'))), 'caf\\xe9');
@@ -42,7 +58,12 @@ test('owner/group: ids are compared with ids, names with names (no perpetual roo
   assert.equal(attrChanges({ owner: '0', group: 'root' }, st).diff, [{ kind: 'state', key: 'owner', before: '54321', after: '0' }]);
   assert.equal(attrChanges({ owner: 'root', group: 'root' }, fileState(Buffer.from('x'))), { diff: [] });
   assert.equal(attrChanges({ mode: '4755' }, fileState(Buffer.from('x'), { mode: '4755' })), { diff: [] });
-  const plan = planFile({ path: '/srv/x', content: 'x', owner: '0', group: '0', mode: '4755' }, { ...fileState(Buffer.from('x'), { mode: '4755' }), sha256: '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881' }, Buffer.from('x'), ctx);
+  const plan = planFile(
+    { path: '/srv/x', content: 'x', owner: '0', group: '0', mode: '4755' },
+    { ...fileState(Buffer.from('x'), { mode: '4755' }), sha256: '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881' },
+    Buffer.from('x'),
+    ctx,
+  );
   assert.equal(plan, { status: 'ok', reason: '/srv/x is as wanted' });
 });
 
@@ -51,7 +72,7 @@ test('attributes: chown before chmod; without a wanted mode the old mode is put 
   assert.equal(attrCommands('/x', { group: 'adm' }), ['m=$(stat -c %a -- /x)', 'chown :adm -- /x', 'chmod "$m" -- /x']);
   assert.equal(attrCommands('/l', { owner: 'root' }, { noDeref: true }), ['chown -h root -- /l']);
   const write = atomicWriteCommand('/srv/x', { content: 'x', mode: '4755', owner: 'root' });
-  assert.ok(write.indexOf('chown root "$t"') < write.indexOf("chmod 4755 \"$t\""), 'chown first');
+  assert.ok(write.indexOf('chown root "$t"') < write.indexOf('chmod 4755 "$t"'), 'chown first');
   const keep = atomicWriteCommand('/srv/x', { content: 'x' });
   assert.ok(keep.indexOf('chown --reference') < keep.indexOf('chmod --reference'), 'the old mode (setuid too) is applied after the old owner');
 });
@@ -78,8 +99,8 @@ test('validate: split like Python shlex.split (recorded), %s spliced in as one w
     assert.match(validateProblem(e.validate) ?? '', new RegExp(e.error, 'i'));
   }
   assert.is(validateCommandText("test -s '%s'", '"$t"'), 'test -s "$t"');
-  assert.is(validateCommandText('grep -q # %s', '"$t"'), "grep -q '#' \"$t\"");
-  assert.is(validateCommandText('x --file=%s.new "" $HOME', '"$t"'), 'x --file="$t".new \'\' \'$HOME\'');
+  assert.is(validateCommandText('grep -q # %s', '"$t"'), 'grep -q \'#\' "$t"');
+  assert.is(validateCommandText('x --file=%s.new "" $HOME', '"$t"'), "x --file=\"$t\".new '' '$HOME'");
   assert.is(validateProblem("sh -c 'true' # %"), "validate \"sh -c 'true' # %\" must contain %s (the temporary file's path)");
   refuses(() => file({ path: '/x', content: 'a', validate: "visudo -cf '%s" }), /no closing quotation/);
   refuses(() => line({ path: '/x', line: 'a', validate: 'a "%s' }), /no closing quotation/);
@@ -108,7 +129,12 @@ test('line/block plan: a symlinked path edits the resolved target and says so in
 test('line/block plan: an attribute-only change of a non-UTF-8 file sets attributes in place and rewrites no byte', () => {
   const bytes = Buffer.from('caf\xe9\n', 'latin1');
   const plan = planEdit('/etc/x', fileState(bytes), editLines(decodeBytes(bytes), { line: 'caf\udce9' }), ctx, { mode: '0600' });
-  assert.equal(plan, { status: 'change', summary: '/etc/x: set mode', diff: [{ kind: 'state', key: 'mode', before: '0644', after: '0600' }], data: { target: '/etc/x', attrsOnly: { mode: '0600' } } });
+  assert.equal(plan, {
+    status: 'change',
+    summary: '/etc/x: set mode',
+    diff: [{ kind: 'state', key: 'mode', before: '0644', after: '0600' }],
+    data: { target: '/etc/x', attrsOnly: { mode: '0600' } },
+  });
   const change = planEdit('/etc/x', fileState(bytes), editLines(decodeBytes(bytes), { line: 'b' }), ctx);
   assert.is(change.status, 'change');
   if (change.status === 'change') {
@@ -120,7 +146,11 @@ test('line/block plan: an attribute-only change of a non-UTF-8 file sets attribu
 test('line/block: files up to 64 MiB are edited; a larger one fails naming the limit and the size', () => {
   assert.is(EDIT_SIZE_LIMIT, 64 * 1024 * 1024);
   const plan = lineType.plan({ path: '/var/big', line: 'a' }, { type: 'file', size: 70_000_000, parentExists: true, mode: '0644' }, ctx as any);
-  assert.equal(plan, { status: 'failed', reason: '/var/big is larger than 67108864 bytes (70000000 bytes), the most the line and block tasks edit; manage it with file({ content }) or split it into a .d folder' });
+  assert.equal(plan, {
+    status: 'failed',
+    reason:
+      '/var/big is larger than 67108864 bytes (70000000 bytes), the most the line and block tasks edit; manage it with file({ content }) or split it into a .d folder',
+  });
 });
 
 test.run();

@@ -30,7 +30,10 @@ const url = 'http://10.77.0.1:8080/etcd.tgz';
 const dest = '/tmp/rec/etcd.tgz';
 
 test('plan: the checksum decides; the downloaded state plans ok', () => {
-  assert.equal(planGetUrl({ url, dest, checksum: `sha256:${PAYLOAD_SHA256}` }, st('probe-sha256.json'), real), { status: 'ok', reason: `${dest} has sha256 239f59ed55e7…` });
+  assert.equal(planGetUrl({ url, dest, checksum: `sha256:${PAYLOAD_SHA256}` }, st('probe-sha256.json'), real), {
+    status: 'ok',
+    reason: `${dest} has sha256 239f59ed55e7…`,
+  });
   assert.equal(planGetUrl({ url, dest, checksum: `sha1:${PAYLOAD_SHA1.toUpperCase()}` }, st('probe-sha1.json'), real).status, 'ok');
   const other = planGetUrl({ url, dest, checksum: `sha256:${'a'.repeat(64)}` }, st('probe-sha256.json'), real);
   assert.equal(other, {
@@ -46,15 +49,30 @@ test('plan: the checksum decides; the downloaded state plans ok', () => {
 });
 
 test('plan: without a checksum an existing file is ok; attributes alone; wget; no tool; not a file; no folder', () => {
-  assert.equal(planGetUrl({ url, dest }, st('probe-no-checksum.json'), real), { status: 'ok', reason: `${dest} exists (no checksum given: not downloaded again)` });
+  assert.equal(planGetUrl({ url, dest }, st('probe-no-checksum.json'), real), {
+    status: 'ok',
+    reason: `${dest} exists (no checksum given: not downloaded again)`,
+  });
   assert.equal(planGetUrl({ url, dest, mode: '0644' }, st('probe-sha256.json'), real), {
-    status: 'change', summary: `${dest}: set mode`, diff: [{ kind: 'state', key: 'mode', before: '0600', after: '0644' }], data: { download: false, tool: 'curl', attrs: { mode: '0644' } },
+    status: 'change',
+    summary: `${dest}: set mode`,
+    diff: [{ kind: 'state', key: 'mode', before: '0600', after: '0644' }],
+    data: { download: false, tool: 'curl', attrs: { mode: '0644' } },
   });
   const wget = planGetUrl({ url, dest: '/tmp/rec/x' }, st('probe-wget-only.json'), real);
   assert.is(wget.status === 'change' && wget.summary, `download ${url} to /tmp/rec/x with wget`);
-  assert.equal(planGetUrl({ url, dest }, { ...st('probe-absent.json'), tool: 'none' }, real), { status: 'failed', reason: `neither curl nor wget is installed on the host (needed to download ${url})` });
-  assert.equal(planGetUrl({ url, dest: '/tmp/rec/d' }, st('probe-dest-dir.json'), real), { status: 'failed', reason: '/tmp/rec/d is a directory on the host, not a file' });
-  assert.equal(planGetUrl({ url, dest: '/tmp/rec/none/x' }, st('probe-parent-missing.json'), real), { status: 'failed', reason: 'the folder of /tmp/rec/none/x does not exist on the host' });
+  assert.equal(planGetUrl({ url, dest }, { ...st('probe-absent.json'), tool: 'none' }, real), {
+    status: 'failed',
+    reason: `neither curl nor wget is installed on the host (needed to download ${url})`,
+  });
+  assert.equal(planGetUrl({ url, dest: '/tmp/rec/d' }, st('probe-dest-dir.json'), real), {
+    status: 'failed',
+    reason: '/tmp/rec/d is a directory on the host, not a file',
+  });
+  assert.equal(planGetUrl({ url, dest: '/tmp/rec/none/x' }, st('probe-parent-missing.json'), real), {
+    status: 'failed',
+    reason: 'the folder of /tmp/rec/none/x does not exist on the host',
+  });
 });
 
 test('download text: temporary file beside dest, timeout, headers, checksum verified before the rename', () => {
@@ -72,7 +90,12 @@ test('dest naming and refusals; Ansible names', () => {
   assert.throws(() => getUrl({ url: 'file:///etc/passwd', dest }), /url/);
   assert.throws(() => getUrl({ url, dest, headers: { 'X: y': 'z' } }), /headers/);
   const m = findModule('get_url');
-  assert.equal(parseModuleArgs(`url=${url} dest=/opt/ checksum=sha256:${PAYLOAD_SHA256} timeout=3`, m.type, m.args), { url, dest: '/opt/', checksum: `sha256:${PAYLOAD_SHA256}`, timeout: 3 });
+  assert.equal(parseModuleArgs(`url=${url} dest=/opt/ checksum=sha256:${PAYLOAD_SHA256} timeout=3`, m.type, m.args), {
+    url,
+    dest: '/opt/',
+    checksum: `sha256:${PAYLOAD_SHA256}`,
+    timeout: 3,
+  });
 });
 
 test.run();

@@ -36,7 +36,8 @@ const base = { repo: '/tmp/rec-src', dest: '/tmp/rec/co' };
 
 test('plan: clone; update a branch; an annotated tag; ok when HEAD is the wanted commit (idempotence)', () => {
   assert.equal(planGit(base, st('probe-absent-head.json'), real), {
-    status: 'change', summary: `clone /tmp/rec-src into /tmp/rec/co at HEAD (${MAIN.slice(0, 10)})`,
+    status: 'change',
+    summary: `clone /tmp/rec-src into /tmp/rec/co at HEAD (${MAIN.slice(0, 10)})`,
     diff: [{ kind: 'state', key: '/tmp/rec/co HEAD', before: '(no checkout)', after: MAIN }],
     data: { clone: true, reset: false, wanted: MAIN, branch: 'main' },
   });
@@ -45,17 +46,35 @@ test('plan: clone; update a branch; an annotated tag; ok when HEAD is the wanted
   assert.is(planGit({ ...base, version: 'dev' }, { ...st('probe-clean-branch.json'), head: DEV }, real).status, 'ok');
   const tag = planGit({ ...base, version: 'v1a' }, st('probe-annotated-tag.json'), real);
   assert.equal(tag.status === 'change' && tag.data, { clone: false, reset: false, wanted: ONE });
-  assert.equal(planGit({ ...base, version: 'v1a' }, { ...st('probe-annotated-tag.json'), head: ONE }, real), { status: 'ok', reason: `/tmp/rec/co is at v1a (${ONE.slice(0, 10)})` });
+  assert.equal(planGit({ ...base, version: 'v1a' }, { ...st('probe-annotated-tag.json'), head: ONE }, real), {
+    status: 'ok',
+    reason: `/tmp/rec/co is at v1a (${ONE.slice(0, 10)})`,
+  });
 });
 
 test('plan: local modifications fail without force, are dropped with it; update: false; failures', () => {
-  assert.equal(planGit({ ...base, version: 'v1' }, st('probe-dirty.json'), real), { status: 'failed', reason: 'local modifications exist in /tmp/rec/co (force: true drops them)' });
+  assert.equal(planGit({ ...base, version: 'v1' }, st('probe-dirty.json'), real), {
+    status: 'failed',
+    reason: 'local modifications exist in /tmp/rec/co (force: true drops them)',
+  });
   const forced = planGit({ ...base, version: 'v1', force: true }, st('probe-dirty.json'), real);
-  assert.is(forced.status === 'change' && forced.summary, `/tmp/rec/co: drop local modifications, update ${MAIN.slice(0, 10)} → ${ONE.slice(0, 10)} (v1)`);
+  assert.is(
+    forced.status === 'change' && forced.summary,
+    `/tmp/rec/co: drop local modifications, update ${MAIN.slice(0, 10)} → ${ONE.slice(0, 10)} (v1)`,
+  );
   assert.is(planGit({ ...base, update: false }, st('probe-dirty.json'), real).status, 'ok');
-  assert.equal(planGit({ ...base, version: 'nope' }, st('probe-no-such-version.json'), real), { status: 'failed', reason: 'cannot resolve nope in /tmp/rec-src: no branch or tag nope in /tmp/rec-src' });
-  assert.match((planGit({ ...base, repo: '/tmp/rec/none' }, st('probe-bad-remote.json'), real) as { reason: string }).reason, /^cannot resolve HEAD in \/tmp\/rec\/none: .*repository exists/);
-  assert.equal(planGit(base, st('probe-other.json'), real), { status: 'failed', reason: '/tmp/rec/co exists and is not an empty folder or a git checkout' });
+  assert.equal(planGit({ ...base, version: 'nope' }, st('probe-no-such-version.json'), real), {
+    status: 'failed',
+    reason: 'cannot resolve nope in /tmp/rec-src: no branch or tag nope in /tmp/rec-src',
+  });
+  assert.match(
+    (planGit({ ...base, repo: '/tmp/rec/none' }, st('probe-bad-remote.json'), real) as { reason: string }).reason,
+    /^cannot resolve HEAD in \/tmp\/rec\/none: .*repository exists/,
+  );
+  assert.equal(planGit(base, st('probe-other.json'), real), {
+    status: 'failed',
+    reason: '/tmp/rec/co exists and is not an empty folder or a git checkout',
+  });
   assert.is(planGit({ ...base, version: '0123456789abcdef0123456789abcdef01234567' }, st('probe-commit.json'), real).status, 'change');
 });
 
@@ -99,7 +118,13 @@ test('refusals and Ansible names', () => {
   assert.throws(() => git({ repo: 'r', dest: 'a' }), /dest/);
   assert.throws(() => git({ repo: 'r', dest: '/a', version: '-x' }), /version/);
   const m = findModule('git');
-  assert.equal(parseModuleArgs('repo=https://h/r.git dest=/opt/r version=v1 force=yes update=no', m.type, m.args), { repo: 'https://h/r.git', dest: '/opt/r', version: 'v1', force: true, update: false });
+  assert.equal(parseModuleArgs('repo=https://h/r.git dest=/opt/r version=v1 force=yes update=no', m.type, m.args), {
+    repo: 'https://h/r.git',
+    dest: '/opt/r',
+    version: 'v1',
+    force: true,
+    update: false,
+  });
 });
 
 test.run();

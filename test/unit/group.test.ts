@@ -34,14 +34,36 @@ test('recorded states are what the setups made', () => {
 
 test('plans: create, gid change, ok, refusals, removal', () => {
   const create = planGroup({ name: 'hwg1', gid: 2000, system: true }, state('missing'));
-  assert.equal(create, { status: 'change', summary: 'create group hwg1 (gid 2000) (system)', diff: [{ kind: 'state', key: 'group hwg1', before: '(absent)', after: 'gid 2000' }], data: { argv: ['groupadd', '-g', '2000', '-r', 'hwg1'] } });
-  assert.equal(planGroup({ name: 'hwg1' }, state('missing')), { status: 'change', summary: 'create group hwg1', diff: [{ kind: 'state', key: 'group hwg1', before: '(absent)', after: 'present' }], data: { argv: ['groupadd', 'hwg1'] } });
-  assert.equal(planGroup({ name: 'hwg1', gid: 3000 }, state('missing-gid-taken')), { status: 'failed', reason: 'gid 3000 is already used by group hwg2; choose another gid or set nonUnique' });
-  assert.equal((planGroup({ name: 'hwg1', gid: 3000, nonUnique: true }, state('missing-gid-taken')) as any).data.argv, ['groupadd', '-g', '3000', '-o', 'hwg1']);
+  assert.equal(create, {
+    status: 'change',
+    summary: 'create group hwg1 (gid 2000) (system)',
+    diff: [{ kind: 'state', key: 'group hwg1', before: '(absent)', after: 'gid 2000' }],
+    data: { argv: ['groupadd', '-g', '2000', '-r', 'hwg1'] },
+  });
+  assert.equal(planGroup({ name: 'hwg1' }, state('missing')), {
+    status: 'change',
+    summary: 'create group hwg1',
+    diff: [{ kind: 'state', key: 'group hwg1', before: '(absent)', after: 'present' }],
+    data: { argv: ['groupadd', 'hwg1'] },
+  });
+  assert.equal(planGroup({ name: 'hwg1', gid: 3000 }, state('missing-gid-taken')), {
+    status: 'failed',
+    reason: 'gid 3000 is already used by group hwg2; choose another gid or set nonUnique',
+  });
+  assert.equal((planGroup({ name: 'hwg1', gid: 3000, nonUnique: true }, state('missing-gid-taken')) as any).data.argv, [
+    'groupadd',
+    '-g',
+    '3000',
+    '-o',
+    'hwg1',
+  ]);
   assert.equal(planGroup({ name: 'hwg1', gid: 3001 }, state('members')), { status: 'ok', reason: 'group hwg1 exists (gid 3001)' });
   assert.equal((planGroup({ name: 'hwg1', gid: 3009 }, state('members')) as any).data.argv, ['groupmod', '-g', '3009', 'hwg1']);
   assert.is(planGroup({ name: 'adm', system: true }, state('system')).status, 'ok', 'system is ignored for an existing group');
-  assert.equal(planGroup({ name: 'hwg3', state: 'absent' }, state('primary')), { status: 'failed', reason: 'group hwg3 is the primary group of hwu3, hwu4; remove or change those users first' });
+  assert.equal(planGroup({ name: 'hwg3', state: 'absent' }, state('primary')), {
+    status: 'failed',
+    reason: 'group hwg3 is the primary group of hwu3, hwu4; remove or change those users first',
+  });
   assert.equal((planGroup({ name: 'hwg1', state: 'absent' }, state('members')) as any).data.argv, ['groupdel', 'hwg1']);
   assert.is(planGroup({ name: 'hwg1', state: 'absent' }, state('missing')).status, 'ok');
 });
@@ -67,9 +89,15 @@ test('bad arguments are refused', () => {
   refuses(() => group({ name: 'g', force: true } as never), /unknown argument "force"/);
 });
 
-test('ad-hoc: -m group with Ansible\'s argument names', () => {
+test("ad-hoc: -m group with Ansible's argument names", () => {
   const m = findModule('group');
-  assert.equal(parseModuleArgs('name=etcd gid=990 system=yes non_unique=true state=present', m.type, m.args), { name: 'etcd', gid: 990, system: true, nonUnique: true, state: 'present' });
+  assert.equal(parseModuleArgs('name=etcd gid=990 system=yes non_unique=true state=present', m.type, m.args), {
+    name: 'etcd',
+    gid: 990,
+    system: true,
+    nonUnique: true,
+    state: 'present',
+  });
 });
 
 test.run();

@@ -22,10 +22,12 @@ const dir = mkdtempSync(join(tmpdir(), 'hw-lock-'));
 function holder(name: string, waitSeconds: number) {
   const child = spawn('/bin/sh', ['-c', hostLockCommand(name, waitSeconds, dir)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
-  const firstLine = new Promise<string>((resolve) => child.stdout.on('data', (d) => {
-    out += d;
-    if (out.includes('\n')) resolve(out.split('\n')[0]);
-  }));
+  const firstLine = new Promise<string>((resolve) =>
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    }),
+  );
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { firstLine, exited, release: () => child.stdin.end() };
 }
@@ -35,7 +37,10 @@ test('a second run waits its bounded time, then fails naming the holder; a relea
   assert.is(await first.firstLine, 'locked');
   const started = Date.now();
   const second = holder('pid 2 on controller other since now', 1);
-  assert.is(await second.firstLine, `held pid ${process.pid} on controller ${(await import('node:os')).hostname()} since 2026-01-02T03:04:05.000Z (lock ${dir}/run.lock)`);
+  assert.is(
+    await second.firstLine,
+    `held pid ${process.pid} on controller ${(await import('node:os')).hostname()} since 2026-01-02T03:04:05.000Z (lock ${dir}/run.lock)`,
+  );
   assert.is(await second.exited, 75);
   const waited = Date.now() - started;
   assert.ok(waited >= 900 && waited < 3000, `waited ${waited} ms for a 1 s limit`);
@@ -62,7 +67,11 @@ test('connection errors worth retrying: refused, unreachable, reset, timeout; ne
 
 test('bad --connect-retries and --host-lock-wait are bad input (exit 5), naming the option', async () => {
   const playbook = definePlaybook({ name: 'p', plays: [] });
-  for (const [args, text] of [[['--connect-retries', '-1'], '--connect-retries'], [['--connect-retries', '1.5'], '--connect-retries'], [['--host-lock-wait', 'soon'], '--host-lock-wait']] as const) {
+  for (const [args, text] of [
+    [['--connect-retries', '-1'], '--connect-retries'],
+    [['--connect-retries', '1.5'], '--connect-retries'],
+    [['--host-lock-wait', 'soon'], '--host-lock-wait'],
+  ] as const) {
     const err = textSink();
     const code = await runCli(playbook, ['-i', '/nonexistent.yml', ...args], textSink(), err);
     assert.is(code, 5);

@@ -47,7 +47,15 @@ test('a variables view is reused until a result is registered, facts are gathere
   const second = h.varsView('0\0', live, build);
   assert.is.not(second, first);
   assert.equal(second.vars.out, { rc: 0 });
-  h.setGatheredFacts({ osFamily: 'RedHat', distribution: 'CentOS', distributionVersion: '7', packageManager: 'yum', serviceManager: 'systemd', hostname: 'web1', addresses: [] });
+  h.setGatheredFacts({
+    osFamily: 'RedHat',
+    distribution: 'CentOS',
+    distributionVersion: '7',
+    packageManager: 'yum',
+    serviceManager: 'systemd',
+    hostname: 'web1',
+    addresses: [],
+  });
   assert.is.not(h.varsView('0\0', live, build), second);
   assert.is(h.gatheredFacts?.distribution, 'CentOS');
   const third = h.varsView('0\0', live, build);
@@ -74,7 +82,10 @@ test('the run state: one HostState per host, in the order hosts joined; a delega
   assert.is(run.join('a'), a);
   assert.is(run.find('a'), a);
   assert.is(run.find('delegate'), undefined);
-  assert.equal(run.all().map((h) => h.name), ['a', 'b']);
+  assert.equal(
+    run.all().map((h) => h.name),
+    ['a', 'b'],
+  );
   assert.equal(run.shared, {});
   assert.equal(a.memory, {});
 });
@@ -88,7 +99,10 @@ test('a batch aborts the play when every host failed, or more than maxFailPercen
   assert.is(batchFailure(hosts, 20), '1 of 4 hosts failed, more than maxFailPercentage 20%');
   for (const h of hosts.slice(1)) h.record('unreachable', false);
   assert.is(batchFailure(hosts, undefined), 'every host of the batch failed');
-  assert.equal(serialBatches(hosts, [1, '50%']).map((b) => b.map((h) => h.name)), [['a'], ['b', 'c'], ['d']]);
+  assert.equal(
+    serialBatches(hosts, [1, '50%']).map((b) => b.map((h) => h.name)),
+    [['a'], ['b', 'c'], ['d']],
+  );
 });
 
 test.run();

@@ -31,11 +31,20 @@ test('plans and commands', () => {
   assert.equal(planHostname({ name: 'acct1' }, fresh), { status: 'ok', reason: 'hostname is acct1' });
   const p = planHostname({ name: 'web1' }, fresh) as any;
   assert.equal(p.data, { strategy: 'systemd', setPermanent: true, setCurrent: true });
-  assert.is(hostnameApplyCommand('web1', p.data), 'PATH=$PATH:/usr/bin:/bin:/usr/sbin:/sbin\nset -e\nhostnamectl --pretty --static set-hostname web1\nhostnamectl --transient set-hostname web1');
+  assert.is(
+    hostnameApplyCommand('web1', p.data),
+    'PATH=$PATH:/usr/bin:/bin:/usr/sbin:/sbin\nset -e\nhostnamectl --pretty --static set-hostname web1\nhostnamectl --transient set-hostname web1',
+  );
   const s = planHostname({ name: 'acct1' }, load('probe-static-differs.json').state) as any;
-  assert.equal([s.summary, s.data], ['hostname other → acct1 (persistent name only)', { strategy: 'systemd', setPermanent: true, setCurrent: false }]);
+  assert.equal(
+    [s.summary, s.data],
+    ['hostname other → acct1 (persistent name only)', { strategy: 'systemd', setPermanent: true, setCurrent: false }],
+  );
   const file = planHostname({ name: 'web1' }, { systemd: false, current: 'a', permanent: 'a' }) as any;
-  assert.match(hostnameApplyCommand('web1', file.data), /> \/etc\/hostname\.hostwright && mv -f \/etc\/hostname\.hostwright \/etc\/hostname\nhostname web1$/);
+  assert.match(
+    hostnameApplyCommand('web1', file.data),
+    /> \/etc\/hostname\.hostwright && mv -f \/etc\/hostname\.hostwright \/etc\/hostname\nhostname web1$/,
+  );
   assert.is(planHostname({ name: 'web1', use: 'systemd' }, { systemd: false, current: 'a', permanent: 'a' }).status, 'failed');
   assert.is(planHostname({ name: 'web1' }, { systemd: true, current: 'web1', permanent: 'web1' }).status, 'ok', 'idempotent');
   assert.throws(() => parseHostname({ code: 0, stdout: '', stderr: '' }), /printed no result/);

@@ -51,11 +51,19 @@ test('playbook --json: SIGINT exits 130, the next task never starts, an interrup
   await waitFor('the command to start', () => existsSync(c.started));
   child.proc.kill('SIGINT');
   assert.is(await child.exited, 130, child.stderr());
-  const events = child.stdout().trim().split('\n').map((l) => JSON.parse(l));
+  const events = child
+    .stdout()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const kinds = events.map((e) => e.event);
   assert.equal(kinds.slice(-3), ['interrupted', 'stats', 'recap']);
   assert.is(events.at(-3).signal, 'SIGINT');
-  assert.equal(events.filter((e) => e.event === 'task-start').map((e) => e.task), ['long command'], 'the task after it never started');
+  assert.equal(
+    events.filter((e) => e.event === 'task-start').map((e) => e.task),
+    ['long command'],
+    'the task after it never started',
+  );
   await settle();
   assert.not.ok(existsSync(target), 'the task after the interruption wrote its file');
   assert.not.ok(existsSync(c.after));

@@ -23,7 +23,8 @@ const NEW = 'new content, longer than the old one\n'.repeat(1000);
 
 const writers: Record<string, (path: string, content: string) => string> = {
   atomicWriteCommand: (path, content) => atomicWriteCommand(path, { content }),
-  'atomicWriteCommand with mode, validate and backup': (path, content) => atomicWriteCommand(path, { content, mode: '0600', validate: 'test -s %s', backup: true }),
+  'atomicWriteCommand with mode, validate and backup': (path, content) =>
+    atomicWriteCommand(path, { content, mode: '0600', validate: 'test -s %s', backup: true }),
   put: (path, content) => putCommand(path, content, { mode: '0640' }),
   'sysctl file': (path, content) => sysctlApplyCommand({ key: 'net.x', value: 1, file: path, reload: false }, { content, reload: false }),
 };
@@ -47,7 +48,6 @@ for (const [name, command] of Object.entries(writers)) {
   });
 }
 
-
 for (const writer of ['file', 'line', 'block']) {
   test(`${writer}: the controller SIGKILLed while 150 MB are sent leaves the old file byte for byte and no temporary file`, async () => {
     const sub = mkdtempSync(join(dir, `${writer}-`));
@@ -56,12 +56,22 @@ for (const writer of ['file', 'line', 'block']) {
     writeFileSync(path, old);
     const inventory = join(sub, 'inventory.yml');
     writeFileSync(inventory, stringify({ all: { hosts: { localhost: { ansible_connection: 'local' } } } }));
-    const child = startChild('test/support/interrupt-playbook.ts', ['-i', inventory], { HW_MODE: 'big', HW_PATH: path, HW_SIZE: String(150_000_000), HW_WRITER: writer });
+    const child = startChild('test/support/interrupt-playbook.ts', ['-i', inventory], {
+      HW_MODE: 'big',
+      HW_PATH: path,
+      HW_SIZE: String(150_000_000),
+      HW_WRITER: writer,
+    });
     // Kill once bytes are flowing: the temporary file exists and holds some, but not all, of them.
-    const seen = await waitFor('the upload to start', () => {
-      const t = localTemps(sub)[0];
-      return t && t.size > 0 && t.size < 150_000_000 ? t : undefined;
-    }, 60_000, 2);
+    const seen = await waitFor(
+      'the upload to start',
+      () => {
+        const t = localTemps(sub)[0];
+        return t && t.size > 0 && t.size < 150_000_000 ? t : undefined;
+      },
+      60_000,
+      2,
+    );
     child.proc.kill('SIGKILL');
     assert.is(await child.exited, 137);
     // The host side sees the end of its input; the check refuses the partial file and its trap removes it.

@@ -13,13 +13,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ownCorpus, runInventoryCases, sharedCorpus, sharedCorpusLine } from '../support/conformance.ts';
 
-test('the project\'s own inventory cases give Ansible 2.14\'s recorded answers', () => {
+test("the project's own inventory cases give Ansible 2.14's recorded answers", () => {
   const { ran, failures } = runInventoryCases(join(ownCorpus, 'inventory'));
   assert.ok(ran >= 9, `expected at least 9 own cases, found ${ran}`);
   assert.equal(failures, [], failures.join('\n'));
 });
 
-test('the shared corpus, when present: every case gives Ansible 2.14\'s answer', () => {
+test("the shared corpus, when present: every case gives Ansible 2.14's answer", () => {
   const dir = join(sharedCorpus, 'inventory');
   if (!existsSync(join(dir, 'cases.json'))) {
     console.log(sharedCorpusLine('inventory', undefined));

@@ -41,22 +41,46 @@ test('YAML: integer host name is refused, as Ansible does', () => {
 });
 
 test('YAML: a loop of groups and a plugin config are refused', () => {
-  assert.match(refusal(() => loadInventory([fx('errors/loop.yml')])).message, /loop\.yml: a\.children\.b: adding group "b" as a child of "a" creates a loop of groups \(line 3\)/);
-  assert.match(refusal(() => loadInventory([fx('errors/plugin.yml')])).message, /plugin\.yml: plugin: inventory plugin configuration files are not supported/);
+  assert.match(
+    refusal(() => loadInventory([fx('errors/loop.yml')])).message,
+    /loop\.yml: a\.children\.b: adding group "b" as a child of "a" creates a loop of groups \(line 3\)/,
+  );
+  assert.match(
+    refusal(() => loadInventory([fx('errors/plugin.yml')])).message,
+    /plugin\.yml: plugin: inventory plugin configuration files are not supported/,
+  );
 });
 
 test('INI: bad values and undefined groups name file and line', () => {
-  assert.match(refusal(() => loadInventory([fx('errors/bad-ini')])).message, /bad-ini: nodes:vars\.ansible_become: must be a boolean \(true\/false, yes\/no\) \(line 5\)$/);
-  assert.match(refusal(() => loadInventory([fx('errors/bad-inline-port.ini')])).message, /bad-inline-port\.ini: node1\.ansible_port: must be an integer from 1 to 65535 \(line 2\)$/);
-  assert.match(refusal(() => loadInventory([fx('errors/undefined-child')])).message, /undefined-child: section \[cluster:children\] includes group "nodes", which is never defined \(line 2\)$/);
+  assert.match(
+    refusal(() => loadInventory([fx('errors/bad-ini')])).message,
+    /bad-ini: nodes:vars\.ansible_become: must be a boolean \(true\/false, yes\/no\) \(line 5\)$/,
+  );
+  assert.match(
+    refusal(() => loadInventory([fx('errors/bad-inline-port.ini')])).message,
+    /bad-inline-port\.ini: node1\.ansible_port: must be an integer from 1 to 65535 \(line 2\)$/,
+  );
+  assert.match(
+    refusal(() => loadInventory([fx('errors/undefined-child')])).message,
+    /undefined-child: section \[cluster:children\] includes group "nodes", which is never defined \(line 2\)$/,
+  );
 });
 
 test('objects: shape and type errors name the path', () => {
-  assert.match(refusal(() => inventoryFromObject({ web: { hosts: ['a', 1] } }, 'play')).message, /^play: web\.hosts\.1: must be a name \(a string\), got number 1$/);
+  assert.match(
+    refusal(() => inventoryFromObject({ web: { hosts: ['a', 1] } }, 'play')).message,
+    /^play: web\.hosts\.1: must be a name \(a string\), got number 1$/,
+  );
   assert.match(refusal(() => inventoryFromObject({ web: 'x' }, 'play')).message, /^play: web: must be a group/);
-  assert.match(refusal(() => inventoryFromObject({ web: { vars: { ansible_host: '' } } }, 'play')).message, /^play: web\.vars\.ansible_host: must be a host name or IP address/);
+  assert.match(
+    refusal(() => inventoryFromObject({ web: { vars: { ansible_host: '' } } }, 'play')).message,
+    /^play: web\.vars\.ansible_host: must be a host name or IP address/,
+  );
   assert.match(refusal(() => inventoryFromObject([1], 'play')).message, /^play: must be a mapping of groups/);
-  assert.match(refusal(() => inventoryFromObject({ web: { hosts: { 'n[01:100]': null } } }, 'play')).message, /^play: web\.hosts\.n\[01:100\]: .*same width/);
+  assert.match(
+    refusal(() => inventoryFromObject({ web: { hosts: { 'n[01:100]': null } } }, 'play')).message,
+    /^play: web\.hosts\.n\[01:100\]: .*same width/,
+  );
 });
 
 test('templated connection values pass validation (checked after templating)', () => {

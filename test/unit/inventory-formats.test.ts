@@ -16,7 +16,13 @@ test('seed cluster layout (YAML + group_vars + host_vars) parses', () => {
   assert.equal(inv.groups.get('all')!.children, ['ungrouped', 'etcd', 'masters', 'nodes']);
   assert.equal(groupNames(inv, 'master'), ['etcd', 'masters']);
   assert.equal(hostVars(inv, 'master'), { ansible_user: 'root', ansible_host: '172.18.0.67', etcd_client_port: 2379, cluster_name: 'seed' });
-  assert.equal(hostVars(inv, 'node1'), { ansible_user: 'root', ansible_host: '172.18.0.68', etcd_client_port: 2379, cluster_name: 'seed-nodes', kubelet_address: '0.0.0.0' });
+  assert.equal(hostVars(inv, 'node1'), {
+    ansible_user: 'root',
+    ansible_host: '172.18.0.68',
+    etcd_client_port: 2379,
+    cluster_name: 'seed-nodes',
+    kubelet_address: '0.0.0.0',
+  });
   assert.is(hostVars(inv, 'node2').ansible_host, '172.18.0.69');
   assert.is(hostVars(inv, 'node2').kubelet_address, '10.0.0.2', 'host_vars/ beats group_vars/');
   assert.equal(inv.sources, [fx('cluster/cluster.yml')]);
@@ -63,10 +69,28 @@ test('host ranges: numeric, zero padded, stride, letters, several ranges', () =>
 
 test('INI values are typed like Ansible 2.14 (Python literals)', () => {
   const cases: [string, unknown][] = [
-    ['0', 0], ['3.0', 3], ['-4', -4], ['1_000', 1000], ['0x10', 16], ['True', true], ['False', false], ['None', null],
-    ['[]', []], ["['a', 1]", ['a', 1]], ["{'k': 'v'}", { k: 'v' }], ["'quoted'", 'quoted'], ['"dq"', 'dq'],
-    ['no', 'no'], ['false', 'false'], ['yes', 'yes'], ['010', '010'], ['1.2.3', '1.2.3'], ['8080 # c', 8080], ['text # c', 'text # c'],
-    ['{{ var }}', '{{ var }}'], ['', ''],
+    ['0', 0],
+    ['3.0', 3],
+    ['-4', -4],
+    ['1_000', 1000],
+    ['0x10', 16],
+    ['True', true],
+    ['False', false],
+    ['None', null],
+    ['[]', []],
+    ["['a', 1]", ['a', 1]],
+    ["{'k': 'v'}", { k: 'v' }],
+    ["'quoted'", 'quoted'],
+    ['"dq"', 'dq'],
+    ['no', 'no'],
+    ['false', 'false'],
+    ['yes', 'yes'],
+    ['010', '010'],
+    ['1.2.3', '1.2.3'],
+    ['8080 # c', 8080],
+    ['text # c', 'text # c'],
+    ['{{ var }}', '{{ var }}'],
+    ['', ''],
   ];
   for (const [text, value] of cases) assert.equal(parseIniValue(text), value, text);
   assert.equal(shlexSplit(`h a="x y" b='#' c=1 # comment`), ['h', 'a=x y', 'b=#', 'c=1']);
@@ -75,12 +99,15 @@ test('INI values are typed like Ansible 2.14 (Python literals)', () => {
 });
 
 test('native object inventory, YAML shape, and --list shape round trip', () => {
-  const inv = inventoryFromObject({
-    all: { vars: { ansible_user: 'root' } },
-    etcd: { hosts: { master: { ansible_host: '10.0.0.1' } } },
-    nodes: { hosts: { 'node[1:2]': null }, vars: { role: 'node' } },
-    k8s: { children: { etcd: null, nodes: null } },
-  }, 'playbook inventory');
+  const inv = inventoryFromObject(
+    {
+      all: { vars: { ansible_user: 'root' } },
+      etcd: { hosts: { master: { ansible_host: '10.0.0.1' } } },
+      nodes: { hosts: { 'node[1:2]': null }, vars: { role: 'node' } },
+      k8s: { children: { etcd: null, nodes: null } },
+    },
+    'playbook inventory',
+  );
   assert.equal(inv.groups.get('k8s')!.children, ['etcd', 'nodes']);
   assert.equal(hostVars(inv, 'node2'), { ansible_user: 'root', role: 'node' });
   const list = toAnsibleList(inv);

@@ -68,7 +68,10 @@ test('--limit narrows a pattern; @file reads one pattern per line', () => {
   writeFileSync(join(dir, 'retry'), 'node3\n\nmaster\n');
   assert.equal(selectHosts(inv, 'k8s', { limit: '@retry', baseDir: dir }), ['master', 'node3']);
   assert.equal(selectHosts(inv, '@retry', { baseDir: dir }), ['node3', 'master']);
-  assert.throws(() => selectHosts(inv, 'all', { limit: '@nope', baseDir: dir }), (e: unknown) => e instanceof ValidationError && /limit file nope/.test((e as Error).message));
+  assert.throws(
+    () => selectHosts(inv, 'all', { limit: '@nope', baseDir: dir }),
+    (e: unknown) => e instanceof ValidationError && /limit file nope/.test((e as Error).message),
+  );
 });
 
 test('a pattern that matches nothing gives [] and is reported', () => {

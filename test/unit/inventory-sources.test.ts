@@ -26,8 +26,18 @@ const parsePythonJson = (text: string) => JSON.parse(text.replace(/: (-?Infinity
 async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _e, done) { add(String(chunk)); done(); } });
-  const code = await hostwrightMain(argv, sink((s) => (out += s)), sink((s) => (err += s)));
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk, _e, done) {
+        add(String(chunk));
+        done();
+      },
+    });
+  const code = await hostwrightMain(
+    argv,
+    sink((s) => (out += s)),
+    sink((s) => (err += s)),
+  );
   return { code, out, err };
 }
 
@@ -80,7 +90,10 @@ test('refused with exit 5 naming the source: failing script, bad JSON, bad shape
   assert.match(r.err, /hostfail\.sh --host h1 failed \(exit 1\)\nstderr: boom/);
   r = await hw('inventory', '--list', '-i', join(dir, 'plugin.yml'));
   assert.is(r.code, 5);
-  assert.match(r.err, /plugin\.yml: plugin: inventory plugin configuration files are not supported: plugin "amazon\.aws\.aws_ec2" is not implemented/);
+  assert.match(
+    r.err,
+    /plugin\.yml: plugin: inventory plugin configuration files are not supported: plugin "amazon\.aws\.aws_ec2" is not implemented/,
+  );
   r = await hw('all', '-m', 'ping', '--list-hosts', '-i', 'web1,web2,');
   assert.is(r.code, 0);
   assert.match(r.out, /hosts \(2\):\n {4}web1\n {4}web2/);

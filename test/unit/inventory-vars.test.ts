@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ValidationError } from '../../lib/core/errors.ts';
-import { connectionVars, groupNames, groupsMap, hostVarLayers, hostVars, inventoryFromObject, loadInventory, toAnsibleList, toGraph } from '../../lib/inventory/index.ts';
+import {
+  connectionVars,
+  groupNames,
+  groupsMap,
+  hostVarLayers,
+  hostVars,
+  inventoryFromObject,
+  loadInventory,
+  toAnsibleList,
+  toGraph,
+} from '../../lib/inventory/index.ts';
 
 const fx = (p: string) => join(new URL('../fixtures/inventory', import.meta.url).pathname, p);
 
@@ -53,10 +63,36 @@ test('groupNames and groups map', () => {
 test('connectionVars: Ansible names, hostwright names, defaults, precedence', () => {
   assert.equal(connectionVars({}, 'node1'), { address: 'node1', port: 22, connection: 'ssh', local: false });
   assert.equal(
-    connectionVars({ ansible_host: '10.0.0.1', ansible_port: 2222, ansible_user: 'root', ansible_ssh_private_key_file: '/k', ansible_password: 12345, ansible_become: 'yes', ansible_become_user: 'admin', ansible_become_password: 'pw' }, 'n'),
-    { address: '10.0.0.1', port: 2222, connection: 'ssh', local: false, user: 'root', keyFile: '/k', password: '12345', become: true, becomeUser: 'admin', becomePassword: 'pw' },
+    connectionVars(
+      {
+        ansible_host: '10.0.0.1',
+        ansible_port: 2222,
+        ansible_user: 'root',
+        ansible_ssh_private_key_file: '/k',
+        ansible_password: 12345,
+        ansible_become: 'yes',
+        ansible_become_user: 'admin',
+        ansible_become_password: 'pw',
+      },
+      'n',
+    ),
+    {
+      address: '10.0.0.1',
+      port: 2222,
+      connection: 'ssh',
+      local: false,
+      user: 'root',
+      keyFile: '/k',
+      password: '12345',
+      become: true,
+      becomeUser: 'admin',
+      becomePassword: 'pw',
+    },
   );
-  const both = connectionVars({ ansible_host: 'a', hw_host: 'b', ansible_ssh_host: 'c', hw_port: '2200', ansible_port: 22, ansible_become: 'no', ansible_connection: 'local' }, 'n');
+  const both = connectionVars(
+    { ansible_host: 'a', hw_host: 'b', ansible_ssh_host: 'c', hw_port: '2200', ansible_port: 22, ansible_become: 'no', ansible_connection: 'local' },
+    'n',
+  );
   assert.is(both.address, 'b');
   assert.is(both.port, 2200);
   assert.is(both.become, false);
@@ -66,7 +102,10 @@ test('connectionVars: Ansible names, hostwright names, defaults, precedence', ()
 });
 
 test('connectionVars refuses bad values, and never shows a password', () => {
-  assert.throws(() => connectionVars({ ansible_port: 'ssh' }, 'n1'), (e: unknown) => e instanceof ValidationError && /n1: ansible_port must be an integer from 1 to 65535 \(got "ssh"\)/.test((e as Error).message));
+  assert.throws(
+    () => connectionVars({ ansible_port: 'ssh' }, 'n1'),
+    (e: unknown) => e instanceof ValidationError && /n1: ansible_port must be an integer from 1 to 65535 \(got "ssh"\)/.test((e as Error).message),
+  );
   assert.throws(() => connectionVars({ ansible_host: '{{ ip }}' }, 'n1'), /n1: ansible_host is not templated yet/);
   try {
     connectionVars({ ansible_password: { secret: 's3cr3t' } }, 'n1');
@@ -88,17 +127,20 @@ test('toAnsibleList: ansible-inventory --list shape with sorted keys', () => {
 
 test('toGraph: ansible-inventory --graph text', () => {
   const inv = loadInventory([fx('cluster/cluster.yml')]);
-  assert.is(toGraph(inv), [
-    '@all:',
-    '  |--@ungrouped:',
-    '  |--@etcd:',
-    '  |  |--master',
-    '  |--@masters:',
-    '  |  |--master',
-    '  |--@nodes:',
-    '  |  |--node1',
-    '  |  |--node2',
-  ].join('\n'));
+  assert.is(
+    toGraph(inv),
+    [
+      '@all:',
+      '  |--@ungrouped:',
+      '  |--@etcd:',
+      '  |  |--master',
+      '  |--@masters:',
+      '  |  |--master',
+      '  |--@nodes:',
+      '  |  |--node1',
+      '  |  |--node2',
+    ].join('\n'),
+  );
   const nested = inventoryFromObject({ k8s: { children: { nodes: { hosts: { n1: null } } }, hosts: { m: null } } });
   assert.is(toGraph(nested, 'k8s'), '@k8s:\n  |--@nodes:\n  |  |--n1\n  |--m');
   assert.throws(() => toGraph(nested, 'nope'), /no group "nope"/);

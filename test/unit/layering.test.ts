@@ -36,7 +36,11 @@ export const LAYERS: readonly (readonly string[])[] = [
 const RULES: { from: string; forbidden: RegExp; why: string }[] = [
   { from: 'core', forbidden: /^(?!core\/)/, why: 'the core layer imports nothing of the rest of lib/' },
   { from: 'probes', forbidden: /^(tasks|engine|play)\//, why: 'probes never import tasks (a probe is read-only data for any task type)' },
-  { from: 'tasks', forbidden: /^(engine|play|plan|report|adhoc|cli)\/|^(run|index|bin)\.ts$/, why: 'tasks never import the engine (a task type is data the engine runs)' },
+  {
+    from: 'tasks',
+    forbidden: /^(engine|play|plan|report|adhoc|cli)\/|^(run|index|bin)\.ts$/,
+    why: 'tasks never import the engine (a task type is data the engine runs)',
+  },
   { from: 'report', forbidden: /^(?!(core|report)\/)/, why: 'reporters only see events (lib/core/run-events.ts)' },
 ];
 
@@ -80,7 +84,8 @@ export function layeringViolations(): string[] {
       if (toUnit === fromUnit) continue;
       const toRank = rankOf(toUnit);
       if (toRank > fromRank) problems.push(`lib/${from} imports lib/${to}: an arrow pointing up (${fromUnit} is below ${toUnit})`);
-      else if (toRank === fromRank) problems.push(`lib/${from} imports lib/${to}: ${fromUnit} and ${toUnit} share a layer and must not import each other`);
+      else if (toRank === fromRank)
+        problems.push(`lib/${from} imports lib/${to}: ${fromUnit} and ${toUnit} share a layer and must not import each other`);
     }
   }
   return [...new Set(problems)];

@@ -35,8 +35,16 @@ interface CorpusCase {
 /** Ansible's snake_case module arguments -> LineEditArgs; any argument we do not know fails the case. */
 function toLineArgs(args: CorpusCase['args'], dir: string): LineEditArgs {
   const names: Record<string, keyof LineEditArgs> = {
-    line: 'line', regexp: 'regexp', search_string: 'searchString', state: 'state', insertafter: 'insertAfter',
-    insertbefore: 'insertBefore', create: 'create', backrefs: 'backrefs', firstmatch: 'firstMatch', path: 'path',
+    line: 'line',
+    regexp: 'regexp',
+    search_string: 'searchString',
+    state: 'state',
+    insertafter: 'insertAfter',
+    insertbefore: 'insertBefore',
+    create: 'create',
+    backrefs: 'backrefs',
+    firstmatch: 'firstMatch',
+    path: 'path',
   };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) {
@@ -77,7 +85,10 @@ async function checkCase(c: CorpusCase): Promise<void> {
 }
 
 function cases(dir: string): [string, CorpusCase][] {
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, f), 'utf8')) as CorpusCase]);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, f), 'utf8')) as CorpusCase]);
 }
 
 // The project's own cases: every input has a recorded answer.
@@ -85,7 +96,11 @@ const ownDir = join(ownCorpus, 'lineinfile');
 const own = cases(join(ownDir, 'cases'));
 test('own lineinfile cases: one recorded answer per input', () => {
   const inputs = (JSON.parse(readFileSync(join(ownDir, 'inputs.json'), 'utf8')) as { name: string }[]).map((i) => i.name).sort();
-  assert.equal(own.map(([name]) => name), inputs, 'rerun test/fixtures/conformance/record.py after changing inputs.json');
+  assert.equal(
+    own.map(([name]) => name),
+    inputs,
+    'rerun test/fixtures/conformance/record.py after changing inputs.json',
+  );
   assert.ok(own.length >= 15, `only ${own.length} own cases`);
 });
 for (const [name, c] of own) test(`own: ${name}`, () => checkCase(c));
@@ -95,10 +110,11 @@ const sharedDir = join(sharedCorpus, 'lineinfile', 'cases');
 if (existsSync(sharedDir)) {
   const shared = cases(sharedDir);
   let passed = 0;
-  for (const [name, c] of shared) test(`shared: ${name}`, async () => {
-    await checkCase(c);
-    passed++;
-  });
+  for (const [name, c] of shared)
+    test(`shared: ${name}`, async () => {
+      await checkCase(c);
+      passed++;
+    });
   test.after(() => console.log(sharedCorpusLine('lineinfile', shared.length, passed)));
 } else {
   test.after(() => console.log(sharedCorpusLine('lineinfile', undefined)));

@@ -33,9 +33,19 @@ test('plans from the recorded states', () => {
   assert.ok(cmd.indexOf('modprobe.d/hw_fake.conf') < cmd.indexOf('modprobe hw_fake'), 'options are written before loading');
   const persisted = load('probe-persistent.json').state;
   assert.equal([persisted.loadConf, persisted.optionsConf], ['hw_fake\n', 'options hw_fake a=1\n']);
-  assert.equal((planModprobe({ name: 'hw_fake', state: 'absent', persistent: true }, persisted) as any).data, { removeLoad: true, removeOptions: true });
+  assert.equal((planModprobe({ name: 'hw_fake', state: 'absent', persistent: true }, persisted) as any).data, {
+    removeLoad: true,
+    removeOptions: true,
+  });
   assert.is(planModprobe({ name: 'br_netfilter', state: 'absent' }, builtin).status, 'failed');
-  assert.is(planModprobe({ name: 'hw_fake', params: 'a=1', persistent: true }, { loaded: true, builtin: false, loadConf: 'hw_fake\n', optionsConf: 'options hw_fake a=1\n' }).status, 'ok', 'idempotent');
+  assert.is(
+    planModprobe(
+      { name: 'hw_fake', params: 'a=1', persistent: true },
+      { loaded: true, builtin: false, loadConf: 'hw_fake\n', optionsConf: 'options hw_fake a=1\n' },
+    ).status,
+    'ok',
+    'idempotent',
+  );
   assert.equal((planModprobe({ name: 'x' }, { loaded: true, builtin: false }) as any).status, 'ok');
   assert.equal((planModprobe({ name: 'x', state: 'absent' }, { loaded: true, builtin: false }) as any).data, { unload: true });
 });

@@ -39,7 +39,10 @@ function applied(args: MountArgs, s: MountState, plan: ReturnType<typeof planMou
 test('mounted: line added, mount point made, mounted; the result plans ok', () => {
   const s = st('probe-not-mounted.json');
   const plan = planMount(m1, s, real);
-  assert.equal(plan.status === 'change' && plan.data, { fstab: '# fstab\ntmpfs /tmp/rec/m1 tmpfs size=1m,mode=0755 0 0\n', actions: ['mkdir', 'mount'] });
+  assert.equal(plan.status === 'change' && plan.data, {
+    fstab: '# fstab\ntmpfs /tmp/rec/m1 tmpfs size=1m,mode=0755 0 0\n',
+    actions: ['mkdir', 'mount'],
+  });
   assert.is(plan.status === 'change' && plan.summary, 'add the line in /tmp/rec/fstab, mount /tmp/rec/m1');
   const after = JSON.parse(JSON.stringify(applied(m1, s, plan)));
   assert.is(planMount(m1, after, real).status, 'ok');
@@ -49,7 +52,10 @@ test('mounted and in fstab with the options in another order: ok; other options:
   const s = st('probe-mounted-tmpfs.json');
   assert.equal(planMount(m1, s, real), { status: 'ok', reason: '/tmp/rec/fstab has the line; /tmp/rec/m1 is mounted' });
   const bigger = planMount({ ...m1, opts: 'size=2m,mode=0755' }, s, real);
-  assert.equal(bigger.status === 'change' && bigger.data, { fstab: '# fstab\ntmpfs /tmp/rec/m1 tmpfs size=2m,mode=0755 0 0\n', actions: ['remount'] });
+  assert.equal(bigger.status === 'change' && bigger.data, {
+    fstab: '# fstab\ntmpfs /tmp/rec/m1 tmpfs size=2m,mode=0755 0 0\n',
+    actions: ['remount'],
+  });
 });
 
 test('another source mounted: unmount and mount; unmounted leaves the fstab; absent removes both; present the line only', () => {
@@ -59,7 +65,10 @@ test('another source mounted: unmount and mount; unmounted leaves the fstab; abs
   assert.equal(swap.status === 'change' && swap.data, { actions: ['umount', 'mount'] });
   const un = planMount({ path: '/tmp/rec/m1', state: 'unmounted', fstab: '/tmp/rec/fstab' }, st('probe-mounted-tmpfs.json'), real);
   assert.equal(un.status === 'change' && un.data, { actions: ['umount'] });
-  assert.equal(planMount({ path: '/tmp/rec/m1', state: 'unmounted' }, st('probe-not-mounted.json'), real), { status: 'ok', reason: '/tmp/rec/m1 is not mounted' });
+  assert.equal(planMount({ path: '/tmp/rec/m1', state: 'unmounted' }, st('probe-not-mounted.json'), real), {
+    status: 'ok',
+    reason: '/tmp/rec/m1 is not mounted',
+  });
   const gone = planMount({ path: '/tmp/rec/m1', state: 'absent', fstab: '/tmp/rec/fstab' }, st('probe-mounted-tmpfs.json'), real);
   assert.equal(gone.status === 'change' && gone.data, { fstab: '# fstab\n', actions: ['umount'] });
   assert.is(gone.status === 'change' && gone.summary, 'unmount /tmp/rec/m1, remove the line from /tmp/rec/fstab');
@@ -70,8 +79,14 @@ test('another source mounted: unmount and mount; unmounted leaves the fstab; abs
 test('a mount point with a space is escaped as \\040 and recognised', () => {
   const s = st('probe-space.json');
   assert.equal(s.live?.src, 'tmpfs');
-  assert.equal(planMount({ path: '/tmp/rec/with space', src: 'tmpfs', fstype: 'tmpfs', state: 'mounted', fstab: '/tmp/rec/fstab' }, s, real).status, 'ok');
-  assert.is(fstabLine({ path: '/mnt/a b', src: '//srv/share x', fstype: 'cifs', state: 'present' }), '//srv/share\\040x /mnt/a\\040b cifs defaults 0 0');
+  assert.equal(
+    planMount({ path: '/tmp/rec/with space', src: 'tmpfs', fstype: 'tmpfs', state: 'mounted', fstab: '/tmp/rec/fstab' }, s, real).status,
+    'ok',
+  );
+  assert.is(
+    fstabLine({ path: '/mnt/a b', src: '//srv/share x', fstype: 'cifs', state: 'present' }),
+    '//srv/share\\040x /mnt/a\\040b cifs defaults 0 0',
+  );
 });
 
 test('remounted: always a change when mounted (not idempotent); fails when not mounted', () => {
@@ -82,7 +97,10 @@ test('remounted: always a change when mounted (not idempotent); fails when not m
 
 test('fstab edits keep comments and other lines; a duplicate line for the path goes', () => {
   const text = '# c\nUUID=1 / xfs defaults 0 0\n/dev/b /data xfs noatime 0 2\n/dev/c /data xfs defaults 0 0\n';
-  assert.is(editFstab(text, { path: '/data', state: 'present' }, '/dev/b /data xfs noatime 0 2').text, '# c\nUUID=1 / xfs defaults 0 0\n/dev/b /data xfs noatime 0 2\n');
+  assert.is(
+    editFstab(text, { path: '/data', state: 'present' }, '/dev/b /data xfs noatime 0 2').text,
+    '# c\nUUID=1 / xfs defaults 0 0\n/dev/b /data xfs noatime 0 2\n',
+  );
   assert.is(editFstab(text, { path: '/data', state: 'absent' }, undefined).text, '# c\nUUID=1 / xfs defaults 0 0\n');
 });
 
@@ -90,18 +108,30 @@ test('as Ansible: an unchanged fstab keeps its bytes (no final newline); & is wr
   const text = '# c\ntmpfs /mnt/d tmpfs defaults 0 0';
   const args: MountArgs = { path: '/mnt/d', src: 'tmpfs', fstype: 'tmpfs', state: 'present' };
   assert.is(editFstab(text, args, fstabLine(args)).text, text);
-  assert.is(editFstab(text, { ...args, path: '/mnt/e' }, fstabLine({ ...args, path: '/mnt/e' })).text, '# c\ntmpfs /mnt/d tmpfs defaults 0 0\ntmpfs /mnt/e tmpfs defaults 0 0\n');
+  assert.is(
+    editFstab(text, { ...args, path: '/mnt/e' }, fstabLine({ ...args, path: '/mnt/e' })).text,
+    '# c\ntmpfs /mnt/d tmpfs defaults 0 0\ntmpfs /mnt/e tmpfs defaults 0 0\n',
+  );
   const amp = { ...args, path: '/mnt/a&b' };
   assert.is(fstabLine(amp), 'tmpfs /mnt/a\\046b tmpfs defaults 0 0');
   assert.is(editFstab('tmpfs /mnt/a&b tmpfs defaults 0 0\n', amp, fstabLine(amp)).text, 'tmpfs /mnt/a&b tmpfs defaults 0 0\n');
   assert.is(editFstab('tmpfs /mnt/a\\046b tmpfs defaults 0 0\n', { ...amp, state: 'absent' }, undefined).text, '');
 });
 
-test('a bind mount is ok when mounted, although the kernel shows the folder\'s device and type', () => {
-  const live: MountState = { fstabExists: true, fstab: '/srv/b /mnt/b none bind 0 0\n', pathIsDir: true, live: { src: 'overlay', fstype: 'overlay', opts: 'rw' } };
+test("a bind mount is ok when mounted, although the kernel shows the folder's device and type", () => {
+  const live: MountState = {
+    fstabExists: true,
+    fstab: '/srv/b /mnt/b none bind 0 0\n',
+    pathIsDir: true,
+    live: { src: 'overlay', fstype: 'overlay', opts: 'rw' },
+  };
   const bind: MountArgs = { path: '/mnt/b', src: '/srv/b', fstype: 'none', opts: 'bind', state: 'mounted' };
   assert.equal(planMount(bind, live, real), { status: 'ok', reason: '/etc/fstab has the line; /mnt/b is mounted' });
-  assert.is(planMount({ ...bind, opts: 'ro' }, live, real).status === 'change' && (planMount({ ...bind, opts: 'ro' }, live, real) as any).data.actions[0], 'umount', 'not a bind mount: another source');
+  assert.is(
+    planMount({ ...bind, opts: 'ro' }, live, real).status === 'change' && (planMount({ ...bind, opts: 'ro' }, live, real) as any).data.actions[0],
+    'umount',
+    'not a bind mount: another source',
+  );
 });
 
 test('refusals; Ansible names', () => {
@@ -109,7 +139,13 @@ test('refusals; Ansible names', () => {
   assert.throws(() => mount({ path: '/', state: 'absent' }), /cannot be managed/);
   assert.throws(() => mount({ path: '/mnt/x', state: 'bogus' as any }), /state/);
   const m = findModule('ansible.posix.mount');
-  assert.equal(parseModuleArgs('name=/mnt/x src=tmpfs fstype=tmpfs state=mounted opts=size=1m', m.type, m.args), { path: '/mnt/x', src: 'tmpfs', fstype: 'tmpfs', state: 'mounted', opts: 'size=1m' });
+  assert.equal(parseModuleArgs('name=/mnt/x src=tmpfs fstype=tmpfs state=mounted opts=size=1m', m.type, m.args), {
+    path: '/mnt/x',
+    src: 'tmpfs',
+    fstype: 'tmpfs',
+    state: 'mounted',
+    opts: 'size=1m',
+  });
 });
 
 test.run();

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { applyCommands, managerMessage, packageType, pkg, planPackage, type PackageArgs } from '../../lib/tasks/package.ts';
 import { parseAptSimulate, parseCheckUpdate, parseDebProvides, parsePackageProbe, type PackageState } from '../../lib/probes/package-query.ts';
 import { formatVersion, globMatches, managerArgument, nevra, parsePackageSpec, versionMatches } from '../../lib/probes/package-spec.ts';
-import { isValidationError } from '../../lib/core/errors.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/package/', import.meta.url));
 
@@ -26,7 +25,9 @@ interface Fixture {
   expect: { status: string; reason?: string; reasonMatch?: string; summary?: string; diff?: unknown; data?: unknown };
 }
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 test('there are package fixtures', () => assert.ok(files.length >= 28, `only ${files.length} fixtures in ${dir}`));
 
 for (const file of files) {
@@ -63,7 +64,10 @@ test('a chosen manager missing on the host fails the plan with a clear reason', 
   const plan = planPackage({ name: 'x', manager: 'apt' }, state, { check: false, earlierChangePredicted: false });
   assert.is(plan.status, 'failed');
   assert.match((plan as { reason: string }).reason, /apt-get is not installed on this host/);
-  const none = planPackage({ name: 'x' }, parsePackageProbe({ code: 0, stdout: 'manager=none\n', stderr: '' }), { check: false, earlierChangePredicted: false });
+  const none = planPackage({ name: 'x' }, parsePackageProbe({ code: 0, stdout: 'manager=none\n', stderr: '' }), {
+    check: false,
+    earlierChangePredicted: false,
+  });
   assert.match((none as { reason: string }).reason, /no supported package manager/);
 });
 
@@ -98,7 +102,10 @@ test('apt version pins: name=version, matched exactly; a dash is part of Debian 
 });
 
 test('an rpm name that looks like a pin but is an installed package is read as that name', () => {
-  const state: PackageState = { manager: 'dnf', installed: { 'compat-gcc-44': [{ name: 'compat-gcc-44', version: '4.4.7', release: '8.el7', arch: 'x86_64' }] } };
+  const state: PackageState = {
+    manager: 'dnf',
+    installed: { 'compat-gcc-44': [{ name: 'compat-gcc-44', version: '4.4.7', release: '8.el7', arch: 'x86_64' }] },
+  };
   const plan = planPackage({ name: 'compat-gcc-44' }, state, { check: false, earlierChangePredicted: false });
   assert.equal(plan, { status: 'ok', reason: 'compat-gcc-44 4.4.7-8.el7 is installed' });
 });
@@ -106,7 +113,7 @@ test('an rpm name that looks like a pin but is an installed package is read as t
 test('dnf check-update: exit 100 lists updates, exit 0 none, exit 1 is the error text', () => {
   assert.equal(parseCheckUpdate('\netcd.x86_64   3.4.24-1.el7   extras\ncheck-update-rc=100\n').updates, { etcd: '3.4.24-1.el7' });
   assert.equal(parseCheckUpdate('check-update-rc=0\n'), { updates: {}, obsoletedBy: {} });
-  const bad = parseCheckUpdate('Error: Failed to download metadata for repo \'x\'\ncheck-update-rc=1\n');
+  const bad = parseCheckUpdate("Error: Failed to download metadata for repo 'x'\ncheck-update-rc=1\n");
   assert.match(bad.error!, /Failed to download metadata/);
   const obsoleting = parseCheckUpdate('a.noarch 2-1 r\nObsoleting Packages\nb.noarch 3-1 r\ncheck-update-rc=100\n');
   assert.equal(obsoleting.updates, { a: '2-1' });
@@ -114,28 +121,49 @@ test('dnf check-update: exit 100 lists updates, exit 0 none, exit 1 is the error
 
 test('check-update obsoletes: the indented line under an obsoleting package is the one it replaces', () => {
   // Recorded from `dnf -q check-update hw-oldname` (and `yum -q ...` on the yum-only host: same text).
-  const text = 'Obsoleting Packages\nhw-newname.noarch                         2.0-1.el7                     hw-extra\n    hw-oldname.noarch                     1.0-1.el7                     @System \ncheck-update-rc=100\n';
+  const text =
+    'Obsoleting Packages\nhw-newname.noarch                         2.0-1.el7                     hw-extra\n    hw-oldname.noarch                     1.0-1.el7                     @System \ncheck-update-rc=100\n';
   assert.equal(parseCheckUpdate(text), { updates: {}, obsoletedBy: { 'hw-oldname': 'hw-newname 2.0-1.el7' } });
 });
 
 test('globs match as yum matches them: name, name.arch, name-version[-release][.arch]', () => {
   const p = { name: 'kernel-devel', version: '3.10.0', release: '1160.el7', arch: 'x86_64' };
-  for (const g of ['kernel-devel-*', 'kernel-*', 'kernel-devel.x86_64', 'kernel-devel-3.10.0-1160.el7.x86_64', 'kernel-devel-3.10*', 'kernel-devel-[0-9]*', 'kern?l-devel', '0:kernel-devel-3.10.0-1160.el7.x86_64']) {
+  for (const g of [
+    'kernel-devel-*',
+    'kernel-*',
+    'kernel-devel.x86_64',
+    'kernel-devel-3.10.0-1160.el7.x86_64',
+    'kernel-devel-3.10*',
+    'kernel-devel-[0-9]*',
+    'kern?l-devel',
+    '0:kernel-devel-3.10.0-1160.el7.x86_64',
+  ]) {
     assert.ok(globMatches(g, p), g);
   }
   for (const g of ['kernel-headers-*', 'kernel-devel-4*', 'kernel-devel.i686', 'kernel-devel-[!0-9]*', 'kernel']) assert.not.ok(globMatches(g, p), g);
   assert.ok(globMatches('lib.+x*', { name: 'lib.+x', version: '1', release: '1', arch: 'noarch' }), 'regex characters are literal');
-  assert.is(nevra({ name: 'docker', epoch: '2', version: '1.13.1', release: '209.git7d71120.el7.centos', arch: 'x86_64' }), 'docker-2:1.13.1-209.git7d71120.el7.centos.x86_64');
+  assert.is(
+    nevra({ name: 'docker', epoch: '2', version: '1.13.1', release: '209.git7d71120.el7.centos', arch: 'x86_64' }),
+    'docker-2:1.13.1-209.git7d71120.el7.centos.x86_64',
+  );
 });
 
 test('apt Provides fields: names without versions or :any', () => {
-  assert.equal(parseDebProvides('mail-transport-agent, default-mta (= 4.96), python3:any (= 3.11)'), ['mail-transport-agent', 'default-mta', 'python3']);
+  assert.equal(parseDebProvides('mail-transport-agent, default-mta (= 4.96), python3:any (= 3.11)'), [
+    'mail-transport-agent',
+    'default-mta',
+    'python3',
+  ]);
 });
 
 test('a glob or a path is never read as a pin; apt refuses them once the host turns out to use apt', () => {
   assert.equal(parsePackageSpec('kernel-devel-3*', 'rpm'), { spec: 'kernel-devel-3*', name: 'kernel-devel-3*' });
   assert.equal(parsePackageSpec('/usr/bin/curl-7', 'rpm'), { spec: '/usr/bin/curl-7', name: '/usr/bin/curl-7' });
-  const plan = planPackage({ name: ['/usr/bin/curl', 'kernel-*'] }, { manager: 'apt', installed: {} }, { check: false, earlierChangePredicted: false });
+  const plan = planPackage(
+    { name: ['/usr/bin/curl', 'kernel-*'] },
+    { manager: 'apt', installed: {} },
+    { check: false, earlierChangePredicted: false },
+  );
   assert.equal(plan, { status: 'failed', reason: 'apt takes package names (got /usr/bin/curl, kernel-*); globs and file paths are for yum and dnf' });
 });
 
@@ -166,16 +194,27 @@ test('latest in check mode after an earlier predicted change is may-change when 
 });
 
 test('with auto, an rpm pin is refused for absent/latest once the host turns out to use rpm', () => {
-  const plan = planPackage({ name: 'etcd-3.4.23', state: 'absent' }, { manager: 'dnf', installed: {} }, { check: false, earlierChangePredicted: false });
+  const plan = planPackage(
+    { name: 'etcd-3.4.23', state: 'absent' },
+    { manager: 'dnf', installed: {} },
+    { check: false, earlierChangePredicted: false },
+  );
   assert.is(plan.status, 'failed');
   assert.match((plan as { reason: string }).reason, /state "absent" takes names without versions \(got etcd-3.4.23\)/);
   // ... but on an apt host the same text is a plain Debian name (like gcc-12).
-  assert.equal(planPackage({ name: 'gcc-12', state: 'absent' }, { manager: 'apt', installed: {} }, { check: false, earlierChangePredicted: false }), { status: 'ok', reason: 'gcc-12 is absent' });
+  assert.equal(planPackage({ name: 'gcc-12', state: 'absent' }, { manager: 'apt', installed: {} }, { check: false, earlierChangePredicted: false }), {
+    status: 'ok',
+    reason: 'gcc-12 is absent',
+  });
 });
 
 test('apply commands: one transaction per action, names quoted, apt non-interactive', () => {
   assert.equal(applyCommands({ manager: 'dnf', install: ['etcd', 'flannel'], update: [], remove: [] }), ['dnf -y install etcd flannel']);
-  assert.equal(applyCommands({ manager: 'yum', install: ['a'], update: ['b'], remove: ['c'] }), ['yum -y install a', 'yum -y update b', 'yum -y remove c']);
+  assert.equal(applyCommands({ manager: 'yum', install: ['a'], update: ['b'], remove: ['c'] }), [
+    'yum -y install a',
+    'yum -y update b',
+    'yum -y remove c',
+  ]);
   const apt = applyCommands({ manager: 'apt', install: ['hw-hello=1.0-1'], update: ['hw-latest'], remove: [] });
   assert.is(apt.length, 1);
   assert.match(apt[0], /^DEBIAN_FRONTEND=noninteractive apt-get -y .* install hw-hello=1.0-1 hw-latest$/);
@@ -183,8 +222,17 @@ test('apply commands: one transaction per action, names quoted, apt non-interact
 
 test("the manager's own message: dnf's stdout note and stderr, apt's E: line", () => {
   // Recorded from `dnf -y install nosuchpkg` on a test host (dnf 4.14).
-  assert.is(managerMessage('No match for argument: nosuchpkg\n', 'Error: Unable to find a match: nosuchpkg\n'), 'No match for argument: nosuchpkg\nError: Unable to find a match: nosuchpkg');
-  assert.is(managerMessage('Reading package lists...\n', '\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\nE: Unable to locate package nosuch\n'), 'E: Unable to locate package nosuch');
+  assert.is(
+    managerMessage('No match for argument: nosuchpkg\n', 'Error: Unable to find a match: nosuchpkg\n'),
+    'No match for argument: nosuchpkg\nError: Unable to find a match: nosuchpkg',
+  );
+  assert.is(
+    managerMessage(
+      'Reading package lists...\n',
+      '\nWARNING: apt does not have a stable CLI interface. Use with caution in scripts.\n\nE: Unable to locate package nosuch\n',
+    ),
+    'E: Unable to locate package nosuch',
+  );
 });
 
 test('bad arguments are refused when the task is defined, naming the argument', () => {

@@ -22,7 +22,11 @@ const hosts = ['h1', 'h2'];
 const dirs = Object.fromEntries(hosts.map((h) => [h, join(root, h)]));
 hosts.forEach((h) => mkdirSync(dirs[h]));
 const inv = join(root, 'inv.yml');
-const writeInventory = (extra: Record<string, unknown> = {}) => writeFileSync(inv, stringify({ all: { hosts: Object.fromEntries(hosts.map((h) => [h, { ansible_connection: 'local', dir: dirs[h], ...extra }])) } }));
+const writeInventory = (extra: Record<string, unknown> = {}) =>
+  writeFileSync(
+    inv,
+    stringify({ all: { hosts: Object.fromEntries(hosts.map((h) => [h, { ansible_connection: 'local', dir: dirs[h], ...extra }])) } }),
+  );
 writeInventory();
 
 async function hw(args: string[]) {
@@ -31,7 +35,10 @@ async function hw(args: string[]) {
   const code = await hostwrightMain(args, { write: (s: string) => ((out += s), true) } as any, { write: (s: string) => ((err += s), true) } as any);
   return { code, out, err };
 }
-const snapshot = () => hosts.map((h) => ['app.conf', 'motd', 'reloads'].map((f) => (existsSync(join(dirs[h], f)) ? readFileSync(join(dirs[h], f), 'utf8') : '-')).join('|'));
+const snapshot = () =>
+  hosts.map((h) =>
+    ['app.conf', 'motd', 'reloads'].map((f) => (existsSync(join(dirs[h], f)) ? readFileSync(join(dirs[h], f), 'utf8') : '-')).join('|'),
+  );
 
 test('save, show and apply: exactly the planned tasks change, reported planned / applied', async () => {
   const plan = join(root, 'p1.json');
@@ -43,19 +50,32 @@ test('save, show and apply: exactly the planned tasks change, reported planned /
   assert.is(planProblems(p), undefined);
   assert.is(p.hosts.h1.changes, 3);
   assert.ok(p.tasks.find((t) => t.task === 'app config')!.results.h1.diff![0].kind === 'file');
-  assert.ok(Object.keys(p.playbook.files).some((f) => f.endsWith('app.conf.hbs')), JSON.stringify(p.playbook.files));
+  assert.ok(
+    Object.keys(p.playbook.files).some((f) => f.endsWith('app.conf.hbs')),
+    JSON.stringify(p.playbook.files),
+  );
   assert.ok(Object.keys(p.playbook.files).some((f) => f.endsWith('playbook.ts')));
   const shown = await hw(['plan', 'show', plan]);
   assert.is(shown.code, 0);
   assert.match(shown.out, /TASK \[app : app config\]/);
   assert.match(shown.out, /\+port = 8080/);
   const json = await hw(['plan', 'show', plan, '--json']);
-  assert.is(json.out.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'host-result').length, 6);
+  assert.is(
+    json.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.event === 'host-result').length,
+    6,
+  );
   const applied = await hw(['apply', plan]);
   assert.is(applied.code, 0, applied.out + applied.err);
   assert.match(applied.out, /PLAN APPLY .*: 6 of 6 planned change\(s\) applied/);
   assert.match(applied.out, /h2: app : app config: planned changed, applied/);
-  assert.equal(snapshot(), hosts.map((h) => `port = 8080\ngreeting = hello\n|hello from ${h}\n|reloaded\n`));
+  assert.equal(
+    snapshot(),
+    hosts.map((h) => `port = 8080\ngreeting = hello\n|hello from ${h}\n|reloaded\n`),
+  );
   const again = await hw(['run', playbookFile, '-i', inv, '--check', '--detailed-exitcode', '--report', join(root, 'converged.html')]);
   assert.is(again.code, 0, 'converged after the apply');
   assert.match(readFileSync(join(root, 'converged.html'), 'utf8'), /<!doctype html>[\s\S]*"check":true/);
@@ -116,13 +136,45 @@ test('bad plan files and option combinations exit 5', async () => {
 });
 
 test('the guard: a change not in the plan, or a different result, stops the host', () => {
-  const plan = { tasks: [{ play: 'p', task: 'a', handler: false, results: { h: { status: 'ok', summary: 'fine' }, g: { status: 'changed', summary: 'content', diff: [{ kind: 'file', path: '/x', before: '', after: 'new\n' }] } } }] } as unknown as PlanFile;
+  const plan = {
+    tasks: [
+      {
+        play: 'p',
+        task: 'a',
+        handler: false,
+        results: {
+          h: { status: 'ok', summary: 'fine' },
+          g: { status: 'changed', summary: 'content', diff: [{ kind: 'file', path: '/x', before: '', after: 'new\n' }] },
+        },
+      },
+    ],
+  } as unknown as PlanFile;
   const g = planGuard(plan);
   assert.match(g.guard({ host: 'h', task: 'a', handler: false, status: 'change', summary: 'content of /x' })!, /a change that is not in the plan/);
   assert.match(g.guard({ host: 'h', task: 'a', handler: false, status: 'ok', summary: '' })!, /not in the plan/, 'a diverged host stays stopped');
-  assert.match(g.guard({ host: 'g', task: 'a', handler: false, status: 'change', summary: 'content', diff: [{ kind: 'file', path: '/x', before: '', after: 'other\n' }] })!, /\/x would get other content than planned/);
+  assert.match(
+    g.guard({
+      host: 'g',
+      task: 'a',
+      handler: false,
+      status: 'change',
+      summary: 'content',
+      diff: [{ kind: 'file', path: '/x', before: '', after: 'other\n' }],
+    })!,
+    /\/x would get other content than planned/,
+  );
   const g2 = planGuard(plan);
-  assert.is(g2.guard({ host: 'g', task: 'a', handler: false, status: 'change', summary: 'content', diff: [{ kind: 'file', path: '/x', before: 'old', after: 'new\n' }] }), undefined);
+  assert.is(
+    g2.guard({
+      host: 'g',
+      task: 'a',
+      handler: false,
+      status: 'change',
+      summary: 'content',
+      diff: [{ kind: 'file', path: '/x', before: 'old', after: 'new\n' }],
+    }),
+    undefined,
+  );
   assert.match(g2.guard({ host: 'g', task: 'b', handler: false, status: 'ok', summary: '' })!, /the plan has "a" here/);
 });
 
@@ -137,7 +189,11 @@ test('unplannedDiff: files and settings outside the plan, other results; loop ed
 
 test('schemas/plan-v1.schema.json is the published form of the plan schema', () => {
   const file = JSON.parse(readFileSync(new URL('../../schemas/plan-v1.schema.json', import.meta.url), 'utf8'));
-  assert.equal(file, { $schema: "http://json-schema.org/draft-07/schema#", ...JSON.parse(JSON.stringify(PlanFileSchema)) }, 'stale: run node scripts/write-plan-schema.ts');
+  assert.equal(
+    file,
+    { $schema: 'http://json-schema.org/draft-07/schema#', ...JSON.parse(JSON.stringify(PlanFileSchema)) },
+    'stale: run node scripts/write-plan-schema.ts',
+  );
 });
 
 test.run();

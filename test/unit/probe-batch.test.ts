@@ -19,7 +19,11 @@ test('one script runs every probe and frames stdout, exit code and stderr exactl
   assert.equal(results.get(commands[0]), { code: 3, stdout: 'out\n', stderr: 'err\n' });
   assert.equal(results.get(commands[1]), { code: 0, stdout: 'no newline', stderr: '' });
   assert.equal(results.get(commands[2]), { code: 0, stdout: '', stderr: '' }, 'stdin is closed for probes');
-  assert.equal(results.get(commands[3]), { code: 0, stdout: '\x1efake frame\n', stderr: '' }, 'output that looks like a frame does not confuse the parser');
+  assert.equal(
+    results.get(commands[3]),
+    { code: 0, stdout: '\x1efake frame\n', stderr: '' },
+    'output that looks like a frame does not confuse the parser',
+  );
   assert.equal(results.get(commands[4]), { code: 0, stdout: '', stderr: '' });
 });
 
@@ -33,7 +37,14 @@ test('a truncated batch yields only the complete frames', () => {
 test('the cache answers until the host changes, and the window adapts to how useful it was', () => {
   const cache = new ProbeCache();
   const start = cache.window('h');
-  cache.store('h', new Map([['asked', { code: 0, stdout: 'X', stderr: '' }], ['a', { code: 0, stdout: 'A', stderr: '' }]]), 'asked');
+  cache.store(
+    'h',
+    new Map([
+      ['asked', { code: 0, stdout: 'X', stderr: '' }],
+      ['a', { code: 0, stdout: 'A', stderr: '' }],
+    ]),
+    'asked',
+  );
   assert.is(cache.take('h', 'a')?.stdout, 'A');
   assert.is(cache.take('h', 'a')?.stdout, 'A', 'the same probe again (a loop item, another edit of the file) is answered too');
   assert.is(cache.window('h'), Math.min(MAX_WINDOW, start * 2), 'all used: look further ahead');
@@ -47,17 +58,35 @@ test('the cache answers until the host changes, and the window adapts to how use
   assert.not.ok(cache.has('h', 'late'), 'a batch sent before a change on the host is not kept');
 });
 
-test("a change on another host keeps local probes and drops those that may read other hosts", () => {
+test('a change on another host keeps local probes and drops those that may read other hosts', () => {
   const cache = new ProbeCache();
   const r = { code: 0, stdout: '', stderr: '' };
-  cache.store('a', new Map([['stat /etc/x', r], ['curl http://b/', r]]), undefined, cache.generation, new Set(['stat /etc/x']));
+  cache.store(
+    'a',
+    new Map([
+      ['stat /etc/x', r],
+      ['curl http://b/', r],
+    ]),
+    undefined,
+    cache.generation,
+    new Set(['stat /etc/x']),
+  );
   cache.invalidate('b');
   assert.ok(cache.has('a', 'stat /etc/x'), 'a file on host a is still as read');
   assert.not.ok(cache.has('a', 'curl http://b/'), 'a URL may be served by host b');
   const sent = cache.generation;
   cache.invalidate('b');
-  cache.store('a', new Map([['stat /etc/y', r], ['curl http://b/', r]]), undefined, sent, new Set(['stat /etc/y']));
-  assert.ok(cache.has('a', 'stat /etc/y'), 'a batch that crossed another host\'s change keeps its local probes');
+  cache.store(
+    'a',
+    new Map([
+      ['stat /etc/y', r],
+      ['curl http://b/', r],
+    ]),
+    undefined,
+    sent,
+    new Set(['stat /etc/y']),
+  );
+  assert.ok(cache.has('a', 'stat /etc/y'), "a batch that crossed another host's change keeps its local probes");
   assert.not.ok(cache.has('a', 'curl http://b/'));
   cache.invalidate('a');
   assert.not.ok(cache.has('a', 'stat /etc/x'), 'a change on the host drops everything');
@@ -83,7 +112,17 @@ test('probes of one merge kind travel as one command and come back split per pro
     exec: async (script: string): Promise<ExecResult> => {
       sent.push(script);
       const local = script.replace('[ -d /run/systemd/system ] || { echo systemd=no; exit 0; }', 'true');
-      const r = spawnSync('/bin/sh', ['-c', local.replace(/systemctl show [^\n]*/, "printf 'Id=a.service\\nLoadState=loaded\\n\\nId=b.service\\nLoadState=not-found\\n\\nId=c.service\\nLoadState=loaded\\n'")], { encoding: 'utf8' });
+      const r = spawnSync(
+        '/bin/sh',
+        [
+          '-c',
+          local.replace(
+            /systemctl show [^\n]*/,
+            "printf 'Id=a.service\\nLoadState=loaded\\n\\nId=b.service\\nLoadState=not-found\\n\\nId=c.service\\nLoadState=loaded\\n'",
+          ),
+        ],
+        { encoding: 'utf8' },
+      );
       return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
     },
   };
@@ -95,7 +134,11 @@ test('probes of one merge kind travel as one command and come back split per pro
   assert.is(results.get('show b.service')?.stdout, 'Id=b.service\nLoadState=not-found\n');
   assert.is(results.get('show c.service')?.stdout, 'Id=c.service\nLoadState=loaded\n');
   assert.is(results.get('echo single')?.stdout, 'single\n');
-  assert.is(unitShowMerge.split({ code: 0, stdout: 'Id=a\n', stderr: '' }, ['a', 'b']), undefined, 'output that does not split safely is not guessed at');
+  assert.is(
+    unitShowMerge.split({ code: 0, stdout: 'Id=a\n', stderr: '' }, ['a', 'b']),
+    undefined,
+    'output that does not split safely is not guessed at',
+  );
 });
 
 test.run();

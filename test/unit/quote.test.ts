@@ -35,7 +35,7 @@ const HOSTILE: readonly string[] = [
   'grüße 日本語 🚀',
   '<in >out 2>&1',
   '{a,b}',
-  "mixed 'single' \"double\" $(cmd) `cmd` \\ \n end",
+  'mixed \'single\' "double" $(cmd) `cmd` \\ \n end',
   '%s %d %%',
 ];
 

@@ -19,7 +19,11 @@ test('probe: the boot id, or a clear error', () => {
 
 test('plan: always a reboot; check mode says it would', () => {
   assert.equal(planReboot({}, { bootId: ID }, { check: false }), { status: 'change', summary: 'reboot', data: { bootId: ID } });
-  assert.equal(planReboot({}, { bootId: ID }, { check: true }), { status: 'change', summary: 'would reboot (boot id 3f1d2c4b)', data: { bootId: ID } });
+  assert.equal(planReboot({}, { bootId: ID }, { check: true }), {
+    status: 'change',
+    summary: 'would reboot (boot id 3f1d2c4b)',
+    data: { bootId: ID },
+  });
   assert.is(reboot.type.idempotent!({}), false);
 });
 
@@ -34,7 +38,11 @@ test('refusals; Ansible names', () => {
   assert.throws(() => reboot({ rebootTimeout: 0 }), /rebootTimeout/);
   assert.throws(() => reboot({ msg: 'x' } as any), /msg/);
   const m = findModule('reboot');
-  assert.equal(parseModuleArgs('reboot_timeout=120 test_command=uptime post_reboot_delay=2', m.type, m.args), { rebootTimeout: 120, testCommand: 'uptime', postRebootDelay: 2 });
+  assert.equal(parseModuleArgs('reboot_timeout=120 test_command=uptime post_reboot_delay=2', m.type, m.args), {
+    rebootTimeout: 120,
+    testCommand: 'uptime',
+    postRebootDelay: 2,
+  });
 });
 
 test.run();

@@ -15,7 +15,10 @@ import { findModule } from '../../lib/adhoc/modules.ts';
 
 const { files, load } = fixtures('replace/ansible');
 const real = { check: false, earlierChangePredicted: false };
-const fileState = (text: string | null): FileState => (text === null ? { type: 'absent', parentExists: true } : { type: 'file', mode: '0644', owner: 'root', group: 'root', size: Buffer.byteLength(text), content: Buffer.from(text), parentExists: true });
+const fileState = (text: string | null): FileState =>
+  text === null
+    ? { type: 'absent', parentExists: true }
+    : { type: 'file', mode: '0644', owner: 'root', group: 'root', size: Buffer.byteLength(text), content: Buffer.from(text), parentExists: true };
 
 test('there are at least 10 recorded differential cases', () => {
   assert.ok(files.length >= 10, `${files.length}`);
@@ -40,7 +43,12 @@ for (const f of files) {
 test('Python subn: empty matches, templates', () => {
   assert.equal(pythonSubn(pythonRegExp('x*').regexp, '-', 'abxd'), { text: '-a-b--d-', count: 5 });
   assert.equal(pythonSubn(pythonRegExp('(?m)^').regexp, '> ', 'a\nb\n'), { text: '> a\n> b\n> ', count: 3 });
-  assert.equal(replaceText('k=1\n', { regexp: 'k=1', replace: 'k=2', after: 'zz' }), { changed: false, content: 'k=1\n', count: 0, message: 'Pattern for before/after params did not match the given file: zz(?P<subsection>.*)' });
+  assert.equal(replaceText('k=1\n', { regexp: 'k=1', replace: 'k=2', after: 'zz' }), {
+    changed: false,
+    content: 'k=1\n',
+    count: 0,
+    message: 'Pattern for before/after params did not match the given file: zz(?P<subsection>.*)',
+  });
 });
 
 test('plan: missing file, check mode after a change, diff', () => {
@@ -59,9 +67,14 @@ test('bad arguments are refused', () => {
   refuses(() => replace({ path: '/f', regexp: '' }), /argument "regexp"/);
 });
 
-test('ad-hoc: -m replace with Ansible\'s argument names', () => {
+test("ad-hoc: -m replace with Ansible's argument names", () => {
   const m = findModule('replace');
-  assert.equal(parseModuleArgs('path=/etc/x regexp=^a replace=b after=start', m.type, m.args), { path: '/etc/x', regexp: '^a', replace: 'b', after: 'start' });
+  assert.equal(parseModuleArgs('path=/etc/x regexp=^a replace=b after=start', m.type, m.args), {
+    path: '/etc/x',
+    regexp: '^a',
+    replace: 'b',
+    after: 'start',
+  });
 });
 
 test.run();

@@ -20,17 +20,54 @@ const events: RunEvent[] = [
   { event: 'run-start', playbook: 'demo', check: false, diff: true, time: '2026-01-01T00:00:00.000Z' },
   { event: 'play-start', play: 'web', pattern: 'all', hosts: ['a', 'b'] },
   { event: 'task-start', play: 'web', task: 'config', handler: false, hosts: ['a', 'b'] },
-  { event: 'host-result', host: 'a', task: 'config', handler: false, status: 'changed', message: 'content of /etc/x', module: 'file', diff: [{ kind: 'file', path: '/etc/x', before: 'old\n', after: 'new </script>\n' }, { kind: 'state', key: 'mode', before: '0600', after: '0644' }], startedAt: 1000, durationMs: 40 },
-  { event: 'host-result', host: 'b', task: 'config', handler: false, status: 'failed', message: 'boom', module: 'file', error: { kind: 'TaskFailedError', message: 'boom', command: 'cat /x', code: 3, stderr: 'no such file' }, startedAt: 1005, durationMs: 10 },
+  {
+    event: 'host-result',
+    host: 'a',
+    task: 'config',
+    handler: false,
+    status: 'changed',
+    message: 'content of /etc/x',
+    module: 'file',
+    diff: [
+      { kind: 'file', path: '/etc/x', before: 'old\n', after: 'new </script>\n' },
+      { kind: 'state', key: 'mode', before: '0600', after: '0644' },
+    ],
+    startedAt: 1000,
+    durationMs: 40,
+  },
+  {
+    event: 'host-result',
+    host: 'b',
+    task: 'config',
+    handler: false,
+    status: 'failed',
+    message: 'boom',
+    module: 'file',
+    error: { kind: 'TaskFailedError', message: 'boom', command: 'cat /x', code: 3, stderr: 'no such file' },
+    startedAt: 1005,
+    durationMs: 10,
+  },
   { event: 'task-start', play: 'web', task: 'restart', handler: true, hosts: ['a'] },
   { event: 'host-result', host: 'a', task: 'restart', handler: true, status: 'changed', message: 'restarted', startedAt: 1100, durationMs: 200 },
-  { event: 'recap', hosts: { a: { ok: 2, changed: 2, unreachable: 0, failed: 0, skipped: 0, ignored: 0 }, b: { ok: 0, changed: 0, unreachable: 0, failed: 1, skipped: 0, ignored: 0 } } },
+  {
+    event: 'recap',
+    hosts: {
+      a: { ok: 2, changed: 2, unreachable: 0, failed: 0, skipped: 0, ignored: 0 },
+      b: { ok: 0, changed: 0, unreachable: 0, failed: 1, skipped: 0, ignored: 0 },
+    },
+  },
 ];
 
 test('the model: hosts, task instances in order, rows with times from the first start, diffs split', () => {
   const m = reportModel(events);
   assert.equal(m.hosts, ['a', 'b']);
-  assert.equal(m.tasks.map((t) => [t.name, t.handler, t.rows.length]), [['config', false, 2], ['restart', true, 1]]);
+  assert.equal(
+    m.tasks.map((t) => [t.name, t.handler, t.rows.length]),
+    [
+      ['config', false, 2],
+      ['restart', true, 1],
+    ],
+  );
   assert.is(m.tasks[0].rows[1].start, 5);
   assert.is(m.spanMs, 300);
   assert.match(m.tasks[0].rows[0].patch!, /^--- \/etc\/x/m);
@@ -54,7 +91,8 @@ test('the committed page bundle is what scripts/build-report-ui.ts builds from r
   const out = mkdtempSync(join(tmpdir(), 'hw-ui-'));
   await buildReportUi(out);
   const assets = new URL('../../lib/report/html/assets/', import.meta.url);
-  for (const f of ['report-ui.js', 'report-ui.css']) assert.ok(readFileSync(join(out, f), 'utf8') === readFileSync(new URL(f, assets), 'utf8'), `${f} is stale: run node scripts/build-report-ui.ts`);
+  for (const f of ['report-ui.js', 'report-ui.css'])
+    assert.ok(readFileSync(join(out, f), 'utf8') === readFileSync(new URL(f, assets), 'utf8'), `${f} is stale: run node scripts/build-report-ui.ts`);
   const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'report-ui/tsconfig.json', '--noEmit'], { encoding: 'utf8' });
   assert.is(tsc.status, 0, tsc.stdout + tsc.stderr);
 });

@@ -8,7 +8,18 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixtures } from '../support/fixtures.ts';
 import { PROBE_KINDS, RERECORD } from '../support/probe-recordings.ts';
-import { aptFileName, editAptFile, editRepoFile, parseRepoFile, planRepository, refreshCommand, repository, repositoryPath, yumSection, type RepoFileState } from '../../lib/tasks/repository.ts';
+import {
+  aptFileName,
+  editAptFile,
+  editRepoFile,
+  parseRepoFile,
+  planRepository,
+  refreshCommand,
+  repository,
+  repositoryPath,
+  yumSection,
+  type RepoFileState,
+} from '../../lib/tasks/repository.ts';
 import { findModule } from '../../lib/adhoc/modules.ts';
 import { parseModuleArgs } from '../../lib/adhoc/args.ts';
 
@@ -28,7 +39,10 @@ const k8s = { name: 'kubernetes', description: 'Kubernetes', baseurl: 'https://p
 
 test('yum section as Ansible writes it: keys sorted, booleans as 1/0, name = description, enabled only when given, continuation lines with a tab', () => {
   assert.is(yumSection(k8s), '[kubernetes]\nbaseurl = https://pkgs.example/el7\ngpgcheck = 0\nname = Kubernetes\n');
-  assert.is(yumSection({ name: 'x', baseurl: ['a', 'b'], enabled: false, options: { priority: 1, sslverify: false } }), '[x]\nbaseurl = a\n\tb\nenabled = 0\nname = x\npriority = 1\nsslverify = 0\n');
+  assert.is(
+    yumSection({ name: 'x', baseurl: ['a', 'b'], enabled: false, options: { priority: 1, sslverify: false } }),
+    '[x]\nbaseurl = a\n\tb\nenabled = 0\nname = x\npriority = 1\nsslverify = 0\n',
+  );
 });
 
 test('.repo edits: added at the end with a blank line after it, replaced in place, removed; other sections and comments byte for byte', () => {
@@ -39,19 +53,30 @@ test('.repo edits: added at the end with a blank line after it, replaced in plac
   const changed = editRepoFile(added, { ...k8s, gpgcheck: true });
   assert.is(changed, `${other}\n${yumSection({ ...k8s, gpgcheck: true })}\n`);
   const base = '[base]\nname=Base\nbaseurl=file:///srv/repo\n';
-  assert.is(editRepoFile(`[kubernetes]\nbaseurl=old\n\n# base\n${base}`, k8s), `${yumSection(k8s)}\n# base\n${base}`, 'replaced where it was, the comment after it kept');
+  assert.is(
+    editRepoFile(`[kubernetes]\nbaseurl=old\n\n# base\n${base}`, k8s),
+    `${yumSection(k8s)}\n# base\n${base}`,
+    'replaced where it was, the comment after it kept',
+  );
   assert.is(editRepoFile(`[kubernetes]\nbaseurl=old\n${base}`, k8s), `${yumSection(k8s)}\n${base}`, 'a blank line after it, as Ansible writes');
   assert.is(editRepoFile(added, { name: 'kubernetes', state: 'absent' }), `${other}\n`);
   assert.is(editRepoFile(`${yumSection(k8s)}\n${base}`, { name: 'kubernetes', state: 'absent' }), base, 'its blank lines go with it');
   assert.is(editRepoFile(`${yumSection(k8s)}\n`, { name: 'kubernetes', state: 'absent' }), '');
-  assert.is(editRepoFile(`# by hand\n${yumSection(k8s)}`, { name: 'kubernetes', state: 'absent' }), '', 'no section left: the file goes, as with Ansible');
+  assert.is(
+    editRepoFile(`# by hand\n${yumSection(k8s)}`, { name: 'kubernetes', state: 'absent' }),
+    '',
+    'no section left: the file goes, as with Ansible',
+  );
 });
 
 test('.repo: a section with the same keys and values, however written, is kept (as Ansible and yum read it)', () => {
   const hand = '[kubernetes]\n# by hand\nName=Kubernetes\nBASEURL : https://pkgs.example/el7\ngpgcheck = 0  \n';
   assert.is(editRepoFile(hand, k8s), hand);
   const two = { ...k8s, baseurl: ['https://a', 'https://b'] };
-  assert.is(editRepoFile('[kubernetes]\nname = Kubernetes\ngpgcheck = 0\nbaseurl = https://a\n   https://b\n', two), '[kubernetes]\nname = Kubernetes\ngpgcheck = 0\nbaseurl = https://a\n   https://b\n');
+  assert.is(
+    editRepoFile('[kubernetes]\nname = Kubernetes\ngpgcheck = 0\nbaseurl = https://a\n   https://b\n', two),
+    '[kubernetes]\nname = Kubernetes\ngpgcheck = 0\nbaseurl = https://a\n   https://b\n',
+  );
   assert.is(editRepoFile(`${hand}metadata_expire = 0\n`, k8s), `${yumSection(k8s)}\n`, 'another key: rewritten');
 });
 
@@ -78,13 +103,26 @@ test('plan on recorded states: add with a refresh of that repository only; ok wh
   });
   const after = { ...absent, type: 'file' as const, content: yumSection(k8s) };
   assert.equal(planRepository(args, after, real), { status: 'ok', reason: '/tmp/rec/k8s.repo has [kubernetes]' });
-  assert.is(planRepository({ ...args, updateCache: false }, absent, real).status === 'change' && (planRepository({ ...args, updateCache: false }, absent, real) as any).data.refresh, undefined);
+  assert.is(
+    planRepository({ ...args, updateCache: false }, absent, real).status === 'change' &&
+      (planRepository({ ...args, updateCache: false }, absent, real) as any).data.refresh,
+    undefined,
+  );
   const apt: RepoFileState = load('probe-apt-list.json').state;
   assert.equal(planRepository({ repo: 'deb [trusted=yes] file:/srv/apt ./', file: 'local' }, apt, real).status, 'ok');
-  assert.equal(planRepository({ repo: 'deb x y', file: 'x' }, load('probe-symlink.json').state, real), { status: 'failed', reason: '/etc/apt/sources.list.d/x.list is not a regular file' });
-  assert.equal(planRepository(args, load('probe-no-folder.json').state, real), { status: 'failed', reason: 'folder of /tmp/rec/k8s.repo does not exist' });
+  assert.equal(planRepository({ repo: 'deb x y', file: 'x' }, load('probe-symlink.json').state, real), {
+    status: 'failed',
+    reason: '/etc/apt/sources.list.d/x.list is not a regular file',
+  });
+  assert.equal(planRepository(args, load('probe-no-folder.json').state, real), {
+    status: 'failed',
+    reason: 'folder of /tmp/rec/k8s.repo does not exist',
+  });
   assert.is(planRepository(args, load('probe-no-folder.json').state, { check: true, earlierChangePredicted: true }).status, 'may-change');
-  assert.is(refreshCommand({ repo: 'deb a b c' }, '/etc/apt/sources.list.d/a.list'), "apt-get update -qq -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/a.list -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0");
+  assert.is(
+    refreshCommand({ repo: 'deb a b c' }, '/etc/apt/sources.list.d/a.list'),
+    'apt-get update -qq -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/a.list -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0',
+  );
 });
 
 test('refusals and Ansible module names', () => {
@@ -94,9 +132,18 @@ test('refusals and Ansible module names', () => {
   assert.throws(() => repository({ repo: 'http://x' }), /repo/);
   assert.throws(() => repository({ name: 'k', baseurl: 'a\nb' }), /baseurl/);
   const yum = findModule('yum_repository');
-  assert.equal(parseModuleArgs('name=k description="K 8" baseurl=file:///srv/repo gpgcheck=no', yum.type, yum.args), { name: 'k', description: 'K 8', baseurl: 'file:///srv/repo', gpgcheck: false });
+  assert.equal(parseModuleArgs('name=k description="K 8" baseurl=file:///srv/repo gpgcheck=no', yum.type, yum.args), {
+    name: 'k',
+    description: 'K 8',
+    baseurl: 'file:///srv/repo',
+    gpgcheck: false,
+  });
   const apt = findModule('apt_repository');
-  assert.equal(parseModuleArgs("repo='deb http://a b c' filename=a update_cache=no", apt.type, apt.args), { repo: 'deb http://a b c', file: 'a', updateCache: false });
+  assert.equal(parseModuleArgs("repo='deb http://a b c' filename=a update_cache=no", apt.type, apt.args), {
+    repo: 'deb http://a b c',
+    file: 'a',
+    updateCache: false,
+  });
 });
 
 test.run();

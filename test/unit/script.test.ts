@@ -26,13 +26,25 @@ test.after(() => rmSync(dir, { recursive: true, force: true }));
 test('plan: the recorded guard answers decide, in check mode too', () => {
   const { load } = fixtures('command');
   const creates = load('probe-creates-exists.json');
-  assert.equal(planScript({ cmd: path, creates: creates.probe.creates }, creates.state, real), { status: 'ok', reason: `${creates.probe.creates} exists` });
-  assert.equal(planScript({ cmd: path, creates: '/nope' }, { chdirExists: true, creates: false }, check), { status: 'change', summary: `run script ${path} (/nope does not exist)` });
-  assert.equal(planScript({ cmd: path, removes: '/nope' }, { chdirExists: true, removes: false }, real), { status: 'ok', reason: '/nope does not exist' });
+  assert.equal(planScript({ cmd: path, creates: creates.probe.creates }, creates.state, real), {
+    status: 'ok',
+    reason: `${creates.probe.creates} exists`,
+  });
+  assert.equal(planScript({ cmd: path, creates: '/nope' }, { chdirExists: true, creates: false }, check), {
+    status: 'change',
+    summary: `run script ${path} (/nope does not exist)`,
+  });
+  assert.equal(planScript({ cmd: path, removes: '/nope' }, { chdirExists: true, removes: false }, real), {
+    status: 'ok',
+    reason: '/nope does not exist',
+  });
   assert.equal(planScript({ cmd: path }, undefined, real), { status: 'change', summary: `run script ${path}` });
   assert.is(planScript({ cmd: path }, undefined, check).status, 'may-change');
   assert.is(planScript({ cmd: path, chdir: '/x', creates: 'y' }, { chdirExists: false }, real).status, 'failed');
-  assert.is(planScript({ cmd: path, chdir: '/x', creates: 'y' }, { chdirExists: false }, { check: true, earlierChangePredicted: true }).status, 'may-change');
+  assert.is(
+    planScript({ cmd: path, chdir: '/x', creates: 'y' }, { chdirExists: false }, { check: true, earlierChangePredicted: true }).status,
+    'may-change',
+  );
   // The probe is the command guard probe, as recorded.
   assert.is(commandGuardProbe(creates.probe)!.command, creates.command);
 });

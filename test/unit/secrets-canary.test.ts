@@ -33,7 +33,9 @@ const token = join(dir, 'token');
 const plain = join(dir, 'plain.conf');
 
 const playbook = join(dir, 'canary.ts');
-writeFileSync(playbook, `import { command, definePlaybook, file, shell, template } from ${lib};
+writeFileSync(
+  playbook,
+  `import { command, definePlaybook, file, shell, template } from ${lib};
 const dir = ${JSON.stringify(dir)};
 export default definePlaybook({ name: 'canary', plays: [{ name: 'canary play', hosts: 'all', tasks: [
   // Sensitive static arguments: the header and --list-tasks must not show them.
@@ -49,24 +51,41 @@ export default definePlaybook({ name: 'canary', plays: [{ name: 'canary play', h
   // Sensitive arguments known only on the host, failing validation at run time.
   command((h) => ({ cmd: ['true', '-p' + h.vars.db_password], bogus: 1 } as any), { sensitive: true, name: 'bad sensitive args' }),
 ] }] });
-`);
+`,
+);
 // Sensitive static arguments failing validation when the playbook is loaded.
 const invalid = join(dir, 'invalid.ts');
-writeFileSync(invalid, `import { command, definePlaybook } from ${lib};\nexport default definePlaybook({ name: 'invalid', plays: [{ name: 'p', hosts: 'all', tasks: [command({ cmd: ['true', '-pK9valSecret'], bogus: 1 } as any, { sensitive: true })] }] });\n`);
+writeFileSync(
+  invalid,
+  `import { command, definePlaybook } from ${lib};\nexport default definePlaybook({ name: 'invalid', plays: [{ name: 'p', hosts: 'all', tasks: [command({ cmd: ['true', '-pK9valSecret'], bogus: 1 } as any, { sensitive: true })] }] });\n`,
+);
 
 const extra = ['-e', 'api_pass=K9apiPass', '-e', 'ansible_become_password=K9becomePass'];
 
 async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
-  const code = await hostwrightMain(argv, sink((s) => (out += s)), sink((s) => (err += s)));
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        add(String(chunk));
+        done();
+      },
+    });
+  const code = await hostwrightMain(
+    argv,
+    sink((s) => (out += s)),
+    sink((s) => (err += s)),
+  );
   return { code, out, err };
 }
 
 /** Assert no canary in a run's output, naming the output and quoting the leaking line. */
 function clean(what: string, r: { out: string; err: string }): void {
-  for (const [stream, text] of [['stdout', r.out], ['stderr', r.err]] as const) {
+  for (const [stream, text] of [
+    ['stdout', r.out],
+    ['stderr', r.err],
+  ] as const) {
     const line = text.split('\n').find((l) => CANARY.test(l));
     assert.is(line, undefined, `${what}: a canary leaked on ${stream}: ${line}`);
   }
@@ -88,7 +107,10 @@ test('playbook runs (console, --json, --diff, --diff --json): no canary, and the
     // Not over-masked: a sensitive task's path shows in later output, and its label shows its type.
     assert.ok(r.out.includes(`ls ${token}`), 'the sensitive file path is not masked in later tasks');
     if (flags.includes('--json')) {
-      const events = r.out.trim().split('\n').map((l) => JSON.parse(l));
+      const events = r.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const starts = events.filter((e) => e.event === 'task-start').map((e) => e.task);
       assert.equal(starts.slice(0, 2), ['command', `file: ${token}`]);
       const failed = events.find((e) => e.event === 'host-result' && e.task === 'fail loudly');
@@ -134,14 +156,18 @@ test('ad-hoc: output echoing inventory and -e passwords is masked on the console
   const json = await hw('all', '-i', inv, ...extra, '-m', 'shell', '-a', args, '--json');
   assert.is(json.code, 0, json.err);
   clean('ad-hoc --json', json);
-  const result = json.out.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'host-result');
+  const result = json.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .find((e) => e.event === 'host-result');
   assert.is(result.stdout, '******** ********');
   const failing = await hw('all', '-i', inv, ...extra, '-m', 'shell', '-a', 'echo K9becomePass >&2; exit 4');
   assert.is(failing.code, 2);
   clean('ad-hoc failing', failing);
 });
 
-test('not over-masked: a sensitive task\'s path, owner, mode, program and option names stay readable later', async () => {
+test("not over-masked: a sensitive task's path, owner, mode, program and option names stay readable later", async () => {
   const user = userInfo().username;
   const path = join(dir, 'creds');
   const r = await runTasks(

@@ -53,19 +53,39 @@ test.after(() => rmSync(home, { recursive: true, force: true }));
 
 test('lookups: Host patterns, first value wins, Include, ~ expansion', () => {
   assert.equal(config.lookup('web1.prod'), {
-    user: 'deploy', port: 2222, identityFiles: [join(home, '.ssh/prod_ed25519')], proxyJump: 'ops@bastion.prod:2200',
-    userKnownHostsFile: join(home, '.ssh/known_hosts.team'), connectTimeoutMs: 7000, serverAliveIntervalMs: 30000,
+    user: 'deploy',
+    port: 2222,
+    identityFiles: [join(home, '.ssh/prod_ed25519')],
+    proxyJump: 'ops@bastion.prod:2200',
+    userKnownHostsFile: join(home, '.ssh/known_hosts.team'),
+    connectTimeoutMs: 7000,
+    serverAliveIntervalMs: 30000,
   });
-  assert.equal(config.lookup('bastion.prod'), { hostName: '203.0.113.10', user: 'jump', identitiesOnly: true, userKnownHostsFile: join(home, '.ssh/known_hosts.team'), serverAliveIntervalMs: 30000 });
+  assert.equal(config.lookup('bastion.prod'), {
+    hostName: '203.0.113.10',
+    user: 'jump',
+    identitiesOnly: true,
+    userKnownHostsFile: join(home, '.ssh/known_hosts.team'),
+    serverAliveIntervalMs: 30000,
+  });
   assert.is(config.lookup('db1').proxyJump, 'bastion.prod,inner.prod');
   assert.is(config.lookup('legacy').proxyJump, 'jump.old', 'ProxyCommand ssh -W %h:%p is a ProxyJump');
-  assert.throws(() => config.lookup('weird'), (e: Error) => e instanceof ValidationError && /config: Host weird: ProxyCommand "nc -X connect -x proxy:3128 %h %p" is not supported/.test(e.message));
+  assert.throws(
+    () => config.lookup('weird'),
+    (e: Error) =>
+      e instanceof ValidationError && /config: Host weird: ProxyCommand "nc -X connect -x proxy:3128 %h %p" is not supported/.test(e.message),
+  );
   assert.is(config.lookup('other').user, 'fallback');
 });
 
 test('the same file as OpenSSH reads it (ssh -G), when ssh is installed', () => {
   if (spawnSync('ssh', ['-V']).status !== 0) return;
-  const g = (host: string) => new Map(execFileSync('ssh', ['-G', '-F', file, host], { encoding: 'utf8', env: { ...process.env, HOME: home } }).split('\n').map((l) => [l.split(' ')[0], l.slice(l.indexOf(' ') + 1)] as [string, string]));
+  const g = (host: string) =>
+    new Map(
+      execFileSync('ssh', ['-G', '-F', file, host], { encoding: 'utf8', env: { ...process.env, HOME: home } })
+        .split('\n')
+        .map((l) => [l.split(' ')[0], l.slice(l.indexOf(' ') + 1)] as [string, string]),
+    );
   const web = g('web1.prod');
   const mine = config.lookup('web1.prod');
   assert.is(web.get('user'), mine.user);
@@ -83,11 +103,18 @@ test('ProxyJump from ansible_ssh_common_args / extra_args; other ProxyCommands r
   assert.is(jumpFromSshArgs('-oProxyJump="b1"', 'h', 'v'), 'b1');
   assert.is(jumpFromSshArgs(`-o ProxyCommand="ssh -W %h:%p -q root@b9"`, 'h', 'v'), 'root@b9');
   assert.is(jumpFromSshArgs('-o ServerAliveInterval=5', 'h', 'v'), undefined);
-  assert.throws(() => jumpFromSshArgs(`-o ProxyCommand="corkscrew proxy 8080 %h %p"`, 'web1', 'ansible_ssh_common_args'), /web1: ansible_ssh_common_args: ProxyCommand "corkscrew proxy 8080 %h %p" is not supported/);
+  assert.throws(
+    () => jumpFromSshArgs(`-o ProxyCommand="corkscrew proxy 8080 %h %p"`, 'web1', 'ansible_ssh_common_args'),
+    /web1: ansible_ssh_common_args: ProxyCommand "corkscrew proxy 8080 %h %p" is not supported/,
+  );
   assert.equal(parseJumpHop('ops@[::1]:2200'), { user: 'ops', host: '::1', port: 2200 });
   assert.equal(parseJumpHop('ssh://b1'), { host: 'b1' });
   assert.is(proxyCommandAsJump('ssh -W %h:%p -p 2222 -l admin gw'), 'admin@gw:2222');
-  const view = inventoryView(inventoryFromObject({ all: { hosts: { t: { ansible_ssh_common_args: '-o ProxyJump=gw' }, bad: { ansible_ssh_extra_args: '-o ProxyCommand="nc %h %p"' } } } }));
+  const view = inventoryView(
+    inventoryFromObject({
+      all: { hosts: { t: { ansible_ssh_common_args: '-o ProxyJump=gw' }, bad: { ansible_ssh_extra_args: '-o ProxyCommand="nc %h %p"' } } },
+    }),
+  );
   assert.is(view.connectionOf('t').proxyJump, 'gw');
   assert.throws(() => view.connectionOf('bad'), /bad: ansible_ssh_extra_args: ProxyCommand "nc %h %p" is not supported/);
 });
@@ -95,7 +122,7 @@ test('ProxyJump from ansible_ssh_common_args / extra_args; other ProxyCommands r
 test('a chain shares its hops: one bastion connection for every host behind it', () => {
   const pool = new JumpPool();
   const made: string[] = [];
-  const make = (hop: { host: string }, via: unknown, name: string) => {
+  const make = (_hop: { host: string }, via: unknown, name: string) => {
     made.push(`${name}${via ? ` via ${(via as { name: string }).name}` : ''}`);
     return { name } as never;
   };

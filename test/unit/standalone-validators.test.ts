@@ -28,11 +28,16 @@ let generated: GeneratedValidators;
 let dir: string;
 const load = async (name: string, code: string): Promise<Record<string, ValidateFunction>> => {
   const path = join(dir, name);
-  writeFileSync(path, code.replace('createRequire(import.meta.url)', `createRequire(${JSON.stringify(import.meta.url)})`)
-    .replace("from './var-kinds.js'", `from ${JSON.stringify(pathToFileURL(join(REPO, 'lib/inventory/var-kinds.ts')).href)}`));
+  writeFileSync(
+    path,
+    code
+      .replace('createRequire(import.meta.url)', `createRequire(${JSON.stringify(import.meta.url)})`)
+      .replace("from './var-kinds.js'", `from ${JSON.stringify(pathToFileURL(join(REPO, 'lib/inventory/var-kinds.ts')).href)}`),
+  );
   return import(pathToFileURL(path).href);
 };
-const shape = (errors: ErrorObject[] | null | undefined) => (errors ?? []).map((e) => ({ keyword: e.keyword, instancePath: e.instancePath, message: e.message, params: e.params }));
+const shape = (errors: ErrorObject[] | null | undefined) =>
+  (errors ?? []).map((e) => ({ keyword: e.keyword, instancePath: e.instancePath, message: e.message, params: e.params }));
 
 test.before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hw-validators-'));
@@ -41,9 +46,13 @@ test.before(async () => {
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('every task type of lib/tasks is compiled, and the code needs only ajv runtime files', () => {
-  for (const name of ['file', 'line', 'sysctl', 'package', 'service', 'command', 'shell', 'wait', 'copy', 'user']) assert.ok(generated.types.includes(name), `${name} compiled`);
+  for (const name of ['file', 'line', 'sysctl', 'package', 'service', 'command', 'shell', 'wait', 'copy', 'user'])
+    assert.ok(generated.types.includes(name), `${name} compiled`);
   const requires = [...generated.tasks.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
-  assert.ok(requires.every((r) => r.startsWith('ajv/dist/runtime/')), `only runtime helpers: ${requires.join(', ')}`);
+  assert.ok(
+    requires.every((r) => r.startsWith('ajv/dist/runtime/')),
+    `only runtime helpers: ${requires.join(', ')}`,
+  );
 });
 
 test('task argument validators: same verdicts and errors as compiled at run time', async () => {

@@ -32,7 +32,10 @@ for (const f of files) {
 
 test('types and fields', () => {
   const file = load('probe-file.json').state;
-  assert.equal([file.exists, file.isreg, file.isdir, file.mode, file.pw_name, file.gr_name, file.size], [true, true, false, '0640', 'root', 'adm', 6]);
+  assert.equal(
+    [file.exists, file.isreg, file.isdir, file.mode, file.pw_name, file.gr_name, file.size],
+    [true, true, false, '0640', 'root', 'adm', 6],
+  );
   assert.is(file.checksum, 'f572d396fae9206628714fb2ce00f72e94f2258f', 'sha1 of "hello\\n"');
   assert.is(load('probe-link.json').state.lnk_target, 'target');
   assert.is(load('probe-link.json').state.islnk, true);
@@ -57,9 +60,14 @@ test('bad arguments are refused', () => {
   refuses(() => stat({ path: '/x', bogus: 1 } as never), /unknown argument "bogus"/);
 });
 
-test('ad-hoc: -m stat with Ansible\'s argument names', () => {
+test("ad-hoc: -m stat with Ansible's argument names", () => {
   const m = findModule('stat');
-  assert.equal(parseModuleArgs('path=/etc/hosts get_checksum=no checksum_algorithm=sha256 follow=yes', m.type, m.args), { path: '/etc/hosts', checksum: false, checksumAlgorithm: 'sha256', follow: true });
+  assert.equal(parseModuleArgs('path=/etc/hosts get_checksum=no checksum_algorithm=sha256 follow=yes', m.type, m.args), {
+    path: '/etc/hosts',
+    checksum: false,
+    checksumAlgorithm: 'sha256',
+    follow: true,
+  });
 });
 
 test.run();

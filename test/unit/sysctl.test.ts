@@ -7,15 +7,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixtures } from '../support/fixtures.ts';
 import { PROBE_KINDS, RERECORD } from '../support/probe-recordings.ts';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { canonicalSysctlKey, normalizeSysctlValue, parseSysctl, removeSysctlLine, setSysctlLine, sysctlFileValues, sysctlProbe, type SysctlState } from '../../lib/probes/sysctl-state.ts';
+import {
+  canonicalSysctlKey,
+  normalizeSysctlValue,
+  parseSysctl,
+  removeSysctlLine,
+  setSysctlLine,
+  sysctlFileValues,
+  type SysctlState,
+} from '../../lib/probes/sysctl-state.ts';
 import { planSysctl, sysctl, sysctlApplyCommand, type SysctlArgs, type SysctlPlanData } from '../../lib/tasks/sysctl.ts';
 import { isValidationError } from '../../lib/core/errors.ts';
 import type { Plan } from '../../lib/core/task-contract.ts';
 
-const { dir, files, load } = fixtures('sysctl');
+const { files, load } = fixtures('sysctl');
 const real = { check: false, earlierChangePredicted: false };
 
 test('there are sysctl fixtures', () => {
@@ -41,7 +46,11 @@ for (const f of files.filter((f) => f.startsWith('plan-'))) {
     if (plan.status === 'change') {
       // Idempotence: once the plan is applied, the same arguments plan ok.
       const data = plan.data as SysctlPlanData;
-      const after: SysctlState = { ...state, ...(data.content !== undefined ? { content: data.content, fileType: 'file' } : {}), ...(data.reload ? { live: data.expect! } : {}) };
+      const after: SysctlState = {
+        ...state,
+        ...(data.content !== undefined ? { content: data.content, fileType: 'file' } : {}),
+        ...(data.reload ? { live: data.expect! } : {}),
+      };
       assert.is(planSysctl(fx.args, after, real).status, 'ok', 'second run is ok');
     }
   });
@@ -95,8 +104,10 @@ test('apply: LANG=C, the new file is loaded from its temporary copy before it re
 test('stderr output of sysctl -p fails even with exit 0', async () => {
   const { execFileSync } = await import('node:child_process');
   // A stand-in sysctl that exits 0 but complains, as procps 3.3 does for "permission denied on key".
-  const script = sysctlApplyCommand({ key: 'k.x', value: 1, file: '/nonexistent/f' }, { reload: true, expect: '1' })
-    .replace('export LANG=C LC_ALL=C', 'export LANG=C LC_ALL=C\nsysctl() { echo "sysctl: permission denied on key \'k.x\'" >&2; return 0; }');
+  const script = sysctlApplyCommand({ key: 'k.x', value: 1, file: '/nonexistent/f' }, { reload: true, expect: '1' }).replace(
+    'export LANG=C LC_ALL=C',
+    'export LANG=C LC_ALL=C\nsysctl() { echo "sysctl: permission denied on key \'k.x\'" >&2; return 0; }',
+  );
   let code = 0;
   let stderr = '';
   try {
@@ -132,7 +143,11 @@ test('bad arguments are refused when the task is defined', () => {
 });
 
 test('the plan type stays a Plan', () => {
-  const p: Plan = planSysctl({ key: 'a.b', value: 1 }, { liveRc: 0, live: '1', liveError: '', fileType: 'absent', content: '', parentExists: true }, real);
+  const p: Plan = planSysctl(
+    { key: 'a.b', value: 1 },
+    { liveRc: 0, live: '1', liveError: '', fileType: 'absent', content: '', parentExists: true },
+    real,
+  );
   assert.is(p.status, 'change');
 });
 

@@ -66,7 +66,10 @@ test('unless and removes decide from the host, in check mode too', async () => {
 test('register gets rc, stdout (trailing newline stripped), stdout_lines and stderr; stdin, env and chdir apply', async () => {
   const seen: Record<string, unknown> = {};
   const result = await run([
-    shell({ cmd: 'cat; echo "$GREETING from $(pwd)"; echo warn >&2', stdin: 'line one\n', env: { GREETING: "it's me" }, chdir: dir }, { register: 'out' }),
+    shell(
+      { cmd: 'cat; echo "$GREETING from $(pwd)"; echo warn >&2', stdin: 'line one\n', env: { GREETING: "it's me" }, chdir: dir },
+      { register: 'out' },
+    ),
     capture('out', seen),
   ]);
   assert.equal(statuses(result, 'local1'), ['changed', 'skipped']);

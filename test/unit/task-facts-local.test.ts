@@ -22,10 +22,14 @@ function osRelease(): Record<string, string> {
 
 // Ansible's names for the os-release IDs this test may meet (ansible.module_utils.facts.system.distribution).
 const NAME: Record<string, [distribution: string, family: string]> = {
-  debian: ['Debian', 'Debian'], ubuntu: ['Ubuntu', 'Debian'], fedora: ['Fedora', 'RedHat'], rocky: ['Rocky', 'RedHat'], almalinux: ['AlmaLinux', 'RedHat'],
+  debian: ['Debian', 'Debian'],
+  ubuntu: ['Ubuntu', 'Debian'],
+  fedora: ['Fedora', 'RedHat'],
+  rocky: ['Rocky', 'RedHat'],
+  almalinux: ['AlmaLinux', 'RedHat'],
 };
 
-test('local: ok in both modes; the reason names this machine\'s distribution, version, family and hostname', async () => {
+test("local: ok in both modes; the reason names this machine's distribution, version, family and hostname", async () => {
   const os = osRelease();
   const known = NAME[os.ID];
   assert.ok(known, `this test knows os-release ID "${os.ID}": add Ansible's names for it to the table`);

@@ -48,10 +48,13 @@ test('port: ok at once when it answers; otherwise waits in one round trip until 
   await up;
   assert.equal(statuses(first, 'local1'), ['ok', 'skipped'], 'waiting changes nothing');
   assert.match(hostResults(first, 'local1')[0].message, new RegExp(`^ok: wait up to 20 s for port 127.0.0.1:${port}$`));
-  assert.ok((seen.waited as TaskOutcome).tries as number > 1, 'it tried more than once');
+  assert.ok(((seen.waited as TaskOutcome).tries as number) > 1, 'it tried more than once');
   // It waited for the server: the task's own result ends after the port started answering.
   const waited = hostResults(first, 'local1')[0];
-  assert.ok(listeningAt > 0 && waited.startedAt < listeningAt && waited.startedAt + waited.durationMs >= listeningAt, 'the wait spans the moment the port came up');
+  assert.ok(
+    listeningAt > 0 && waited.startedAt < listeningAt && waited.startedAt + waited.durationMs >= listeningAt,
+    'the wait spans the moment the port came up',
+  );
   // Probe + one loop: two round trips, not one per try.
   assert.ok(first.stats.roundTrips <= 3, `round trips: ${first.stats.roundTrips}`);
   const second = await run([wait({ port })]);
@@ -87,7 +90,10 @@ test('command: waits for it to succeed; a timeout fails with its last output', a
   const started = Date.now();
   const bad = await run([wait({ command: 'echo "still syncing" >&2; exit 1', timeout: 2, interval: 0.5 })]);
   assert.equal(statuses(bad, 'local1'), ['failed']);
-  assert.match(hostResults(bad, 'local1')[0].message, /^local1: wait: command "echo \\"still syncing\\" >&2; exit 1" did not answer within 2 s \(\d+ tries\); last: exit 1: still syncing$/);
+  assert.match(
+    hostResults(bad, 'local1')[0].message,
+    /^local1: wait: command "echo \\"still syncing\\" >&2; exit 1" did not answer within 2 s \(\d+ tries\); last: exit 1: still syncing$/,
+  );
   assert.ok(Date.now() - started < 30_000, 'sanity: the 2 s timeout is kept');
 });
 
@@ -95,11 +101,17 @@ test('check mode: probes once; not answering fails unless an earlier change was 
   const port = await freePort();
   const alone = await run([wait({ port })], { check: true });
   assert.equal(statuses(alone, 'local1'), ['failed']);
-  assert.match(hostResults(alone, 'local1')[0].message, /port 127\.0\.0\.1:\d+ does not answer: Connection refused \(check mode tries once and does not wait\)/);
+  assert.match(
+    hostResults(alone, 'local1')[0].message,
+    /port 127\.0\.0\.1:\d+ does not answer: Connection refused \(check mode tries once and does not wait\)/,
+  );
   const afterChange = await run([shell({ cmd: 'start-the-service' }), wait({ port })], { check: true });
   // A wait changes nothing, so check mode predicts ok (what the real run reports) and says what it would wait for.
   assert.equal(statuses(afterChange, 'local1'), ['may-change', 'ok']);
-  assert.match(hostResults(afterChange, 'local1')[1].message, /^would wait up to 60 s for port 127\.0\.0\.1:\d+ \(not answering yet: Connection refused; an earlier task may bring it up\)$/);
+  assert.match(
+    hostResults(afterChange, 'local1')[1].message,
+    /^would wait up to 60 s for port 127\.0\.0\.1:\d+ \(not answering yet: Connection refused; an earlier task may bring it up\)$/,
+  );
 });
 
 test('bad arguments are refused before anything runs', () => {

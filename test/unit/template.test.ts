@@ -27,18 +27,24 @@ function templateError(fn: () => unknown): TemplateError {
 }
 
 test('renders a config file from inventory variables (hostvar, first, default)', () => {
-  assert.is(renderTemplate('etcd.conf.hbs', read('etcd.conf.hbs'), scope('master')), [
-    'ETCD_NAME=master',
-    'ETCD_LISTEN_CLIENT_URLS="http://0.0.0.0:2379"',
-    'ETCD_ADVERTISE_CLIENT_URLS="http://172.18.0.67:2379"',
-    'ETCD_DATA_DIR=/var/lib/etcd',
-    '',
-  ].join('\n'));
+  assert.is(
+    renderTemplate('etcd.conf.hbs', read('etcd.conf.hbs'), scope('master')),
+    [
+      'ETCD_NAME=master',
+      'ETCD_LISTEN_CLIENT_URLS="http://0.0.0.0:2379"',
+      'ETCD_ADVERTISE_CLIENT_URLS="http://172.18.0.67:2379"',
+      'ETCD_DATA_DIR=/var/lib/etcd',
+      '',
+    ].join('\n'),
+  );
   assert.is(connectionVars(hostvars.node1, 'node1').address, '172.18.0.68');
 });
 
 test('each over the hosts of a group, lookup into hostvars', () => {
-  assert.is(renderTemplate('hosts.hbs', read('hosts.hbs'), scope('node1')), '127.0.0.1 localhost\n172.18.0.67 master\n172.18.0.68 node1\n172.18.0.69 node2\n');
+  assert.is(
+    renderTemplate('hosts.hbs', read('hosts.hbs'), scope('node1')),
+    '127.0.0.1 localhost\n172.18.0.67 master\n172.18.0.68 node1\n172.18.0.69 node2\n',
+  );
   assert.is(renderTemplate('t', '{{lookup (lookup hostvars (first groups.etcd)) "ansible_host"}}', scope('node1')), '172.18.0.67');
   assert.is(renderTemplate('t', '{{#each (hosts "nodes")}}{{this}}{{#unless @last}},{{/unless}}{{/each}}', scope('node1')), 'node1,node2');
 });
@@ -51,7 +57,10 @@ test('helpers: join, default, eq/ne, and/or/not, first/last, json', () => {
   const v = { list: ['a', 'b'], n: 0, empty: '', obj: { k: [1] }, role: 'master' };
   assert.is(renderTemplate('t', '{{join list}}|{{join list " "}}', v), 'a,b|a b');
   assert.is(renderTemplate('t', '{{default missing "x"}}|{{default empty "y"}}|{{default n 5}}|{{default obj.nope.deep "z"}}', v), 'x|y|0|z');
-  assert.is(renderTemplate('t', '{{#if (eq role "master")}}M{{/if}}{{#if (ne role "master")}}N{{/if}}{{#if (eq obj obj)}}='.concat('{{/if}}'), v), 'M=');
+  assert.is(
+    renderTemplate('t', '{{#if (eq role "master")}}M{{/if}}{{#if (ne role "master")}}N{{/if}}{{#if (eq obj obj)}}='.concat('{{/if}}'), v),
+    'M=',
+  );
   assert.is(renderTemplate('t', '{{#if (and list (not n))}}yes{{/if}}{{#if (or n empty)}}no{{/if}}', v), 'yes');
   assert.is(renderTemplate('t', '{{first list}}{{last list}}', v), 'ab');
   assert.is(renderTemplate('t', '{{json obj}}', v), '{"k":[1]}');
@@ -68,13 +77,22 @@ test('a missing variable fails with the template name and line', () => {
 
 test('missing data in helpers, blocks and lookups is an error, not an empty string', () => {
   const v = { groups: { etcd: ['m'] }, hostvars: { m: { ansible_host: '10.0.0.1' } } };
-  assert.match(templateError(() => renderTemplate('t', 'a\n\n{{#each groups.nodes}}{{this}}{{/each}}', v)).message, /^t:3: "nodes" is not defined in \{\{#each groups\.nodes\}\}/);
-  assert.match(templateError(() => renderTemplate('t', '{{hostvar "m" "ansible_port"}}', v)).message, /^t:1: hostvar: host "m" has no variable "ansible_port"/);
+  assert.match(
+    templateError(() => renderTemplate('t', 'a\n\n{{#each groups.nodes}}{{this}}{{/each}}', v)).message,
+    /^t:3: "nodes" is not defined in \{\{#each groups\.nodes\}\}/,
+  );
+  assert.match(
+    templateError(() => renderTemplate('t', '{{hostvar "m" "ansible_port"}}', v)).message,
+    /^t:1: hostvar: host "m" has no variable "ansible_port"/,
+  );
   assert.match(templateError(() => renderTemplate('t', '{{lookup hostvars.m "nope"}}', v)).message, /^t:1: the expression gives no value/);
   assert.match(templateError(() => renderTemplate('t', '{{hosts "nodes"}}', v)).message, /no group "nodes"/);
   assert.match(templateError(() => renderTemplate('t', '{{join groups ","}}', v)).message, /join: expected a list/);
   assert.match(templateError(() => renderTemplate('t', '{{nope.deeper}}', v)).message, /not defined/);
-  assert.match(templateError(() => renderTemplate('t', '{{#each groups.etcd}}{{ansible_host}}{{/each}}', v)).message, /"ansible_host" is not defined/);
+  assert.match(
+    templateError(() => renderTemplate('t', '{{#each groups.etcd}}{{ansible_host}}{{/each}}', v)).message,
+    /"ansible_host" is not defined/,
+  );
 });
 
 test('syntax errors name the line; checkTemplate checks without data', () => {

@@ -25,7 +25,10 @@ test('plans from the recorded states', () => {
   const p = planTimezone({ name: 'Europe/Paris' }, load('probe-fresh.json').state) as any;
   assert.is(p.status, 'change');
   assert.is(timezoneApplyCommand('Europe/Paris', p.data), 'PATH=$PATH:/usr/bin:/bin\ntimedatectl set-timezone Europe/Paris');
-  assert.match(timezoneApplyCommand('Europe/Paris', { systemd: false, etcTimezone: true }), /ln -sfn \/usr\/share\/zoneinfo\/Europe\/Paris .*\nprintf '%s\\n' Europe\/Paris > \/etc\/timezone$/);
+  assert.match(
+    timezoneApplyCommand('Europe/Paris', { systemd: false, etcTimezone: true }),
+    /ln -sfn \/usr\/share\/zoneinfo\/Europe\/Paris .*\nprintf '%s\\n' Europe\/Paris > \/etc\/timezone$/,
+  );
   assert.is(planTimezone({ name: 'Europe/Paris' }, { ...load('probe-fresh.json').state, current: 'Europe/Paris' }).status, 'ok');
 });
 

@@ -4,7 +4,7 @@
  * another user through sudo needs root: test/e2e/transport-local-become.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -24,7 +24,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a rejection');
 }
-
 
 test.before(() => {
   work = mkdtempSync(join(tmpdir(), 'hostwright-local-test-'));
@@ -68,7 +67,11 @@ test('timeoutMs kills the command and its children, then rejects clearly', async
   const error = await rejection(local.exec('sleep 61.37; echo never', { timeoutMs: 300 }));
   assert.ok(isTaskFailedError(error), String(error));
   assert.match(error.message, /^localhost: command timed out after 300 ms/);
-  const alive = () => execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.trim() === 'sleep 61.37').length;
+  const alive = () =>
+    execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .split('\n')
+      .filter((l) => l.trim() === 'sleep 61.37').length;
   for (let i = 0; i < 50 && alive() > 0; i++) await new Promise((r) => setTimeout(r, 100));
   assert.is(alive(), 0, 'the child sleep was killed');
   assert.ok(Date.now() - started < 30_000, 'sanity: it did not wait for the sleep');

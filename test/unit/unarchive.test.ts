@@ -41,7 +41,14 @@ test('plan: an empty dest unpacks every member; the unpacked state plans ok (ide
   assert.equal(plan, {
     status: 'change',
     summary: 'unpack /tmp/rec/app.tgz into /tmp/rec/dest (5 of 5 members missing or different)',
-    diff: [{ kind: 'state', key: '/tmp/rec/dest (from /tmp/rec/app.tgz)', before: 'missing or different: app, app/link, app/conf, app/bin, app/bin/run', after: 'all 5 members' }],
+    diff: [
+      {
+        kind: 'state',
+        key: '/tmp/rec/dest (from /tmp/rec/app.tgz)',
+        before: 'missing or different: app, app/link, app/conf, app/bin, app/bin/run',
+        after: 'all 5 members',
+      },
+    ],
     data: { members: ['app', 'app/link', 'app/conf', 'app/bin', 'app/bin/run'] },
   });
   const unpacked = st('probe-remote-txz-unpacked.json');
@@ -59,18 +66,37 @@ test('plan: a member of another size, a wanted owner, a zip listing', () => {
 });
 
 test('plan: creates, missing dest, missing or unreadable archive, controller listing', () => {
-  assert.equal(planUnarchive({ src: 'x.tgz', dest: '/tmp/rec/dest', creates: '/tmp/rec/dest/app' }, st('probe-creates.json'), [], real), { status: 'ok', reason: '/tmp/rec/dest/app exists' });
-  assert.equal(planUnarchive({ src: 'x.tgz', dest: '/tmp/rec/dest' }, st('probe-dest-missing.json'), [], real), { status: 'failed', reason: 'destination /tmp/rec/dest is not a folder on the host' });
-  assert.is(planUnarchive({ src: 'x.tgz', dest: '/tmp/rec/dest' }, st('probe-dest-missing.json'), [], { check: true, earlierChangePredicted: true }).status, 'may-change');
-  assert.equal(planUnarchive({ ...remote, src: '/tmp/rec/none.tgz' }, st('probe-remote-missing.json'), undefined, real), { status: 'failed', reason: 'archive /tmp/rec/none.tgz does not exist on the host' });
+  assert.equal(planUnarchive({ src: 'x.tgz', dest: '/tmp/rec/dest', creates: '/tmp/rec/dest/app' }, st('probe-creates.json'), [], real), {
+    status: 'ok',
+    reason: '/tmp/rec/dest/app exists',
+  });
+  assert.equal(planUnarchive({ src: 'x.tgz', dest: '/tmp/rec/dest' }, st('probe-dest-missing.json'), [], real), {
+    status: 'failed',
+    reason: 'destination /tmp/rec/dest is not a folder on the host',
+  });
+  assert.is(
+    planUnarchive({ src: 'x.tgz', dest: '/tmp/rec/dest' }, st('probe-dest-missing.json'), [], { check: true, earlierChangePredicted: true }).status,
+    'may-change',
+  );
+  assert.equal(planUnarchive({ ...remote, src: '/tmp/rec/none.tgz' }, st('probe-remote-missing.json'), undefined, real), {
+    status: 'failed',
+    reason: 'archive /tmp/rec/none.tgz does not exist on the host',
+  });
   const garbage = planUnarchive({ ...remote, src: '/tmp/rec/bad.tgz' }, st('probe-remote-garbage.json'), undefined, real);
   assert.is(garbage.status, 'failed');
   assert.match((garbage as { reason: string }).reason, /^archive \/tmp\/rec\/bad.tgz cannot be listed: .*not in gzip format/s);
   const tops = st('probe-local-tops.json');
-  const members = [{ path: 'app', type: 'd' as const, size: 0 }, { path: 'app/bin/run', type: 'f' as const, size: 1 }, { path: 'my docs', type: 'd' as const, size: 0 }];
+  const members = [
+    { path: 'app', type: 'd' as const, size: 0 },
+    { path: 'app/bin/run', type: 'f' as const, size: 1 },
+    { path: 'my docs', type: 'd' as const, size: 0 },
+  ];
   assert.is(planUnarchive({ src: 'a.tgz', dest: '/tmp/rec/dest' }, tops, members, real).status, 'ok');
   assert.is(planUnarchive({ src: 'a.tgz', dest: '/tmp/rec/dest', owner: 'nobody' }, tops, members, real).status, 'change');
-  assert.is(planUnarchive({ src: 'a.tgz', dest: '/tmp/rec/dest' }, tops, [...members, { path: 'missing', type: 'f', size: 1 }], real).status, 'change');
+  assert.is(
+    planUnarchive({ src: 'a.tgz', dest: '/tmp/rec/dest' }, tops, [...members, { path: 'missing', type: 'f', size: 1 }], real).status,
+    'change',
+  );
 });
 
 test('listings: GNU tar -tv (links, ./ prefixes, spaces) and unzip -l', () => {
@@ -87,14 +113,28 @@ test('listings: GNU tar -tv (links, ./ prefixes, spaces) and unzip -l', () => {
     { path: 'app/l', type: 'l', size: 0 },
     { path: 'app/h', type: 'h', size: 0 },
   ]);
-  const zip = 'Archive:  x.zip\n  Length      Date    Time    Name\n---------  ---------- -----   ----\n        0  2026-12-06 12:00   d/\n        5  2026-12-06 12:00   d/f g\n---------                     -------\n        5                     2 files\n';
-  assert.equal(parseZipListing(zip), [{ path: 'd', type: 'd', size: 0 }, { path: 'd/f g', type: 'f', size: 5 }]);
-  assert.equal(topNames([{ path: 'b/x', type: 'f', size: 1 }, { path: 'a', type: 'd', size: 0 }, { path: 'b', type: 'd', size: 0 }]), ['a', 'b']);
+  const zip =
+    'Archive:  x.zip\n  Length      Date    Time    Name\n---------  ---------- -----   ----\n        0  2026-12-06 12:00   d/\n        5  2026-12-06 12:00   d/f g\n---------                     -------\n        5                     2 files\n';
+  assert.equal(parseZipListing(zip), [
+    { path: 'd', type: 'd', size: 0 },
+    { path: 'd/f g', type: 'f', size: 5 },
+  ]);
+  assert.equal(
+    topNames([
+      { path: 'b/x', type: 'f', size: 1 },
+      { path: 'a', type: 'd', size: 0 },
+      { path: 'b', type: 'd', size: 0 },
+    ]),
+    ['a', 'b'],
+  );
 });
 
 test('unpack text: a controller archive goes to a private temporary file; zip uses unzip -o', () => {
-  assert.match(unpackCommand({ src: 'a.tgz', dest: "/opt/it's" }), /trap 'rm -f -- "\$a"' EXIT\ncat > "\$a" \|\| exit 1\ntar -C '\/opt\/it'\\''s' -xf "\$a"$/);
-  assert.is(unpackCommand({ src: '/srv/a.zip', dest: '/opt', remoteSrc: true }), "a=/srv/a.zip\nunzip -o -q \"$a\" -d /opt");
+  assert.match(
+    unpackCommand({ src: 'a.tgz', dest: "/opt/it's" }),
+    /trap 'rm -f -- "\$a"' EXIT\ncat > "\$a" \|\| exit 1\ntar -C '\/opt\/it'\\''s' -xf "\$a"$/,
+  );
+  assert.is(unpackCommand({ src: '/srv/a.zip', dest: '/opt', remoteSrc: true }), 'a=/srv/a.zip\nunzip -o -q "$a" -d /opt');
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'hw-unarchive-unit-'));
@@ -107,9 +147,17 @@ test('controller listing and a real run with the local connection', async () => 
   const tgz = join(dir, 'pkg.tar.gz');
   execFileSync('tar', ['-C', join(dir, 'build'), '-czf', tgz, 'pkg']);
   const zip = join(dir, 'pkg.zip');
-  execFileSync('python3', ['-c', `import zipfile; z = zipfile.ZipFile(${JSON.stringify(zip)}, "w"); z.write(${JSON.stringify(join(dir, 'build/pkg/README'))}, "pkg/README"); z.close()`]);
+  execFileSync('python3', [
+    '-c',
+    `import zipfile; z = zipfile.ZipFile(${JSON.stringify(zip)}, "w"); z.write(${JSON.stringify(join(dir, 'build/pkg/README'))}, "pkg/README"); z.close()`,
+  ]);
   assert.equal(zipMembers(readFileSync(zip)), [{ path: 'pkg/README', type: 'f', size: 8 }]);
-  assert.equal(localMembers(tgz).map((m) => m.path).sort(), ['pkg', 'pkg/README', 'pkg/bin', 'pkg/bin/tool']);
+  assert.equal(
+    localMembers(tgz)
+      .map((m) => m.path)
+      .sort(),
+    ['pkg', 'pkg/README', 'pkg/bin', 'pkg/bin/tool'],
+  );
   const dest = join(dir, 'opt');
   mkdirSync(dest);
   const inventory = localInventory(['here']);
@@ -132,7 +180,12 @@ test('bad arguments are refused when the task is defined; Ansible names map', ()
   assert.throws(() => unarchive({ src: 'rel.tgz', dest: '/opt', remoteSrc: true }), /absolute path on the host/);
   assert.throws(() => unarchive({ src: '/a.tgz', dest: 'opt', remoteSrc: true }), /dest/);
   const m = findModule('unarchive');
-  assert.equal(parseModuleArgs('src=/a.tgz dest=/opt remote_src=yes creates=/opt/a', m.type, m.args), { src: '/a.tgz', dest: '/opt', remoteSrc: true, creates: '/opt/a' });
+  assert.equal(parseModuleArgs('src=/a.tgz dest=/opt remote_src=yes creates=/opt/a', m.type, m.args), {
+    src: '/a.tgz',
+    dest: '/opt',
+    remoteSrc: true,
+    creates: '/opt/a',
+  });
 });
 
 test.run();

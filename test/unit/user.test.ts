@@ -42,25 +42,80 @@ test('recorded states are what the setups made', () => {
   assert.equal([state('other-home').homeExists, state('other-home').homeParentExists, state('other-home').oldHomeExists], [false, false, true]);
 });
 
-test('create: useradd with Ansible\'s flags; a missing group fails (may change in check mode after a change)', () => {
+test("create: useradd with Ansible's flags; a missing group fails (may change in check mode after a change)", () => {
   const s = { ...state('missing'), groups: { ...state('missing').groups, nosuch: { name: 'nosuch', gid: 9 } } };
-  assert.equal(argv({ name: 'hwu1', uid: 2000, group: 'hwg1', groups: ['hwg2'], comment: 'c', home: '/srv/h/hwu1', shell: '/bin/sh', expires: 1893456000, password: H1, passwordLock: true, system: true }, s),
-    ['useradd', '-u', '2000', '-g', 'hwg1', '-G', 'hwg2', '-c', 'c', '-d', '/srv/h/hwu1', '-s', '/bin/sh', '-e', '2030-01-01', '-p', '$PW', '-m', '-r', 'hwu1']);
+  assert.equal(
+    argv(
+      {
+        name: 'hwu1',
+        uid: 2000,
+        group: 'hwg1',
+        groups: ['hwg2'],
+        comment: 'c',
+        home: '/srv/h/hwu1',
+        shell: '/bin/sh',
+        expires: 1893456000,
+        password: H1,
+        passwordLock: true,
+        system: true,
+      },
+      s,
+    ),
+    [
+      'useradd',
+      '-u',
+      '2000',
+      '-g',
+      'hwg1',
+      '-G',
+      'hwg2',
+      '-c',
+      'c',
+      '-d',
+      '/srv/h/hwu1',
+      '-s',
+      '/bin/sh',
+      '-e',
+      '2030-01-01',
+      '-p',
+      '$PW',
+      '-m',
+      '-r',
+      'hwu1',
+    ],
+  );
   assert.equal((plan({ name: 'hwu1', password: H1, passwordLock: true }, s) as any).data.password, `!${H1}`);
   assert.equal(argv({ name: 'hwu1', createHome: false }, s), ['useradd', '-M', 'hwu1']);
-  assert.equal(argv({ name: 'hwu1' }, { ...s, groups: { hwu1: { name: 'hwu1', gid: 5 } } }), ['useradd', '-N', '-m', 'hwu1'], 'a group named like the user: -N');
+  assert.equal(
+    argv({ name: 'hwu1' }, { ...s, groups: { hwu1: { name: 'hwu1', gid: 5 } } }),
+    ['useradd', '-N', '-m', 'hwu1'],
+    'a group named like the user: -N',
+  );
   assert.equal(plan({ name: 'hwu1', groups: ['nosuch'] }, state('missing')), { status: 'failed', reason: 'group nosuch does not exist' });
-  assert.is(planUser({ name: 'hwu1', groups: ['nosuch'] }, state('missing'), { check: true, earlierChangePredicted: true, sensitive: true }).status, 'may-change');
+  assert.is(
+    planUser({ name: 'hwu1', groups: ['nosuch'] }, state('missing'), { check: true, earlierChangePredicted: true, sensitive: true }).status,
+    'may-change',
+  );
 });
 
 test('modify: only what differs, groups exact or appended, lock, hash, expiry, home', () => {
   // The recorded probe asked about hwg2 only; the plans below also name hwg3.
   const full: UserState = { ...state('full'), groups: { ...state('full').groups, hwg3: { name: 'hwg3', gid: 3003 } } };
-  assert.equal(plan({ name: 'hwu2', uid: 2700, shell: '/bin/bash', comment: 'A B', groups: ['hwg3', 'hwg2'] }, full), { status: 'ok', reason: 'user hwu2 is as wanted (uid 2700)' });
+  assert.equal(plan({ name: 'hwu2', uid: 2700, shell: '/bin/bash', comment: 'A B', groups: ['hwg3', 'hwg2'] }, full), {
+    status: 'ok',
+    reason: 'user hwu2 is as wanted (uid 2700)',
+  });
   assert.equal(argv({ name: 'hwu2', groups: ['hwg2'] }, full), ['usermod', '-G', 'hwg2', 'hwu2']);
   assert.is(plan({ name: 'hwu2', groups: ['hwg2'], append: true }, full).status, 'ok');
   assert.equal(argv({ name: 'hwu2', groups: [] }, full), ['usermod', '-G', '', 'hwu2']);
-  assert.equal(argv({ name: 'hwu2', group: 'hwg2', groups: ['hwg2'] }, { ...full, groups: { hwg2: { name: 'hwg2', gid: 3002 } } }), ['usermod', '-g', '3002', '-G', 'hwg2', 'hwu2']);
+  assert.equal(argv({ name: 'hwu2', group: 'hwg2', groups: ['hwg2'] }, { ...full, groups: { hwg2: { name: 'hwg2', gid: 3002 } } }), [
+    'usermod',
+    '-g',
+    '3002',
+    '-G',
+    'hwg2',
+    'hwu2',
+  ]);
   assert.equal(argv({ name: 'hwu2', passwordLock: true }, full), ['usermod', '-L', 'hwu2']);
   assert.is(plan({ name: 'hwu2', passwordLock: false }, full).status, 'ok');
   assert.is(plan({ name: 'hwu2', password: H1 }, full).status, 'ok');
@@ -70,10 +125,16 @@ test('modify: only what differs, groups exact or appended, lock, hash, expiry, h
   assert.is(plan({ name: 'hwu2', expires: 1893456000 + 3600 }, full).status, 'ok', 'same UTC day');
   assert.equal(argv({ name: 'hwu2', expires: -1 }, full), ['usermod', '-e', '', 'hwu2']);
   assert.equal(argv({ name: 'hwu2', home: '/srv/n', moveHome: true }, { ...full, homeExists: false }), ['usermod', '-d', '/srv/n', '-m', 'hwu2']);
-  assert.equal((plan({ name: 'hwu2', home: '/srv/n' }, { ...full, homeExists: false }) as any).data, { argv: ['usermod', '-d', '/srv/n', 'hwu2'], createHome: '/srv/n' });
+  assert.equal((plan({ name: 'hwu2', home: '/srv/n' }, { ...full, homeExists: false }) as any).data, {
+    argv: ['usermod', '-d', '/srv/n', 'hwu2'],
+    createHome: '/srv/n',
+  });
   assert.equal((plan({ name: 'hwu3' }, state('locked-no-home')) as any).data, { createHome: '/home/hwu3' });
   assert.is(plan({ name: 'hwu3', createHome: false }, state('locked-no-home')).status, 'ok');
-  assert.equal(plan({ name: 'hwu2', password: H2 }, { ...full, shadow: undefined, shadowReadable: false }), { status: 'failed', reason: 'cannot read /etc/shadow to compare the password, expiry or lock: run the task with become' });
+  assert.equal(plan({ name: 'hwu2', password: H2 }, { ...full, shadow: undefined, shadowReadable: false }), {
+    status: 'failed',
+    reason: 'cannot read /etc/shadow to compare the password, expiry or lock: run the task with become',
+  });
 });
 
 test('absent: userdel with -f/-r; ok when missing', () => {
@@ -82,7 +143,10 @@ test('absent: userdel with -f/-r; ok when missing', () => {
 });
 
 test('the hash never appears in a summary, a diff or the command line', () => {
-  for (const [args, s] of [[{ name: 'hwu1', password: H2 }, state('missing')], [{ name: 'hwu2', password: H2 }, state('full')]] as const) {
+  for (const [args, s] of [
+    [{ name: 'hwu1', password: H2 }, state('missing')],
+    [{ name: 'hwu2', password: H2 }, state('full')],
+  ] as const) {
     const p = plan(args, s) as any;
     assert.is(p.status, 'change');
     assert.not.ok(JSON.stringify([p.summary, p.diff]).includes('hwsalt'));
@@ -123,10 +187,26 @@ test('bad arguments are refused', () => {
   refuses(() => user({ name: 'u', generateSshKey: true } as never), /unknown argument "generateSshKey"/);
 });
 
-test('ad-hoc: -m user with Ansible\'s argument names', () => {
+test("ad-hoc: -m user with Ansible's argument names", () => {
   const m = findModule('user');
-  assert.equal(parseModuleArgs('name=deploy groups=wheel,adm append=yes create_home=no move_home=no password_lock=yes update_password=on_create non_unique=no uid=5', m.type, m.args),
-    { name: 'deploy', groups: ['wheel', 'adm'], append: true, createHome: false, moveHome: false, passwordLock: true, updatePassword: 'on_create', nonUnique: false, uid: 5 });
+  assert.equal(
+    parseModuleArgs(
+      'name=deploy groups=wheel,adm append=yes create_home=no move_home=no password_lock=yes update_password=on_create non_unique=no uid=5',
+      m.type,
+      m.args,
+    ),
+    {
+      name: 'deploy',
+      groups: ['wheel', 'adm'],
+      append: true,
+      createHome: false,
+      moveHome: false,
+      passwordLock: true,
+      updatePassword: 'on_create',
+      nonUnique: false,
+      uid: 5,
+    },
+  );
 });
 
 test.run();

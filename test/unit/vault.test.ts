@@ -31,15 +31,29 @@ const pw = (n: string) => join(vdir, n);
 const plain = readFileSync(pw('plain.yml'), 'utf8');
 const PW1 = Buffer.from('hw-vault-pass-1');
 const PW2 = Buffer.from('hw-dev-pass-2');
-const both = () => new Vault([{ id: 'default', password: PW1, source: 'pw-default' }, { id: 'dev', password: PW2, source: 'pw-dev' }]);
+const both = () =>
+  new Vault([
+    { id: 'default', password: PW1, source: 'pw-default' },
+    { id: 'dev', password: PW2, source: 'pw-dev' },
+  ]);
 const tmp = mkdtempSync(join(tmpdir(), 'hw-vault-'));
 const hasAnsibleVault = spawnSync('ansible-vault', ['--version']).status === 0;
 
 async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(chunk, _e, done) { add(String(chunk)); done(); } });
-  const code = await hostwrightMain(argv, sink((s) => (out += s)), sink((s) => (err += s)));
+  const sink = (add: (s: string) => void) =>
+    new Writable({
+      write(chunk, _e, done) {
+        add(String(chunk));
+        done();
+      },
+    });
+  const code = await hostwrightMain(
+    argv,
+    sink((s) => (out += s)),
+    sink((s) => (err += s)),
+  );
   return { code, out, err };
 }
 
@@ -58,14 +72,22 @@ test('files written by ansible-vault decrypt: format 1.1, 1.2 with a vault id, a
 });
 
 test('hostwright encrypts byte for byte as ansible-vault does (same salt), 80-column lines, 1.2 for a label', () => {
-  for (const [file, password, id] of [['ansible-1.1.vault', PW1, undefined], ['ansible-1.2-dev.vault', PW2, 'dev']] as const) {
+  for (const [file, password, id] of [
+    ['ansible-1.1.vault', PW1, undefined],
+    ['ansible-1.2-dev.vault', PW2, 'dev'],
+  ] as const) {
     const theirs = readFileSync(pw(file), 'utf8');
     const salt = Buffer.from(Buffer.from(parseEnvelope(theirs).body, 'hex').toString('latin1').split('\n')[0], 'hex');
     assert.is(encryptVault(plain, password, id, salt), theirs, file);
   }
   const mine = encryptVault('x', PW1, 'default');
   assert.ok(mine.startsWith('$ANSIBLE_VAULT;1.1;AES256\n'), 'the default id writes 1.1');
-  assert.ok(mine.split('\n').slice(1, -2).every((l) => l.length === 80));
+  assert.ok(
+    mine
+      .split('\n')
+      .slice(1, -2)
+      .every((l) => l.length === 80),
+  );
   assert.is(new Vault([{ id: 'x', password: PW1, source: 's' }]).decryptFile(mine, 'f'), 'x');
 });
 
@@ -82,7 +104,16 @@ test('inline !vault values in YAML vars files; whole encrypted -e @file; values 
 
 test('hostwright inventory --list equals ansible-inventory --list on the vaulted inventory', async () => {
   const recorded = JSON.parse(readFileSync(join(fx, 'inventories/recorded/vaulted.json'), 'utf8'));
-  const r = await hw('inventory', '-i', join(fx, 'inventories/vaulted/hosts.yml'), '--list', '--vault-password-file', pw('pw-default'), '--vault-id', `dev@${pw('pw-dev')}`);
+  const r = await hw(
+    'inventory',
+    '-i',
+    join(fx, 'inventories/vaulted/hosts.yml'),
+    '--list',
+    '--vault-password-file',
+    pw('pw-default'),
+    '--vault-id',
+    `dev@${pw('pw-dev')}`,
+  );
   assert.is(r.err, '');
   assert.equal(JSON.parse(r.out), recorded);
   const inv = loadInventory([join(fx, 'inventories/vaulted/hosts.yml')], { vault: both() });
@@ -99,8 +130,10 @@ test('refusals name the file (and line for inline values): no password, wrong pa
   r = await hw('web1', '-i', inv, '-m', 'ping', '--vault-password-file', pw('pw-dev'));
   assert.is(r.code, 5);
   assert.match(r.err, /hosts\.yml \(line 5\): wrong vault password/);
-  assert.throws(() => loadInventory([inv], { vault: new Vault([{ id: 'default', password: PW1, source: 's' }]) }), (e: Error) =>
-    e instanceof ValidationError && /hosts\.yml \(line 18\).*vault id "dev", which no --vault-id names/.test(e.message));
+  assert.throws(
+    () => loadInventory([inv], { vault: new Vault([{ id: 'default', password: PW1, source: 's' }]) }),
+    (e: Error) => e instanceof ValidationError && /hosts\.yml \(line 18\).*vault id "dev", which no --vault-id names/.test(e.message),
+  );
   const damaged = join(tmp, 'damaged.yml');
   writeFileSync(damaged, readFileSync(pw('ansible-1.1.vault'), 'utf8').replace(/\n[0-9a-f]/, '\nz'));
   assert.throws(() => parseExtraVars([`@${damaged}`], '/', both()), /damaged\.yml: damaged vault data/);
@@ -111,8 +144,19 @@ test('refusals name the file (and line for inline values): no password, wrong pa
 test('password sources: file, executable, *-client script with --vault-id, env, prompt; order as Ansible', async () => {
   assert.equal(splitVaultId('dev@x'), { id: 'dev', source: 'x' });
   assert.equal(splitVaultId('x'), { id: 'default', source: 'x' });
-  const s = await loadVaultSecrets({ ids: [`dev@${pw('pw-dev-client.sh')}`], passwordFiles: [pw('pw-script.sh'), pw('pw-default')], ask: true }, async (q) => (q === 'Vault password: ' ? 'typed' : 'bad'));
-  assert.equal(s.map((x) => [x.id, x.password.toString()]), [['dev', 'hw-dev-pass-2'], ['default', 'hw-vault-pass-1'], ['default', 'hw-vault-pass-1'], ['default', 'typed']]);
+  const s = await loadVaultSecrets(
+    { ids: [`dev@${pw('pw-dev-client.sh')}`], passwordFiles: [pw('pw-script.sh'), pw('pw-default')], ask: true },
+    async (q) => (q === 'Vault password: ' ? 'typed' : 'bad'),
+  );
+  assert.equal(
+    s.map((x) => [x.id, x.password.toString()]),
+    [
+      ['dev', 'hw-dev-pass-2'],
+      ['default', 'hw-vault-pass-1'],
+      ['default', 'hw-vault-pass-1'],
+      ['default', 'typed'],
+    ],
+  );
   const fails = async (sources: Parameters<typeof loadVaultSecrets>[0], re: RegExp) => {
     try {
       await loadVaultSecrets(sources, undefined);
@@ -130,14 +174,29 @@ test('password sources: file, executable, *-client script with --vault-id, env, 
 
 test('decrypted values are masked in run output like inventory passwords', async () => {
   const inv = join(fx, 'inventories/vaulted/hosts.yml');
-  const r = await hw('web2', '-i', inv, '--vault-password-file', pw('pw-default'), '--vault-id', `dev@${pw('pw-dev')}`, '-m', 'shell', '-a', 'echo token=dev-token-42 key=key-from-whole-file');
+  const r = await hw(
+    'web2',
+    '-i',
+    inv,
+    '--vault-password-file',
+    pw('pw-default'),
+    '--vault-id',
+    `dev@${pw('pw-dev')}`,
+    '-m',
+    'shell',
+    '-a',
+    'echo token=dev-token-42 key=key-from-whole-file',
+  );
   assert.is(r.code, 0, r.err + r.out);
   assert.match(r.out, /token=\*\*\*\*\*\*\*\* key=\*\*\*\*\*\*\*\*/);
   assert.not.match(r.out, /dev-token-42|key-from-whole-file/);
 });
 
 test('a playbook run: vaulted -e @file and inventory values masked in JSON events; a wrong password stops before connecting', async () => {
-  const pb = definePlaybook({ name: 'v', plays: [{ name: 'p', hosts: 'web2', tasks: [shell({ cmd: 'echo inline=dev-token-42 extra=S3cr3t-from-vault' }, 'show')] }] });
+  const pb = definePlaybook({
+    name: 'v',
+    plays: [{ name: 'p', hosts: 'web2', tasks: [shell({ cmd: 'echo inline=dev-token-42 extra=S3cr3t-from-vault' }, 'show')] }],
+  });
   let out = '';
   let err = '';
   const sink = { write: (s: string) => ((out += s), true) } as any;
@@ -185,11 +244,17 @@ test('--ask-vault-pass prompts on the terminal without echo; without a terminal 
   const cmd = `${process.execPath} ${bin} vault view --ask-vault-pass ${pw('ansible-1.1.vault')}`;
   // `script` gives the command a pseudo-terminal; the password is typed into it after the prompt (typed
   // before it, the terminal would still echo it: leave the process ample time to start on a busy machine).
-  const typed = spawnSync('sh', ['-c', `(sleep 6; printf 'hw-vault-pass-1\\n') | script -qec "${cmd}" /dev/null`], { encoding: 'utf8', timeout: 30000 });
+  const typed = spawnSync('sh', ['-c', `(sleep 6; printf 'hw-vault-pass-1\\n') | script -qec "${cmd}" /dev/null`], {
+    encoding: 'utf8',
+    timeout: 30000,
+  });
   assert.match(typed.stdout, /^Vault password: /);
   assert.match(typed.stdout, /S3cr3t-from-vault/);
   assert.not.match(typed.stdout, /hw-vault-pass-1/, 'the typed password is not echoed');
-  const batch = spawnSync('setsid', ['-w', process.execPath, bin, 'vault', 'view', '--ask-vault-pass', pw('ansible-1.1.vault')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const batch = spawnSync('setsid', ['-w', process.execPath, bin, 'vault', 'view', '--ask-vault-pass', pw('ansible-1.1.vault')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   assert.is(batch.status, 5);
   assert.match(batch.stderr, /--ask-vault-pass: a vault password prompt needs a terminal/);
 });

@@ -6,14 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixtures } from '../support/fixtures.ts';
 import { PROBE_KINDS, RERECORD } from '../support/probe-recordings.ts';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseWait, waitProbe, waitScript, type WaitState } from '../../lib/probes/wait-script.ts';
 import { describeTarget, planWait, wait, waitTarget, type WaitArgs } from '../../lib/tasks/wait.ts';
 import { isValidationError } from '../../lib/core/errors.ts';
 
-const { dir, files, load } = fixtures('wait');
+const { files, load } = fixtures('wait');
 const real = { check: false, earlierChangePredicted: false };
 
 test('there are wait fixtures', () => {

@@ -53,7 +53,8 @@ export const motdType: TaskType<typeof MotdArgsSchema, MotdState, { content: str
   apply: async (args, plan, host) => {
     const path = args.path ?? '/etc/motd';
     const r = await host.exec(atomicWriteCommand(path, { content: plan.data!.content, mode: '0644' }), { stdin: plan.data!.content });
-    if (r.code !== 0) throw new TaskFailedError(`${host.name}: motd: cannot write ${path}: ${r.stderr.trim()}`, { host: host.name, code: r.code, stderr: r.stderr });
+    if (r.code !== 0)
+      throw new TaskFailedError(`${host.name}: motd: cannot write ${path}: ${r.stderr.trim()}`, { host: host.name, code: r.code, stderr: r.stderr });
   },
 };
 

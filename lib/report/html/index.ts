@@ -27,7 +27,10 @@ export function htmlReport(events: readonly RunEvent[], options: { title?: strin
   const model = reportModel(events, options.title);
   const { js, css } = loadAssets();
   // JSON inside <script>: "<" escaped so no "</script>" or "<!--" in the data can end the element.
-  const data = JSON.stringify(model).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const data = JSON.stringify(model)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
@@ -66,7 +69,8 @@ export function readEventStream(text: string, source = 'events'): RunEvent[] {
     } catch (error) {
       throw new Error(`${source}:${i + 1}: not JSON (${(error as Error).message}); expected the output of --json, one event per line`);
     }
-    if (!value || typeof value !== 'object' || typeof (value as { event?: unknown }).event !== 'string') throw new Error(`${source}:${i + 1}: not a hostwright event (no "event" field)`);
+    if (!value || typeof value !== 'object' || typeof (value as { event?: unknown }).event !== 'string')
+      throw new Error(`${source}:${i + 1}: not a hostwright event (no "event" field)`);
     events.push(value as RunEvent);
   });
   if (!events.some((e) => e.event === 'run-start')) throw new Error(`${source}: no run-start event; expected the output of --json`);

@@ -60,7 +60,13 @@ export function diffParts(diffs: readonly Diff[]): Pick<ReportRow, 'patch' | 'st
   const out: Pick<ReportRow, 'patch' | 'states' | 'notes'> = {};
   const patches: string[] = [];
   for (const d of diffs) {
-    if (d.kind === 'file') patches.push(createTwoFilesPatch(d.path, d.path, d.before, d.after, undefined, undefined, { context: 3 }).replace(/^Index:.*\n=+\n/, `diff --git a${d.path} b${d.path}\n`));
+    if (d.kind === 'file')
+      patches.push(
+        createTwoFilesPatch(d.path, d.path, d.before, d.after, undefined, undefined, { context: 3 }).replace(
+          /^Index:.*\n=+\n/,
+          `diff --git a${d.path} b${d.path}\n`,
+        ),
+      );
     else if (d.kind === 'state') (out.states ??= []).push({ key: d.key, before: d.before, after: d.after });
     else (out.notes ??= []).push(d.text);
   }
@@ -70,7 +76,18 @@ export function diffParts(diffs: readonly Diff[]): Pick<ReportRow, 'patch' | 'st
 
 /** Build the report model from a run's events (in the order they were emitted). */
 export function reportModel(events: readonly RunEvent[], title?: string): ReportModel {
-  const model: ReportModel = { title: title ?? 'hostwright run', playbook: '', check: false, hosts: [], plays: [], tasks: [], recap: {}, warnings: [], aborted: [], spanMs: 0 };
+  const model: ReportModel = {
+    title: title ?? 'hostwright run',
+    playbook: '',
+    check: false,
+    hosts: [],
+    plays: [],
+    tasks: [],
+    recap: {},
+    warnings: [],
+    aborted: [],
+    spanMs: 0,
+  };
   const hosts = new Set<string>();
   let play = '';
   let current: ReportTask | undefined;
@@ -101,7 +118,14 @@ export function reportModel(events: readonly RunEvent[], title?: string): Report
         }
         const extra = e as typeof e & { module?: string; planned?: string };
         if (extra.module) current.module = extra.module;
-        const row: ReportRow = { host: e.host, status: e.status, message: e.message, start: e.startedAt - t0, ms: e.durationMs, ...(e.diff ? diffParts(e.diff) : {}) };
+        const row: ReportRow = {
+          host: e.host,
+          status: e.status,
+          message: e.message,
+          start: e.startedAt - t0,
+          ms: e.durationMs,
+          ...(e.diff ? diffParts(e.diff) : {}),
+        };
         if (e.ignored) row.ignored = true;
         if (e.delegatedTo) row.delegatedTo = e.delegatedTo;
         if (e.error) row.error = e.error;

@@ -18,8 +18,16 @@ export const welcome = defineRole({
   templates: new URL('./templates/', import.meta.url),
   tasks: [
     file((h) => ({ path: dirname(String(h.vars.motd_path)), state: 'directory' }), 'motd directory'),
-    motd((h) => ({ path: String(h.vars.motd_path), message: `${h.host}: ${h.vars.welcome_message}` }), { name: 'message of the day', notify: 'record the change' }),
+    motd((h) => ({ path: String(h.vars.motd_path), message: `${h.host}: ${h.vars.welcome_message}` }), {
+      name: 'message of the day',
+      notify: 'record the change',
+    }),
     file((h) => ({ path: String(h.vars.banner_path), content: template('banner.hbs'), mode: '0644' }), 'login banner'),
   ],
-  handlers: [handler('record the change', shell((h) => ({ cmd: `date -u > ${quote(`${h.vars.motd_path}.changed`)}` })))],
+  handlers: [
+    handler(
+      'record the change',
+      shell((h) => ({ cmd: `date -u > ${quote(`${h.vars.motd_path}.changed`)}` })),
+    ),
+  ],
 });
