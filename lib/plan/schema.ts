@@ -3,7 +3,8 @@
  * is published as schemas/plan-v1.schema.json and checked when a plan is read.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 
 /** The plan format's version; a plan of another version is refused. */
 export const PLAN_VERSION = 1;
@@ -129,7 +130,8 @@ export function planProblems(value: unknown): string | undefined {
   ) {
     return `plan format version ${(value as { version?: unknown }).version} is not supported (this hostwright reads version ${PLAN_VERSION}); make the plan again`;
   }
-  validate ??= new Ajv({ allErrors: true, strict: false }).compile(PlanFileSchema);
+  // ajv is loaded only when a plan is read (most runs never do): it is a large part of start-up.
+  validate ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv({ allErrors: true, strict: false }).compile(PlanFileSchema);
   if (validate(value)) return undefined;
   return (validate.errors ?? [])
     .slice(0, 5)
