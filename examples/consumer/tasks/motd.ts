@@ -1,7 +1,9 @@
 /**
  * `motd`: a task type of this project, not of hostwright. It keeps a message-of-the-day file: the message,
  * then a "managed by" line. It follows hostwright's contract: a read-only probe (one shell command and a
- * parser), a pure plan that decides and carries the diff, and an apply that does exactly the plan.
+ * parser), a pure plan that decides and carries the diff, and its apply as data: the steps that do exactly
+ * the plan (run by hostwright, shown by `--check -vv`, recorded in saved plans) and a pure judgement of
+ * their results.
  */
 import { AbsolutePath, Args, TaskFailedError, Type, atomicWriteCommand, defineTaskType, quote, type Static, type TaskType } from 'hostwright';
 
@@ -50,11 +52,19 @@ export const motdType: TaskType<typeof MotdArgsSchema, MotdState, { content: str
       data: { content: wanted },
     };
   },
-  apply: async (args, plan, host) => {
+  steps: (args, plan) => {
     const path = args.path ?? '/etc/motd';
-    const r = await host.exec(atomicWriteCommand(path, { content: plan.data!.content, mode: '0644' }), { stdin: plan.data!.content });
-    if (r.code !== 0)
-      throw new TaskFailedError(`${host.name}: motd: cannot write ${path}: ${r.stderr.trim()}`, { host: host.name, code: r.code, stderr: r.stderr });
+    const content = plan.data?.content ?? '';
+    return [{ id: 'write', kind: 'exec', label: `write ${path}`, command: atomicWriteCommand(path, { content, mode: '0644' }), stdin: content }];
+  },
+  outcome: (args, _plan, results, ctx) => {
+    const r = results.get('write');
+    if (r && r.code !== 0)
+      throw new TaskFailedError(`${ctx.host}: motd: cannot write ${args.path ?? '/etc/motd'}: ${r.stderr.trim()}`, {
+        host: ctx.host,
+        code: r.code,
+        stderr: r.stderr,
+      });
   },
 };
 
