@@ -9,8 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { hostwrightMain } from '../../lib/cli/main.ts';
+import { hw } from '../support/in-process.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hw-adhoc-cli-'));
@@ -19,25 +18,6 @@ writeFileSync(
   inv,
   `all:\n  vars:\n    color: blue\n  hosts:\n    here:\n      ansible_connection: local\n  children:\n    web:\n      hosts:\n        here:\n      vars:\n        port: 8080\n`,
 );
-
-/** Run the command in-process; collect stdout and stderr. */
-async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        add(String(chunk));
-        done();
-      },
-    });
-  const code = await hostwrightMain(
-    argv,
-    sink((s) => (out += s)),
-    sink((s) => (err += s)),
-  );
-  return { code, out, err };
-}
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 

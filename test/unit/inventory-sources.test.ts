@@ -8,10 +8,9 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostwrightMain } from '../../lib/cli/main.ts';
+import { hw } from '../support/in-process.ts';
 import { pythonIsoTimestamp } from '../../lib/inventory/yaml11.ts';
 
 const dir = new URL('../fixtures/ansible/inventories/', import.meta.url).pathname;
@@ -22,24 +21,6 @@ test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Python's json output: Infinity and NaN are bare words; keep them apart from strings when parsing. */
 const parsePythonJson = (text: string) => JSON.parse(text.replace(/: (-?Infinity|NaN)(,?)$/gm, ': "<py $1>"$2'));
-
-async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk, _e, done) {
-        add(String(chunk));
-        done();
-      },
-    });
-  const code = await hostwrightMain(
-    argv,
-    sink((s) => (out += s)),
-    sink((s) => (err += s)),
-  );
-  return { code, out, err };
-}
 
 test('hostwright inventory --list equals the recorded ansible-inventory --list, case by case', async () => {
   process.chdir(dir);

@@ -13,9 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { userInfo } from 'node:os';
-import { hostwrightMain } from '../../lib/cli/main.ts';
+import { hw } from '../support/in-process.ts';
 import { command, shell } from '../../lib/tasks/command.ts';
 import { file } from '../../lib/tasks/file.ts';
 import { localInventory, runTasks } from '../support/run.ts';
@@ -61,24 +60,6 @@ writeFileSync(
 );
 
 const extra = ['-e', 'api_pass=K9apiPass', '-e', 'ansible_become_password=K9becomePass'];
-
-async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, done) {
-        add(String(chunk));
-        done();
-      },
-    });
-  const code = await hostwrightMain(
-    argv,
-    sink((s) => (out += s)),
-    sink((s) => (err += s)),
-  );
-  return { code, out, err };
-}
 
 /** Assert no canary in a run's output, naming the output and quoting the leaking line. */
 function clean(what: string, r: { out: string; err: string }): void {

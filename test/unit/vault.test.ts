@@ -9,10 +9,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostwrightMain } from '../../lib/cli/main.ts';
+import { hw } from '../support/in-process.ts';
 import { ValidationError } from '../../lib/core/errors.ts';
 import { hostVars, loadInventory } from '../../lib/inventory/index.ts';
 import { readYaml } from '../../lib/inventory/yaml-format.ts';
@@ -38,24 +37,6 @@ const both = () =>
   ]);
 const tmp = mkdtempSync(join(tmpdir(), 'hw-vault-'));
 const hasAnsibleVault = spawnSync('ansible-vault', ['--version']).status === 0;
-
-async function hw(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk, _e, done) {
-        add(String(chunk));
-        done();
-      },
-    });
-  const code = await hostwrightMain(
-    argv,
-    sink((s) => (out += s)),
-    sink((s) => (err += s)),
-  );
-  return { code, out, err };
-}
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
