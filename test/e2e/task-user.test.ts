@@ -7,28 +7,22 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testHosts, type TestHosts } from '../hosts/index.ts';
+import type { TestHosts } from '../hosts/index.ts';
+import { taskTestHost } from '../support/task-host.ts';
 import { user, userType } from '../../lib/tasks/user.ts';
 import { renderDiff } from '../../lib/report/diff.ts';
-import type { Task } from '../../lib/core/task-options.ts';
-import { hostResults, runTasks, statuses } from '../support/run.ts';
+import { hostResults, statuses } from '../support/run.ts';
 import { replayProbeFixtures } from '../support/probe-fixtures.ts';
 import { differential } from '../support/ansible-differential.ts';
 
 const HOST = 'acct1';
 const HASH = '$6$hwsalt1$YFH9.bokvJHiGlBl0GV2GlsEhbILewQfCynDJLzOWm/f0Yr3SXVclLOsUE6ywGmycQ.tGgDm3/DpIXWVv6lHu/';
+const target = taskTestHost(HOST);
+const { run, sh } = target;
 let hosts: TestHosts;
-let inventory: Record<string, unknown>;
-const run = (tasks: Task[], options: { check?: boolean; diff?: boolean } = {}) =>
-  runTasks(tasks, { inventory, knownHostsFile: hosts.knownHostsPath, ...options });
-const sh = async (cmd: string) => (await hosts.exec(HOST, cmd)).stdout.trim();
 
 test.before(async () => {
-  hosts = await testHosts({ names: [HOST] });
-  await hosts.reset([HOST]);
-  inventory = {
-    all: { hosts: { [HOST]: { ansible_host: hosts.hosts[0].address, ansible_user: 'root', ansible_ssh_private_key_file: hosts.keyPath } } },
-  };
+  hosts = await target.start();
 });
 
 test('the recorded probe fixtures replay to the same state', async () => {
