@@ -137,26 +137,6 @@ export interface CommandDef {
   readonly words?: readonly string[];
 }
 
-/** The options every run shares: playbooks and ad-hoc runs, the same entries. */
-export const RUN_OPTION_NAMES = [
-  'check',
-  'diff',
-  'limit',
-  'extra-vars',
-  'forks',
-  'json',
-  'known-hosts',
-  'accept-new-host-keys',
-  'connect-timeout',
-  'connect-retries',
-  'host-lock-wait',
-  'no-host-lock',
-  'list-hosts',
-  'report',
-  'detailed-exitcode',
-  'ssh-config',
-] as const satisfies readonly OptionName[];
-
 /** The vault password options (every command that reads vaulted data). */
 export const VAULT_OPTION_NAMES = ['vault-id', 'vault-password-file', 'vault-pass-file', 'ask-vault-pass'] as const satisfies readonly OptionName[];
 
