@@ -23,6 +23,12 @@ export interface ProbeKind {
   command(inputs: any): string;
   /** The parser under test. */
   parse(result: ExecResult): unknown;
+  /**
+   * What of a parsed state a live answer must reproduce, when some of it is wall-clock time
+   * (wait's `elapsed` is whole seconds: 0 or 1 for the same answer, depending on when the second ticks;
+   * curl says "after N ms").
+   */
+  comparable?(state: any): unknown;
   /** Run once on the host before this kind's fixtures are recorded, and after (cleanup). */
   before?: string;
   after?: string;
@@ -53,6 +59,11 @@ export const PROBE_KINDS: Record<
   wait: {
     command: (p) => waitProbe(p).command,
     parse: parseWait,
+    comparable: (state) => ({
+      ...state,
+      elapsed: state.elapsed <= 1 ? 'at most 1 s' : state.elapsed,
+      last: String(state.last).replace(/after \d+ ms/, 'after N ms'),
+    }),
     before: `systemd-run --quiet --unit=hw-rec-http --collect python3 -c '${HTTP_SERVER.replace(/'/g, `'\\''`)}'
       for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:18481/ && exit 0; sleep 0.1; done; echo "test HTTP server did not start" >&2; exit 1`,
     after: 'systemctl stop hw-rec-http',
