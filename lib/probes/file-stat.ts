@@ -5,6 +5,7 @@
 import { quote } from '../transport/quote.ts';
 import type { Probe } from '../core/task-contract.ts';
 import type { ExecResult } from '../core/transport-types.ts';
+import { fileStatItem, fileStatMerge, mergeablePath } from './file-stat-merge.ts';
 
 /** What a path looks like on the host. */
 export interface FileState {
@@ -59,13 +60,23 @@ export function fileStatProbe(
     ...follow,
     'if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi',
     'echo "type=$t"',
-    'z=0; if [ "$t" != absent ]; then a=$(stat -c "%a %U %G %s %u %g" -- "$p"); echo "attrs=$a"; z=${a##* }; fi',
+    // z: the size, the fourth of the six fields (the size limit of the content).
+    'z=0; if [ "$t" != absent ]; then a=$(stat -c "%a %U %G %s %u %g" -- "$p"); echo "attrs=$a"; z=${a% * *}; z=${z##* }; fi',
     '[ "$t" = link ] && printf "target=%s\\n" "$(readlink -- "$p")"',
     'd=${p%/*}; [ -d "${d:-/}" ] && echo parent=yes || echo parent=no',
     `if [ "$t" = file ]; then s=$(sha256sum < "$p"); s=\${s%% *}; echo "sha256=$s"; ${fetch} fi`,
     'true',
   ].join('\n');
-  return { command, parse: parseFileStat, local: true };
+  // Several file probes of a batch become one command (file-stat-merge.ts); a path it cannot carry runs alone.
+  const item = {
+    path,
+    follow: Boolean(options.follow),
+    fetchContent: Boolean(options.fetchContent),
+    expectedSha256: options.expectedSha256 ?? '-',
+    sizeLimit: limit,
+  };
+  const merge = mergeablePath(path) ? { ...fileStatMerge, item: fileStatItem(item) } : undefined;
+  return { command, parse: parseFileStat, local: true, ...(merge ? { merge } : {}) };
 }
 
 /** Pure parser of the probe's output. */

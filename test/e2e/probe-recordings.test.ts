@@ -43,7 +43,12 @@ for (const [kind, spec] of Object.entries(PROBE_KINDS).filter(([k]) => !only || 
         const command = spec.command(fx.probe);
         const result = await hosts.exec(HOST, `export LANG=C LC_ALL=C\n${command}`);
         if (record) {
-          const { state, ...rest } = fx;
+          const { state, singles: _, ...rest } = fx;
+          // The single probes a merged one stands for, asked right after it (nothing changed meanwhile).
+          const singles = [];
+          for (const single of spec.singles?.(fx.probe) ?? []) {
+            singles.push({ command: single, result: await hosts.exec(HOST, `export LANG=C LC_ALL=C\n${single}`) });
+          }
           // A new fixture without a hand-written state gets the parser's answer: review it before committing.
           writeFileSync(
             join(dir, f),
@@ -53,7 +58,8 @@ for (const [kind, spec] of Object.entries(PROBE_KINDS).filter(([k]) => !only || 
                 recorded: `test host ${HOST} (Debian 12 rootfs), ${new Date().toISOString().slice(0, 10)}`,
                 command,
                 result,
-                state: state ?? spec.parse(result),
+                ...(spec.singles ? { singles } : {}),
+                state: state ?? spec.parse(result, fx.probe),
               },
               null,
               2,
@@ -64,7 +70,7 @@ for (const [kind, spec] of Object.entries(PROBE_KINDS).filter(([k]) => !only || 
         }
         try {
           const same = spec.comparable ?? ((state: unknown) => state);
-          assert.equal(same(spec.parse(result)), same(fx.state));
+          assert.equal(same(spec.parse(result, fx.probe)), same(fx.state));
         } catch (error) {
           wrong.push(`${f}: ${(error as Error).message}\n  host answered: ${JSON.stringify(result)}`);
         }

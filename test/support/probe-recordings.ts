@@ -8,6 +8,7 @@
 import { commandGuardProbe, parseCommandGuard } from '../../lib/probes/command-guard.ts';
 import { copyTreeProbe, parseCopyTree } from '../../lib/probes/copy-tree.ts';
 import { fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
+import { mergedFileStatCommand, splitFileStat } from '../../lib/probes/file-stat-merge.ts';
 import { parseUnarchive, unarchiveProbe } from '../../lib/probes/archive-listing.ts';
 import { getUrlProbe, parseGetUrl } from '../../lib/tasks/get-url.ts';
 import { parseRepoFile, repoFileProbe } from '../../lib/tasks/repository.ts';
@@ -21,8 +22,13 @@ import type { ExecResult } from '../../lib/core/transport-types.ts';
 export interface ProbeKind {
   /** The probe command the current code builds for a fixture's `probe` inputs. */
   command(inputs: any): string;
-  /** The parser under test. */
-  parse(result: ExecResult): unknown;
+  /** The parser under test (given the fixture's `probe` inputs too). */
+  parse(result: ExecResult, inputs?: any): unknown;
+  /**
+   * Commands recorded alongside (a fixture's `singles`, each with its `result`): for a merged probe, each
+   * single probe it stands for, so that the unit tests compare the split answer with the single ones.
+   */
+  singles?(inputs: any): string[];
   /**
    * What of a parsed state a live answer must reproduce, when some of it is wall-clock time
    * (wait's `elapsed` is whole seconds: 0 or 1 for the same answer, depending on when the second ticks;
@@ -48,7 +54,7 @@ http.server.HTTPServer(('127.0.0.1', 18481), H).serve_forever()
 
 /** The kinds with recorded probes. */
 export const PROBE_KINDS: Record<
-  'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'unarchive' | 'getUrl' | 'repository' | 'git' | 'mount',
+  'sysctl' | 'wait' | 'command' | 'copy' | 'fetch' | 'fileMerge' | 'unarchive' | 'getUrl' | 'repository' | 'git' | 'mount',
   ProbeKind
 > = {
   sysctl: {
@@ -83,6 +89,15 @@ export const PROBE_KINDS: Record<
     parse: parseFileStat,
     after: 'rm -rf /tmp/rec',
   },
+  fileMerge: {
+    command: (p: FileMergeInputs) => mergedFileStatCommand(fileMergeItems(p)),
+    parse: (result, p: FileMergeInputs) => {
+      const parts = splitFileStat(result, fileMergeItems(p));
+      return parts ? parts.map(fileStateJson) : null;
+    },
+    singles: (p: FileMergeInputs) => p.probes.map((q) => fileStatProbe(q.path, q.options).command),
+    after: 'rm -rf /tmp/rec /-hw-dash',
+  },
   unarchive: {
     command: (p) => unarchiveProbe(p).command,
     parse: parseUnarchive,
@@ -114,6 +129,26 @@ export const PROBE_KINDS: Record<
     after: 'umount /tmp/rec/m* 2>/dev/null; umount "/tmp/rec/with space" 2>/dev/null; rm -rf /tmp/rec',
   },
 };
+
+/** A merged file probe fixture's inputs: the single probes it merges. */
+export interface FileMergeInputs {
+  probes: { path: string; options?: Parameters<typeof fileStatProbe>[1] }[];
+}
+
+/** The merge items of a fixture's probes (each single probe's own item). */
+export function fileMergeItems(p: FileMergeInputs): string[] {
+  return p.probes.map((q) => fileStatProbe(q.path, q.options).merge!.item);
+}
+
+/** A probe answer's FileState (or the error it throws) as JSON: content as base64. */
+export function fileStateJson(result: ExecResult): unknown {
+  try {
+    const { content, ...state } = parseFileStat(result);
+    return content === undefined ? state : { ...state, content: content.toString('base64') };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
 
 /** How to re-record, for failure messages. */
 export const RERECORD =
