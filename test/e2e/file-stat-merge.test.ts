@@ -9,6 +9,7 @@
  * wrong one.
  */
 import { test } from 'uvu';
+import { appendFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
 import { fileStatProbe } from '../../lib/probes/file-stat.ts';
@@ -162,6 +163,38 @@ test('output the format cannot carry: a link target with a newline, /proc sizes;
   // /proc files are regular files of size 0 with content: without content the merged answer holds.
   assert.is((await compare(asRoot, ['/proc/sys/kernel/ostype', `${D}/f`], [{}])).merged.size, 2);
   assert.is((await compare(asRoot, ['/proc/sys/kernel/ostype', `${D}/f`], [{ fetchContent: true }])).merged.size, 0);
+});
+
+test('64 file probes of the bench workload in one batch: merged, the host does a fraction of the work', async () => {
+  // What a no-op batch of the 1000-task workload asks: files with their expected checksum, and line's probe.
+  await asRoot(`mkdir -p ${D}/bench && cd ${D}/bench && for i in $(seq 0 63); do printf 'round = 1\\n' > file-$i.conf; done`);
+  const probes = Array.from({ length: 64 }, (_, i) =>
+    i === 1
+      ? fileStatProbe(`${D}/bench/file-1.conf`, { fetchContent: true, sizeLimit: EDIT_SIZE_LIMIT, follow: true })
+      : fileStatProbe(`${D}/bench/file-${i}.conf`, { expectedSha256: F_SHA }),
+  );
+  const time = async (merge: boolean, sent = probes) => {
+    const runs: number[] = [];
+    for (let r = 0; r < 7; r++) {
+      const t0 = performance.now();
+      const results = await probeInOneTrip(
+        { exec: asRoot },
+        sent.map((p) => ({ command: PROBE_PREFIX + p.command, ...(merge ? { merge: p.merge } : {}) })),
+        PROBE_PREFIX,
+      );
+      runs.push(performance.now() - t0);
+      assert.is(results.size, sent.length);
+    }
+    return runs.sort((a, b) => a - b)[3];
+  };
+  const alone = await time(false);
+  const merged = await time(true);
+  // The floor: a batch of one probe (nsenter, sh, the batch's mktemp and cat).
+  const one = await time(false, probes.slice(0, 1));
+  const line = `64 file probes in one batch on ${HOST} (median of 7, through nsenter): alone ${alone.toFixed(1)} ms, merged ${merged.toFixed(1)} ms (one probe alone: ${one.toFixed(1)} ms)\n`;
+  // The runner shows a passing file's output only on failure: HW_FILE_PROBE_TIMES=FILE keeps the figures.
+  if (process.env.HW_FILE_PROBE_TIMES) appendFileSync(process.env.HW_FILE_PROBE_TIMES, line);
+  assert.ok(merged < alone, `merged ${merged} ms, alone ${alone} ms`);
 });
 
 test.run();
