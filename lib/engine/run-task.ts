@@ -5,7 +5,6 @@
  * result event). The runner then counts the result and notifies handlers. Never throws: every outcome is
  * an event.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskFailedError, UnreachableError } from '../core/errors.ts';
 import type { HostVars, Task, TaskOutcome } from '../core/task-options.ts';
@@ -18,6 +17,7 @@ import { taskContext, withItem, type TaskRun } from './task-context.ts';
 import type { HostState, RunContext, RunState } from './state.ts';
 import { secretArgValues, sensitiveArgValues } from './secrets.ts';
 import { attemptOnce, errorInfo, type Attempt, type HostTask } from './task-attempt.ts';
+import { stateFingerprint } from './state-fingerprint.ts';
 
 export type { TaskRun };
 
@@ -356,26 +356,4 @@ function safeUntil(until: NonNullable<Task['options']['until']>, outcome: TaskOu
   } catch {
     return false;
   }
-}
-
-/** Stands in for a Buffer in {@link stateFingerprint}'s JSON (random: no probed text can hold it). */
-const BUFFER_MARK = `hw-buffer-${randomBytes(8).toString('hex')}-`;
-
-/** A short stable fingerprint of probed states (Maps, Sets and Buffers included; key order kept as parsed). */
-export function stateFingerprint(states: unknown[]): string {
-  const buffers: Buffer[] = [];
-  let json = JSON.stringify(states, function (this: Record<string, unknown>, key, v) {
-    // A Buffer (a file's old content) stands in as a mark: a replacer call per byte was most of a no-op's CPU.
-    const raw = this[key];
-    if (Buffer.isBuffer(raw)) return `${BUFFER_MARK}${buffers.push(raw) - 1}`;
-    return v instanceof Map ? { map: [...v] } : v instanceof Set ? { set: [...v] } : typeof v === 'bigint' ? String(v) : v;
-  });
-  // Each mark becomes what JSON.stringify writes for a Buffer, so fingerprints stay what they were.
-  if (json !== undefined && buffers.length > 0) {
-    json = json.replace(new RegExp(`"${BUFFER_MARK}(\\d+)"`, 'g'), (_, i: string) => `{"type":"Buffer","data":[${buffers[Number(i)].join(',')}]}`);
-  }
-  return createHash('sha256')
-    .update(json ?? 'undefined')
-    .digest('hex')
-    .slice(0, 32);
 }
