@@ -23,9 +23,14 @@ export interface FileStatItem {
   sizeLimit: number;
 }
 
-/** Whether a path can travel in the merged command: its line formats need paths without a newline. */
-export function mergeablePath(path: string): boolean {
+/**
+ * Whether a probe can travel in the merged command: its line formats need paths without a newline; the
+ * contents are cut by the sizes stat gives, which /proc and /sys files do not have (their whole batch
+ * would be asked again alone).
+ */
+export function mergeablePath(path: string, fetchContent = false): boolean {
   // `-` is stdin to stat, sha256sum and cat; '' names nothing.
+  if (fetchContent && /^\/+(proc|sys)(\/|$)/.test(path)) return false;
   return path !== '' && path !== '-' && !/[\n\0]/.test(path);
 }
 
@@ -91,7 +96,7 @@ export function mergedFileStatCommand(items: readonly string[]): string {
   decoded.forEach((it, i) => lines.push(`hw_c ${i} ${quote(it.path)} ${it.follow ? 1 : 0}`));
   lines.push(TAIL);
   decoded.forEach((it, i) => {
-    if (it.fetchContent) lines.push(`hw_x ${i} ${quote(it.expectedSha256)} ${it.sizeLimit}`);
+    if (it.fetchContent) lines.push(`hw_x ${i} ${quote(it.expectedSha256)} ${quote(it.sizeLimit)}`);
   });
   lines.push('if [ -n "$hw_cat" ]; then echo "x$hw_xi"; cat -- $hw_cat 2>/dev/null | base64 -w0; echo; fi');
   lines.push('true');

@@ -75,7 +75,7 @@ export function fileStatProbe(
     expectedSha256: options.expectedSha256 ?? '-',
     sizeLimit: limit,
   };
-  const merge = mergeablePath(path) ? { ...fileStatMerge, item: fileStatItem(item) } : undefined;
+  const merge = mergeablePath(path, item.fetchContent) ? { ...fileStatMerge, item: fileStatItem(item) } : undefined;
   return { command, parse: parseFileStat, local: true, ...(merge ? { merge } : {}) };
 }
 

@@ -12,7 +12,8 @@ import { test } from 'uvu';
 import { appendFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { testHosts, type TestHosts } from '../hosts/index.ts';
-import { fileStatProbe } from '../../lib/probes/file-stat.ts';
+import { DIFF_SIZE_LIMIT, fileStatProbe } from '../../lib/probes/file-stat.ts';
+import { fileStatItem } from '../../lib/probes/file-stat-merge.ts';
 import { probeInOneTrip } from '../../lib/engine/probe-batch.ts';
 import { PROBE_PREFIX } from '../../lib/engine/look-ahead.ts';
 import { EDIT_SIZE_LIMIT } from '../../lib/tasks/line.ts';
@@ -160,9 +161,24 @@ test('a file that changes between sha256sum and cat (a race): no merged answer, 
 test('output the format cannot carry: a link target with a newline, /proc sizes; no merged answer', async () => {
   await asRoot(`ln -sfn "$(printf 'a\\nb')" ${D}/newline-target`);
   assert.is((await compare(asRoot, [`${D}/newline-target`, `${D}/f`], [{}])).merged.size, 0);
-  // /proc files are regular files of size 0 with content: without content the merged answer holds.
+  // /proc files are regular files of size 0 with content: without content the merged answer holds; with
+  // content such a probe is not merged (its sizes would not split), and were it merged, nothing would split.
   assert.is((await compare(asRoot, ['/proc/sys/kernel/ostype', `${D}/f`], [{}])).merged.size, 2);
-  assert.is((await compare(asRoot, ['/proc/sys/kernel/ostype', `${D}/f`], [{ fetchContent: true }])).merged.size, 0);
+  assert.is(fileStatProbe('/proc/sys/kernel/ostype', { fetchContent: true }).merge, undefined);
+  const proc = {
+    ...fileStatProbe('/proc/sys/kernel/ostype', { fetchContent: true }),
+    merge: {
+      ...fileStatProbe(`${D}/f`).merge!,
+      item: fileStatItem({ path: '/proc/sys/kernel/ostype', follow: false, fetchContent: true, expectedSha256: '-', sizeLimit: DIFF_SIZE_LIMIT }),
+    },
+  };
+  const f = fileStatProbe(`${D}/f`, { fetchContent: true });
+  const forced = await probeInOneTrip(
+    { exec: asRoot },
+    [proc, f].map((p) => ({ command: PROBE_PREFIX + p.command, merge: p.merge })),
+    PROBE_PREFIX,
+  );
+  assert.is(forced.size, 0);
 });
 
 test('64 file probes of the bench workload in one batch: merged, the host does a fraction of the work', async () => {

@@ -7,8 +7,8 @@
  */
 import { commandGuardProbe, parseCommandGuard } from '../../lib/probes/command-guard.ts';
 import { copyTreeProbe, parseCopyTree } from '../../lib/probes/copy-tree.ts';
-import { fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
-import { mergedFileStatCommand, splitFileStat } from '../../lib/probes/file-stat-merge.ts';
+import { DIFF_SIZE_LIMIT, fileStatProbe, parseFileStat } from '../../lib/probes/file-stat.ts';
+import { fileStatItem, mergedFileStatCommand, splitFileStat } from '../../lib/probes/file-stat-merge.ts';
 import { parseUnarchive, unarchiveProbe } from '../../lib/probes/archive-listing.ts';
 import { getUrlProbe, parseGetUrl } from '../../lib/tasks/get-url.ts';
 import { parseRepoFile, repoFileProbe } from '../../lib/tasks/repository.ts';
@@ -135,9 +135,17 @@ export interface FileMergeInputs {
   probes: { path: string; options?: Parameters<typeof fileStatProbe>[1] }[];
 }
 
-/** The merge items of a fixture's probes (each single probe's own item). */
+/** The merge items of a fixture's probes (each single probe's own item, also where it would run alone). */
 export function fileMergeItems(p: FileMergeInputs): string[] {
-  return p.probes.map((q) => fileStatProbe(q.path, q.options).merge!.item);
+  return p.probes.map(({ path, options: o = {} }) =>
+    fileStatItem({
+      path,
+      follow: Boolean(o.follow),
+      fetchContent: Boolean(o.fetchContent),
+      expectedSha256: o.expectedSha256 ?? '-',
+      sizeLimit: o.sizeLimit ?? DIFF_SIZE_LIMIT,
+    }),
+  );
 }
 
 /** A probe answer's FileState (or the error it throws) as JSON: content as base64. */

@@ -110,6 +110,12 @@ test('content that changed after sha256sum read it (a race), or cut at other siz
 
 test('paths the merged format cannot carry are probed alone; the others carry their options in the item', () => {
   for (const path of ['/tmp/a\nb', '-', '']) assert.is(fileStatProbe(path).merge, undefined, JSON.stringify(path));
+  // /proc and /sys sizes are not their contents: merged only without content.
+  for (const path of ['/proc/sys/kernel/ostype', '/sys/kernel/mm', '//proc/x']) {
+    assert.is(fileStatProbe(path, { fetchContent: true }).merge, undefined, path);
+    assert.ok(fileStatProbe(path).merge, path);
+  }
+  assert.ok(fileStatProbe('/procfile', { fetchContent: true }).merge);
   const p = fileStatProbe('/etc/x', { follow: true, fetchContent: true, sizeLimit: 10, expectedSha256: 'ab' });
   assert.is(p.merge?.kind, 'file-stat');
   assert.is(p.merge?.item, JSON.stringify(['/etc/x', 1, 1, 'ab', 10]));
