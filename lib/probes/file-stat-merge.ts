@@ -1,5 +1,5 @@
 /**
- * Merged file probes: the file probes of one batch (file, line, replace, fetch, get-url tasks) as ONE
+ * Merged file probes: the file probes of one batch (file, line, replace and fetch tasks; getUrl builds its own) as ONE
  * command with a fixed number of processes: one `stat` for every path that exists, one `sha256sum` for
  * every regular file, one `readlink` for every link, one `cat | base64` for the contents wanted. Each
  * path is classified with shell builtins exactly as the single probe does it; only `follow` costs a
