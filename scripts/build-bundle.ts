@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 /** The package's entry points under dist/lib (their names are the package's `exports` and `bin`). */
 export const BUNDLE_ENTRIES = ['index', 'bin'] as const;
 
-/** The .js files under `dir`. */
+/** The .js files under `dir` (not .cjs). */
 function jsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => {
     const p = join(dir, e);
@@ -70,8 +70,8 @@ export async function buildBundle(dist: string): Promise<{ modules: number; outp
   // The bundled modules' .js are gone from the package (their .d.ts stay); the vendor bundles went in too.
   // Modules no entry point reaches go too (type-only modules, compiled to `export {}`; a list only tests
   // read). The HTML report's page script stays: it is read as text, not imported.
+  // The vendor files loaded on demand (vendor/*.cjs, build-vendor.ts's VENDORED_LAZY) stay.
   for (const file of inputs) rmSync(file);
-  rmSync(join(libDir, 'vendor'), { recursive: true, force: true });
   for (const file of jsFiles(libDir).filter((f) => !f.includes('/assets/'))) rmSync(file);
   const outputs = readdirSync(outDir);
   for (const file of outputs) renameSync(join(outDir, file), join(libDir, file));

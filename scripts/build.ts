@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { buildValidators } from './build-validators.ts';
-import { buildVendor, VENDORED } from './build-vendor.ts';
+import { buildVendor, VENDORED, VENDORED_LAZY } from './build-vendor.ts';
 import { buildBundle } from './build-bundle.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -59,5 +59,5 @@ if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
 }
 chmodSync(bin, 0o755);
 console.log(
-  `build: dist/ compiled, ${validators.taskSchemas} task-argument validators and the inventory's precompiled, ${Object.keys(VENDORED).join(', ')} bundled (${vendor.rewritten} files import them), ${bundle.modules} modules of dist/lib bundled into ${bundle.outputs.length} files, ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`,
+  `build: dist/ compiled, ${validators.taskSchemas} task-argument validators and the inventory's precompiled, ${[...Object.keys(VENDORED), ...Object.keys(VENDORED_LAZY)].join(', ')} bundled (${vendor.rewritten} files import them), ${bundle.modules} modules of dist/lib bundled into ${bundle.outputs.length} files, ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`,
 );

@@ -104,6 +104,25 @@ test('the tarball: compiled dist/ with .d.ts, role templates, an executable bin;
   assert.ok(readFileSync(join(installed, 'dist/lib/bin.js'), 'utf8').startsWith('#!/usr/bin/env node\n'));
 });
 
+test('the installed library loads without what it loads on demand (handlebars, ssh2, task validators) until it is used', async () => {
+  // CommonJS modules loaded so far are in require.cache (Node's one CommonJS cache).
+  const probe = `import { createRequire } from 'node:module';
+const cache = createRequire(import.meta.url).cache;
+const loaded = (re) => Object.keys(cache).some((k) => re.test(k));
+const validators = () => Object.keys(cache).filter((k) => /validators[/]v[0-9a-f]+[.]cjs$/.test(k)).length;
+const hw = await import('hostwright');
+const atImport = validators();
+hw.file({ path: '/tmp/a', state: 'directory' });
+hw.file({ path: '/tmp/b', state: 'absent' });
+console.log(JSON.stringify({ api: typeof hw.run, handlebars: loaded(/handlebars/), ssh2: loaded(/[/]ssh2[/]/), atImport, afterTwoFileTasks: validators(), ajv: loaded(/ajv[/]dist[/]ajv[.]js$/) }));`;
+  const r = await node(['--input-type=module', '-e', probe]);
+  ok(r, 'import hostwright');
+  // A task type's argument validator (compiled at build time) is loaded with its first task; ajv never is.
+  assert.equal(JSON.parse(r.out), { api: 'function', handlebars: false, ssh2: false, atImport: 0, afterTwoFileTasks: 1, ajv: false });
+  // The TypeScript consumer below renders its role's template (vendor/handlebars.cjs, loaded then).
+  assert.ok(existsSync(join(project, 'node_modules/hostwright/dist/lib/vendor/handlebars.cjs')), 'handlebars ships as its own file');
+});
+
 test('the consumer type-checks against the packed .d.ts (its TypeScript and its JavaScript)', async () => {
   ok(await node([join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']), 'tsc');
 });
