@@ -5,8 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnreachableError } from '../core/errors.ts';
-import type { HeldCommand, Transport, TransportStats } from '../core/transport-types.ts';
-import { lockHolder, takeHostLock } from './host-lock.ts';
+import type { Transport, TransportStats } from '../core/transport-types.ts';
+import { lockHolder, takeHostLock, type HostLock } from './host-lock.ts';
 import type { ConnectionSettings, InventoryView } from './inventory-view.ts';
 
 /** Creates the transport for a host (SSH, local, or a test's own). */
@@ -22,6 +22,14 @@ export interface ConnectionPoolOptions {
   connectRetries?: number;
   /** Delay before the first retry, doubled for each further one (default 1000 ms). */
   retryDelayMs?: number;
+}
+
+/** A probe batch to send with a host's lock command: built when the lock is taken, its output handed back. */
+export interface FirstBatch {
+  /** The batch script ('' for none). */
+  prepare(): string;
+  /** The script's stdout, once the lock is held. */
+  done(stdout: string): void;
 }
 
 /** Connection failures worth another attempt: the host or its sshd may be back in a moment. */
@@ -41,7 +49,7 @@ export class ConnectionPool {
   private transports = new Map<string, Transport>();
   private connecting = new Map<string, Promise<Transport>>();
   /** Run locks by host address (hosts sharing an address share one lock). */
-  private locks = new Map<string, { owner: Transport; held: Promise<HeldCommand | undefined> }>();
+  private locks = new Map<string, { owner: Transport; held: Promise<HostLock | undefined> }>();
   private readonly inventory: InventoryView;
   private readonly factory: TransportFactory;
   private readonly options: ConnectionPoolOptions;
@@ -53,15 +61,19 @@ export class ConnectionPool {
     this.options = options;
   }
 
-  /** The connected transport of a host, holding its run lock; rejects with UnreachableError, or TaskFailedError when another run holds the lock. */
-  get(host: string): Promise<Transport> {
+  /**
+   * The connected transport of a host, holding its run lock; rejects with UnreachableError, or TaskFailedError
+   * when another run holds the lock. `first` (used by whoever connects the host first) hands over a probe
+   * batch that travels with the lock command and runs once the lock is held: its output goes to `done`.
+   */
+  get(host: string, first?: FirstBatch): Promise<Transport> {
     let pending = this.connecting.get(host);
     if (!pending) {
       pending = (async () => {
         const transport = this.factory(host, this.inventory.connectionOf(host));
         this.transports.set(host, transport);
         await this.open(host, transport);
-        await this.lock(host, transport, false);
+        await this.lock(host, transport, false, first);
         return transport;
       })();
       this.connecting.set(host, pending);
@@ -94,7 +106,7 @@ export class ConnectionPool {
     }
   }
 
-  private async lock(host: string, transport: Transport, again: boolean): Promise<void> {
+  private async lock(host: string, transport: Transport, again: boolean, first?: FirstBatch): Promise<void> {
     const settings = this.inventory.connectionOf(host);
     if (this.options.hostLock === false || settings.local) return;
     const key = `${settings.address}:${settings.port ?? 22}`;
@@ -103,9 +115,11 @@ export class ConnectionPool {
       await current.held;
       return;
     }
-    const held = takeHostLock(transport, { waitMs: this.options.hostLockWaitMs, holder: this.holder });
+    const batch = first?.prepare();
+    const held = takeHostLock(transport, { waitMs: this.options.hostLockWaitMs, holder: this.holder, firstBatch: batch || undefined });
     this.locks.set(key, { owner: transport, held });
-    await held;
+    const lock = await held;
+    if (batch && lock?.batchOutput !== undefined) first!.done(lock.batchOutput);
   }
 
   /** End every command in flight on every host (the run was interrupted); later commands reject. */
@@ -130,7 +144,7 @@ export class ConnectionPool {
   async closeAll(): Promise<void> {
     for (const { held } of this.locks.values())
       held.then(
-        (h) => h?.release(),
+        (h) => h?.held.release(),
         () => undefined,
       );
     await Promise.all([...this.transports.values()].map((t) => t.close().catch(() => undefined)));

@@ -19,9 +19,12 @@ export function lockHolder(startedAt: Date = new Date()): string {
 
 /**
  * The shell text that takes the lock (waiting at most `waitSeconds`), prints `locked`, and holds it until
- * stdin closes. `dir` is the lock's directory (default /run/hostwright; tests use their own).
+ * stdin closes. `dir` is the lock's directory (default /run/hostwright; tests use their own). With
+ * `firstBatch` (a probe batch script), the batch runs once the lock is held and its output follows on the
+ * same line, base64-encoded (`locked OUTPUT`): the host's first probes cost no round trip of their own,
+ * and they read the host only when no other run can be changing it.
  */
-export function hostLockCommand(holder: string, waitSeconds: number, dir = '/run/hostwright'): string {
+export function hostLockCommand(holder: string, waitSeconds: number, dir = '/run/hostwright', firstBatch?: string): string {
   return [
     `d=${quote(dir)}; f="$d/run.lock"`,
     'if ! { mkdir -p "$d" 2>/dev/null && [ -w "$d" ]; }; then d=${TMPDIR:-/tmp}; f="$d/hostwright-run.lock"; fi',
@@ -32,7 +35,7 @@ export function hostLockCommand(holder: string, waitSeconds: number, dir = '/run
     'exec 9<"$f" || { echo "nolock: cannot open $f"; exec cat >/dev/null; }',
     `if ! flock -n 9; then flock -w ${Math.max(0, Math.round(waitSeconds))} 9 || { printf 'held %s (lock %s)\\n' "$(cat "$i" 2>/dev/null || echo 'by an unknown process')" "$f"; exit ${HELD}; }; fi`,
     `printf '%s\\n' ${quote(holder)} > "$i" 2>/dev/null`,
-    'echo locked',
+    firstBatch ? `printf 'locked %s\\n' "$( (\n${firstBatch}\n) 2>/dev/null | base64 -w0)"` : 'echo locked',
     // Held until the controller closes stdin, or its connection ends (cat then sees the end of input).
     'cat >/dev/null',
     'rm -f "$i"',
@@ -45,18 +48,28 @@ export interface HostLockOptions {
   waitMs?: number;
   /** Who this run is (default {@link lockHolder}). */
   holder?: string;
+  /** A probe batch script to run as soon as the lock is held (see {@link hostLockCommand}). */
+  firstBatch?: string;
+}
+
+/** A run lock held on a host, with the output of the first probe batch when one was sent with it. */
+export interface HostLock {
+  held: HeldCommand;
+  /** The first batch's stdout (undefined without a batch). */
+  batchOutput?: string;
 }
 
 /**
  * Take the run lock on the transport's host. Resolves with the held command (release it when the run
- * ends), or `undefined` when the transport cannot hold commands or the host has no `flock`; throws a
+ * ends) and the first batch's output, or `undefined` when the transport cannot hold commands or the host has no `flock`; throws a
  * TaskFailedError naming the holder when another run kept the lock for the whole wait.
  */
-export async function takeHostLock(transport: Transport, options: HostLockOptions = {}): Promise<HeldCommand | undefined> {
+export async function takeHostLock(transport: Transport, options: HostLockOptions = {}): Promise<HostLock | undefined> {
   if (!transport.hold) return undefined;
   const waitMs = options.waitMs ?? 30_000;
-  const held = await transport.hold(hostLockCommand(options.holder ?? lockHolder(), waitMs / 1000));
-  if (held.line === 'locked') return held;
+  const held = await transport.hold(hostLockCommand(options.holder ?? lockHolder(), waitMs / 1000, undefined, options.firstBatch));
+  if (held.line === 'locked') return { held };
+  if (held.line.startsWith('locked ')) return { held, batchOutput: Buffer.from(held.line.slice(7), 'base64').toString('utf8') };
   if (held.line.startsWith('nolock')) {
     held.release();
     return undefined;

@@ -17,10 +17,19 @@ export const PROBE_PREFIX = 'export LANG=C LC_ALL=C\n';
  * cannot be computed yet is left out: it will simply probe on its own.
  */
 export function probesAhead(run: RunContext, state: RunState, host: HostState, job: TaskRun, limit: number): BatchProbe[] {
+  return probesOf(run, state, host, job, job.upcoming?.() ?? [], limit);
+}
+
+/** The probe commands of this task and the ones that follow it on this host (see {@link probesAhead}). */
+export function probesFromHere(run: RunContext, state: RunState, host: HostState, job: TaskRun, limit: number): BatchProbe[] {
+  return probesOf(run, state, host, job, [job, ...(job.upcoming?.() ?? [])], limit);
+}
+
+function probesOf(run: RunContext, state: RunState, host: HostState, job: TaskRun, jobs: Iterable<TaskRun>, limit: number): BatchProbe[] {
   const out: BatchProbe[] = [];
   const sameBecome = JSON.stringify(job.become ?? null);
   const noFacts = () => Promise.reject(new Error('facts are not gathered ahead'));
-  for (const next of job.upcoming?.() ?? []) {
+  for (const next of jobs) {
     if (out.length >= limit) break;
     const o = next.task.options;
     if (o.runOnce || o.delegateTo || JSON.stringify(next.become ?? null) !== sameBecome) continue;

@@ -148,15 +148,19 @@ export interface BatchProbe {
   local?: boolean;
 }
 
+/** A batch ready to send: its script, and how its output becomes one result per probe command. */
+export interface PreparedBatch {
+  /** The shell script (empty when there is nothing to ask). */
+  script: string;
+  /** Results from the script's stdout (only probes whose frame came back complete). */
+  results(stdout: string): Map<string, ExecResult>;
+}
+
 /**
- * Run probes in one round trip; probes whose result did not come back are simply not cached. Probes of one
- * merge kind become one command (`prefix` + the merged command) whose output is split back per probe.
+ * Build the one script for some probes: probes of one merge kind become one command (`prefix` + the
+ * merged command) whose output is split back per probe.
  */
-export async function probeInOneTrip(
-  transport: Pick<Transport, 'exec'>,
-  probes: readonly BatchProbe[],
-  prefix = '',
-): Promise<Map<string, ExecResult>> {
+export function prepareBatch(probes: readonly BatchProbe[], prefix = ''): PreparedBatch {
   const unique = [...new Map(probes.map((p) => [p.command, p])).values()];
   const groups = new Map<string, BatchProbe[]>();
   const commands: string[] = [];
@@ -173,21 +177,37 @@ export async function probeInOneTrip(
       commands.push(command);
     }
   }
-  if (commands.length === 0) return new Map();
+  if (commands.length === 0) return { script: '', results: () => new Map() };
   const token = `hw${randomBytes(6).toString('hex')}`;
-  const r = await transport.exec(batchScript(commands, token));
+  return {
+    script: batchScript(commands, token),
+    results(stdout) {
+      const results = parseBatch(commands, stdout, token);
+      for (const [command, members] of merged) {
+        const result = results.get(command);
+        results.delete(command);
+        const parts =
+          result &&
+          members[0].merge!.split(
+            result,
+            members.map((m) => m.merge!.item),
+          );
+        if (parts) members.forEach((m, i) => results.set(m.command, parts[i]));
+      }
+      return results;
+    },
+  };
+}
+
+/** Run probes in one round trip (see {@link prepareBatch}); probes whose result did not come back are simply not cached. */
+export async function probeInOneTrip(
+  transport: Pick<Transport, 'exec'>,
+  probes: readonly BatchProbe[],
+  prefix = '',
+): Promise<Map<string, ExecResult>> {
+  const batch = prepareBatch(probes, prefix);
+  if (!batch.script) return new Map();
+  const r = await transport.exec(batch.script);
   if (r.code !== 0) return new Map();
-  const results = parseBatch(commands, r.stdout, token);
-  for (const [command, members] of merged) {
-    const result = results.get(command);
-    results.delete(command);
-    const parts =
-      result &&
-      members[0].merge!.split(
-        result,
-        members.map((m) => m.merge!.item),
-      );
-    if (parts) members.forEach((m, i) => results.set(m.command, parts[i]));
-  }
-  return results;
+  return batch.results(r.stdout);
 }

@@ -18,6 +18,9 @@ import { taskContext, withItem, type TaskRun } from './task-context.ts';
 import type { HostState, RunContext, RunState } from './state.ts';
 import { secretArgValues, sensitiveArgValues } from './secrets.ts';
 import { attemptOnce, errorInfo, type Attempt, type HostTask } from './task-attempt.ts';
+import type { FirstBatch } from './connections.ts';
+import { PROBE_PREFIX, probesFromHere } from './look-ahead.ts';
+import { prepareBatch, type BatchProbe, type PreparedBatch } from './probe-batch.ts';
 
 export type { TaskRun };
 
@@ -165,7 +168,7 @@ async function connectStep(t: HostTask, target: string): Promise<Target | TaskRu
   const { run, state, host, job } = t;
   let transport;
   try {
-    transport = await run.pool.get(target);
+    transport = await run.pool.get(target, target === host.name ? firstBatch(t) : undefined);
   } catch (error) {
     // Another run holding the host's lock fails the host; anything else means it cannot be reached.
     if (error instanceof TaskFailedError) {
@@ -194,6 +197,30 @@ async function connectStep(t: HostTask, target: string): Promise<Target | TaskRu
     return (delegateFacts ??= read());
   };
   return { handle, facts };
+}
+
+/**
+ * The probes of this task and the next ones, sent with the host's lock command when this task connects the
+ * host (one round trip less per host). Only without become: the lock command runs as the login user.
+ */
+function firstBatch(t: HostTask): FirstBatch | undefined {
+  const { run, state, host, job } = t;
+  if (job.become || !job.upcoming || job.task.options.delegateTo) return undefined;
+  const { probes } = state;
+  let sent: BatchProbe[] = [];
+  let batch: PreparedBatch | undefined;
+  const generation = probes.generation;
+  return {
+    prepare() {
+      sent = probesFromHere(run, state, host, job, probes.window(host.name));
+      batch = prepareBatch(sent, PROBE_PREFIX);
+      return batch.script;
+    },
+    done(stdout) {
+      const local = new Set(sent.filter((p) => p.local).map((p) => p.command));
+      probes.store(host.name, batch!.results(stdout), undefined, generation, local);
+    },
+  };
 }
 
 /**

@@ -11,6 +11,7 @@
 import { quote } from '../transport/quote.ts';
 import type { Probe } from '../core/task-contract.ts';
 import type { ExecResult } from '../core/transport-types.ts';
+import { packageMerge } from './package-merge.ts';
 import { globMatches, isGlob, type InstalledPackage } from './package-spec.ts';
 
 /** A manager as the task names it; `auto` detects dnf, then yum, then apt-get on the host. */
@@ -83,7 +84,8 @@ export function packageProbe(
     '    elif o=$(rpm -q --whatprovides --qf "$f" -- "$n" 2>/dev/null); then h=provides',
     '    else h=none; o=; fi',
     '    printf "query\\t%s\\t%s\\n" "$h" "$n"; [ -n "$o" ] && printf "%s\\n" "$o"',
-    '    i="$i $(printf "%s\\n" "$o" | cut -f2)"',
+    // The installed names only feed the update check: two processes per name saved without it.
+    ...(options.checkUpdates ? ['    i="$i $(printf "%s\\n" "$o" | cut -f2)"'] : []),
     '  done',
     ...(globs.length
       ? [
@@ -107,7 +109,9 @@ export function packageProbe(
     'true',
   ].join('\n');
   // Installed packages are this host's own state; available updates depend on repositories (not local).
-  return { command, parse: parsePackageProbe, local: !options.checkUpdates };
+  // Probes that only read the database merge: one `rpm -q` for every name of a batch (package-merge.ts).
+  const merge = !options.checkUpdates && !globs.length && plain.length ? packageMerge(manager, plain, command, RPM_QF) : undefined;
+  return { command, parse: parsePackageProbe, local: !options.checkUpdates, ...(merge ? { merge } : {}) };
 }
 
 /** Pure parser of the probe's output. */

@@ -97,6 +97,23 @@ test('two concurrent runs: the second waits its bounded time, then fails the hos
   assert.is((await unlocked).exitCode, 0);
 });
 
+test('the first probes travel with the lock command: a no-op run is one round trip per host; a waiting run probes what the holder left', async () => {
+  const tasks = [1, 2, 3, 4].map((i) => file({ path: `${DIR}/f${i}`, content: `${i}\n` }, { name: `f${i}` }));
+  assert.is((await run(tasks)).exitCode, 0);
+  const noop = await run(tasks);
+  assert.equal(statuses(noop, 'eng1'), ['ok', 'ok', 'ok', 'ok']);
+  assert.is(noop.stats.roundTrips, 2, 'one round trip per host: the lock command with every probe');
+  const unlocked = await run(tasks, { hostLock: false });
+  assert.is(unlocked.stats.roundTrips, 2, 'without the lock: the one probe batch per host');
+  // A run that waits for the lock sees the state the holder leaves, not the one before.
+  const holder = run([shell({ cmd: `sleep 2; echo changed > ${DIR}/f1` }, { name: 'holder' })], { hosts: 'eng1' });
+  await sleep(800);
+  const waiting = await run(tasks, { hosts: 'eng1', hostLockWaitMs: 15_000 });
+  assert.is((await holder).exitCode, 0);
+  assert.equal(statuses(waiting, 'eng1'), ['changed', 'ok', 'ok', 'ok']);
+  assert.is(await hosts.sh('eng1', `cat ${DIR}/f1`), '1\n');
+});
+
 test('sshd stopped mid-run: that host leaves the play as unreachable, the other goes on', async () => {
   const tasks = [
     shell({ cmd: `touch ${DIR}/t1; sleep 2` }, { name: 't1' }),

@@ -4,7 +4,7 @@
  * at once. Which connection errors are retried. The new options' bad values are bad input (exit 5).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { runCli } from '../../lib/cli/playbook-command.ts';
 import { isTransientConnectError } from '../../lib/engine/connections.ts';
 import { hostLockCommand, lockHolder } from '../../lib/engine/host-lock.ts';
+import { prepareBatch } from '../../lib/engine/probe-batch.ts';
 import { UnreachableError } from '../../lib/core/errors.ts';
 import { definePlaybook } from '../../lib/play/define.ts';
 import { textSink } from '../support/engine-hosts.ts';
@@ -19,8 +20,8 @@ import { textSink } from '../support/engine-hosts.ts';
 const dir = mkdtempSync(join(tmpdir(), 'hw-lock-'));
 
 /** Start the lock command; resolves with its first stdout line, its exit, and a release. */
-function holder(name: string, waitSeconds: number) {
-  const child = spawn('/bin/sh', ['-c', hostLockCommand(name, waitSeconds, dir)], { stdio: ['pipe', 'pipe', 'pipe'] });
+function holder(name: string, waitSeconds: number, firstBatch?: string) {
+  const child = spawn('/bin/sh', ['-c', hostLockCommand(name, waitSeconds, dir, firstBatch)], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const firstLine = new Promise<string>((resolve) =>
     child.stdout.on('data', (d) => {
@@ -53,6 +54,30 @@ test('a second run waits its bounded time, then fails naming the holder; a relea
   assert.ok(Date.now() - t < 1000, 'the waiting run got the lock when the first one released it');
   third.release();
   assert.is(await third.exited, 0);
+});
+
+test('a first probe batch sent with the lock runs once the lock is held, its output on the locked line', async () => {
+  const marker = join(dir, 'changed-by-the-first-run');
+  const batch = prepareBatch([{ command: `cat ${marker} 2>/dev/null || echo not-yet` }, { command: 'echo second; exit 3' }]);
+  const first = holder('first', 5);
+  assert.is(await first.firstLine, 'locked');
+  const second = holder('second', 5, batch.script);
+  // The first run changes the host while it holds the lock; the second one's probes must see the change.
+  await new Promise((r) => setTimeout(r, 300));
+  writeFileSync(marker, 'after\n');
+  first.release();
+  const line = await second.firstLine;
+  assert.match(line, /^locked \S+$/);
+  const results = batch.results(Buffer.from(line.slice(7), 'base64').toString('utf8'));
+  assert.equal(
+    [...results.values()],
+    [
+      { code: 0, stdout: 'after\n', stderr: '' },
+      { code: 3, stdout: 'second\n', stderr: '' },
+    ],
+  );
+  second.release();
+  assert.is(await second.exited, 0);
 });
 
 test('connection errors worth retrying: refused, unreachable, reset, timeout; never a refused key or login', () => {

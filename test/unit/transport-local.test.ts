@@ -68,7 +68,7 @@ test('timeoutMs kills the command and its children, then rejects clearly', async
   assert.ok(isTaskFailedError(error), String(error));
   assert.match(error.message, /^localhost: command timed out after 300 ms/);
   const alive = () =>
-    execFileSync('ps', ['-eo', 'args'])
+    execFileSync('ps', ['-eo', 'args'], { maxBuffer: 256 * 1024 * 1024 }) // other processes' command lines can be long
       .toString()
       .split('\n')
       .filter((l) => l.trim() === 'sleep 61.37').length;
