@@ -46,6 +46,7 @@ export async function buildBundle(dist: string): Promise<{ modules: number; outp
     packages: 'external',
     outdir: outDir,
     chunkNames: 'chunk-[hash]',
+    absWorkingDir: dist,
     metafile: true,
     logLevel: 'warning',
     legalComments: 'inline',
@@ -65,7 +66,7 @@ export async function buildBundle(dist: string): Promise<{ modules: number; outp
     ],
   });
   const inputs = Object.keys(result.metafile.inputs)
-    .map((p) => resolve(p))
+    .map((p) => resolve(dist, p))
     .filter((p) => p.startsWith(libDir));
   // The bundled modules' .js are gone from the package (their .d.ts stay); the vendor bundles went in too.
   // Modules no entry point reaches go too (type-only modules, compiled to `export {}`; a list only tests
