@@ -372,6 +372,7 @@ export class SshTransport implements Transport {
       this.#pending.add(onLost);
       channel.on('data', (chunk: Buffer) => {
         stdout.push(chunk);
+        this.stats.bytesReceived += chunk.length;
         const text = Buffer.concat(stdout).toString('utf8');
         const nl = text.indexOf('\n');
         if (nl >= 0 && !settled) {
