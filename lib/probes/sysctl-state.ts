@@ -26,19 +26,20 @@ export interface SysctlState {
 /** Directories where sysctl lives on hosts whose non-root PATH lacks them (CentOS 7). */
 export const SYSCTL_PATH = 'PATH=$PATH:/usr/sbin:/sbin';
 
-/** Build the probe for one key and one file. */
+/**
+ * Build the probe for one key and one file. Two processes on the host (`sysctl`, and `cat` when the file
+ * exists): sysctl's stderr comes first in stdout, framed (fd 3), the raw value next, framed; the parser
+ * normalises whitespace and keeps the error's last lines.
+ */
 export function sysctlProbe(key: string, file: string): Probe<SysctlState> {
   const command = [
     SYSCTL_PATH,
     `f=${quote(file)}`,
-    'e=$(mktemp) || exit 1',
-    `v=$(sysctl -n ${quote(key)} 2>"$e")`,
-    'echo "live_rc=$?"',
-    // Multi-value keys print tabs; a stray newline would break the line format.
-    "printf 'live=%s\\n' \"$(printf '%s' \"$v\" | tr '\\t\\n' '  ')\"",
-    "printf 'live_err=%s\\n' \"$(tail -n 3 \"$e\" | tr '\\n' ' ')\"",
-    'rm -f -- "$e"',
-    'if [ -d "$(dirname -- "$f")" ]; then echo parent=yes; else echo parent=no; fi',
+    'echo ---live-err---',
+    `{ v=$(sysctl -n ${quote(key)} 2>&3 3>&-); r=$?; } 3>&1`,
+    'printf \'\\n---live---\\n%s\\n---end-live---\\n\' "$v"',
+    'echo "live_rc=$r"',
+    'd=${f%/*}; if [ -d "${d:-/}" ]; then echo parent=yes; else echo parent=no; fi',
     'if [ -f "$f" ]; then echo file=file; echo ---file---; cat -- "$f"; elif [ -e "$f" ]; then echo file=other; else echo file=absent; fi',
   ].join('\n');
   return { command, parse: parseSysctl, local: true };
@@ -47,22 +48,37 @@ export function sysctlProbe(key: string, file: string): Probe<SysctlState> {
 /** Pure parser of the probe's output. */
 export function parseSysctl(result: ExecResult): SysctlState {
   if (result.code !== 0) throw new Error(`sysctl probe failed (exit ${result.code}): ${result.stderr.trim()}`);
-  const marker = result.stdout.indexOf('---file---\n');
-  const head = marker < 0 ? result.stdout : result.stdout.slice(0, marker);
-  const state: SysctlState = { liveRc: -1, live: '', liveError: '', fileType: 'absent', content: '', parentExists: true };
+  const out = result.stdout;
+  const errAt = out.indexOf('---live-err---\n');
+  const liveAt = errAt < 0 ? -1 : out.indexOf('\n---live---\n', errAt);
+  const endAt = liveAt < 0 ? -1 : out.indexOf('\n---end-live---\n', liveAt);
+  if (endAt < 0) throw new Error(`sysctl probe printed no result: ${JSON.stringify(out.slice(0, 200))}`);
+  const errLines = out
+    .slice(errAt + '---live-err---\n'.length, liveAt)
+    .split('\n')
+    .filter((l, i, all) => l !== '' || i < all.length - 1);
+  const rest = out.slice(endAt + '\n---end-live---\n'.length);
+  const marker = rest.indexOf('---file---\n');
+  const head = marker < 0 ? rest : rest.slice(0, marker);
+  const state: SysctlState = {
+    liveRc: -1,
+    live: normalizeSysctlValue(out.slice(liveAt + '\n---live---\n'.length, endAt)),
+    liveError: errLines.slice(-3).join(' ').trim(),
+    fileType: 'absent',
+    content: '',
+    parentExists: true,
+  };
   for (const line of head.split('\n')) {
     const eq = line.indexOf('=');
     if (eq < 0) continue;
     const key = line.slice(0, eq);
     const value = line.slice(eq + 1);
     if (key === 'live_rc') state.liveRc = Number(value);
-    else if (key === 'live') state.live = normalizeSysctlValue(value);
-    else if (key === 'live_err') state.liveError = value.trim();
     else if (key === 'parent') state.parentExists = value === 'yes';
     else if (key === 'file') state.fileType = value as SysctlState['fileType'];
   }
-  if (state.liveRc < 0) throw new Error(`sysctl probe printed no result: ${JSON.stringify(result.stdout.slice(0, 200))}`);
-  if (marker >= 0) state.content = result.stdout.slice(marker + '---file---\n'.length);
+  if (state.liveRc < 0) throw new Error(`sysctl probe printed no result: ${JSON.stringify(out.slice(0, 200))}`);
+  if (marker >= 0) state.content = rest.slice(marker + '---file---\n'.length);
   return state;
 }
 
