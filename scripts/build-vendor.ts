@@ -1,6 +1,7 @@
 /**
- * Part of `npm run build`: the many-file dependencies loaded at every start (TypeBox with its value module,
- * yaml, diff, handlebars) bundled into a few files under dist/lib/vendor/ (inside what the package ships), and dist/'s imports of them pointed there.
+ * Part of `npm run build`: the many-file dependencies (TypeBox with its value module, yaml, diff; handlebars,
+ * loaded with the first template) bundled into a few files under dist/lib/vendor/ (inside what the package
+ * ships), and dist/'s imports of them pointed there.
  *
  * Why: Node's cost of loading a module is mostly per file (resolve, stat, read, compile), and these
  * packages come as hundreds of small files (TypeBox alone: about 250, yaml 72, handlebars with source-map 44, diff 19): bundled, the
@@ -12,6 +13,7 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 /** Package specifier → the vendor file's name (without .js). */
@@ -20,7 +22,14 @@ export const VENDORED: Record<string, string> = {
   '@sinclair/typebox/value': 'typebox-value',
   yaml: 'yaml',
   diff: 'diff',
-  // CommonJS: its bundle's default export is what `import Handlebars from 'handlebars'` gets.
+};
+
+/**
+ * Package specifier → the vendor file's name, for the packages hostwright loads only when used, with
+ * `createRequire` (synchronously, like the code that needs them): each one self-contained CommonJS file,
+ * `vendor/NAME.cjs`, left out of the library's bundle (scripts/build-bundle.ts).
+ */
+export const VENDORED_LAZY: Record<string, string> = {
   handlebars: 'handlebars',
 };
 
@@ -60,6 +69,23 @@ export async function buildVendor(dist: string, root = join(dist, '..')): Promis
     logLevel: 'warning',
     legalComments: 'inline',
   });
+  for (const [spec, name] of Object.entries(VENDORED_LAZY)) {
+    await esbuild.build({
+      entryPoints: [spec],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node22',
+      outfile: join(vendorDir, `${name}.cjs`),
+      absWorkingDir: root,
+      logLevel: 'warning',
+      legalComments: 'inline',
+    });
+    const original = Object.keys(createRequire(join(root, 'package.json'))(spec)).sort();
+    const bundled = new Set(Object.keys(createRequire(join(root, 'package.json'))(join(vendorDir, `${name}.cjs`))));
+    const missing = original.filter((k) => !bundled.has(k));
+    if (missing.length) throw new Error(`build-vendor: the bundle of ${spec} lacks ${missing.slice(0, 10).join(', ')}`);
+  }
   // Each bundle must offer what the package offers Node, name for name (else an import would fail at start).
   for (const [spec, name] of Object.entries(VENDORED)) {
     // Imported as Node imports it for dist/ (bare specifier, this repository's node_modules).
@@ -75,10 +101,12 @@ export async function buildVendor(dist: string, root = join(dist, '..')): Promis
   const files = [...jsFiles(join(dist, 'lib'), vendorDir), ...jsFiles(join(dist, 'roles'), vendorDir)];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    const next = text.replace(/(from\s+|import\s*\(\s*)(['"])([^'"]+)\2/g, (all, lead: string, q: string, spec: string) => {
-      const name = VENDORED[spec];
+    // `lazyRequire('x')`: a createRequire'd function (lib/vars/template.ts), not a static import.
+    const next = text.replace(/(from\s+|import\s*\(\s*|lazyRequire\(\s*)(['"])([^'"]+)\2/g, (all, lead: string, q: string, spec: string) => {
+      const lazy = lead.startsWith('lazyRequire');
+      const name = lazy ? VENDORED_LAZY[spec] : VENDORED[spec];
       if (!name) return all;
-      let rel = relative(dirname(file), join(vendorDir, `${name}.js`));
+      let rel = relative(dirname(file), join(vendorDir, lazy ? `${name}.cjs` : `${name}.js`));
       if (!rel.startsWith('.')) rel = `./${rel}`;
       return `${lead}${q}${rel}${q}`;
     });
@@ -93,5 +121,7 @@ export async function buildVendor(dist: string, root = join(dist, '..')): Promis
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dist = process.argv[2] ?? new URL('../dist', import.meta.url).pathname;
   const r = await buildVendor(dist);
-  console.log(`build-vendor: ${Object.keys(VENDORED).join(', ')} bundled into dist/lib/vendor; ${r.rewritten} of ${r.files} files import them there`);
+  console.log(
+    `build-vendor: ${[...Object.keys(VENDORED), ...Object.keys(VENDORED_LAZY)].join(', ')} bundled into dist/lib/vendor; ${r.rewritten} of ${r.files} files import them there`,
+  );
 }

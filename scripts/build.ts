@@ -3,7 +3,7 @@
  * `.ts` imports rewritten to `.js`), copy the roles' templates next to their compiled code, and make the
  * `hostwright` bin executable. dist/ is emptied first, so a file deleted from the sources cannot ship.
  * Start-up work is moved here: ajv's standalone validators (build-validators.ts) and the many-file
- * dependencies bundled (build-vendor.ts).
+ * dependencies bundled (build-vendor.ts), then hostwright's own modules bundled into its entry points (build-bundle.ts).
  *
  *   node scripts/build.ts
  */
@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { buildValidators } from './build-validators.ts';
-import { buildVendor, VENDORED } from './build-vendor.ts';
+import { buildVendor, VENDORED, VENDORED_LAZY } from './build-vendor.ts';
+import { buildBundle } from './build-bundle.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'dist');
@@ -48,6 +49,8 @@ for (const file of [...assets(join(root, 'roles')), ...assets(join(root, 'lib/re
 const validators = await buildValidators(dist);
 // Dependencies made of hundreds of small files, bundled (Node's loading cost is per file).
 const vendor = await buildVendor(dist, root);
+// hostwright's own modules bundled into its entry points and a few chunks (the same per-file cost).
+const bundle = await buildBundle(dist);
 
 const bin = join(dist, 'lib/bin.js');
 if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
@@ -56,5 +59,5 @@ if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) {
 }
 chmodSync(bin, 0o755);
 console.log(
-  `build: dist/ compiled, ${validators.taskSchemas} task-argument validators and the inventory's precompiled, ${Object.keys(VENDORED).join(', ')} bundled into dist/lib/vendor (${vendor.rewritten} files import them), ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`,
+  `build: dist/ compiled, ${validators.taskSchemas} task-argument validators and the inventory's precompiled, ${[...Object.keys(VENDORED), ...Object.keys(VENDORED_LAZY)].join(', ')} bundled (${vendor.rewritten} files import them), ${bundle.modules} modules of dist/lib bundled into ${bundle.outputs.length} files, ${copied} role template(s) and report asset(s) copied, ${relative(root, bin)} executable`,
 );

@@ -4,6 +4,7 @@
  * Bad options, a missing inventory or a bad inventory stop before any connection, with exit code 5.
  */
 import { realpathSync } from 'node:fs';
+import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { HostwrightError } from '../core/errors.ts';
 import { parseExtraVars } from '../vars/index.ts';
@@ -170,6 +171,11 @@ export async function runIfMain(moduleUrl: string, playbook: Playbook): Promise<
     same = false;
   }
   if (!same) return;
+  // The program is a playbook: turn Node's compile cache on, as `hostwright run` does, for what loads from
+  // here on (ssh2, a task type's validator, handlebars), so the next run compiles none of it. It cannot
+  // reach the playbook and the library, already loaded: `NODE_COMPILE_CACHE` does (README). Honours
+  // NODE_COMPILE_CACHE (its folder) and NODE_DISABLE_COMPILE_CACHE=1 (off).
+  module.enableCompileCache?.();
   const code = await runCli(playbook, undefined, undefined, undefined, fileURLToPath(moduleUrl));
   process.exitCode = code;
 }

@@ -3,8 +3,8 @@
  * with messages that name the task, the argument and what is allowed.
  *
  * The built package carries the validators of its own task types compiled at build time (ajv's standalone
- * code, dist/lib/core/validators.generated.js, written by scripts/build-validators.ts), found by a digest
- * of the schema; a schema not among them (a custom task type, or running from the sources) is compiled
+ * code, one file per schema under dist/lib/core/validators/, written by scripts/build-validators.ts, loaded
+ * when first needed), found by a digest of the schema; a schema not among them (a custom task type, or running from the sources) is compiled
  * here on first use. ajv itself is loaded only then.
  */
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { ValidationError } from './errors.ts';
 import type { TaskType } from './task-contract.ts';
-import * as precompiled from './validators.generated.ts';
+import { precompiledValidator } from './validators.generated.ts';
 
 /** The ajv options of task argument validation (the build compiles with the same). */
 export const TASK_AJV_OPTIONS = { allErrors: true, strict: true, useDefaults: false } as const;
@@ -29,7 +29,7 @@ const compiled = new WeakMap<TSchema, ValidateFunction>();
 function validatorFor(schema: TSchema): ValidateFunction {
   let fn = compiled.get(schema);
   if (!fn) {
-    fn = (precompiled as Record<string, ValidateFunction | undefined>)[schemaKey(schema)];
+    fn = precompiledValidator(schemaKey(schema));
     if (!fn) {
       ajv ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv(TASK_AJV_OPTIONS);
       fn = ajv.compile(schema);

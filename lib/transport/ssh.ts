@@ -19,6 +19,7 @@ import { putWithCat } from './put.ts';
 import type { PutOptions } from './put.ts';
 import { authMethods, describeConnectError, loadSsh2 } from './ssh-auth.ts';
 import { keyPassphrase } from './key-passphrase.ts';
+import { earlySocket } from './early-socket.ts';
 import type { ExecOptions, ExecResult, HeldCommand, Transport, TransportStats } from '../core/transport-types.ts';
 
 /** How to reach and authenticate to one host over SSH. */
@@ -126,26 +127,32 @@ export class SshTransport implements Transport {
     const o = this.#options;
     const started = performance.now();
     const token = hostToken(o.address, o.port);
+    // TCP first, ssh2 and known_hosts while it connects (a bastion's tunnel is opened below instead).
+    const early = o.via ? undefined : earlySocket(o.address, o.port);
     let entries: KnownHostEntry[];
+    let ssh2: Awaited<ReturnType<typeof loadSsh2>>;
+    let passphrase: string | undefined;
+    let auth: ReturnType<typeof authMethods>;
     try {
-      entries = await readKnownHosts(o.knownHostsFile);
+      await early?.issued;
+      [entries, ssh2] = await Promise.all([
+        readKnownHosts(o.knownHostsFile).catch((error: Error) => {
+          throw new UnreachableError(this.name, `cannot read known_hosts file ${o.knownHostsFile}: ${error.message}`, { cause: error });
+        }),
+        loadSsh2(),
+      ]);
+      // An encrypted key file: its passphrase is asked on the terminal (once per file), as ssh asks it.
+      passphrase = o.passphrase ?? (o.keyFile ? await keyPassphrase(this.name, o.keyFile) : undefined);
+      const agent = o.agent === undefined ? process.env.SSH_AUTH_SOCK : o.agent;
+      auth = authMethods(ssh2, this.name, { user: o.user, keyFile: o.keyFile, passphrase, password: o.password, agent: agent || false });
     } catch (error) {
-      throw new UnreachableError(this.name, `cannot read known_hosts file ${o.knownHostsFile}: ${(error as Error).message}`, { cause: error });
+      early?.socket.destroy();
+      throw error;
     }
-    const agent = o.agent === undefined ? process.env.SSH_AUTH_SOCK : o.agent;
+    const { methods, tried } = auth;
     const timeoutMs = o.connectTimeoutMs ?? 10_000;
-    const ssh2 = await loadSsh2();
-    // An encrypted key file: its passphrase is asked on the terminal (once per file), as ssh asks it.
-    const passphrase = o.passphrase ?? (o.keyFile ? await keyPassphrase(this.name, o.keyFile) : undefined);
-    const { methods, tried } = authMethods(ssh2, this.name, {
-      user: o.user,
-      keyFile: o.keyFile,
-      passphrase,
-      password: o.password,
-      agent: agent || false,
-    });
     // Through a bastion: the tunnel replaces the TCP connection (its failure names the bastion).
-    const sock = o.via ? await o.via.forward(o.address, o.port) : undefined;
+    const sock = o.via ? await o.via.forward(o.address, o.port) : early?.take();
     const client = new ssh2.Client();
     let refusal: string | undefined;
 
@@ -210,7 +217,7 @@ export class SshTransport implements Transport {
         hostVerifier,
       });
       // Nagle's algorithm adds ~40 ms to every small request/response exchange (measured).
-      if (!sock) client.setNoDelay(true);
+      if (!o.via) client.setNoDelay(true);
     });
   }
 

@@ -5,13 +5,24 @@
  * template and the line, before anything is written. Optional values use `default`:
  * `{{default etcd_port 2379}}` and `{{#if extra_flags}}...{{/if}}` accept a missing variable.
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { TemplateError } from '../core/errors.ts';
 import { checkOutputs, visit } from './template-ast.ts';
 import { HelperFailure, helpers } from './template-helpers.ts';
 
-const env = Handlebars.create();
-for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn);
+// Handlebars is loaded with the first template (a run without one skips its ~240 KB of code and its
+// set-up), synchronously since rendering is. The build points this at the bundled copy
+// (dist/lib/vendor/handlebars.cjs, scripts/build-vendor.ts).
+const lazyRequire = createRequire(import.meta.url);
+let loaded: typeof Handlebars | undefined;
+function handlebars(): typeof Handlebars {
+  if (!loaded) {
+    loaded = (lazyRequire('handlebars') as typeof Handlebars).create();
+    for (const [name, fn] of Object.entries(helpers)) loaded.registerHelper(name, fn);
+  }
+  return loaded;
+}
 
 type Compiled = (vars: object) => string;
 const cache = new Map<string, Compiled>();
@@ -72,13 +83,13 @@ function compile(name: string, source: string): Compiled {
   if (fn) return fn;
   let ast;
   try {
-    ast = env.parse(source);
+    ast = handlebars().parse(source);
   } catch (error) {
     throw toTemplateError(name, source, error);
   }
   visit(ast as never);
   checkOutputs(ast as never);
-  const template = env.compile(ast, { noEscape: true, strict: true });
+  const template = handlebars().compile(ast, { noEscape: true, strict: true });
   fn = (vars: object) => template(vars);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, fn);

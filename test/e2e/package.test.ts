@@ -90,9 +90,37 @@ test('the tarball: compiled dist/ with .d.ts, role templates, an executable bin;
   );
   assert.equal(stray, [], 'no sources, tests, benchmarks or source maps');
   assert.match(list.out.split('\n').find((l) => l.endsWith('package/dist/lib/bin.js'))!, /^-rwxr-xr-x/);
+  // The library's own modules are bundled (scripts/build-bundle.ts): its entry points and a few chunks, no
+  // per-module files and no vendor folder; the HTML report's page script ships as an asset.
+  const code = files.filter((f) => /^package\/dist\/lib\/.*\.js$/.test(f)).sort();
+  assert.ok(code.includes('package/dist/lib/report/html/assets/report-ui.js'), 'the report page script ships');
+  const modules = code.filter((f) => !f.includes('/assets/'));
+  assert.ok(
+    modules.every((f) => /^package\/dist\/lib\/(index|bin|chunk-[A-Z0-9]+)\.js$/.test(f)) && modules.length <= 12,
+    `dist/lib is bundled: ${modules.join(', ')}`,
+  );
   const installed = join(project, 'node_modules/hostwright');
   assert.not.ok(lstatSync(installed).isSymbolicLink(), 'installed from the tarball, not linked');
   assert.ok(readFileSync(join(installed, 'dist/lib/bin.js'), 'utf8').startsWith('#!/usr/bin/env node\n'));
+});
+
+test('the installed library loads without what it loads on demand (handlebars, ssh2, task validators) until it is used', async () => {
+  // CommonJS modules loaded so far are in require.cache (Node's one CommonJS cache).
+  const probe = `import { createRequire } from 'node:module';
+const cache = createRequire(import.meta.url).cache;
+const loaded = (re) => Object.keys(cache).some((k) => re.test(k));
+const validators = () => Object.keys(cache).filter((k) => /validators[/]v[0-9a-f]+[.]cjs$/.test(k)).length;
+const hw = await import('hostwright');
+const atImport = validators();
+hw.file({ path: '/tmp/a', state: 'directory' });
+hw.file({ path: '/tmp/b', state: 'absent' });
+console.log(JSON.stringify({ api: typeof hw.run, handlebars: loaded(/handlebars/), ssh2: loaded(/[/]ssh2[/]/), atImport, afterTwoFileTasks: validators(), ajv: loaded(/ajv[/]dist[/]ajv[.]js$/) }));`;
+  const r = await node(['--input-type=module', '-e', probe]);
+  ok(r, 'import hostwright');
+  // A task type's argument validator (compiled at build time) is loaded with its first task; ajv never is.
+  assert.equal(JSON.parse(r.out), { api: 'function', handlebars: false, ssh2: false, atImport: 0, afterTwoFileTasks: 1, ajv: false });
+  // The TypeScript consumer below renders its role's template (vendor/handlebars.cjs, loaded then).
+  assert.ok(existsSync(join(project, 'node_modules/hostwright/dist/lib/vendor/handlebars.cjs')), 'handlebars ships as its own file');
 });
 
 test('the consumer type-checks against the packed .d.ts (its TypeScript and its JavaScript)', async () => {
@@ -108,9 +136,15 @@ test('TypeScript consumer (type stripping): its own task type and role on the lo
   assert.is(readFileSync(join(out, 'motd'), 'utf8'), 'localhost: Welcome. This host is managed by hostwright.\n-- managed by hostwright\n');
   assert.is(readFileSync(join(out, 'issue.net'), 'utf8'), 'localhost (groups: none)\nWelcome. This host is managed by hostwright.\n');
   assert.ok(existsSync(join(out, 'motd.changed')), 'the handler ran');
-  const second = await node(['site.ts', '-i', join(work, 'local.yml')]);
+  // The HTML report's code finds its assets in the installed package (it is bundled away from them).
+  const second = await node(['site.ts', '-i', join(work, 'local.yml'), '--report', join(work, 'report.html')]);
   ok(second, 'site.ts again');
   assert.match(second.out, /localhost : ok=3 changed=0/);
+  const html = readFileSync(join(work, 'report.html'), 'utf8');
+  assert.ok(
+    html.includes(readFileSync(join(project, 'node_modules/hostwright/dist/lib/report/html/assets/report-ui.js'), 'utf8').slice(0, 200)),
+    'the report embeds its page script',
+  );
   const bad = await node(['site.ts', '-i', join(work, 'local.yml'), '-e', '{"motd_path": 7}']);
   assert.is(bad.code, 5, 'a wrong variable type is refused before any task (bad input)');
   assert.match(bad.err, /role welcome: motd_path: must be string \(from extra vars \(-e\)\), got a number/);
