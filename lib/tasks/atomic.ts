@@ -32,9 +32,11 @@ export function atomicWriteCommand(path: string, options: AtomicWriteOptions): s
   const p = quote(path);
   const steps = [
     `p=${p}`,
-    'd=$(dirname -- "$p")',
-    // Temporary files of writes that a host crash interrupted (older than 10 minutes) are not kept forever.
-    'find "$d" -maxdepth 1 -name ".hostwright.??????" -type f -mmin +10 -delete 2>/dev/null',
+    // dirname without a process, except for a path ending in a slash (dirname's own rules then).
+    'case $p in */) d=$(dirname -- "$p") ;; */*) d=${p%/*}; d=${d:-/} ;; *) d=. ;; esac',
+    // Temporary files of writes that a host crash interrupted (older than 10 minutes) are not kept forever;
+    // `find` runs only when the folder has any (the glob is the shell's own).
+    'for hw_s in "$d"/.hostwright.??????; do [ -e "$hw_s" ] && find "$d" -maxdepth 1 -name ".hostwright.??????" -type f -mmin +10 -delete 2>/dev/null; break; done',
     // The traps are set before the temporary file exists; a signal (channel closed, Ctrl-C) removes it too.
     't=',
     'trap \'[ -z "$t" ] || rm -f -- "$t"\' EXIT',

@@ -20,14 +20,14 @@ export function contentDigest(content: string | Buffer): ContentDigest {
 
 /**
  * Shell lines that copy stdin into the file named by the variable `tmp` and exit 1 (after a message on
- * stderr) unless the result has exactly the expected size and SHA-256. Needs a trap of the caller to
+ * stderr) unless the result has exactly the expected SHA-256 (the size is in the message). Needs a trap of the caller to
  * remove the file on exit. `sha256sum` is in coreutils and busybox.
  */
 export function checkedCatLines(tmp: string, digest: ContentDigest, target: string): string[] {
   const t = `"$${tmp}"`;
   return [
     `cat > ${t} || exit 1`,
-    // Size first (cheap); the hash only when the size is right.
-    `hw_n=$(wc -c < ${t}) && [ $hw_n -eq ${digest.size} ] && hw_h=$(sha256sum < ${t}) && [ "\${hw_h%% *}" = ${digest.sha256} ] || { echo "incomplete upload: received \${hw_n:-no} of ${digest.size} bytes or a different SHA-256; ${target.replace(/["\\$`]/g, '\\$&')} left unchanged" >&2; exit 1; }`,
+    // The hash decides (same SHA-256, same bytes); the size is counted only for the message.
+    `hw_h=$(sha256sum < ${t}) && [ "\${hw_h%% *}" = ${digest.sha256} ] || { hw_n=$(wc -c < ${t}); echo "incomplete upload: received \${hw_n:-no} of ${digest.size} bytes or a different SHA-256; ${target.replace(/["\\$`]/g, '\\$&')} left unchanged" >&2; exit 1; }`,
   ];
 }

@@ -4,7 +4,7 @@
  * its size and SHA-256 match what the controller meant to send; a controller SIGKILLed mid-upload leaves
  * the old file byte for byte and no temporary file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -82,5 +82,23 @@ for (const writer of ['file', 'line', 'block']) {
 }
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('temporary files older than ten minutes left by a crashed write are removed by the next write there; newer ones and the folder of a relative path are kept right', async () => {
+  const folder = mkdtempSync(join(dir, 'stale-'));
+  const stale = join(folder, '.hostwright.AbC123');
+  const recent = join(folder, '.hostwright.XyZ789');
+  writeFileSync(stale, 'half');
+  writeFileSync(recent, 'half');
+  utimesSync(stale, new Date(Date.now() - 20 * 60_000), new Date(Date.now() - 20 * 60_000));
+  const r = await local.exec(`printf '%s' 'x' | { ${atomicWriteCommand(join(folder, 'target'), { content: 'x' })}\n}`);
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(readdirSync(folder).sort(), ['.hostwright.XyZ789', 'target']);
+  // A relative path is written in the working folder; a path right under / has / as its folder.
+  const rel = await local.exec(`cd ${folder} && printf '%s' 'y' | { ${atomicWriteCommand('relative', { content: 'y' })}\n}`);
+  assert.is(rel.code, 0, rel.stderr);
+  assert.is(readFileSync(join(folder, 'relative'), 'utf8'), 'y');
+  assert.match(atomicWriteCommand('/etc', { content: '' }), /d=\$\{d:-\/\}/);
+  rmSync(folder, { recursive: true, force: true });
+});
 
 test.run();
