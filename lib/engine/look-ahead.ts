@@ -13,7 +13,7 @@ export const PROBE_PREFIX = 'export LANG=C LC_ALL=C\n';
 
 /**
  * The probe commands of the tasks that follow on this host (same section, same become, not delegated,
- * not run-once), computed with the variables as they are now. Any task whose arguments, `when` or probe
+ * not run-once unless this host is the one expected to run it), computed with the variables as they are now. Any task whose arguments, `when` or probe
  * cannot be computed yet is left out: it will simply probe on its own.
  */
 export function probesAhead(run: RunContext, state: RunState, host: HostState, job: TaskRun, limit: number): BatchProbe[] {
@@ -32,7 +32,7 @@ function probesOf(run: RunContext, state: RunState, host: HostState, job: TaskRu
   for (const next of jobs) {
     if (out.length >= limit) break;
     const o = next.task.options;
-    if (o.runOnce || o.delegateTo || JSON.stringify(next.become ?? null) !== sameBecome) continue;
+    if ((o.runOnce && !next.runsOnceHere) || o.delegateTo || JSON.stringify(next.become ?? null) !== sameBecome) continue;
     try {
       if (o.when && !o.when(next.hostVars)) continue;
       const items = o.loop === undefined ? [undefined] : typeof o.loop === 'function' ? o.loop(next.hostVars) : o.loop;

@@ -112,6 +112,8 @@ export function* tasksAfter(plans: readonly PlayPlan[], planIndex: number, stepI
         handler: false,
         hostVars: plan.varsFor(host, s.role),
         become: plan.becomeOf(host.name, s.task),
+        // A run-once task runs on the first live host: only that host probes it ahead.
+        ...(s.task.options.runOnce ? { runsOnceHere: plan.live[0] === host.name } : {}),
       };
     }
   }

@@ -23,6 +23,8 @@ export interface TaskRun {
   handler: boolean;
   hostVars: HostVars;
   become?: boolean | BecomeOptions;
+  /** For a run-once task seen ahead: whether this host is the one expected to run it (its probe may go ahead). */
+  runsOnceHere?: boolean;
   /** The tasks that follow on this host in the same section, for probing ahead (computed lazily). */
   upcoming?: () => Iterable<TaskRun>;
 }

@@ -105,6 +105,23 @@ test('a no-op run probes many tasks per round trip; a changing run stays correct
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('a run-once task is probed ahead on the host that runs it, and only there', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hw-batch-once-'));
+  const tasks = () => [
+    file({ path: join(dir, 'a'), content: 'a\n' }),
+    file({ path: join(dir, 'once'), content: 'once\n' }, { runOnce: true }),
+    file({ path: join(dir, 'b'), content: 'b\n' }),
+  ];
+  const inventory = { all: { hosts: { o1: { ansible_connection: 'local' }, o2: { ansible_connection: 'local' } } } };
+  assert.is((await runTasks(tasks(), { inventory })).exitCode, 0);
+  const again = await runTasks(tasks(), { inventory });
+  assert.equal(statuses(again, 'o1'), ['ok', 'ok', 'ok']);
+  // o1: one batch for all three tasks; o2: one for its two (it never runs the run-once task).
+  assert.is(again.stats.roundTrips, 2, `no-op: ${again.stats.roundTrips} round trips`);
+  assert.is(again.stats.probesAnsweredAhead, 3);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('probes of one merge kind travel as one command and come back split per probe', async () => {
   // A host whose `systemctl show` answers for three units in one call (recorded shape: blocks between blank lines).
   const sent: string[] = [];
