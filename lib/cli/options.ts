@@ -140,6 +140,16 @@ export interface CommandDef {
 /** The vault password options (every command that reads vaulted data). */
 export const VAULT_OPTION_NAMES = ['vault-id', 'vault-password-file', 'vault-pass-file', 'ask-vault-pass'] as const satisfies readonly OptionName[];
 
+/** The SSH connection and run-lock options (every command that connects to hosts). */
+export const CONNECTION_OPTION_NAMES = [
+  'known-hosts',
+  'accept-new-host-keys',
+  'connect-timeout',
+  'connect-retries',
+  'host-lock-wait',
+  'no-host-lock',
+] as const satisfies readonly OptionName[];
+
 /** The commands, by name. */
 export const COMMANDS = {
   playbook: {
@@ -157,12 +167,7 @@ export const COMMANDS = {
       'tags',
       'skip-tags',
       'json',
-      'known-hosts',
-      'accept-new-host-keys',
-      'connect-timeout',
-      'connect-retries',
-      'host-lock-wait',
-      'no-host-lock',
+      ...CONNECTION_OPTION_NAMES,
       'list-hosts',
       'list-tasks',
       'verbose',
@@ -191,12 +196,7 @@ export const COMMANDS = {
       'extra-vars',
       'forks',
       'json',
-      'known-hosts',
-      'accept-new-host-keys',
-      'connect-timeout',
-      'connect-retries',
-      'host-lock-wait',
-      'no-host-lock',
+      ...CONNECTION_OPTION_NAMES,
       'list-hosts',
       'report',
       'detailed-exitcode',
@@ -237,12 +237,7 @@ export const COMMANDS = {
       'diff',
       'json',
       'forks',
-      'known-hosts',
-      'accept-new-host-keys',
-      'connect-timeout',
-      'connect-retries',
-      'host-lock-wait',
-      'no-host-lock',
+      ...CONNECTION_OPTION_NAMES,
       'extra-vars',
       'report',
       'detailed-exitcode',

@@ -373,13 +373,12 @@ export class SshTransport implements Transport {
       channel.on('data', (chunk: Buffer) => {
         stdout.push(chunk);
         this.stats.bytesReceived += chunk.length;
+        // Only the new chunk is searched: the line may be a large first probe batch in many chunks.
+        if (settled || !chunk.includes(10)) return;
         const text = Buffer.concat(stdout).toString('utf8');
-        const nl = text.indexOf('\n');
-        if (nl >= 0 && !settled) {
-          settled = true;
-          this.#pending.delete(onLost);
-          resolve({ line: text.slice(0, nl), release });
-        }
+        settled = true;
+        this.#pending.delete(onLost);
+        resolve({ line: text.slice(0, text.indexOf('\n')), release });
       });
       channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       channel.on('exit', (exitCode: number | null, signal?: string) => (code = exitCode ?? signalExitCode(signal)));
